@@ -1,0 +1,1 @@
+"""ETL: read rectification reports, recover their skeleton, extract metrics, load DuckDB."""

@@ -1,0 +1,134 @@
+"""Category, status, departments and key indicators, all decided by rules/*.yaml."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from etl.metrics import RawMetric
+from etl.rules import Rules
+
+
+def category_scores(text: str, rules: Rules) -> dict[str, float]:
+    return {c.id: sum(w * text.count(k) for k, w in c.keywords) for c in rules.categories}
+
+
+def classify_category(text: str, rules: Rules, headline: str | None = None) -> str | None:
+    """The category whose keywords weigh most in the text (headline counted twice)."""
+    scores = Counter(category_scores(text, rules))
+    if headline:
+        scores.update(category_scores(headline, rules))
+    best, score = max(scores.items(), key=lambda kv: kv[1]) if scores else (None, 0)
+    return best if score > 0 else None
+
+
+def classify_status(text: str, section: str, rules: Rules) -> tuple[str, str | None]:
+    """(status, cue): the first status rule, in file order, with a cue in the text."""
+    for rule in rules.status_rules:
+        if rule.sections and section not in rule.sections:
+            continue
+        if rule.default:
+            return rule.status, None
+        for rx in rule.patterns:
+            m = rx.search(text)
+            if m:
+                return rule.status, m.group(0)
+    return "ongoing", None
+
+
+def derive_finding_status(statuses: list[str]) -> str | None:
+    """The spec's rule: not_started if all are; in_progress if any open; completed; ongoing."""
+    if not statuses:
+        return None
+    if all(s == "not_started" for s in statuses):
+        return "not_started"
+    if any(s in ("in_progress", "not_started") for s in statuses):
+        return "in_progress"
+    if "completed" in statuses:
+        return "completed"
+    return "ongoing"
+
+
+def _alias_index(rules: Rules) -> list[tuple[str, str]]:
+    key = "_alias_index"
+    if key not in rules.compiled:
+        pairs = [(alias, d.name) for d in rules.departments for alias in d.aliases]
+        rules.compiled[key] = sorted(pairs, key=lambda p: -len(p[0]))
+    return rules.compiled[key]
+
+
+def find_departments(text: str, rules: Rules, home: str | None = None) -> list[str]:
+    """Canonical internal units named in the text, in order of first mention; longest alias wins.
+
+    With `home` (the inspected body's own offices), a bare 党委/党组 not attached to a named
+    unit counts as a mention of it.
+    """
+    taken = [False] * len(text)
+    hits: list[tuple[int, str]] = []
+    for alias, name in _alias_index(rules):
+        for m in re.finditer(re.escape(alias), text):
+            if any(taken[m.start():m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            hits.append((m.start(), name))
+    if home:
+        for rx in rules.own_body_words:
+            for m in rx.finditer(text):
+                if not any(taken[max(0, m.start() - 1):m.end()]):
+                    hits.append((m.start(), home))
+    ordered = []
+    for _, name in sorted(hits):
+        if name not in ordered:
+            ordered.append(name)
+    return ordered
+
+
+def own_offices(inspected_unit: str | None, rules: Rules) -> str | None:
+    """The canonical unit standing for the inspected body's own offices, if it is known."""
+    if not inspected_unit:
+        return None
+    named = find_departments(inspected_unit, rules)
+    if named:
+        return named[0]
+    return re.sub(r"(党委|党组|党工委)$", "", inspected_unit) or inspected_unit
+
+
+def find_partners(text: str, departments: list[str], rules: Rules) -> list[str]:
+    """External bodies and companies: known names first, then generic shapes of a name."""
+    found: list[tuple[int, str]] = []
+    internal = {alias for d in rules.departments for alias in d.aliases}
+    for name, aliases in rules.partner_known:
+        for alias in aliases:
+            pos = text.find(alias)
+            if pos >= 0:
+                found.append((pos, name))
+                break
+    for rx in rules.partner_patterns:
+        for m in rx.finditer(text):
+            name = m.group(0)
+            if name in internal or any(name in d or d in name for d in departments):
+                continue
+            found.append((m.start(), name))
+    ordered: list[str] = []
+    for _, name in sorted(found):
+        if name not in ordered and not any(name in o for o in ordered):
+            ordered.append(name)
+    return ordered
+
+
+def match_indicator(metric: RawMetric, measure_text: str, rules: Rules) -> str | None:
+    """The first catalogue entry whose unit and clause/sentence/measure rules the metric meets."""
+    for ind in rules.indicators:
+        if metric.unit_normalized not in ind.units:
+            continue
+        if not all(rx.search(metric.clause) for rx in ind.clause):
+            continue
+        if not all(rx.search(metric.sentence) for rx in ind.sentence):
+            continue
+        if not all(rx.search(measure_text) for rx in ind.measure):
+            continue
+        if any(rx.search(metric.clause) for rx in ind.exclude):
+            continue
+        return ind.code
+    return None

@@ -1,0 +1,108 @@
+"""Plain text in, the spec's extraction out: a pure function, no IO."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+
+from etl.classify import (
+    classify_category,
+    classify_status,
+    derive_finding_status,
+    find_departments,
+    find_partners,
+    match_indicator,
+    own_offices,
+)
+from etl.header import extract_header
+from etl.metrics import find_metrics, metric_value
+from etl.model import Extraction, Finding, Measure, Metric
+from etl.normalize import fold, normalize
+from etl.rules import Rules, load_rules
+from etl.skeleton import parse_skeleton
+from etl.totals import stated_totals
+
+DEFAULT_CATEGORY = "governance"
+
+
+def extract(plain: str, rules: Rules | None = None) -> Extraction:
+    rules = rules or load_rules()
+    norm = normalize(plain)
+    skeleton = parse_skeleton(norm, plain, rules)
+    header = extract_header(skeleton.layout, rules)
+    header.stated_totals = stated_totals(norm.text, rules)
+    findings, measures = skeleton.findings, skeleton.measures
+    folded = {m.id: fold(m.text) for m in measures}
+
+    _assign_categories(findings, measures, folded, rules)
+    for m in measures:
+        note = skeleton.status_notes.get(m.finding_id or "")
+        m.status, m.status_cue = classify_status(note or folded[m.id], m.section, rules)
+        if note:
+            m.status_cue = note
+    _derive_statuses(findings, measures)
+    home = own_offices(header.inspected_unit, rules)
+    for m in measures:
+        m.departments = find_departments(folded[m.id], rules, home) or ([home] if home else [])
+        m.partners = find_partners(folded[m.id], m.departments, rules)
+
+    layout = skeleton.layout
+    body_from = layout.lines[layout.body_start].start if layout.body_start < len(layout.lines) else len(norm.text)
+    body_to = layout.lines[layout.body_end - 1].end if layout.body_end > layout.body_start else body_from
+    metrics = _metrics(norm, plain, measures, folded, body_from, body_to, rules)
+    return Extraction(header, findings, measures, metrics, text=plain)
+
+
+def _descendants(findings: list[Finding]) -> dict[str, set[str]]:
+    """Each finding id → the ids of itself and every finding under it."""
+    parent = {f.id: f.parent_id for f in findings}
+    under: dict[str, set[str]] = {f.id: {f.id} for f in findings}
+    for f in findings:
+        p = parent[f.id]
+        while p:
+            under[p].add(f.id)
+            p = parent[p]
+    return under
+
+
+def _assign_categories(findings: list[Finding], measures: list[Measure], folded: dict, rules: Rules) -> None:
+    own = {m.id: classify_category(folded[m.id], rules, fold(m.headline or "")) for m in measures}
+    under = _descendants(findings)
+    for f in findings:
+        votes = Counter(own[m.id] for m in measures if m.finding_id in under[f.id] and own[m.id])
+        f.category = classify_category(fold(f.title), rules) or (
+            votes.most_common(1)[0][0] if votes else DEFAULT_CATEGORY)
+    by_id = {f.id: f for f in findings}
+    for m in measures:
+        fallback = by_id[m.finding_id].category if m.finding_id else DEFAULT_CATEGORY
+        m.category = own[m.id] or fallback
+
+
+def _derive_statuses(findings: list[Finding], measures: list[Measure]) -> None:
+    under = _descendants(findings)
+    for f in findings:
+        f.status = derive_finding_status([m.status for m in measures if m.finding_id in under[f.id]])
+
+
+def _metrics(norm, plain: str, measures: list[Measure], folded: dict, start: int, end: int,
+             rules: Rules) -> list[Metric]:
+    starts = [m.start for m in measures]
+    out = []
+    for raw in find_metrics(norm.text, rules, start, end):
+        a, b = norm.to_plain(raw.start, raw.end)
+        i = bisect_right(starts, a) - 1
+        measure = measures[i] if i >= 0 and measures[i].start <= a and b <= measures[i].end else None
+        context = folded[measure.id] if measure else raw.sentence
+        out.append(Metric(
+            measure_id=measure.id if measure else None,
+            value=metric_value(raw),
+            unit=raw.unit,
+            unit_normalized=raw.unit_normalized,
+            qualifier=raw.qualifier,
+            label=raw.label,
+            indicator=match_indicator(raw, context, rules),
+            raw=plain[a:b],
+            start=a,
+            end=b,
+        ))
+    return out

@@ -1,0 +1,154 @@
+"""Figures of rectification work: a number, its unit, its qualifier, and what it counts.
+
+A number is a metric only when a unit from rules/units.yaml follows it; ordinals, numbers
+inside names and titles, dates and codes are skipped (see `exclusions` in that file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from etl.numbers import CN_NUMERAL_CHARS, as_plain_number, parse_number
+from etl.rules import Rules, Unit
+
+_CN = f"[{CN_NUMERAL_CHARS}]"
+# Arabic (with , groups or decimals) or Chinese numerals; 余/多 may sit inside (百余万) or after.
+_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:[余多]?[万亿])?|{_CN}+(?:[余多]{_CN}*)?"
+_CLAUSE_BREAK = "。;;,,:!?\n"
+_SENTENCE_BREAK = "。;;!?\n"
+_LABEL_LEAD = re.compile(r"^(?:截至[^,]*|(?:\d{4}年)?(?:\d{1,2}月)?(?:份|以来|底|初|末)?|全年|今年|去年|目前|其中|同时|并|共计|共|累计|合计|先后|已|均)+")
+_LABEL_TAIL = re.compile(r"(?:共计|共|累计|合计|达到|达|约|近|超过|突破|超|逾|等|总计|计|为|了|的)+$")
+
+
+@dataclass(frozen=True)
+class RawMetric:
+    value: Decimal
+    unit: str
+    unit_normalized: str
+    qualifier: str
+    label: str
+    start: int  # folded offsets
+    end: int
+    clause: str
+    sentence: str
+
+
+@lru_cache(maxsize=4)
+def _metric_regex(units: tuple[Unit, ...], prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> re.Pattern:
+    unit_alt = "|".join(re.escape(u.written) for u in units)
+    prefix_alt = "|".join(re.escape(p) for p in prefixes)
+    suffix_alt = "|".join(re.escape(s) for s in suffixes if s != "余" and s != "多")
+    return re.compile(
+        rf"(?P<prefix>{prefix_alt})?(?P<num>{_NUMBER})(?P<more>[余多])?(?P<unit>{unit_alt})(?P<suffix>{suffix_alt})?"
+    )
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside “…” and 《…》: names and titles, whose numbers are not figures."""
+    spans = []
+    for opener, closer in (("“", "”"), ("《", "》"), ("\"", "\"")):
+        for m in re.finditer(re.escape(opener) + r"[^" + re.escape(closer) + r"\n]{0,40}" + re.escape(closer), text):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b for a, b in spans)
+
+
+def _is_code(text: str, start: int, end: int) -> bool:
+    """Phone numbers, ids, times and formulas: 022-6530, 11:24, 1+3, IE8."""
+    before = text[start - 1] if start > 0 else ""
+    before2 = text[start - 2] if start > 1 else ""
+    after = text[end] if end < len(text) else ""
+    if before.isascii() and before.isalpha():
+        return True
+    if before in "-+/:.~_#" and (before2.isdigit() or (before2.isascii() and before2.isalpha())):
+        return True
+    return after in "-+/:_" and end + 1 < len(text) and text[end + 1].isalnum()
+
+
+def _bounds(text: str, start: int, end: int, breaks: str) -> tuple[int, int]:
+    a = start
+    while a > 0 and text[a - 1] not in breaks:
+        a -= 1
+    b = end
+    while b < len(text) and text[b] not in breaks:
+        b += 1
+    return a, b
+
+
+def _label(text: str, clause_start: int, num_start: int, unit_end: int, clause_end: int) -> str:
+    before = _LABEL_LEAD.sub("", text[clause_start:num_start].strip())
+    before = _LABEL_TAIL.sub("", before).strip(" 、")
+    after = text[unit_end:clause_end].strip()
+    after = re.split(r"[、(((]", after, maxsplit=1)[0]
+    if len(before) >= 2 and len(after) <= 1:
+        return before[-24:]
+    if len(before) < 2:
+        return after[:16]
+    return (before[-16:] + after[:10]) if len(after) <= 10 else before[-24:]
+
+
+def find_metrics(text: str, rules: Rules, start: int = 0, end: int | None = None) -> list[RawMetric]:
+    """All metrics in folded `text[start:end]`, in order."""
+    end = len(text) if end is None else end
+    unit_by_spelling = {u.written: u for u in rules.units}
+    prefixes = dict(rules.qualifier_prefix)
+    suffixes = dict(rules.qualifier_suffix)
+    rx = _metric_regex(rules.units, tuple(prefixes), tuple(suffixes))
+    quoted = _quoted_spans(text)
+    found = []
+    for m in rx.finditer(text, start, end):
+        num = m.group("num")
+        n_start = m.start("num")
+        if num[0] in CN_NUMERAL_CHARS and not re.search("[十百千万亿余多]", num):
+            continue  # small counts spelled only in Chinese numerals are optional: skip
+        if num[0] in CN_NUMERAL_CHARS and n_start > 0 and text[n_start - 1] in CN_NUMERAL_CHARS + "第":
+            continue
+        if n_start > 0 and text[n_start - 1] == "第" and not m.group("prefix"):
+            continue
+        if _inside(n_start, quoted) or _is_code(text, n_start, m.end("num")):
+            continue
+        if n_start > 0 and text[n_start - 1].isdigit():
+            continue
+        qualifier = "exact"
+        cleaned = num
+        if "余" in num or "多" in num or m.group("more"):
+            qualifier = "lower_bound"
+            cleaned = num.replace("余", "").replace("多", "")
+        try:
+            value = parse_number(cleaned)
+        except (ValueError, ArithmeticError):
+            continue
+        unit_written = m.group("unit")
+        unit = unit_by_spelling[unit_written]
+        normalized = unit.normalized or unit_written
+        big = re.search("[万亿]$", cleaned)
+        if normalized == "yuan" and big and unit_written == "元":
+            unit_written = big.group(0) + "元"
+        if m.group("prefix"):
+            qualifier = prefixes[m.group("prefix")]
+        if m.group("suffix"):
+            qualifier = suffixes[m.group("suffix")]
+        c_start, c_end = _bounds(text, n_start, m.end(), _CLAUSE_BREAK)
+        s_start, s_end = _bounds(text, n_start, m.end(), _SENTENCE_BREAK)
+        clause = text[c_start:c_end]
+        if qualifier == "exact":
+            for cue, q in rules.qualifier_clause:
+                if cue in text[c_start:n_start]:
+                    qualifier = q
+                    break
+        found.append(RawMetric(
+            value=value, unit=unit_written, unit_normalized=normalized, qualifier=qualifier,
+            label=_label(text, c_start, m.start(), m.end("unit"), c_end),
+            start=m.start(), end=m.end(), clause=clause, sentence=text[s_start:s_end],
+        ))
+    return found
+
+
+def metric_value(raw: RawMetric) -> int | float:
+    return as_plain_number(raw.value)

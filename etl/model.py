@@ -1,0 +1,91 @@
+"""The extraction, as dataclasses that serialise to the spec's JSON (spec/extraction.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+TOTAL_KEYS = ("problems", "completed", "in_progress", "not_started", "completion_rate_pct",
+              "rules_made", "funds_recovered_yuan")
+SECTIONS = ("organisation", "findings", "remaining", "next_steps")
+STATUSES = ("completed", "in_progress", "ongoing", "not_started")
+LEVELS = ("area", "problem", "item")
+
+
+@dataclass
+class ReportHeader:
+    title: str | None = None
+    issuer: str | None = None
+    inspected_unit: str | None = None
+    inspection_kind: str | None = None
+    round: str | None = None
+    team: str | None = None
+    inspection_start: str | None = None
+    inspection_end: str | None = None
+    feedback_date: str | None = None
+    publish_date: str | None = None
+    stated_totals: dict = field(default_factory=lambda: dict.fromkeys(TOTAL_KEYS))
+
+
+@dataclass
+class Finding:
+    id: str
+    parent_id: str | None
+    level: str
+    label: str
+    title: str
+    category: str | None = None
+    status: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Measure:
+    id: str
+    finding_id: str | None
+    section: str
+    ordinal: int
+    headline: str | None
+    text: str
+    category: str | None = None
+    status: str | None = None
+    status_cue: str | None = None
+    departments: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+    deadline: str | None = None
+    owner: str | None = None
+    evidence: str | None = None
+
+
+@dataclass
+class Metric:
+    measure_id: str | None
+    value: int | float
+    unit: str
+    unit_normalized: str
+    qualifier: str
+    label: str
+    indicator: str | None
+    raw: str
+    start: int
+    end: int
+
+
+@dataclass
+class Extraction:
+    report: ReportHeader
+    findings: list[Finding]
+    measures: list[Measure]
+    metrics: list[Metric]
+    # Not part of the JSON contract: the plain text the offsets point into.
+    text: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "report": asdict(self.report),
+            "findings": [asdict(f) for f in self.findings],
+            "measures": [asdict(m) for m in self.measures],
+            "metrics": [asdict(m) for m in self.metrics],
+        }

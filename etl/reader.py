@@ -1,0 +1,163 @@
+"""Read a report file into its plain text: any Chinese encoding, text or HTML.
+
+The plain text is what `rectify text` prints and what every offset points into: one line per
+paragraph, each stripped, blank lines and page furniture dropped. A .txt file and the same
+report saved as an HTML page give the same plain text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.errors import InputError
+from etl.normalize import fold
+from etl.rules import load_rules
+
+MAX_BYTES = 50 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+# Tags whose text is never report content.
+_DROP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "head",
+              "iframe", "svg", "button", "select", "form", "object"}
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4",
+               "h5", "h6", "section", "article", "blockquote", "pre", "dd", "dt", "dl",
+               "title", "td", "th", "hr", "main", "aside", "center", "body", "html"}
+_HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >])", re.I)
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    text: str
+    encoding: str
+    kind: str  # "text" or "html"
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a report file; raise InputError with a message a user can act on."""
+    p = Path(path)
+    raw = _read_bytes(p)
+    encoding, decoded = decode_bytes(raw, p)
+    is_html = p.suffix.lower() in HTML_SUFFIXES or bool(_HTML_SNIFF.match(raw[:512]))
+    if not is_html and p.suffix.lower() not in TEXT_SUFFIXES:
+        raise InputError(p, f"unsupported file type {p.suffix!r}",
+                         "give a .txt or .html report (Word and PDF come in a later release)")
+    text = plain_text(html_to_lines(decoded) if is_html else decoded.splitlines())
+    if not text.strip():
+        raise InputError(p, "no text found in the file", "check that it is a report, not an empty page")
+    return Document(str(p), text, encoding, "html" if is_html else "text")
+
+
+def _read_bytes(p: Path) -> bytes:
+    if not p.exists():
+        raise InputError(p, "file not found", "check the path")
+    if p.is_dir():
+        raise InputError(p, "is a folder, not a file", "give the report file, or use `rectify load` for folders")
+    size = p.stat().st_size
+    if size == 0:
+        raise InputError(p, "file is empty", "export the report again")
+    if size > MAX_BYTES:
+        raise InputError(p, f"file is {size // 1_048_576} MiB, over the 50 MiB limit", "split it or check it is a report")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(p, f"cannot read it ({exc.strerror})", "check its permissions") from exc
+
+
+def decode_bytes(raw: bytes, p: Path | str = "<bytes>") -> tuple[str, str]:
+    """Decode with a BOM if any, else UTF-16 by its NULs, UTF-8, strict GB18030, then a guess."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", raw.decode("utf-8-sig")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", _decode_or_fail(raw, "utf-16", p)
+    utf16 = _sniff_bomless_utf16(raw)
+    if utf16:
+        return utf16, _decode_or_fail(raw, utf16, p)
+    if b"\x00" in raw[:8192]:
+        raise InputError(p, "looks like a binary file, not a text report", "give a .txt or .html report")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return encoding, raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None:
+        raise InputError(p, "cannot tell the text encoding", "save the report as UTF-8 and try again")
+    return best.encoding, str(best)
+
+
+def _sniff_bomless_utf16(raw: bytes) -> str | None:
+    sample = raw[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / (len(sample) / 2)
+    odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
+    # ASCII markup or digits in UTF-16 put a NUL in every other byte; CJK text rarely does.
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _decode_or_fail(raw: bytes, encoding: str, p: Path | str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(p, f"broken {encoding} text", "save the report again as UTF-8") from exc
+
+
+def html_to_lines(markup: str) -> list[str]:
+    """Body text of an HTML page, one line per block element; scripts and navigation dropped."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            lines.append("".join(current))
+            current.clear()
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag or tag in _DROP_TAGS:
+            if el.tail:
+                current.append(el.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+        if el.text:
+            current.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        if el.tail:
+            current.append(el.tail)
+
+    body = root.find("body")
+    walk(body if body is not None else root)
+    flush()
+    return lines
+
+
+def plain_text(lines: list[str]) -> str:
+    """Strip each line, drop blank lines and furniture, join with newlines."""
+    furniture = load_rules().furniture
+    kept = []
+    for line in lines:
+        line = line.strip(" \t\r\n\u3000\xa0\ufeff")
+        if line and not any(rx.search(fold(line)) for rx in furniture):
+            kept.append(line)
+    return "\n".join(kept)

@@ -1,0 +1,200 @@
+"""Load the rule files in this folder (YAML an analyst can edit) into compiled form.
+
+`RECTIFY_RULES_DIR` points at another folder holding the same files, for an organisation
+that keeps its own taxonomy or department list.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+RULES_DIR = Path(__file__).parent
+RULE_FILES = ("units", "reader", "structure", "taxonomy", "status", "departments",
+              "indicators", "totals")
+
+
+class RulesError(Exception):
+    """A rule file an analyst edited does not load; the message names the file and rule."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    written: str
+    normalized: str | None  # None: the counter word is its own normalised unit
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    zh: str
+    en: str
+    keywords: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    id: str
+    status: str
+    patterns: tuple[re.Pattern, ...]
+    sections: tuple[str, ...]
+    default: bool
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    kind: str
+    body: str | None
+    own_offices: bool
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    zh: str
+    en: str
+    unit: str
+    category: str
+    units: tuple[str, ...]
+    clause: tuple[re.Pattern, ...]
+    sentence: tuple[re.Pattern, ...]
+    measure: tuple[re.Pattern, ...]
+    exclude: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class TotalRule:
+    id: str
+    key: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Rules:
+    raw: dict
+    units: tuple[Unit, ...]
+    qualifier_prefix: tuple[tuple[str, str], ...]
+    qualifier_suffix: tuple[tuple[str, str], ...]
+    qualifier_clause: tuple[tuple[str, str], ...]
+    furniture: tuple[re.Pattern, ...]
+    structure: dict
+    categories: tuple[Category, ...]
+    status_rules: tuple[StatusRule, ...]
+    departments: tuple[Department, ...]
+    partner_known: tuple[tuple[str, tuple[str, ...]], ...]
+    partner_patterns: tuple[re.Pattern, ...]
+    own_body_words: tuple[re.Pattern, ...]
+    indicators: tuple[Indicator, ...]
+    totals: tuple[TotalRule, ...]
+    compiled: dict = field(default_factory=dict)
+
+    def rx(self, key: str, flags: int = 0) -> re.Pattern:
+        """A compiled pattern from structure.yaml by dotted key, e.g. 'header.team'."""
+        cache_key = (key, flags)
+        if cache_key not in self.compiled:
+            node = self.structure
+            for part in key.split("."):
+                node = node[part]
+            pattern = node["pattern"] if isinstance(node, dict) else node
+            self.compiled[cache_key] = re.compile(pattern, flags)
+        return self.compiled[cache_key]
+
+
+def _compile(pattern: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise RulesError(f"{where}: bad regular expression {pattern!r}: {exc}") from exc
+
+
+def _compile_all(patterns, where: str) -> tuple[re.Pattern, ...]:
+    return tuple(_compile(p, where) for p in (patterns or []))
+
+
+def rules_dir() -> Path:
+    return Path(os.environ.get("RECTIFY_RULES_DIR") or RULES_DIR)
+
+
+def read_rule_files(folder: Path | None = None) -> dict:
+    folder = folder or rules_dir()
+    raw = {}
+    for name in RULE_FILES:
+        path = folder / f"{name}.yaml"
+        try:
+            raw[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise RulesError(f"{path}: rule file missing") from exc
+        except yaml.YAMLError as exc:
+            raise RulesError(f"{path}: not valid YAML: {exc}") from exc
+    return raw
+
+
+@lru_cache(maxsize=4)
+def load_rules(folder: str | None = None) -> Rules:
+    raw = read_rule_files(Path(folder) if folder else None)
+    units = []
+    for rule in raw["units"]["units"]:
+        for written in rule["written"]:
+            units.append(Unit(written, rule["normalized"]))
+    # Longest spelling first, so 人次 wins over 人 and 平方公里 over 公里.
+    unique = {u.written: u for u in units}
+    units = sorted(unique.values(), key=lambda u: -len(u.written))
+    prefix, suffix, clause = [], [], []
+    for q in raw["units"]["qualifiers"]:
+        prefix += [(w, q["qualifier"]) for w in q.get("prefix", [])]
+        suffix += [(w, q["qualifier"]) for w in q.get("suffix", [])]
+        clause += [(w, q["qualifier"]) for w in q.get("clause", [])]
+    prefix.sort(key=lambda x: -len(x[0]))
+    suffix.sort(key=lambda x: -len(x[0]))
+    categories = tuple(
+        Category(c["id"], c["zh"], c["en"], tuple((k, float(v)) for k, v in c["keywords"].items()))
+        for c in raw["taxonomy"]["categories"]
+    )
+    status_rules = tuple(
+        StatusRule(r["id"], r["status"], _compile_all(r.get("patterns"), f"status.yaml {r['id']}"),
+                   tuple(r.get("sections", [])), bool(r.get("default", False)))
+        for r in raw["status"]["rules"]
+    )
+    departments = tuple(
+        Department(u["name"], u["kind"], u.get("body"), bool(u.get("own_offices")),
+                   tuple(u["aliases"]))
+        for u in raw["departments"]["units"]
+    )
+    partners = raw["departments"]["partners"]
+    indicators = tuple(
+        Indicator(i["code"], i["zh"], i["en"], i["unit"], i["category"], tuple(i["units"]),
+                  _compile_all(i.get("clause"), f"indicators.yaml {i['code']}"),
+                  _compile_all(i.get("sentence"), f"indicators.yaml {i['code']}"),
+                  _compile_all(i.get("measure"), f"indicators.yaml {i['code']}"),
+                  _compile_all(i.get("not"), f"indicators.yaml {i['code']}"))
+        for i in raw["indicators"]["indicators"]
+    )
+    totals = tuple(
+        TotalRule(t["id"], t["key"], _compile(t["pattern"], f"totals.yaml {t['id']}"))
+        for t in raw["totals"]["totals"]
+    )
+    return Rules(
+        raw=raw,
+        units=tuple(units),
+        qualifier_prefix=tuple(prefix),
+        qualifier_suffix=tuple(suffix),
+        qualifier_clause=tuple(clause),
+        furniture=_compile_all([f["pattern"] for f in raw["reader"]["furniture"]], "reader.yaml"),
+        structure=raw["structure"],
+        categories=categories,
+        status_rules=status_rules,
+        departments=departments,
+        partner_known=tuple((p["name"], tuple(p["aliases"])) for p in partners["known"]),
+        partner_patterns=_compile_all([p["pattern"] for p in partners["patterns"]], "departments.yaml"),
+        own_body_words=_compile_all(raw["departments"].get("own_body_words", {}).get("patterns"),
+                                    "departments.yaml own_body_words"),
+        indicators=indicators,
+        totals=totals,
+    )
