@@ -10,7 +10,15 @@ from etl.rules import Rules
 
 
 def category_scores(text: str, rules: Rules) -> dict[str, float]:
-    return {c.id: sum(w * text.count(k) for k, w in c.keywords) for c in rules.categories}
+    """Sum of weight x occurrences per category (overlapping keywords each count)."""
+    flat = rules.compiled.get("_keywords")
+    if flat is None:
+        flat = rules.compiled["_keywords"] = [(k, c.id, w) for c in rules.categories for k, w in c.keywords]
+    scores = dict.fromkeys((c.id for c in rules.categories), 0.0)
+    for keyword, category, weight in flat:
+        if keyword in text:
+            scores[category] += weight * text.count(keyword)
+    return scores
 
 
 def classify_category(text: str, rules: Rules, headline: str | None = None) -> str | None:
@@ -49,11 +57,13 @@ def derive_finding_status(statuses: list[str]) -> str | None:
     return "ongoing"
 
 
-def _alias_index(rules: Rules) -> list[tuple[str, str]]:
+def _alias_index(rules: Rules) -> tuple[re.Pattern, dict[str, str]]:
+    """One alternation of every alias, longest first, so the longest alias wins at a position."""
     key = "_alias_index"
     if key not in rules.compiled:
-        pairs = [(alias, d.name) for d in rules.departments for alias in d.aliases]
-        rules.compiled[key] = sorted(pairs, key=lambda p: -len(p[0]))
+        names = {alias: d.name for d in rules.departments for alias in d.aliases}
+        ordered = sorted(names, key=len, reverse=True)
+        rules.compiled[key] = (re.compile("|".join(map(re.escape, ordered))), names)
     return rules.compiled[key]
 
 
@@ -63,20 +73,21 @@ def find_departments(text: str, rules: Rules, home: str | None = None) -> list[s
     With `home` (the inspected body's own offices), a bare 党委/党组 not attached to a named
     unit counts as a mention of it.
     """
-    taken = [False] * len(text)
+    rx, names = _alias_index(rules)
     hits: list[tuple[int, str]] = []
-    for alias, name in _alias_index(rules):
-        for m in re.finditer(re.escape(alias), text):
-            if any(taken[m.start():m.end()]):
-                continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            hits.append((m.start(), name))
+    ends: set[int] = set()
+    starts_taken: list[tuple[int, int]] = []
+    for m in rx.finditer(text):
+        hits.append((m.start(), names[m.group(0)]))
+        ends.add(m.end())
+        starts_taken.append((m.start(), m.end()))
     if home:
-        for rx in rules.own_body_words:
-            for m in rx.finditer(text):
-                if not any(taken[max(0, m.start() - 1):m.end()]):
-                    hits.append((m.start(), home))
+        for word_rx in rules.own_body_words:
+            for m in word_rx.finditer(text):
+                # Attached to a named unit (园林中心党委) or inside one: not the body's own.
+                if m.start() in ends or any(a <= m.start() < b for a, b in starts_taken):
+                    continue
+                hits.append((m.start(), home))
     ordered = []
     for _, name in sorted(hits):
         if name not in ordered:
@@ -107,6 +118,9 @@ def find_partners(text: str, departments: list[str], rules: Rules) -> list[str]:
     for rx in rules.partner_patterns:
         for m in rx.finditer(text):
             name = m.group(0)
+            if rules.partner_strip is not None:
+                stripped = rules.partner_strip.sub("", name, count=1)
+                name = stripped if len(stripped) >= 2 else name
             if name in internal or any(name in d or d in name for d in departments):
                 continue
             found.append((m.start(), name))

@@ -6,8 +6,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HEADER_FIELDS = ("title", "issuer", "inspected_unit", "inspection_kind", "round", "team",
-                 "inspection_start", "inspection_end", "feedback_date", "publish_date")
+HEADER_FIELDS = (
+    "title",
+    "issuer",
+    "inspected_unit",
+    "inspection_kind",
+    "round",
+    "team",
+    "inspection_start",
+    "inspection_end",
+    "feedback_date",
+    "publish_date",
+)
 FINDING_KEYS = ("id", "parent_id", "level", "label", "title")
 MEASURE_KEYS = ("id", "finding_id", "section", "ordinal", "headline", "text", "start", "end")
 
@@ -126,8 +136,10 @@ def _skeleton(pred: dict, gold: dict, s: Score) -> None:
     s.skeleton_exact = gf == pf and gm == pm
     diff_f = sum(1 for a, b in zip(gf, pf, strict=False) if a != b) + abs(len(gf) - len(pf))
     diff_m = sum(1 for a, b in zip(gm, pm, strict=False) if a != b) + abs(len(gm) - len(pm))
-    s.skeleton_detail = (f"findings {len(pf)}/{len(gf)} ({diff_f} differ), "
-                         f"measures {len(pm)}/{len(gm)} ({diff_m} differ)")
+    s.skeleton_detail = (
+        f"findings {len(pf)}/{len(gf)} ({diff_f} differ), "
+        f"measures {len(pm)}/{len(gm)} ({diff_m} differ)"
+    )
 
 
 def _labels(pred: dict, gold: dict, s: Score) -> None:
@@ -168,7 +180,9 @@ def _metrics(pred: dict, gold: dict, s: Score) -> None:
             s.spurious_metrics.append(p)
             continue
         # Prefer the gold figure in the same measure, then a required one.
-        candidates.sort(key=lambda g: (g.get("measure_id") != p.get("measure_id"), not g.get("required", True)))
+        candidates.sort(
+            key=lambda g: (g.get("measure_id") != p.get("measure_id"), not g.get("required", True))
+        )
         g = candidates.pop(0)
         s.metric_pred_ok += 1
         s.metric_tp += bool(g.get("required", True))
@@ -196,7 +210,12 @@ def _fmt(x) -> str:
 def render(score: Score, name: str) -> str:
     rows = [("file", name)]
     if score.skeleton_exact is not None:
-        rows.append(("skeleton exact", f"{'yes' if score.skeleton_exact else 'no'} — {score.skeleton_detail}"))
+        rows.append(
+            (
+                "skeleton exact",
+                f"{'yes' if score.skeleton_exact else 'no'} — {score.skeleton_detail}",
+            )
+        )
     rows.append(("header fields", f"{score.header_ok}/{score.header_total}"))
     rows.append(("stated totals", f"{score.totals_ok}/{score.totals_total}"))
     rows.append(("metric precision", _fmt(score.precision)))

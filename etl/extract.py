@@ -47,8 +47,14 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
         m.partners = find_partners(folded[m.id], m.departments, rules)
 
     layout = skeleton.layout
-    body_from = layout.lines[layout.body_start].start if layout.body_start < len(layout.lines) else len(norm.text)
-    body_to = layout.lines[layout.body_end - 1].end if layout.body_end > layout.body_start else body_from
+    body_from = (
+        layout.lines[layout.body_start].start
+        if layout.body_start < len(layout.lines)
+        else len(norm.text)
+    )
+    body_to = (
+        layout.lines[layout.body_end - 1].end if layout.body_end > layout.body_start else body_from
+    )
     metrics = _metrics(norm, plain, measures, folded, body_from, body_to, rules)
     return Extraction(header, findings, measures, metrics, text=plain)
 
@@ -65,13 +71,16 @@ def _descendants(findings: list[Finding]) -> dict[str, set[str]]:
     return under
 
 
-def _assign_categories(findings: list[Finding], measures: list[Measure], folded: dict, rules: Rules) -> None:
+def _assign_categories(
+    findings: list[Finding], measures: list[Measure], folded: dict, rules: Rules
+) -> None:
     own = {m.id: classify_category(folded[m.id], rules, fold(m.headline or "")) for m in measures}
     under = _descendants(findings)
     for f in findings:
         votes = Counter(own[m.id] for m in measures if m.finding_id in under[f.id] and own[m.id])
         f.category = classify_category(fold(f.title), rules) or (
-            votes.most_common(1)[0][0] if votes else DEFAULT_CATEGORY)
+            votes.most_common(1)[0][0] if votes else DEFAULT_CATEGORY
+        )
     by_id = {f.id: f for f in findings}
     for m in measures:
         fallback = by_id[m.finding_id].category if m.finding_id else DEFAULT_CATEGORY
@@ -81,28 +90,35 @@ def _assign_categories(findings: list[Finding], measures: list[Measure], folded:
 def _derive_statuses(findings: list[Finding], measures: list[Measure]) -> None:
     under = _descendants(findings)
     for f in findings:
-        f.status = derive_finding_status([m.status for m in measures if m.finding_id in under[f.id]])
+        f.status = derive_finding_status(
+            [m.status for m in measures if m.finding_id in under[f.id]]
+        )
 
 
-def _metrics(norm, plain: str, measures: list[Measure], folded: dict, start: int, end: int,
-             rules: Rules) -> list[Metric]:
+def _metrics(
+    norm, plain: str, measures: list[Measure], folded: dict, start: int, end: int, rules: Rules
+) -> list[Metric]:
     starts = [m.start for m in measures]
     out = []
     for raw in find_metrics(norm.text, rules, start, end):
         a, b = norm.to_plain(raw.start, raw.end)
         i = bisect_right(starts, a) - 1
-        measure = measures[i] if i >= 0 and measures[i].start <= a and b <= measures[i].end else None
+        measure = (
+            measures[i] if i >= 0 and measures[i].start <= a and b <= measures[i].end else None
+        )
         context = folded[measure.id] if measure else raw.sentence
-        out.append(Metric(
-            measure_id=measure.id if measure else None,
-            value=metric_value(raw),
-            unit=raw.unit,
-            unit_normalized=raw.unit_normalized,
-            qualifier=raw.qualifier,
-            label=raw.label,
-            indicator=match_indicator(raw, context, rules),
-            raw=plain[a:b],
-            start=a,
-            end=b,
-        ))
+        out.append(
+            Metric(
+                measure_id=measure.id if measure else None,
+                value=metric_value(raw),
+                unit=raw.unit,
+                unit_normalized=raw.unit_normalized,
+                qualifier=raw.qualifier,
+                label=raw.label,
+                indicator=match_indicator(raw, context, rules),
+                raw=plain[a:b],
+                start=a,
+                end=b,
+            )
+        )
     return out

@@ -29,7 +29,11 @@ def find_title(layout: Layout, rules: Rules) -> str | None:
         joined = ""
         for j in range(i, min(i + 3, len(head))):
             joined += _clean(head[j])
-            if end_rx.search(joined) and ("关于" in joined or "整改" in joined) and len(joined) <= 120:
+            if (
+                end_rx.search(joined)
+                and ("关于" in joined or "整改" in joined)
+                and len(joined) <= 120
+            ):
                 return joined
     return None
 
@@ -82,7 +86,11 @@ def _dates(header: ReportHeader, opening: str, rules: Rules) -> None:
         header.inspection_start = _iso(int(y1), int(m1), int(d1))
         end_year = int(y2) if y2 else int(y1)
         header.inspection_end = _iso(end_year, int(m2), int(d2))
-        if header.inspection_end and header.inspection_start and header.inspection_end < header.inspection_start:
+        if (
+            header.inspection_end
+            and header.inspection_start
+            and header.inspection_end < header.inspection_start
+        ):
             header.inspection_end = _iso(end_year + 1, int(m2), int(d2))  # a period over New Year
         end_date = header.inspection_end
         after = span.end()

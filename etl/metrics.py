@@ -7,6 +7,7 @@ inside names and titles, dates and codes are skipped (see `exclusions` in that f
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -19,8 +20,12 @@ _CN = f"[{CN_NUMERAL_CHARS}]"
 _NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:[余多]?[万亿])?|{_CN}+(?:[余多]{_CN}*)?"
 _CLAUSE_BREAK = "。;;,,:!?\n"
 _SENTENCE_BREAK = "。;;!?\n"
-_LABEL_LEAD = re.compile(r"^(?:截至[^,]*|(?:\d{4}年)?(?:\d{1,2}月)?(?:份|以来|底|初|末)?|全年|今年|去年|目前|其中|同时|并|共计|共|累计|合计|先后|已|均)+")
-_LABEL_TAIL = re.compile(r"(?:共计|共|累计|合计|达到|达|约|近|超过|突破|超|逾|等|总计|计|为|了|的)+$")
+_LABEL_LEAD = re.compile(
+    r"^(?:截至[^,]*|(?:\d{4}年)?(?:\d{1,2}月)?(?:份|以来|底|初|末)?|全年|今年|去年|目前|其中|同时|并|共计|共|累计|合计|先后|已|均)+"
+)
+_LABEL_TAIL = re.compile(
+    r"(?:共计|共|累计|合计|达到|达|约|近|超过|突破|超|逾|等|总计|计|为|了|的)+$"
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,9 @@ class RawMetric:
 
 
 @lru_cache(maxsize=4)
-def _metric_regex(units: tuple[Unit, ...], prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> re.Pattern:
+def _metric_regex(
+    units: tuple[Unit, ...], prefixes: tuple[str, ...], suffixes: tuple[str, ...]
+) -> re.Pattern:
     unit_alt = "|".join(re.escape(u.written) for u in units)
     prefix_alt = "|".join(re.escape(p) for p in prefixes)
     suffix_alt = "|".join(re.escape(s) for s in suffixes if s != "余" and s != "多")
@@ -49,14 +56,18 @@ def _metric_regex(units: tuple[Unit, ...], prefixes: tuple[str, ...], suffixes: 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside “…” and 《…》: names and titles, whose numbers are not figures."""
     spans = []
-    for opener, closer in (("“", "”"), ("《", "》"), ("\"", "\"")):
-        for m in re.finditer(re.escape(opener) + r"[^" + re.escape(closer) + r"\n]{0,40}" + re.escape(closer), text):
+    for opener, closer in (("“", "”"), ("《", "》"), ('"', '"')):
+        for m in re.finditer(
+            re.escape(opener) + r"[^" + re.escape(closer) + r"\n]{0,40}" + re.escape(closer), text
+        ):
             spans.append((m.start(), m.end()))
-    return spans
+    return sorted(spans)
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in spans)
+    """Whether pos lies inside one of the sorted, rarely nested spans."""
+    i = bisect_right(spans, (pos, 1 << 62))
+    return any(a < pos < b for a, b in spans[max(0, i - 4) : i])
 
 
 def _is_code(text: str, start: int, end: int) -> bool:
@@ -93,7 +104,9 @@ def _label(text: str, clause_start: int, num_start: int, unit_end: int, clause_e
     return (before[-16:] + after[:10]) if len(after) <= 10 else before[-24:]
 
 
-def find_metrics(text: str, rules: Rules, start: int = 0, end: int | None = None) -> list[RawMetric]:
+def find_metrics(
+    text: str, rules: Rules, start: int = 0, end: int | None = None
+) -> list[RawMetric]:
     """All metrics in folded `text[start:end]`, in order."""
     end = len(text) if end is None else end
     unit_by_spelling = {u.written: u for u in rules.units}
@@ -107,7 +120,11 @@ def find_metrics(text: str, rules: Rules, start: int = 0, end: int | None = None
         n_start = m.start("num")
         if num[0] in CN_NUMERAL_CHARS and not re.search("[十百千万亿余多]", num):
             continue  # small counts spelled only in Chinese numerals are optional: skip
-        if num[0] in CN_NUMERAL_CHARS and n_start > 0 and text[n_start - 1] in CN_NUMERAL_CHARS + "第":
+        if (
+            num[0] in CN_NUMERAL_CHARS
+            and n_start > 0
+            and text[n_start - 1] in CN_NUMERAL_CHARS + "第"
+        ):
             continue
         if n_start > 0 and text[n_start - 1] == "第" and not m.group("prefix"):
             continue
@@ -142,11 +159,19 @@ def find_metrics(text: str, rules: Rules, start: int = 0, end: int | None = None
                 if cue in text[c_start:n_start]:
                     qualifier = q
                     break
-        found.append(RawMetric(
-            value=value, unit=unit_written, unit_normalized=normalized, qualifier=qualifier,
-            label=_label(text, c_start, m.start(), m.end("unit"), c_end),
-            start=m.start(), end=m.end(), clause=clause, sentence=text[s_start:s_end],
-        ))
+        found.append(
+            RawMetric(
+                value=value,
+                unit=unit_written,
+                unit_normalized=normalized,
+                qualifier=qualifier,
+                label=_label(text, c_start, m.start(), m.end("unit"), c_end),
+                start=m.start(),
+                end=m.end(),
+                clause=clause,
+                sentence=text[s_start:s_end],
+            )
+        )
     return found
 
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-TOTAL_KEYS = ("problems", "completed", "in_progress", "not_started", "completion_rate_pct",
-              "rules_made", "funds_recovered_yuan")
+TOTAL_KEYS = (
+    "problems",
+    "completed",
+    "in_progress",
+    "not_started",
+    "completion_rate_pct",
+    "rules_made",
+    "funds_recovered_yuan",
+)
 SECTIONS = ("organisation", "findings", "remaining", "next_steps")
 STATUSES = ("completed", "in_progress", "ongoing", "not_started")
 LEVELS = ("area", "problem", "item")

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Characters NFKC leaves alone that reports use interchangeably with ASCII ones.
 _EXTRA = str.maketrans({"\u3000": " ", "\xa0": " ", "．": ".", "～": "~", "－": "-"})
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch.translate(_EXTRA))
+class _FoldTable(dict):
+    """str.translate table that folds each character once and remembers it."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = ch if code < 128 else unicodedata.normalize("NFKC", ch.translate(_EXTRA))
+        self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
 
 
 @dataclass(frozen=True)
@@ -37,16 +44,17 @@ class Normalized:
 
 def normalize(plain: str) -> Normalized:
     """Fold `plain` character by character, so each folded char knows where it came from."""
-    parts: list[str] = []
+    text = plain.translate(_TABLE)
+    if len(text) == len(plain):
+        # Almost always: every folded character replaced exactly one plain one.
+        return Normalized(text, tuple(range(len(plain) + 1)))
     origin: list[int] = []
     for i, ch in enumerate(plain):
-        folded = _fold_char(ch) if ord(ch) > 127 else ch
-        parts.append(folded)
-        origin.extend([i] * len(folded))
+        origin.extend([i] * len(_TABLE[ord(ch)]))
     origin.append(len(plain))
-    return Normalized("".join(parts), tuple(origin))
+    return Normalized(text, tuple(origin))
 
 
 def fold(text: str) -> str:
     """Folded text alone, for short strings such as header fields."""
-    return "".join(_fold_char(c) if ord(c) > 127 else c for c in text)
+    return text.translate(_TABLE)

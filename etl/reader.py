@@ -20,11 +20,54 @@ MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 # Tags whose text is never report content.
-_DROP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "head",
-              "iframe", "svg", "button", "select", "form", "object"}
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4",
-               "h5", "h6", "section", "article", "blockquote", "pre", "dd", "dt", "dl",
-               "title", "td", "th", "hr", "main", "aside", "center", "body", "html"}
+_DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "head",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "form",
+    "object",
+}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "title",
+    "td",
+    "th",
+    "hr",
+    "main",
+    "aside",
+    "center",
+    "body",
+    "html",
+}
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >])", re.I)
 
 
@@ -43,11 +86,16 @@ def read_document(path: str | Path) -> Document:
     encoding, decoded = decode_bytes(raw, p)
     is_html = p.suffix.lower() in HTML_SUFFIXES or bool(_HTML_SNIFF.match(raw[:512]))
     if not is_html and p.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputError(p, f"unsupported file type {p.suffix!r}",
-                         "give a .txt or .html report (Word and PDF come in a later release)")
+        raise InputError(
+            p,
+            f"unsupported file type {p.suffix!r}",
+            "give a .txt or .html report (Word and PDF come in a later release)",
+        )
     text = plain_text(html_to_lines(decoded) if is_html else decoded.splitlines())
     if not text.strip():
-        raise InputError(p, "no text found in the file", "check that it is a report, not an empty page")
+        raise InputError(
+            p, "no text found in the file", "check that it is a report, not an empty page"
+        )
     return Document(str(p), text, encoding, "html" if is_html else "text")
 
 
@@ -55,12 +103,18 @@ def _read_bytes(p: Path) -> bytes:
     if not p.exists():
         raise InputError(p, "file not found", "check the path")
     if p.is_dir():
-        raise InputError(p, "is a folder, not a file", "give the report file, or use `rectify load` for folders")
+        raise InputError(
+            p, "is a folder, not a file", "give the report file, or use `rectify load` for folders"
+        )
     size = p.stat().st_size
     if size == 0:
         raise InputError(p, "file is empty", "export the report again")
     if size > MAX_BYTES:
-        raise InputError(p, f"file is {size // 1_048_576} MiB, over the 50 MiB limit", "split it or check it is a report")
+        raise InputError(
+            p,
+            f"file is {size // 1_048_576} MiB, over the 50 MiB limit",
+            "split it or check it is a report",
+        )
     try:
         return p.read_bytes()
     except OSError as exc:
@@ -77,7 +131,9 @@ def decode_bytes(raw: bytes, p: Path | str = "<bytes>") -> tuple[str, str]:
     if utf16:
         return utf16, _decode_or_fail(raw, utf16, p)
     if b"\x00" in raw[:8192]:
-        raise InputError(p, "looks like a binary file, not a text report", "give a .txt or .html report")
+        raise InputError(
+            p, "looks like a binary file, not a text report", "give a .txt or .html report"
+        )
     for encoding in ("utf-8", "gb18030"):
         try:
             return encoding, raw.decode(encoding)
@@ -87,21 +143,29 @@ def decode_bytes(raw: bytes, p: Path | str = "<bytes>") -> tuple[str, str]:
 
     best = from_bytes(raw).best()
     if best is None:
-        raise InputError(p, "cannot tell the text encoding", "save the report as UTF-8 and try again")
+        raise InputError(
+            p, "cannot tell the text encoding", "save the report as UTF-8 and try again"
+        )
     return best.encoding, str(best)
 
 
 def _sniff_bomless_utf16(raw: bytes) -> str | None:
-    sample = raw[:4096]
+    """UTF-16 without a BOM: most NULs (ASCII digits, punctuation) sit on one parity; CJK
+    characters such as 一 (U+4E00) put a few on the other."""
+    sample = raw[: 8192 - (len(raw[:8192]) % 2)]
     if len(sample) < 4:
         return None
-    even_nuls = sample[0::2].count(0) / (len(sample) / 2)
-    odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
-    # ASCII markup or digits in UTF-16 put a NUL in every other byte; CJK text rarely does.
-    if odd_nuls > 0.3 and even_nuls < 0.05:
-        return "utf-16-le"
-    if even_nuls > 0.3 and odd_nuls < 0.05:
-        return "utf-16-be"
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    total = even + odd
+    if total < max(2, len(sample) // 200):
+        return None
+    for name, on, _off in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if on >= 0.75 * total:
+            try:
+                sample.decode(name)
+            except UnicodeDecodeError:
+                return None
+            return name
     return None
 
 

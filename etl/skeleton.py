@@ -68,8 +68,14 @@ def split_lines(norm: Normalized) -> list[Line]:
 def find_layout(norm: Normalized, rules: Rules) -> Layout:
     lines = split_lines(norm)
     opening_rx = rules.rx("header.opening")
-    opening = next((i for i, ln in enumerate(lines[:15])
-                    if opening_rx.search(ln.text) and re.search("巡[视察]|整改", ln.text)), None)
+    opening = next(
+        (
+            i
+            for i, ln in enumerate(lines[:15])
+            if opening_rx.search(ln.text) and re.search("巡[视察]|整改", ln.text)
+        ),
+        None,
+    )
     if opening is None:
         marker = next((i for i, ln in enumerate(lines) if _marker(ln.text, rules)), len(lines))
         body_start = marker
@@ -81,7 +87,11 @@ def find_layout(norm: Normalized, rules: Rules) -> Layout:
     if end > body_start and date_rx.match(lines[end - 1].text):
         date_line = end - 1
         end -= 1
-    if end > body_start and issuer_rx.match(lines[end - 1].text) and not _marker(lines[end - 1].text, rules):
+    if (
+        end > body_start
+        and issuer_rx.match(lines[end - 1].text)
+        and not _marker(lines[end - 1].text, rules)
+    ):
         signature = end - 1
         end -= 1
     closing_rx = rules.rx("closing")
@@ -101,7 +111,9 @@ def _marker(text: str, rules: Rules) -> tuple[str, re.Match] | None:
 def _marker_patterns(rules: Rules) -> list[tuple[str, re.Pattern]]:
     key = "_markers"
     if key not in rules.compiled:
-        rules.compiled[key] = [(mk["id"], re.compile(mk["pattern"])) for mk in rules.structure["markers"]]
+        rules.compiled[key] = [
+            (mk["id"], re.compile(mk["pattern"])) for mk in rules.structure["markers"]
+        ]
     return rules.compiled[key]
 
 
@@ -146,7 +158,7 @@ def _sentence_end(text: str) -> int:
 def parse_skeleton(norm: Normalized, plain: str, rules: Rules) -> Skeleton:
     layout = find_layout(norm, rules)
     parser = _Parser(norm, plain, rules)
-    for line in layout.lines[layout.body_start: layout.body_end]:
+    for line in layout.lines[layout.body_start : layout.body_end]:
         if line.text.strip():
             parser.feed(line)
     return parser.finish(layout)
@@ -180,6 +192,10 @@ class _Parser:
         kind, m = marked if marked else (None, None)
         if kind == "top":
             self._top_heading(line, m)
+        elif self.section == "preamble" and kind in LEVEL_OF_MARKER:
+            # A report that goes straight from its header to the findings: (一) 1. (1).
+            self.section = "findings"
+            self._open_finding(LEVEL_OF_MARKER[kind], line, m)
         elif self.section in ("organisation", "preamble"):
             self._section_paragraph(line, kind, m, "organisation")
         elif self.section == "tail":
@@ -190,7 +206,7 @@ class _Parser:
             self._body(line, 0)
 
     def _top_heading(self, line: Line, m: re.Match) -> None:
-        heading = line.text[m.end():]
+        heading = line.text[m.end() :]
         section = _classify_heading(heading, self.rules)
         self.section = section
         self.open = {"area": None, "problem": None, "item": None}
@@ -206,19 +222,25 @@ class _Parser:
         else:
             self.current = None
 
-    def _section_paragraph(self, line: Line, kind: str | None, m: re.Match | None, section: str) -> None:
+    def _section_paragraph(
+        self, line: Line, kind: str | None, m: re.Match | None, section: str
+    ) -> None:
         """Organisation (and preamble) paragraphs: each marked paragraph is a measure."""
         if self.section == "preamble" and not self._has_measure_marker(line.text) and kind is None:
             # Preamble prose before the first heading: keep it only as organisation measures
             # when it is marked; otherwise it is context, not a measure.
             return
-        container = self.current if self.current and self.current.section == section else self._new_container(section)
+        container = (
+            self.current
+            if self.current and self.current.section == section
+            else self._new_container(section)
+        )
         offset = m.end() if kind in ("paren_cn", "arabic", "paren_arabic", "circled") else 0
         container.segments.append((line.start + offset, line.end, bool(offset)))
 
     def _tail_paragraph(self, line: Line, kind: str | None, m: re.Match | None) -> None:
         if kind == "paren_cn":
-            part = _tail_part(line.text[m.end():], self.rules)
+            part = _tail_part(line.text[m.end() :], self.rules)
             if part:
                 self.tail_part = part
                 self._new_container(part)
@@ -231,7 +253,7 @@ class _Parser:
         return bool(self.rules.rx("measure_marker").search(text))
 
     def _open_finding(self, level: str, line: Line, m: re.Match) -> None:
-        heading = line.text[m.end():]
+        heading = line.text[m.end() :]
         title, title_end = finding_title(heading, self.rules)
         if level == "area":
             parent = None
@@ -255,7 +277,7 @@ class _Parser:
             self.children.add(parent.id)
         self.findings.append(finding)
         self.open[level] = finding
-        for lower in ("problem", "item")[("area", "problem", "item").index(level):]:
+        for lower in ("problem", "item")[("area", "problem", "item").index(level) :]:
             if lower != level:
                 self.open[lower] = None
         self._new_container("findings", finding)
@@ -318,7 +340,9 @@ class _Parser:
                     spans.append((start + mark.end(), start + m_end, True))
                 continue
             next_marked = index + 1 < len(segments) and (
-                segments[index + 1][2] or marker_rx.match(text[segments[index + 1][0]:segments[index + 1][1]]))
+                segments[index + 1][2]
+                or marker_rx.match(text[segments[index + 1][0] : segments[index + 1][1]])
+            )
             if container.section != "findings" and next_marked and not headed:
                 continue  # an introduction to the marked paragraphs that follow
             if para.strip():
@@ -334,7 +358,9 @@ class _Parser:
             end -= 1
         return start, end, headed
 
-    def _measure(self, container: _Container, ordinal: int, start: int, end: int, headed: bool) -> Measure:
+    def _measure(
+        self, container: _Container, ordinal: int, start: int, end: int, headed: bool
+    ) -> Measure:
         a, b = self.norm.to_plain(start, end)
         body = self.plain[a:b]
         headline = None

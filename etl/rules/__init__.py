@@ -15,8 +15,16 @@ from pathlib import Path
 import yaml
 
 RULES_DIR = Path(__file__).parent
-RULE_FILES = ("units", "reader", "structure", "taxonomy", "status", "departments",
-              "indicators", "totals")
+RULE_FILES = (
+    "units",
+    "reader",
+    "structure",
+    "taxonomy",
+    "status",
+    "departments",
+    "indicators",
+    "totals",
+)
 
 
 class RulesError(Exception):
@@ -91,6 +99,7 @@ class Rules:
     partner_known: tuple[tuple[str, tuple[str, ...]], ...]
     partner_patterns: tuple[re.Pattern, ...]
     own_body_words: tuple[re.Pattern, ...]
+    partner_strip: re.Pattern | None
     indicators: tuple[Indicator, ...]
     totals: tuple[TotalRule, ...]
     compiled: dict = field(default_factory=dict)
@@ -158,22 +167,35 @@ def load_rules(folder: str | None = None) -> Rules:
         for c in raw["taxonomy"]["categories"]
     )
     status_rules = tuple(
-        StatusRule(r["id"], r["status"], _compile_all(r.get("patterns"), f"status.yaml {r['id']}"),
-                   tuple(r.get("sections", [])), bool(r.get("default", False)))
+        StatusRule(
+            r["id"],
+            r["status"],
+            _compile_all(r.get("patterns"), f"status.yaml {r['id']}"),
+            tuple(r.get("sections", [])),
+            bool(r.get("default", False)),
+        )
         for r in raw["status"]["rules"]
     )
     departments = tuple(
-        Department(u["name"], u["kind"], u.get("body"), bool(u.get("own_offices")),
-                   tuple(u["aliases"]))
+        Department(
+            u["name"], u["kind"], u.get("body"), bool(u.get("own_offices")), tuple(u["aliases"])
+        )
         for u in raw["departments"]["units"]
     )
     partners = raw["departments"]["partners"]
     indicators = tuple(
-        Indicator(i["code"], i["zh"], i["en"], i["unit"], i["category"], tuple(i["units"]),
-                  _compile_all(i.get("clause"), f"indicators.yaml {i['code']}"),
-                  _compile_all(i.get("sentence"), f"indicators.yaml {i['code']}"),
-                  _compile_all(i.get("measure"), f"indicators.yaml {i['code']}"),
-                  _compile_all(i.get("not"), f"indicators.yaml {i['code']}"))
+        Indicator(
+            i["code"],
+            i["zh"],
+            i["en"],
+            i["unit"],
+            i["category"],
+            tuple(i["units"]),
+            _compile_all(i.get("clause"), f"indicators.yaml {i['code']}"),
+            _compile_all(i.get("sentence"), f"indicators.yaml {i['code']}"),
+            _compile_all(i.get("measure"), f"indicators.yaml {i['code']}"),
+            _compile_all(i.get("not"), f"indicators.yaml {i['code']}"),
+        )
         for i in raw["indicators"]["indicators"]
     )
     totals = tuple(
@@ -192,9 +214,16 @@ def load_rules(folder: str | None = None) -> Rules:
         status_rules=status_rules,
         departments=departments,
         partner_known=tuple((p["name"], tuple(p["aliases"])) for p in partners["known"]),
-        partner_patterns=_compile_all([p["pattern"] for p in partners["patterns"]], "departments.yaml"),
-        own_body_words=_compile_all(raw["departments"].get("own_body_words", {}).get("patterns"),
-                                    "departments.yaml own_body_words"),
+        partner_patterns=_compile_all(
+            [p["pattern"] for p in partners["patterns"]], "departments.yaml"
+        ),
+        partner_strip=_compile(partners["strip_prefix"], "departments.yaml strip_prefix")
+        if partners.get("strip_prefix")
+        else None,
+        own_body_words=_compile_all(
+            raw["departments"].get("own_body_words", {}).get("patterns"),
+            "departments.yaml own_body_words",
+        ),
         indicators=indicators,
         totals=totals,
     )

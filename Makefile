@@ -1,0 +1,53 @@
+# rectify: `make run` and `make test` do all the set-up on a fresh Debian machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= warehouse/rectification.duckdb
+SHARED ?= ../shared
+PIP := $(BIN)/pip --disable-pip-version-check -q
+
+.PHONY: install warehouse run test lint eval bench system-deps clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps -e .
+	touch $@
+
+install: $(STAMP)
+
+# The bundled sample reports, loaded into the warehouse (idempotent: a reload replaces them).
+warehouse: install
+	$(BIN)/rectify load data/samples --db $(DB) --quiet
+
+run: warehouse
+	$(BIN)/rectify serve --db $(DB) --host 127.0.0.1 --port 8050
+
+# Debian's chromium (browser tests, chart images) and CJK fonts, when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: warehouse system-deps lint
+	$(BIN)/pytest
+
+eval: install
+	$(BIN)/rectify eval $(SHARED)/gold/seed.gold.json $(SHARED)/seeds/000_ea4a386f79e332ee.txt
+	$(BIN)/rectify eval $(SHARED)/reports/index.json $(SHARED)/reports/r*.txt
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

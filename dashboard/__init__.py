@@ -1,0 +1,1 @@
+"""The Dash dashboard: thin pages over warehouse queries."""

@@ -1,0 +1,81 @@
+"""The one pipeline: read → normalise → parse → validate → load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.errors import InputError
+from etl.extract import extract
+from etl.overrides import apply_overrides, overrides_path, read_overrides
+from etl.reader import HTML_SUFFIXES, TEXT_SUFFIXES, read_document
+from warehouse.contracts import ContractError, check_extraction
+from warehouse.db import swap
+from warehouse.load import Prepared, report_id_for, write_prepared
+
+REPORT_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES) - {""}
+
+
+def looks_like_report(x) -> bool:
+    """A rectification report has a skeleton, or at least header facts about an inspection."""
+    r = x.report
+    return bool(x.measures or x.findings or r.team or r.inspection_start)
+
+
+def prepare_file(path: Path | str, overrides=()) -> Prepared:
+    doc = read_document(path)
+    x = extract(doc.text)
+    if not looks_like_report(x):
+        raise InputError(
+            path,
+            "no rectification report found in it (no sections, findings or inspection header)",
+            "check that it is a 巡视/巡察整改 report",
+        )
+    rid = report_id_for(doc.text)
+    apply_overrides(x, rid, Path(path).name, list(overrides))
+    try:
+        check_extraction(x, str(path))
+    except ContractError as exc:
+        raise InputError(
+            path, str(exc).split(": ", 1)[-1], "report it with the file attached"
+        ) from exc
+    return Prepared(rid, str(Path(path).resolve()), Path(path).name, doc.encoding, doc.kind, x)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders become the report files inside them (recursively, sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(
+                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+            )
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass
+class LoadResult:
+    loaded: list[Prepared] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+
+
+def load_paths(
+    paths: Iterable[str | Path], db: Path, on_file: Callable[[Path], None] | None = None
+) -> LoadResult:
+    """Prepare every file, then write the good ones in one atomic swap of the warehouse."""
+    result = LoadResult()
+    overrides = read_overrides(overrides_path(db))
+    for path in expand_paths(paths):
+        try:
+            result.loaded.append(prepare_file(path, overrides))
+        except InputError as exc:
+            result.failed.append((str(path), exc.message))
+        if on_file:
+            on_file(path)
+    if result.loaded:
+        with swap(db) as con:
+            write_prepared(con, result.loaded)
+    return result

@@ -1,0 +1,59 @@
+"""Shared fixtures: the seed, its gold, the report openings, and real DuckDB warehouses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLES = ROOT / "data" / "samples"
+
+
+def _pick(shared: Path, bundled: Path) -> Path:
+    """Prefer ../shared (the annotators' current copy); a fresh clone alone has the bundled one."""
+    return shared if shared.exists() else bundled
+
+
+SEED = _pick(SHARED / "seeds" / "000_ea4a386f79e332ee.txt", SAMPLES / "000_ea4a386f79e332ee.txt")
+SEED_GOLD = _pick(SHARED / "gold" / "seed.gold.json", ROOT / "data" / "gold" / "seed.gold.json")
+REPORTS_DIR = _pick(SHARED / "reports", SAMPLES)
+REPORTS_INDEX = _pick(SHARED / "reports" / "index.json", SAMPLES / "reports-index.json")
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The seed's plain text (what `rectify text` prints; page furniture dropped)."""
+    from etl.reader import read_document
+
+    return read_document(SEED).text
+
+
+@pytest.fixture(scope="session")
+def seed_gold() -> dict:
+    return json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def reports_index() -> list[dict]:
+    return json.loads(REPORTS_INDEX.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seed_extraction(seed_text):
+    from etl.extract import extract
+
+    return extract(seed_text)
+
+
+@pytest.fixture()
+def seed_db(tmp_path) -> Path:
+    """A real warehouse file holding the seed."""
+    from etl.pipeline import load_paths
+
+    db = tmp_path / "w.duckdb"
+    result = load_paths([SEED], db)
+    assert not result.failed
+    return db

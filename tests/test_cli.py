@@ -1,0 +1,164 @@
+"""The `rectify` command as a user runs it: clear one-line errors, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPORTS_DIR, SEED, SEED_GOLD
+
+RECTIFY = str(Path(sys.executable).with_name("rectify"))
+
+
+def run(*args, env=None):
+    return subprocess.run(
+        [RECTIFY, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("sub", ["text", "extract", "load", "reports", "eval", "override", "serve"])
+def test_help_on_every_subcommand(sub):
+    proc = run(sub, "--help")
+    assert proc.returncode == 0 and "usage: rectify " + sub in proc.stdout
+
+
+def test_text_and_extract(seed_text):
+    assert run("text", SEED).stdout == seed_text + "\n"
+    out = json.loads(run("extract", SEED).stdout)
+    assert set(out) == {"report", "findings", "measures", "metrics"}
+    assert len(out["measures"]) == 79 and out["report"]["team"] == "区委巡察一组"
+    assert {"deadline", "owner", "evidence", "status_cue", "partners"} <= set(out["measures"][0])
+
+
+def test_load_summary_and_env_db(tmp_path):
+    db = tmp_path / "env.duckdb"
+    proc = run("load", SEED, env={"RECTIFY_DB": str(db)})
+    assert proc.returncode == 0, proc.stderr
+    assert "000_ea4a386f79e332ee.txt" in proc.stdout and "79 measures" in proc.stdout
+    assert db.exists()
+    listing = run("reports", env={"RECTIFY_DB": str(db)}).stdout
+    assert "区城市管理委党委关于四届区委第八轮巡察集中整改进展情况的通报" in listing
+
+
+def test_batch_with_bad_files_loads_the_good_ones(tmp_path):
+    db = tmp_path / "w.duckdb"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    prose = tmp_path / "prose.txt"
+    prose.write_text("今天天气很好,我们去公园散步。", encoding="utf-8")
+    proc = run("load", SEED, empty, binary, prose, tmp_path / "missing.txt", "--db", db)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "loaded 000_ea4a386f79e332ee.txt" in proc.stdout
+    for name, problem in [
+        ("empty.txt", "empty"),
+        ("blob.txt", "binary"),
+        ("prose.txt", "no rectification report"),
+        ("missing.txt", "not found"),
+    ]:
+        line = next(ln for ln in proc.stderr.splitlines() if name in ln)
+        assert problem in line
+    assert "1 report(s) loaded" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("text", "/no/such/file.txt"),
+        ("extract", "/no/such/file.txt"),
+        ("reports", "--db", "/no/such/w.duckdb"),
+    ],
+)
+def test_single_bad_input_exit_2(args):
+    proc = run(*args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_eval_prints_one_table():
+    proc = run("eval", SEED_GOLD, SEED)
+    assert proc.returncode == 0
+    for row in (
+        "skeleton exact",
+        "metric precision",
+        "metric recall",
+        "indicator totals exact",
+        "category accuracy",
+        "status accuracy",
+        "department F1",
+    ):
+        assert row in proc.stdout
+    assert "gas_hazards_closed" in proc.stdout
+
+
+def test_eval_on_report_openings(reports_index):
+    from conftest import REPORTS_INDEX
+
+    proc = run("eval", REPORTS_INDEX, *[REPORTS_DIR / e["file"] for e in reports_index])
+    assert proc.returncode == 0 and proc.stdout.count("metric F1") == 8
+
+
+def test_override_survives_reload(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert run("load", SEED, "--db", db).returncode == 0
+    proc = run(
+        "override",
+        "000_ea4a386f79e332ee.txt",
+        "--measure",
+        "M3",
+        "--category",
+        "assets",
+        "--status",
+        "in_progress",
+        "--db",
+        db,
+        "--note",
+        "test",
+    )
+    assert proc.returncode == 0, proc.stderr
+    proc = run(
+        "override",
+        "000_ea4a386f79e332ee.txt",
+        "--value",
+        "46",
+        "--indicator",
+        "trainings",
+        "--db",
+        db,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert run("load", SEED, "--db", db).returncode == 0
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT category, status FROM measure WHERE measure_id='M3'").fetchone() == (
+        "assets",
+        "in_progress",
+    )
+    assert con.execute(
+        "SELECT indicator FROM metric WHERE measure_id='M14' AND value=46"
+    ).fetchone() == ("trainings",)
+    con.close()
+    bad = run(
+        "override",
+        "000_ea4a386f79e332ee.txt",
+        "--measure",
+        "M3",
+        "--indicator",
+        "nope",
+        "--value",
+        "1",
+        "--db",
+        db,
+    )
+    assert bad.returncode == 2 and "unknown indicator" in bad.stderr

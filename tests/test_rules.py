@@ -1,0 +1,124 @@
+"""Every rule's example sentence parses as its rule says: the rule files are data with tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.classify import classify_category, classify_status, find_departments, find_partners
+from etl.metrics import find_metrics, metric_value
+from etl.normalize import fold
+from etl.reader import plain_text
+from etl.rules import load_rules, read_rule_files
+from etl.totals import stated_totals
+
+RAW = read_rule_files()
+RULES = load_rules()
+
+
+def _ids(entries, key="id"):
+    return [e[key] for e in entries]
+
+
+def test_every_rule_has_id_description_and_example():
+    groups = {
+        "units": RAW["units"]["units"] + RAW["units"]["qualifiers"] + RAW["units"]["exclusions"],
+        "reader": RAW["reader"]["furniture"],
+        "structure": RAW["structure"]["markers"]
+        + RAW["structure"]["sections"]
+        + RAW["structure"]["tail_parts"],
+        "taxonomy": RAW["taxonomy"]["categories"],
+        "status": RAW["status"]["rules"],
+        "departments": RAW["departments"]["units"] + RAW["departments"]["partners"]["patterns"],
+        "totals": RAW["totals"]["totals"],
+    }
+    for name, entries in groups.items():
+        for e in entries:
+            assert e.get("id") and e.get("description") and e.get("example"), (name, e)
+    for e in RAW["indicators"]["indicators"]:
+        assert e["code"] and e["description"] and e["example"] and e["zh"] and e["en"]
+
+
+@pytest.mark.parametrize(
+    "rule", RAW["units"]["units"] + RAW["units"]["qualifiers"], ids=lambda r: r["id"]
+)
+def test_unit_and_qualifier_examples(rule):
+    found = find_metrics(fold(rule["example"]), RULES)
+    assert found, rule["example"]
+    m = found[-1]
+    want = rule["expect"]
+    assert metric_value(m) == pytest.approx(want["value"])
+    assert (m.unit, m.unit_normalized, m.qualifier) == (
+        want["unit"],
+        want["unit_normalized"],
+        want["qualifier"],
+    )
+
+
+@pytest.mark.parametrize("rule", RAW["units"]["exclusions"], ids=lambda r: r["id"])
+def test_exclusion_examples(rule):
+    values = [metric_value(m) for m in find_metrics(fold(rule["example"]), RULES)]
+    assert values == rule["expect_values"]
+
+
+@pytest.mark.parametrize("rule", RAW["reader"]["furniture"], ids=lambda r: r["id"])
+def test_furniture_examples_are_dropped(rule):
+    assert (
+        plain_text(["正文第一段。", rule["example"], "正文第二段。"])
+        == "正文第一段。\n正文第二段。"
+    )
+
+
+@pytest.mark.parametrize("rule", RAW["taxonomy"]["categories"], ids=lambda r: r["id"])
+def test_taxonomy_examples(rule):
+    assert classify_category(fold(rule["example"]), RULES) == rule["id"]
+
+
+@pytest.mark.parametrize("rule", RAW["status"]["rules"], ids=lambda r: r["id"])
+def test_status_examples(rule):
+    section = (rule.get("sections") or ["findings"])[0]
+    status, _cue = classify_status(fold(rule["example"]), section, RULES)
+    assert status == rule["status"]
+
+
+@pytest.mark.parametrize("rule", RAW["departments"]["units"], ids=lambda r: r["id"])
+def test_department_examples(rule):
+    assert rule["name"] in find_departments(fold(rule["example"]), RULES)
+
+
+def test_own_body_words_example():
+    rule = RAW["departments"]["own_body_words"]
+    assert find_departments(fold(rule["example"]), RULES, rule["home"]) == rule["expect"]
+
+
+@pytest.mark.parametrize("rule", RAW["departments"]["partners"]["patterns"], ids=lambda r: r["id"])
+def test_partner_examples(rule):
+    assert rule["expect"] in find_partners(fold(rule["example"]), [], RULES)
+
+
+@pytest.mark.parametrize("rule", RAW["indicators"]["indicators"], ids=lambda r: r["code"])
+def test_indicator_examples(rule):
+    from etl.classify import match_indicator
+
+    text = fold(rule["example"])
+    hits = [(metric_value(m), match_indicator(m, text, RULES)) for m in find_metrics(text, RULES)]
+    assert (pytest.approx(rule["expect"]), rule["code"]) in [(v, c) for v, c in hits]
+
+
+@pytest.mark.parametrize("rule", RAW["totals"]["totals"], ids=lambda r: r["id"])
+def test_totals_examples(rule):
+    assert stated_totals(fold(rule["example"]), RULES)[rule["key"]] == pytest.approx(rule["expect"])
+
+
+@pytest.mark.parametrize("rule", RAW["structure"]["markers"], ids=lambda r: r["id"])
+def test_marker_examples(rule):
+    from etl.skeleton import _marker
+
+    marked = _marker(fold(rule["example"]), RULES)
+    assert marked and marked[0] == rule["id"]
+
+
+@pytest.mark.parametrize("rule", RAW["structure"]["sections"], ids=lambda r: r["id"])
+def test_section_examples(rule):
+    from etl.skeleton import _classify_heading
+
+    assert _classify_heading(rule["example"].split("、", 1)[1], RULES) == rule["id"]

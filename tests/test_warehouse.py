@@ -1,0 +1,115 @@
+"""Loads into a real DuckDB file: idempotent, atomic, and never blocked by a reader."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from conftest import ROOT, SEED
+
+from etl.pipeline import load_paths
+from warehouse import queries
+from warehouse.db import ReadOnlyWarehouse, connect_readonly, swap
+
+
+def _counts(db):
+    con = connect_readonly(db)
+    try:
+        return queries.table_counts(con)
+    finally:
+        con.close()
+
+
+def test_seed_rows(seed_db):
+    counts = _counts(seed_db)
+    assert counts["report"] == 1 and counts["finding"] == 43 and counts["measure"] == 79
+    assert counts["metric"] == 80 and counts["indicator"] == 14
+
+
+def test_reload_is_idempotent(seed_db):
+    before = _counts(seed_db)
+    load_paths([SEED], seed_db)
+    load_paths([SEED, SEED], seed_db)
+    assert _counts(seed_db) == before
+
+
+def test_failed_load_leaves_warehouse_unchanged(seed_db, tmp_path):
+    before = seed_db.read_bytes()
+    with pytest.raises(RuntimeError), swap(seed_db) as con:
+        con.execute("DELETE FROM measure")
+        raise RuntimeError("killed midway")
+    assert seed_db.read_bytes() == before
+    assert _counts(seed_db)["measure"] == 79
+    assert not list(tmp_path.glob(".*.tmp*"))
+
+
+def test_killed_load_leaves_warehouse_unchanged(seed_db):
+    before = seed_db.read_bytes()
+    script = (
+        f"import os, sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from warehouse.db import swap\n"
+        f"with swap({str(seed_db)!r}) as con:\n"
+        "    con.execute('DELETE FROM report')\n"
+        "    os.kill(os.getpid(), 9)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert proc.returncode == -9
+    assert seed_db.read_bytes() == before
+    assert _counts(seed_db)["report"] == 1
+
+
+def test_open_reader_does_not_block_a_load(seed_db, reports_index):
+    from conftest import REPORTS_DIR
+
+    reader = ReadOnlyWarehouse(seed_db)
+    con = reader.connection()
+    assert con.execute("SELECT count(*) FROM report").fetchone()[0] == 1
+    result = load_paths([REPORTS_DIR / e["file"] for e in reports_index], seed_db)
+    assert not result.failed
+    # The old connection still reads the old file; the wrapper reconnects to the new one.
+    assert con.execute("SELECT count(*) FROM report").fetchone()[0] == 1
+    assert reader.connection().execute("SELECT count(*) FROM report").fetchone()[0] == 9
+    reader.close()
+
+
+def test_queries_on_seed(seed_db):
+    con = connect_readonly(seed_db)
+    totals = queries.indicator_totals(con).set_index("code")["total"]
+    assert totals["gas_hazards_closed"] == 108
+    assert totals["heating_network_renovated"] == pytest.approx(33.9)
+    cats = queries.completion_by_category(con)
+    assert cats["n"].sum() == 79
+    garden = queries.completion_by_category(con, department="区园林绿化服务中心")
+    expected = con.execute("""SELECT count(*) FROM measure_department
+        WHERE department = '区园林绿化服务中心' AND role = 'responsible'""").fetchone()[0]
+    assert garden["n"].sum() == expected > 0
+    reports = queries.list_reports(con)
+    assert reports.loc[0, "n_items"] == 29 and reports.loc[0, "n_measures"] == 79
+    path = con.execute("SELECT path FROM v_measure WHERE measure_id = 'M4'").fetchone()[0]
+    assert path.endswith("在学懂弄通做实上下功夫不足") and path.count("›") == 2
+    con.close()
+
+
+def test_bound_parameters_take_hostile_values(seed_db):
+    con = connect_readonly(seed_db)
+    evil = "x' OR '1'='1"
+    assert queries.completion_by_category(con, report_id=evil).empty
+    assert queries.report_text(con, evil) is None
+    con.close()
+
+
+def test_readonly_folder_gives_clear_error(tmp_path):
+    from warehouse.db import WarehouseError
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if duckdb and __import__("os").access(folder, __import__("os").W_OK):
+            pytest.skip("running as a user that ignores permissions")
+        with pytest.raises(WarehouseError, match="read-only"), swap(folder / "w.duckdb"):
+            pass
+    finally:
+        folder.chmod(0o700)

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, contracts checked before a write, loads and named queries."""

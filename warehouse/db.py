@@ -1,0 +1,141 @@
+"""Opening and publishing the warehouse file.
+
+Writers never touch the live file: they copy it beside itself, change the copy, CHECKPOINT,
+close and `os.replace` it in. A crash leaves the old file as it was; a dashboard holding the
+old file open keeps reading it and reconnects when the inode or mtime changes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import duckdb
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+DEFAULT_DB = Path(__file__).with_name("rectification.duckdb")
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class WarehouseError(Exception):
+    """A warehouse problem a user can act on (missing file, not a warehouse, no write access)."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("RECTIFY_DB") or DEFAULT_DB)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
+
+
+def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseError(
+            f"{path}: no warehouse yet. Load reports first: rectify load data/samples --db {path}"
+        )
+    try:
+        return duckdb.connect(str(path), read_only=True, config=CONFIG)
+    except duckdb.Error as exc:
+        raise WarehouseError(
+            f"{path}: cannot open it as a DuckDB warehouse ({exc}). Check the path"
+        ) from exc
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time: a second load waits instead of overwriting the first one's swap."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    with open(lock_path, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def swap(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a fresh copy of the warehouse, published atomically on success."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(
+            f"{path.parent}: cannot create the warehouse folder ({exc.strerror})"
+        ) from exc
+    if not os.access(path.parent, os.W_OK):
+        raise WarehouseError(
+            f"{path.parent}: folder is read-only. Choose another --db or fix its permissions"
+        )
+    with _writer_lock(path):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        _remove(tmp)
+        try:
+            if path.exists():
+                shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp), config=CONFIG)
+        except (OSError, duckdb.Error) as exc:
+            _remove(tmp)
+            raise WarehouseError(
+                f"{path}: cannot prepare a copy to write ({exc}). Check free disk space"
+            ) from exc
+        try:
+            apply_schema(con)
+            con.execute("BEGIN TRANSACTION")
+            yield con
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                con.close()
+            finally:
+                _remove(tmp)
+            raise
+
+
+def _remove(p: Path) -> None:
+    for candidate in (p, p.with_name(p.name + ".wal")):
+        with suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+class ReadOnlyWarehouse:
+    """A read-only connection that reopens itself when a load has swapped the file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stamp: tuple[int, int] | None = None
+
+    def _current_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    def connection(self) -> duckdb.DuckDBPyConnection | None:
+        """The open connection, or None when no warehouse exists yet."""
+        stamp = self._current_stamp()
+        if stamp is None:
+            self.close()
+            return None
+        if self._con is None or stamp != self._stamp:
+            self.close()
+            self._con = connect_readonly(self.path)
+            self._stamp = stamp
+        return self._con
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+            self._stamp = None

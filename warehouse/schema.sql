@@ -1,0 +1,135 @@
+-- The rectify warehouse. One row per report; everything else hangs off report_id.
+-- Offsets (start_offset, end_offset) point into report.plain_text.
+
+CREATE TABLE IF NOT EXISTS report (
+    report_id              VARCHAR PRIMARY KEY,   -- sha256 of the plain text, 16 hex digits
+    source_path            VARCHAR NOT NULL,
+    file_name              VARCHAR NOT NULL,
+    encoding               VARCHAR,
+    source_kind            VARCHAR,               -- text | html | ledger
+    title                  VARCHAR,
+    issuer                 VARCHAR,
+    inspected_unit         VARCHAR,
+    inspection_kind        VARCHAR,
+    round                  VARCHAR,
+    team                   VARCHAR,
+    inspection_start       DATE,
+    inspection_end         DATE,
+    feedback_date          DATE,
+    publish_date           DATE,
+    stated_problems        INTEGER,
+    stated_completed       INTEGER,
+    stated_in_progress     INTEGER,
+    stated_not_started     INTEGER,
+    stated_completion_rate_pct DOUBLE,
+    stated_rules_made      INTEGER,
+    stated_funds_recovered_yuan DOUBLE,
+    plain_text             VARCHAR NOT NULL,
+    loaded_at              TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS finding (
+    report_id    VARCHAR NOT NULL,
+    finding_id   VARCHAR NOT NULL,
+    parent_id    VARCHAR,
+    level        VARCHAR NOT NULL,      -- area | problem | item
+    label        VARCHAR,
+    title        VARCHAR,
+    category     VARCHAR,
+    status       VARCHAR,
+    start_offset INTEGER,
+    end_offset   INTEGER,
+    PRIMARY KEY (report_id, finding_id)
+);
+
+CREATE TABLE IF NOT EXISTS measure (
+    report_id    VARCHAR NOT NULL,
+    measure_id   VARCHAR NOT NULL,
+    finding_id   VARCHAR,
+    section      VARCHAR NOT NULL,      -- organisation | findings | remaining | next_steps
+    ordinal      INTEGER NOT NULL,
+    headline     VARCHAR,
+    text         VARCHAR NOT NULL,
+    category     VARCHAR,
+    status       VARCHAR,
+    status_cue   VARCHAR,
+    start_offset INTEGER NOT NULL,
+    end_offset   INTEGER NOT NULL,
+    deadline     DATE,
+    owner        VARCHAR,
+    evidence     VARCHAR,
+    PRIMARY KEY (report_id, measure_id)
+);
+
+CREATE TABLE IF NOT EXISTS metric (
+    report_id       VARCHAR NOT NULL,
+    metric_no       INTEGER NOT NULL,
+    measure_id      VARCHAR,
+    value           DOUBLE NOT NULL,
+    unit            VARCHAR NOT NULL,
+    unit_normalized VARCHAR NOT NULL,
+    qualifier       VARCHAR NOT NULL,   -- exact | lower_bound | approx
+    label           VARCHAR,
+    indicator       VARCHAR,
+    raw             VARCHAR,
+    start_offset    INTEGER NOT NULL,
+    end_offset      INTEGER NOT NULL,
+    PRIMARY KEY (report_id, metric_no)
+);
+
+CREATE TABLE IF NOT EXISTS department (
+    name VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL               -- internal | partner
+);
+
+CREATE TABLE IF NOT EXISTS measure_department (
+    report_id  VARCHAR NOT NULL,
+    measure_id VARCHAR NOT NULL,
+    department VARCHAR NOT NULL,
+    role       VARCHAR NOT NULL,        -- responsible (internal unit) | partner
+    PRIMARY KEY (report_id, measure_id, department, role)
+);
+
+CREATE TABLE IF NOT EXISTS indicator (
+    code     VARCHAR PRIMARY KEY,
+    name_zh  VARCHAR NOT NULL,
+    name_en  VARCHAR NOT NULL,
+    unit     VARCHAR NOT NULL,
+    category VARCHAR NOT NULL
+);
+
+-- Measures with their place in the hierarchy (area › problem › item).
+CREATE OR REPLACE VIEW v_measure AS
+SELECT m.*,
+       item.title  AS item_title,
+       prob.title  AS problem_title,
+       area.title  AS area_title,
+       concat_ws(' › ', area.title, prob.title, item.title) AS path
+FROM measure m
+LEFT JOIN finding leaf ON leaf.report_id = m.report_id AND leaf.finding_id = m.finding_id
+LEFT JOIN finding item ON item.report_id = m.report_id AND item.finding_id = m.finding_id AND item.level = 'item'
+LEFT JOIN finding prob ON prob.report_id = m.report_id AND prob.level = 'problem'
+     AND prob.finding_id = CASE WHEN leaf.level = 'problem' THEN leaf.finding_id
+                                WHEN leaf.level = 'item' THEN leaf.parent_id END
+LEFT JOIN finding area ON area.report_id = m.report_id AND area.level = 'area'
+     AND area.finding_id = CASE WHEN leaf.level = 'area' THEN leaf.finding_id
+                                ELSE coalesce(prob.parent_id,
+                                              CASE WHEN leaf.level = 'item' THEN leaf.parent_id END) END;
+
+-- Leaf findings (the 具体问题 fed back): items, or problems and areas that have no children.
+CREATE OR REPLACE VIEW v_leaf_finding AS
+SELECT f.*
+FROM finding f
+WHERE NOT EXISTS (SELECT 1 FROM finding c WHERE c.report_id = f.report_id AND c.parent_id = f.finding_id);
+
+-- Each key indicator's total per report, with its catalogue entry.
+CREATE OR REPLACE VIEW v_indicator_total AS
+SELECT mt.report_id, i.code, i.name_zh, i.name_en, i.unit, i.category,
+       sum(mt.value) AS total, count(*) AS n_metrics
+FROM metric mt JOIN indicator i ON i.code = mt.indicator
+GROUP BY ALL;
+
+-- Counts of measures per category and status, per report.
+CREATE OR REPLACE VIEW v_measure_status AS
+SELECT report_id, category, status, count(*) AS n
+FROM measure GROUP BY ALL;
