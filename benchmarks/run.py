@@ -47,7 +47,9 @@ def main() -> None:
         raw = SEED.read_text(encoding="utf-8")
         for i in range(1000):
             # Distinct copies (a different round number) so each is its own report.
-            (folder / f"copy_{i:04d}.txt").write_text(raw.replace("第八轮", f"第{i + 1}轮", 1), encoding="utf-8")
+            (folder / f"copy_{i:04d}.txt").write_text(
+                raw.replace("第八轮", f"第{i + 1}轮", 1), encoding="utf-8"
+            )
         db = Path(tmp) / "bench.duckdb"
         t0 = time.perf_counter()
         result = load_paths([folder], db)

@@ -13,7 +13,9 @@ def category_scores(text: str, rules: Rules) -> dict[str, float]:
     """Sum of weight x occurrences per category (overlapping keywords each count)."""
     flat = rules.compiled.get("_keywords")
     if flat is None:
-        flat = rules.compiled["_keywords"] = [(k, c.id, w) for c in rules.categories for k, w in c.keywords]
+        flat = rules.compiled["_keywords"] = [
+            (k, c.id, w) for c in rules.categories for k, w in c.keywords
+        ]
     scores = dict.fromkeys((c.id for c in rules.categories), 0.0)
     for keyword, category, weight in flat:
         if keyword in text:
