@@ -117,7 +117,9 @@ def find_partners(text: str, departments: list[str], rules: Rules) -> list[str]:
             if pos >= 0:
                 found.append((pos, name))
                 break
-    for rx in rules.partner_patterns:
+    for needs, rx in rules.partner_patterns:
+        if needs and not any(word in text for word in needs):
+            continue
         for m in rx.finditer(text):
             name = m.group(0)
             if rules.partner_strip is not None:

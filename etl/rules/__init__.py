@@ -97,7 +97,7 @@ class Rules:
     status_rules: tuple[StatusRule, ...]
     departments: tuple[Department, ...]
     partner_known: tuple[tuple[str, tuple[str, ...]], ...]
-    partner_patterns: tuple[re.Pattern, ...]
+    partner_patterns: tuple[tuple[tuple[str, ...], re.Pattern], ...]
     own_body_words: tuple[re.Pattern, ...]
     partner_strip: re.Pattern | None
     indicators: tuple[Indicator, ...]
@@ -214,8 +214,9 @@ def load_rules(folder: str | None = None) -> Rules:
         status_rules=status_rules,
         departments=departments,
         partner_known=tuple((p["name"], tuple(p["aliases"])) for p in partners["known"]),
-        partner_patterns=_compile_all(
-            [p["pattern"] for p in partners["patterns"]], "departments.yaml"
+        partner_patterns=tuple(
+            (tuple(p.get("needs", [])), _compile(p["pattern"], f"departments.yaml {p['id']}"))
+            for p in partners["patterns"]
         ),
         partner_strip=_compile(partners["strip_prefix"], "departments.yaml strip_prefix")
         if partners.get("strip_prefix")
