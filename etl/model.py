@@ -16,6 +16,7 @@ TOTAL_KEYS = (
 SECTIONS = ("organisation", "findings", "remaining", "next_steps")
 STATUSES = ("completed", "in_progress", "ongoing", "not_started")
 LEVELS = ("area", "problem", "item")
+CATEGORIES = ("governance", "safety", "party_building", "assets")
 
 
 @dataclass

@@ -15,9 +15,8 @@ import yaml
 
 from etl.classify import derive_finding_status
 from etl.errors import InputError
-from etl.model import STATUSES, Extraction
+from etl.model import CATEGORIES, STATUSES, Extraction
 
-CATEGORIES = ("governance", "safety", "party_building", "assets")
 FILE_NAME = "overrides.yaml"
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 
-from etl.model import LEVELS, SECTIONS, STATUSES, Extraction
+from etl.model import CATEGORIES, LEVELS, SECTIONS, STATUSES, Extraction
 
-CATEGORIES = ("governance", "safety", "party_building", "assets")
 QUALIFIERS = ("exact", "lower_bound", "approx")
 
 
