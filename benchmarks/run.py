@@ -1,6 +1,7 @@
 """Benchmarks: one `name: value unit` line per figure, with the bare-Python reference beside ours.
 
 - extract_seed_warm: complete extraction of the seed (target under 20 ms warm)
+- skeleton_and_header_seed_warm: normalisation and skeleton alone
 - read_seed_bare_python: the same file read and split into lines by bare Python (the floor)
 - load_1000_copies: 1,000 distinct copies of the seed loaded in one atomic swap (target under 60 s)
 """
@@ -17,8 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl.extract import extract  # noqa: E402
+from etl.normalize import normalize  # noqa: E402
 from etl.pipeline import load_paths  # noqa: E402
 from etl.reader import read_document  # noqa: E402
+from etl.rules import load_rules  # noqa: E402
+from etl.skeleton import parse_skeleton  # noqa: E402
 
 SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"
 
@@ -36,9 +40,12 @@ def main() -> None:
     text = read_document(SEED).text
     extract(text)  # warm caches (rules, compiled patterns)
     ours = timed(lambda: extract(text), 50)
+    rules = load_rules()
+    skeleton_only = timed(lambda: parse_skeleton(normalize(text), text, rules), 50)
     bare = timed(lambda: SEED.read_text(encoding="utf-8").splitlines(), 50)
     print(f"extract_seed_warm_median: {statistics.median(ours) * 1000:.2f} ms")
     print(f"extract_seed_warm_p95: {sorted(ours)[int(len(ours) * 0.95) - 1] * 1000:.2f} ms")
+    print(f"skeleton_and_header_seed_warm_median: {statistics.median(skeleton_only) * 1000:.2f} ms")
     print(f"read_seed_bare_python_median: {statistics.median(bare) * 1000:.3f} ms")
 
     with tempfile.TemporaryDirectory() as tmp:
