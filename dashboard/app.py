@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+import pandas as pd
 from dash import html
 
 from dashboard.i18n import t
@@ -16,6 +17,11 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 def _text(value, fallback: str = "") -> str:
     return value if isinstance(value, str) and value else fallback
+
+
+def _date(value) -> str:
+    """ISO date of a pandas value, or blank when the report gives none."""
+    return "" if pd.isna(value) else str(value)[:10]
 
 
 def reports_table(frame, lang: str = "zh") -> html.Table:
@@ -41,11 +47,7 @@ def reports_table(frame, lang: str = "zh") -> html.Table:
                 html.Td(_text(r.title, _text(r.file_name, t("untitled", lang)))),
                 html.Td(_text(r.inspected_unit)),
                 html.Td(_text(r.inspection_kind)),
-                html.Td(
-                    str(r.publish_date)[:10]
-                    if _text(str(r.publish_date)) not in ("", "NaT", "None")
-                    else ""
-                ),
+                html.Td(_date(r.publish_date)),
                 html.Td(int(r.n_items)),
                 html.Td(int(r.n_measures)),
                 html.Td(int(r.n_metrics)),
@@ -64,7 +66,7 @@ def empty_page(lang: str = "zh") -> html.Div:
         [
             html.H2(t("empty_title", lang)),
             html.P(t("empty_body", lang)),
-            html.Pre("make run    # or: .venv/bin/rectify load data/samples"),
+            html.Pre(t("empty_command", lang)),
         ],
         className="rectify-empty",
         id="empty-warehouse",

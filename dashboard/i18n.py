@@ -17,6 +17,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "在项目目录运行下面的命令载入随附的样例通报,然后刷新本页:",
         "en": "Run this in the project folder to load the bundled sample reports, then reload this page:",
     },
+    "empty_command": {
+        "zh": "make run    # 或:.venv/bin/rectify load data/samples",
+        "en": "make run    # or: .venv/bin/rectify load data/samples",
+    },
     "untitled": {"zh": "(无标题)", "en": "(untitled)"},
 }
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from etl.metrics import RawMetric
+from etl.model import Finding, Measure
 from etl.rules import Rules
 
 
@@ -59,6 +60,27 @@ def derive_finding_status(statuses: list[str]) -> str | None:
     return "ongoing"
 
 
+def descendants(findings: list[Finding]) -> dict[str, set[str]]:
+    """Each finding id → the ids of itself and every finding under it."""
+    parent = {f.id: f.parent_id for f in findings}
+    under: dict[str, set[str]] = {f.id: {f.id} for f in findings}
+    for f in findings:
+        p = parent[f.id]
+        while p:
+            under[p].add(f.id)
+            p = parent[p]
+    return under
+
+
+def derive_finding_statuses(findings: list[Finding], measures: list[Measure]) -> None:
+    """Set each finding's status from the measures under it (see derive_finding_status)."""
+    under = descendants(findings)
+    for f in findings:
+        f.status = derive_finding_status(
+            [m.status for m in measures if m.finding_id in under[f.id]]
+        )
+
+
 def _alias_index(rules: Rules) -> tuple[re.Pattern, dict[str, str]]:
     """One alternation of every alias, longest first, so the longest alias wins at a position."""
     key = "_alias_index"
@@ -110,7 +132,7 @@ def own_offices(inspected_unit: str | None, rules: Rules) -> str | None:
 def find_partners(text: str, departments: list[str], rules: Rules) -> list[str]:
     """External bodies and companies: known names first, then generic shapes of a name."""
     found: list[tuple[int, str]] = []
-    internal = {alias for d in rules.departments for alias in d.aliases}
+    _, internal = _alias_index(rules)  # alias → canonical name of every internal unit
     for name, aliases in rules.partner_known:
         for alias in aliases:
             pos = text.find(alias)

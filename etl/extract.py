@@ -8,7 +8,8 @@ from collections import Counter
 from etl.classify import (
     classify_category,
     classify_status,
-    derive_finding_status,
+    derive_finding_statuses,
+    descendants,
     find_departments,
     find_partners,
     match_indicator,
@@ -40,7 +41,7 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
         m.status, m.status_cue = classify_status(note or folded[m.id], m.section, rules)
         if note:
             m.status_cue = note
-    _derive_statuses(findings, measures)
+    derive_finding_statuses(findings, measures)
     home = own_offices(header.inspected_unit, rules)
     for m in measures:
         m.departments = find_departments(folded[m.id], rules, home) or ([home] if home else [])
@@ -59,23 +60,11 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
     return Extraction(header, findings, measures, metrics, text=plain)
 
 
-def _descendants(findings: list[Finding]) -> dict[str, set[str]]:
-    """Each finding id → the ids of itself and every finding under it."""
-    parent = {f.id: f.parent_id for f in findings}
-    under: dict[str, set[str]] = {f.id: {f.id} for f in findings}
-    for f in findings:
-        p = parent[f.id]
-        while p:
-            under[p].add(f.id)
-            p = parent[p]
-    return under
-
-
 def _assign_categories(
     findings: list[Finding], measures: list[Measure], folded: dict, rules: Rules
 ) -> None:
     own = {m.id: classify_category(folded[m.id], rules, fold(m.headline or "")) for m in measures}
-    under = _descendants(findings)
+    under = descendants(findings)
     for f in findings:
         votes = Counter(own[m.id] for m in measures if m.finding_id in under[f.id] and own[m.id])
         f.category = classify_category(fold(f.title), rules) or (
@@ -85,14 +74,6 @@ def _assign_categories(
     for m in measures:
         fallback = by_id[m.finding_id].category if m.finding_id else DEFAULT_CATEGORY
         m.category = own[m.id] or fallback
-
-
-def _derive_statuses(findings: list[Finding], measures: list[Measure]) -> None:
-    under = _descendants(findings)
-    for f in findings:
-        f.status = derive_finding_status(
-            [m.status for m in measures if m.finding_id in under[f.id]]
-        )
 
 
 def _metrics(

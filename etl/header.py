@@ -38,7 +38,7 @@ def find_title(layout: Layout, rules: Rules) -> str | None:
     return None
 
 
-def _text_window(layout: Layout, rules: Rules) -> str:
+def _text_window(layout: Layout) -> str:
     """The opening paragraph (or, lacking one, the first lines) where header facts are told."""
     if layout.opening is not None:
         return layout.lines[layout.opening].text
@@ -48,7 +48,7 @@ def _text_window(layout: Layout, rules: Rules) -> str:
 def extract_header(layout: Layout, rules: Rules) -> ReportHeader:
     header = ReportHeader()
     header.title = find_title(layout, rules)
-    opening = _text_window(layout, rules)
+    opening = _text_window(layout)
     top = "\n".join(ln.text for ln in layout.lines[: (layout.opening or 0) + 1])
 
     team = rules.rx("header.team").search(opening)

@@ -10,14 +10,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from etl.numbers import CN_NUMERAL_CHARS, as_plain_number, parse_number
-from etl.rules import Rules, Unit
+from etl.rules import Rules
 
 _CN = f"[{CN_NUMERAL_CHARS}]"
-# Arabic (with , groups or decimals) or Chinese numerals; 余/多 may sit inside (百余万) or after.
-_NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:[余多]?[万亿])?|{_CN}+(?:[余多]{_CN}*)?"
+# Arabic (with , groups or decimals) or Chinese numerals; a qualifier word written between
+# number and unit (余, 多: see units.yaml) may also sit inside the number (百余万, 3.2万余).
+_NUMBER = r"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:{between}?[万亿])?|{cn}+(?:{between}{cn}*)?"
 _CLAUSE_BREAK = "。;;,,:!?\n"
 _SENTENCE_BREAK = "。;;!?\n"
 _LABEL_LEAD = re.compile(
@@ -41,16 +41,37 @@ class RawMetric:
     sentence: str
 
 
-@lru_cache(maxsize=4)
-def _metric_regex(
-    units: tuple[Unit, ...], prefixes: tuple[str, ...], suffixes: tuple[str, ...]
-) -> re.Pattern:
-    unit_alt = "|".join(re.escape(u.written) for u in units)
-    prefix_alt = "|".join(re.escape(p) for p in prefixes)
-    suffix_alt = "|".join(re.escape(s) for s in suffixes if s != "余" and s != "多")
+def _metric_regex(rules: Rules) -> re.Pattern:
+    if "_metric" not in rules.compiled:
+        rules.compiled["_metric"] = _build_metric_regex(rules)
+    return rules.compiled["_metric"]
+
+
+def _build_metric_regex(rules: Rules) -> re.Pattern:
+    def alt(words) -> str:
+        return "|".join(re.escape(w) for w in words) or "(?!)"
+
+    between = f"(?:{alt(w for w, _ in rules.qualifier_between)})"
+    number = _NUMBER.format(between=between, cn=_CN)
     return re.compile(
-        rf"(?P<prefix>{prefix_alt})?(?P<num>{_NUMBER})(?P<more>[余多])?(?P<unit>{unit_alt})(?P<suffix>{suffix_alt})?"
+        rf"(?P<prefix>{alt(w for w, _ in rules.qualifier_prefix)})?(?P<num>{number})"
+        rf"(?P<more>{between})?(?P<unit>{alt(u.written for u in rules.units)})"
+        rf"(?P<suffix>{alt(w for w, _ in rules.qualifier_suffix)})?"
     )
+
+
+def _not_a_figure(text: str, m: re.Match, quoted: list[tuple[int, int]]) -> bool:
+    """Ordinals, small Chinese counts, names in quotes, codes: see `exclusions` in units.yaml."""
+    num, n_start = m.group("num"), m.start("num")
+    before = text[n_start - 1] if n_start > 0 else ""
+    if num[0] in CN_NUMERAL_CHARS:
+        if not re.search("[十百千万亿]", num) and m.group("more") is None:
+            return True  # small counts spelled only in Chinese numerals are optional: skip
+        if before and before in CN_NUMERAL_CHARS:
+            return True
+    if before == "第" and not m.group("prefix"):
+        return True
+    return before.isdigit() or _inside(n_start, quoted) or _is_code(text, n_start, m.end("num"))
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -111,32 +132,21 @@ def find_metrics(
     end = len(text) if end is None else end
     unit_by_spelling = {u.written: u for u in rules.units}
     prefixes = dict(rules.qualifier_prefix)
+    between = dict(rules.qualifier_between)
     suffixes = dict(rules.qualifier_suffix)
-    rx = _metric_regex(rules.units, tuple(prefixes), tuple(suffixes))
+    rx = _metric_regex(rules)
     quoted = _quoted_spans(text)
     found = []
     for m in rx.finditer(text, start, end):
-        num = m.group("num")
-        n_start = m.start("num")
-        if num[0] in CN_NUMERAL_CHARS and not re.search("[十百千万亿余多]", num):
-            continue  # small counts spelled only in Chinese numerals are optional: skip
-        if (
-            num[0] in CN_NUMERAL_CHARS
-            and n_start > 0
-            and text[n_start - 1] in CN_NUMERAL_CHARS + "第"
-        ):
+        if _not_a_figure(text, m, quoted):
             continue
-        if n_start > 0 and text[n_start - 1] == "第" and not m.group("prefix"):
-            continue
-        if _inside(n_start, quoted) or _is_code(text, n_start, m.end("num")):
-            continue
-        if n_start > 0 and text[n_start - 1].isdigit():
-            continue
+        num, n_start = m.group("num"), m.start("num")
         qualifier = "exact"
         cleaned = num
-        if "余" in num or "多" in num or m.group("more"):
-            qualifier = "lower_bound"
-            cleaned = num.replace("余", "").replace("多", "")
+        for word, q in between.items():
+            if word in num or m.group("more") == word:
+                qualifier = q
+                cleaned = cleaned.replace(word, "")
         try:
             value = parse_number(cleaned)
         except (ValueError, ArithmeticError):

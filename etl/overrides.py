@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from etl.classify import derive_finding_status
+from etl.classify import derive_finding_statuses
 from etl.errors import InputError
 from etl.model import CATEGORIES, STATUSES, Extraction
 
@@ -105,21 +105,5 @@ def apply_overrides(
             m.departments = list(o.departments)
         applied += 1
     if applied:
-        for f in x.findings:
-            under = _under(x, f.id)
-            f.status = derive_finding_status(
-                [m.status for m in x.measures if m.finding_id in under]
-            )
+        derive_finding_statuses(x.findings, x.measures)
     return applied
-
-
-def _under(x: Extraction, finding_id: str) -> set[str]:
-    ids = {finding_id}
-    changed = True
-    while changed:
-        changed = False
-        for f in x.findings:
-            if f.parent_id in ids and f.id not in ids:
-                ids.add(f.id)
-                changed = True
-    return ids

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.model import Finding, Measure
+from etl.model import LEVELS, Finding, Measure
 from etl.normalize import Normalized
 from etl.rules import Rules
 
@@ -67,12 +67,12 @@ def split_lines(norm: Normalized) -> list[Line]:
 
 def find_layout(norm: Normalized, rules: Rules) -> Layout:
     lines = split_lines(norm)
-    opening_rx = rules.rx("header.opening")
+    opening_rx, topic_rx = rules.rx("header.opening"), rules.rx("header.opening_topic")
     opening = next(
         (
             i
             for i, ln in enumerate(lines[:15])
-            if opening_rx.search(ln.text) and re.search("巡[视察]|整改", ln.text)
+            if opening_rx.search(ln.text) and topic_rx.search(ln.text)
         ),
         None,
     )
@@ -136,7 +136,7 @@ def finding_title(heading: str, rules: Rules) -> tuple[str, int]:
 
     关于“X”的问题 → X; 针对X的问题。→ X; (一)关于X的整改情况 → X; else the first sentence.
     """
-    quoted = re.match(r"^(?:关于|针对)?\s*“(.+)”\s*(?:的)?(?:问题|方面)", heading[:300])
+    quoted = rules.rx("title_quoted").match(heading[:300])
     if quoted:
         return quoted.group(1), quoted.end()
     suffix = re.search(rules.structure["title_suffix"], heading[:300])
@@ -197,13 +197,13 @@ class _Parser:
             self.section = "findings"
             self._open_finding(LEVEL_OF_MARKER[kind], line, m)
         elif self.section in ("organisation", "preamble"):
-            self._section_paragraph(line, kind, m, "organisation")
+            self._organisation_paragraph(line, kind, m)
         elif self.section == "tail":
             self._tail_paragraph(line, kind, m)
         elif kind in LEVEL_OF_MARKER:
             self._open_finding(LEVEL_OF_MARKER[kind], line, m)
         else:
-            self._body(line, 0)
+            self._body(line)
 
     def _top_heading(self, line: Line, m: re.Match) -> None:
         heading = line.text[m.end() :]
@@ -215,16 +215,14 @@ class _Parser:
             self._new_container(self.tail_part or "remaining")
         elif section == "organisation":
             self._new_container("organisation")
-        elif re.search(r"关于\s*“|的问题|方面$", heading):
+        elif self.rules.rx("finding_heading").search(heading):
             # A report that numbers its findings 一、二、 directly: the heading is an area.
             self.section = "findings"
             self._open_finding("area", line, m)
         else:
             self.current = None
 
-    def _section_paragraph(
-        self, line: Line, kind: str | None, m: re.Match | None, section: str
-    ) -> None:
+    def _organisation_paragraph(self, line: Line, kind: str | None, m: re.Match | None) -> None:
         """Organisation (and preamble) paragraphs: each marked paragraph is a measure."""
         if self.section == "preamble" and not self._has_measure_marker(line.text) and kind is None:
             # Preamble prose before the first heading: keep it only as organisation measures
@@ -232,10 +230,10 @@ class _Parser:
             return
         container = (
             self.current
-            if self.current and self.current.section == section
-            else self._new_container(section)
+            if self.current and self.current.section == "organisation"
+            else self._new_container("organisation")
         )
-        offset = m.end() if kind in ("paren_cn", "arabic", "paren_arabic", "circled") else 0
+        offset = m.end() if kind in LEVEL_OF_MARKER else 0
         container.segments.append((line.start + offset, line.end, bool(offset)))
 
     def _tail_paragraph(self, line: Line, kind: str | None, m: re.Match | None) -> None:
@@ -277,9 +275,8 @@ class _Parser:
             self.children.add(parent.id)
         self.findings.append(finding)
         self.open[level] = finding
-        for lower in ("problem", "item")[("area", "problem", "item").index(level) :]:
-            if lower != level:
-                self.open[lower] = None
+        for lower in LEVELS[LEVELS.index(level) + 1 :]:
+            self.open[lower] = None
         self._new_container("findings", finding)
         rest = heading[title_end:]
         skip = len(rest) - len(rest.lstrip("。,,;:: "))
@@ -287,10 +284,10 @@ class _Parser:
         if rest_start < line.end:
             self.current.segments.append((rest_start, line.end, False))
 
-    def _body(self, line: Line, offset: int) -> None:
+    def _body(self, line: Line) -> None:
         if self.current is None:
             return  # prose between a heading and its first finding: an introduction
-        self.current.segments.append((line.start + offset, line.end, False))
+        self.current.segments.append((line.start, line.end, False))
 
     # -- measures ------------------------------------------------------------------------
     def finish(self, layout: Layout) -> Skeleton:
@@ -303,8 +300,7 @@ class _Parser:
             drafts, note = self._measures_of(container)
             if note and finding is not None:
                 notes[finding.id] = note
-            for ordinal_base, draft in enumerate(drafts, start=1):
-                measures.append(self._measure(container, ordinal_base, *draft))
+            measures += [self._measure(container, *draft) for draft in drafts]
         # Ordinals count within a finding or section part; ids follow the document.
         measures.sort(key=lambda ms: ms.start)
         seen: dict[tuple, int] = {}
@@ -347,7 +343,8 @@ class _Parser:
                 continue  # an introduction to the marked paragraphs that follow
             if para.strip():
                 spans.append((start, end, headed))
-        return [self._trim(s) for s in spans if self._trim(s)[1] > self._trim(s)[0]], note
+        trimmed = [self._trim(s) for s in spans]
+        return [(a, b, headed) for a, b, headed in trimmed if b > a], note
 
     def _trim(self, span: tuple[int, int, bool]) -> tuple[int, int, bool]:
         start, end, headed = span
@@ -358,9 +355,8 @@ class _Parser:
             end -= 1
         return start, end, headed
 
-    def _measure(
-        self, container: _Container, ordinal: int, start: int, end: int, headed: bool
-    ) -> Measure:
+    def _measure(self, container: _Container, start: int, end: int, headed: bool) -> Measure:
+        """A measure without its id and ordinal, which `finish` numbers in document order."""
         a, b = self.norm.to_plain(start, end)
         body = self.plain[a:b]
         headline = None
@@ -371,7 +367,7 @@ class _Parser:
             id="",
             finding_id=container.finding.id if container.finding else None,
             section=container.section,
-            ordinal=ordinal,
+            ordinal=0,
             headline=headline,
             text=body,
             start=a,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
-import duckdb
 import pytest
 from conftest import ROOT, SEED
 
@@ -107,9 +107,22 @@ def test_readonly_folder_gives_clear_error(tmp_path):
     folder.mkdir()
     folder.chmod(0o500)
     try:
-        if duckdb and __import__("os").access(folder, __import__("os").W_OK):
-            pytest.skip("running as a user that ignores permissions")
+        if os.access(folder, os.W_OK):
+            pytest.skip("root ignores folder permissions")
         with pytest.raises(WarehouseError, match="read-only"), swap(folder / "w.duckdb"):
             pass
     finally:
         folder.chmod(0o700)
+
+
+def test_unwritable_location_gives_clear_error(tmp_path):
+    """Works as root too: the warehouse's folder would have to be made inside a file."""
+    from warehouse.db import WarehouseError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with (
+        pytest.raises(WarehouseError, match="cannot create the warehouse folder"),
+        swap(blocker / "sub" / "w.duckdb"),
+    ):
+        pass

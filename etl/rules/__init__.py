@@ -89,6 +89,7 @@ class Rules:
     raw: dict
     units: tuple[Unit, ...]
     qualifier_prefix: tuple[tuple[str, str], ...]
+    qualifier_between: tuple[tuple[str, str], ...]
     qualifier_suffix: tuple[tuple[str, str], ...]
     qualifier_clause: tuple[tuple[str, str], ...]
     furniture: tuple[re.Pattern, ...]
@@ -155,9 +156,10 @@ def load_rules(folder: str | None = None) -> Rules:
     # Longest spelling first, so 人次 wins over 人 and 平方公里 over 公里.
     unique = {u.written: u for u in units}
     units = sorted(unique.values(), key=lambda u: -len(u.written))
-    prefix, suffix, clause = [], [], []
+    prefix, between, suffix, clause = [], [], [], []
     for q in raw["units"]["qualifiers"]:
         prefix += [(w, q["qualifier"]) for w in q.get("prefix", [])]
+        between += [(w, q["qualifier"]) for w in q.get("between", [])]
         suffix += [(w, q["qualifier"]) for w in q.get("suffix", [])]
         clause += [(w, q["qualifier"]) for w in q.get("clause", [])]
     prefix.sort(key=lambda x: -len(x[0]))
@@ -206,6 +208,7 @@ def load_rules(folder: str | None = None) -> Rules:
         raw=raw,
         units=tuple(units),
         qualifier_prefix=tuple(prefix),
+        qualifier_between=tuple(between),
         qualifier_suffix=tuple(suffix),
         qualifier_clause=tuple(clause),
         furniture=_compile_all([f["pattern"] for f in raw["reader"]["furniture"]], "reader.yaml"),
