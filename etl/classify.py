@@ -10,17 +10,43 @@ from etl.model import Finding, Measure
 from etl.rules import Rules
 
 
+def _keyword_index(rules: Rules) -> tuple[re.Pattern, dict[str, tuple[str, ...]], dict]:
+    """One alternation of every keyword, longest first, and for each keyword the keywords a
+    match on it can hide: those inside it (安全 in 安全生产) and those starting inside it and
+    running on (治理现代化 after 城市治理). Counting the found ones and what they can hide gives
+    the same scores as counting every keyword on its own, with one scan instead of hundreds.
+    """
+    if "_keywords" not in rules.compiled:
+        weights: dict[str, list[tuple[str, float]]] = {}
+        for c in rules.categories:
+            for keyword, weight in c.keywords:
+                weights.setdefault(keyword, []).append((c.id, weight))
+        ordered = sorted(weights, key=len, reverse=True)
+        hides = {
+            k: tuple(
+                k2
+                for k2 in ordered
+                if k2 in k or any(k2.startswith(k[i:]) for i in range(1, len(k)))
+            )
+            for k in ordered
+        }
+        rx = re.compile("|".join(map(re.escape, ordered)))
+        rules.compiled["_keywords"] = (rx, hides, weights)
+    return rules.compiled["_keywords"]
+
+
 def category_scores(text: str, rules: Rules) -> dict[str, float]:
     """Sum of weight x occurrences per category (overlapping keywords each count)."""
-    flat = rules.compiled.get("_keywords")
-    if flat is None:
-        flat = rules.compiled["_keywords"] = [
-            (k, c.id, w) for c in rules.categories for k, w in c.keywords
-        ]
+    rx, hides, weights = _keyword_index(rules)
+    candidates: set[str] = set()
+    for hit in set(rx.findall(text)):
+        candidates.update(hides[hit])
     scores = dict.fromkeys((c.id for c in rules.categories), 0.0)
-    for keyword, category, weight in flat:
-        if keyword in text:
-            scores[category] += weight * text.count(keyword)
+    for keyword in candidates:
+        n = text.count(keyword)
+        if n:
+            for category, weight in weights[keyword]:
+                scores[category] += weight * n
     return scores
 
 
@@ -34,7 +60,10 @@ def classify_category(text: str, rules: Rules, headline: str | None = None) -> s
 
 
 def classify_status(text: str, section: str, rules: Rules) -> tuple[str, str | None]:
-    """(status, cue): the first status rule, in file order, with a cue in the text."""
+    """(status, cue): the first status rule, in file order, with a cue in the text.
+
+    The cue kept is the clause around the matched words, so a reader sees it in context.
+    """
     for rule in rules.status_rules:
         if rule.sections and section not in rule.sections:
             continue
@@ -43,8 +72,18 @@ def classify_status(text: str, section: str, rules: Rules) -> tuple[str, str | N
         for rx in rule.patterns:
             m = rx.search(text)
             if m:
-                return rule.status, m.group(0)
+                return rule.status, _clause(text, m.start(), m.end())
     return "ongoing", None
+
+
+_CLAUSE_EDGE = re.compile(r"[,。;!?\n]")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause (between , ; 。) holding text[start:end]."""
+    left = max((m.end() for m in _CLAUSE_EDGE.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_EDGE.search(text, max(end, start + 1) if end == start else end)
+    return text[left : right.start() if right else len(text)].strip()
 
 
 def derive_finding_status(statuses: list[str]) -> str | None:

@@ -33,7 +33,7 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
     header = extract_header(skeleton.layout, rules)
     header.stated_totals = stated_totals(norm.text, rules)
     findings, measures = skeleton.findings, skeleton.measures
-    folded = {m.id: fold(m.text) for m in measures}
+    folded = {m.id: norm.text[slice(*norm.to_folded(m.start, m.end))] for m in measures}
 
     _assign_categories(findings, measures, folded, rules)
     for m in measures:

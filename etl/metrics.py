@@ -103,14 +103,20 @@ def _is_code(text: str, start: int, end: int) -> bool:
     return after in "-+/:_" and end + 1 < len(text) and text[end + 1].isalnum()
 
 
-def _bounds(text: str, start: int, end: int, breaks: str) -> tuple[int, int]:
-    a = start
-    while a > 0 and text[a - 1] not in breaks:
-        a -= 1
-    b = end
-    while b < len(text) and text[b] not in breaks:
-        b += 1
-    return a, b
+class _Breaks:
+    """Positions of the characters that end a clause or a sentence, found once per text."""
+
+    def __init__(self, text: str, chars: str):
+        self.text_len = len(text)
+        self.positions = [m.start() for m in re.finditer(f"[{re.escape(chars)}]", text)]
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The span between the break before `start` and the break at or after `end`."""
+        i = bisect_right(self.positions, start - 1)
+        left = self.positions[i - 1] + 1 if i else 0
+        j = bisect_right(self.positions, end - 1)
+        right = self.positions[j] if j < len(self.positions) else self.text_len
+        return left, right
 
 
 def _label(text: str, clause_start: int, num_start: int, unit_end: int, clause_end: int) -> str:
@@ -136,6 +142,7 @@ def find_metrics(
     suffixes = dict(rules.qualifier_suffix)
     rx = _metric_regex(rules)
     quoted = _quoted_spans(text)
+    clauses, sentences = _Breaks(text, _CLAUSE_BREAK), _Breaks(text, _SENTENCE_BREAK)
     found = []
     for m in rx.finditer(text, start, end):
         if _not_a_figure(text, m, quoted):
@@ -161,8 +168,8 @@ def find_metrics(
             qualifier = prefixes[m.group("prefix")]
         if m.group("suffix"):
             qualifier = suffixes[m.group("suffix")]
-        c_start, c_end = _bounds(text, n_start, m.end(), _CLAUSE_BREAK)
-        s_start, s_end = _bounds(text, n_start, m.end(), _SENTENCE_BREAK)
+        c_start, c_end = clauses.around(n_start, m.end())
+        s_start, s_end = sentences.around(n_start, m.end())
         clause = text[c_start:c_end]
         if qualifier == "exact":
             for cue, q in rules.qualifier_clause:

@@ -8,6 +8,7 @@ character of the folded text, the offset of the plain-text character it came fro
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 
 # Characters NFKC leaves alone that reports use interchangeably with ASCII ones.
@@ -40,6 +41,10 @@ class Normalized:
             pos = self.origin[start]
             return pos, pos
         return self.origin[start], self.origin[end - 1] + 1
+
+    def to_folded(self, start: int, end: int) -> tuple[int, int]:
+        """Map a plain-text [start, end) span to the folded span made from it."""
+        return bisect_left(self.origin, start), bisect_left(self.origin, end)
 
 
 def normalize(plain: str) -> Normalized:

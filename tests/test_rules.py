@@ -122,3 +122,20 @@ def test_section_examples(rule):
     from etl.skeleton import _classify_heading
 
     assert _classify_heading(rule["example"].split("、", 1)[1], RULES) == rule["id"]
+
+
+def test_category_scores_equal_counting_each_keyword(seed_extraction):
+    """The one-scan scoring gives what counting every keyword separately gives."""
+    from etl.classify import category_scores
+
+    def naive(text):
+        scores = dict.fromkeys((c.id for c in RULES.categories), 0.0)
+        for c in RULES.categories:
+            for keyword, weight in c.keywords:
+                scores[c.id] += weight * text.count(keyword)
+        return scores
+
+    texts = [m.text for m in seed_extraction.measures] + [f.title for f in seed_extraction.findings]
+    texts.append("提升城市治理现代化水平,安全生产和国有资产管理")
+    for text in texts:
+        assert category_scores(fold(text), RULES) == pytest.approx(naive(fold(text)))
