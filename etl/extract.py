@@ -60,10 +60,18 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
     return Extraction(header, findings, measures, metrics, text=plain)
 
 
+def _folded_headline(m: Measure, folded_text: str) -> str:
+    """The headline is the measure's text up to its first 。 (see skeleton), folded."""
+    return folded_text.split("。", 1)[0] if m.headline else ""
+
+
 def _assign_categories(
     findings: list[Finding], measures: list[Measure], folded: dict, rules: Rules
 ) -> None:
-    own = {m.id: classify_category(folded[m.id], rules, fold(m.headline or "")) for m in measures}
+    own = {
+        m.id: classify_category(folded[m.id], rules, _folded_headline(m, folded[m.id]))
+        for m in measures
+    }
     under = descendants(findings)
     for f in findings:
         votes = Counter(own[m.id] for m in measures if m.finding_id in under[f.id] and own[m.id])

@@ -54,10 +54,20 @@ def _build_metric_regex(rules: Rules) -> re.Pattern:
     between = f"(?:{alt(w for w, _ in rules.qualifier_between)})"
     number = _NUMBER.format(between=between, cn=_CN)
     return re.compile(
-        rf"(?P<prefix>{alt(w for w, _ in rules.qualifier_prefix)})?(?P<num>{number})"
+        # The pattern starts at the number, so the regex engine can skip ahead to digits;
+        # a qualifier written before the number is looked up afterwards (_prefix_word).
+        rf"(?P<num>{number})"
         rf"(?P<more>{between})?(?P<unit>{alt(u.written for u in rules.units)})"
         rf"(?P<suffix>{alt(w for w, _ in rules.qualifier_suffix)})?"
     )
+
+
+def _prefix_word(text: str, pos: int, rules: Rules) -> str:
+    """The qualifier word (超过, 约 …) written just before position `pos`, or ''."""
+    for word, _q in rules.qualifier_prefix:  # longest first
+        if text.startswith(word, pos - len(word)) and pos >= len(word):
+            return word
+    return ""
 
 
 def _not_a_figure(text: str, m: re.Match, quoted: list[tuple[int, int]]) -> bool:
@@ -69,7 +79,7 @@ def _not_a_figure(text: str, m: re.Match, quoted: list[tuple[int, int]]) -> bool
             return True  # small counts spelled only in Chinese numerals are optional: skip
         if before and before in CN_NUMERAL_CHARS:
             return True
-    if before == "第" and not m.group("prefix"):
+    if before == "第":
         return True
     return before.isdigit() or _inside(n_start, quoted) or _is_code(text, n_start, m.end("num"))
 
@@ -164,8 +174,9 @@ def find_metrics(
         big = re.search("[万亿]$", cleaned)
         if normalized == "yuan" and big and unit_written == "元":
             unit_written = big.group(0) + "元"
-        if m.group("prefix"):
-            qualifier = prefixes[m.group("prefix")]
+        prefix = _prefix_word(text, n_start, rules)
+        if prefix:
+            qualifier = prefixes[prefix]
         if m.group("suffix"):
             qualifier = suffixes[m.group("suffix")]
         c_start, c_end = clauses.around(n_start, m.end())
@@ -182,8 +193,8 @@ def find_metrics(
                 unit=unit_written,
                 unit_normalized=normalized,
                 qualifier=qualifier,
-                label=_label(text, c_start, m.start(), m.end("unit"), c_end),
-                start=m.start(),
+                label=_label(text, c_start, n_start - len(prefix), m.end("unit"), c_end),
+                start=n_start - len(prefix),
                 end=m.end(),
                 clause=clause,
                 sentence=text[s_start:s_end],
