@@ -1,103 +1,242 @@
-"""The Dash application: until the full dashboard lands, one page listing the loaded reports."""
+"""The Dash application: the shell (navigation, filters, language) around the pages."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import dash
-import pandas as pd
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard.i18n import t
-from warehouse.db import ReadOnlyWarehouse
-from warehouse.queries import list_reports
+from dashboard import data, ids
+from dashboard.filters import from_search, to_search
+from dashboard.i18n import LANGS, category_label, status_label, t
+from dashboard.theme import CATEGORIES, STATUSES
+from warehouse import queries
+from warehouse.queries import Filters
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "assets"
+PAGES = Path(__file__).resolve().parent / "pages"
+NAV_PAGES = (
+    ("/", "nav_overview"),
+    ("/explorer", "nav_explorer"),
+    ("/indicators", "nav_indicators"),
+    ("/departments", "nav_departments"),
+    ("/reports", "nav_reports"),
+)
 
 
-def _text(value, fallback: str = "") -> str:
-    return value if isinstance(value, str) and value else fallback
-
-
-def _date(value) -> str:
-    """ISO date of a pandas value, or blank when the report gives none."""
-    return "" if pd.isna(value) else str(value)[:10]
-
-
-def reports_table(frame, lang: str = "zh") -> html.Table:
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th(t(k, lang))
-                for k in (
-                    "col_title",
-                    "col_unit",
-                    "col_kind",
-                    "col_published",
-                    "col_items",
-                    "col_measures",
-                    "col_metrics",
-                )
-            ]
-        )
-    )
-    rows = [
-        html.Tr(
-            [
-                html.Td(_text(r.title, _text(r.file_name, t("untitled", lang)))),
-                html.Td(_text(r.inspected_unit)),
-                html.Td(_text(r.inspection_kind)),
-                html.Td(_date(r.publish_date)),
-                html.Td(int(r.n_items)),
-                html.Td(int(r.n_measures)),
-                html.Td(int(r.n_metrics)),
-            ],
-            id=f"report-{r.report_id}",
-        )
-        for r in frame.itertuples()
+def _navbar() -> dbc.Navbar:
+    links = [
+        dbc.NavItem(dcc.Link(id=f"nav-{key}", href=path, className="nav-link"))
+        for path, key in NAV_PAGES
     ]
-    return html.Table(
-        [head, html.Tbody(rows)], className="table table-sm table-striped", id="reports-table"
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                html.Span(id=ids.PAGE_TITLE, className="navbar-brand"),
+                dbc.Nav(links, className="me-auto"),
+                dcc.Link(
+                    id=ids.MEETING_LINK,
+                    href="/meeting",
+                    className="btn btn-outline-light btn-sm me-2",
+                ),
+                dbc.Button(id=ids.LANG_SWITCH, size="sm", color="light", outline=True, n_clicks=0),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        id=ids.NAV,
+        className="mb-2",
     )
 
 
-def empty_page(lang: str = "zh") -> html.Div:
+def _filter_bar() -> html.Div:
+    dropdown = {"clearable": True, "className": "filter-dropdown"}
     return html.Div(
         [
-            html.H2(t("empty_title", lang)),
-            html.P(t("empty_body", lang)),
-            html.Pre(t("empty_command", lang)),
+            dbc.Row(
+                [
+                    dbc.Col(dcc.Dropdown(id=ids.F_REPORT, **dropdown), md=4),
+                    dbc.Col(dcc.Dropdown(id=ids.F_DEPARTMENT, **dropdown), md=3),
+                    dbc.Col(dcc.Dropdown(id=ids.F_CATEGORY, **dropdown), md=2),
+                    dbc.Col(dcc.Dropdown(id=ids.F_STATUS, **dropdown), md=2),
+                    dbc.Col(
+                        dcc.Input(
+                            id=ids.F_TEXT, type="search", debounce=True, className="form-control"
+                        ),
+                        md=1,
+                    ),
+                ],
+                className="g-2",
+            ),
+            html.Div(
+                [
+                    html.Span(id=ids.ACTIVE_FILTERS, className="me-2"),
+                    dbc.Button(id=ids.RESET, size="sm", color="link", n_clicks=0),
+                ],
+                className="active-filters",
+            ),
         ],
-        className="rectify-empty",
-        id="empty-warehouse",
+        id=ids.FILTER_BAR,
+        className="container-fluid mb-2",
+    )
+
+
+def shell() -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.LANG, storage_type="local", data="zh"),
+            _navbar(),
+            _filter_bar(),
+            html.Div(dash.page_container, className="container-fluid"),
+        ]
     )
 
 
 def create_app(db_path: Path | str) -> dash.Dash:
-    warehouse = ReadOnlyWarehouse(db_path)
+    data.configure(db_path)
     app = dash.Dash(
         __name__,
+        use_pages=True,
+        pages_folder=str(PAGES),
         assets_folder=str(ASSETS),
         title=t("app_title"),
         serve_locally=True,
         update_title=None,
+        suppress_callback_exceptions=True,
     )
-
-    def layout():
-        con = warehouse.connection()
-        frame = list_reports(con) if con is not None else None
-        body = (
-            empty_page()
-            if frame is None or frame.empty
-            else html.Div([html.H2(t("reports_heading")), reports_table(frame)])
-        )
-        return html.Div(
-            [
-                html.Header(html.H1(t("app_title"), className="h3"), className="rectify-header"),
-                body,
-            ],
-            className="container",
-        )
-
-    app.layout = layout
+    app.layout = shell
+    _register_shell_callbacks(app)
     return app
+
+
+def _active_summary(f: Filters, report_labels: dict, lang: str) -> str:
+    parts = []
+    if f.report:
+        parts.append(report_labels.get(f.report, f.report))
+    if f.department:
+        parts.append(f.department)
+    if f.category:
+        parts.append(category_label(f.category, lang))
+    if f.status:
+        parts.append(status_label(f.status, lang))
+    if f.q:
+        parts.append(f"“{f.q}”")
+    return t("filter_active", lang) + " " + (" · ".join(parts) if parts else t("filter_none", lang))
+
+
+def _register_shell_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.LANG, "data"),
+        Input(ids.LANG_SWITCH, "n_clicks"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def switch_language(_clicks, lang):
+        return LANGS[(LANGS.index(lang or "zh") + 1) % len(LANGS)]
+
+    @app.callback(
+        Output(ids.PAGE_TITLE, "children"),
+        Output(ids.LANG_SWITCH, "children"),
+        Output(ids.MEETING_LINK, "children"),
+        Output(ids.RESET, "children"),
+        Output(ids.F_REPORT, "placeholder"),
+        Output(ids.F_DEPARTMENT, "placeholder"),
+        Output(ids.F_CATEGORY, "placeholder"),
+        Output(ids.F_STATUS, "placeholder"),
+        Output(ids.F_TEXT, "placeholder"),
+        Output(ids.F_CATEGORY, "options"),
+        Output(ids.F_STATUS, "options"),
+        *[Output(f"nav-{key}", "children") for _, key in NAV_PAGES],
+        Input(ids.LANG, "data"),
+    )
+    def label_shell(lang):
+        lang = lang or "zh"
+        return (
+            t("app_title", lang),
+            t("lang_switch", lang),
+            t("nav_meeting", lang),
+            t("filter_reset", lang),
+            t("filter_all_reports", lang),
+            t("filter_department", lang),
+            t("filter_category", lang),
+            t("filter_status", lang),
+            t("filter_text", lang),
+            [{"label": category_label(c, lang), "value": c} for c in CATEGORIES],
+            [{"label": status_label(s, lang), "value": s} for s in STATUSES],
+            *[t(key, lang) for _, key in NAV_PAGES],
+        )
+
+    @app.callback(
+        *[Output(f"nav-{key}", "href") for _, key in NAV_PAGES],
+        Output(ids.MEETING_LINK, "href"),
+        Output(ids.NAV, "style"),
+        Output(ids.FILTER_BAR, "style"),
+        Input(ids.URL, "search"),
+        Input(ids.URL, "pathname"),
+    )
+    def keep_filters_in_links(search, pathname):
+        hidden = {"display": "none"} if pathname == "/meeting" else {}
+        return (
+            *[path + (search or "") for path, _ in NAV_PAGES],
+            "/meeting" + (search or ""),
+            hidden,
+            hidden,
+        )
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.F_REPORT, "value"),
+        Output(ids.F_DEPARTMENT, "value"),
+        Output(ids.F_CATEGORY, "value"),
+        Output(ids.F_STATUS, "value"),
+        Output(ids.F_TEXT, "value"),
+        Output(ids.F_REPORT, "options"),
+        Output(ids.F_DEPARTMENT, "options"),
+        Output(ids.ACTIVE_FILTERS, "children"),
+        Input(ids.URL, "search"),
+        Input(ids.F_REPORT, "value"),
+        Input(ids.F_DEPARTMENT, "value"),
+        Input(ids.F_CATEGORY, "value"),
+        Input(ids.F_STATUS, "value"),
+        Input(ids.F_TEXT, "value"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.LANG, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def sync_filters(search, report, department, category, status, text, _reset, lang):
+        """The URL and the filter controls, kept in step; whichever changed wins."""
+        trigger = ctx.triggered_id
+        if trigger == ids.RESET:
+            f = Filters()
+        elif trigger in (ids.F_REPORT, ids.F_DEPARTMENT, ids.F_CATEGORY, ids.F_STATUS, ids.F_TEXT):
+            f = Filters(
+                report=report, department=department, category=category, status=status, q=text
+            )
+        else:
+            f = from_search(search)
+        with data.cursor() as con:
+            reports = queries.report_options(con) if con is not None else None
+            departments = queries.department_options(con, f.report) if con is not None else []
+        labels = (
+            dict(zip(reports["report_id"], reports["label"], strict=True))
+            if reports is not None
+            else {}
+        )
+        report_opts = [{"label": label, "value": rid} for rid, label in labels.items()]
+        new_search = to_search(f)
+        return (
+            new_search if new_search != (search or "") else dash.no_update,
+            f.report,
+            f.department,
+            f.category,
+            f.status,
+            f.q,
+            report_opts,
+            [{"label": d, "value": d} for d in departments],
+            _active_summary(f, labels, lang or "zh"),
+        )

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+LANGS = ("zh", "en")
+
 MESSAGES: dict[str, dict[str, str]] = {
     "app_title": {"zh": "整改进展看板", "en": "Rectification dashboard"},
+    "nav_overview": {"zh": "总览", "en": "Overview"},
+    "nav_explorer": {"zh": "问题清单", "en": "Explorer"},
+    "nav_indicators": {"zh": "指标", "en": "Indicators"},
+    "nav_departments": {"zh": "部门", "en": "Departments"},
+    "nav_reports": {"zh": "通报", "en": "Reports"},
+    "nav_meeting": {"zh": "会议模式", "en": "Meeting mode"},
+    "lang_switch": {"zh": "English", "en": "中文"},
     "reports_heading": {"zh": "已载入的通报", "en": "Loaded reports"},
     "col_title": {"zh": "标题", "en": "Title"},
     "col_unit": {"zh": "被巡察单位", "en": "Inspected unit"},
@@ -12,6 +21,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_items": {"zh": "具体问题", "en": "Items"},
     "col_measures": {"zh": "整改措施", "en": "Measures"},
     "col_metrics": {"zh": "数据项", "en": "Figures"},
+    "col_path": {"zh": "问题层级", "en": "Area › problem › item"},
+    "col_headline": {"zh": "措施", "en": "Measure"},
+    "col_category": {"zh": "类别", "en": "Category"},
+    "col_status": {"zh": "状态", "en": "Status"},
+    "col_departments": {"zh": "责任单位", "en": "Departments"},
+    "col_figures": {"zh": "数据", "en": "Figures"},
+    "col_department": {"zh": "部门", "en": "Department"},
+    "col_rate": {"zh": "完成率", "en": "Completion"},
+    "col_indicator": {"zh": "指标", "en": "Indicator"},
+    "col_total": {"zh": "合计", "en": "Total"},
+    "col_sentence": {"zh": "原文", "en": "Source sentence"},
+    "col_report": {"zh": "通报", "en": "Report"},
     "empty_title": {"zh": "仓库中还没有通报", "en": "No reports in the warehouse yet"},
     "empty_body": {
         "zh": "在项目目录运行下面的命令载入随附的样例通报,然后刷新本页:",
@@ -22,9 +43,117 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "make run    # or: .venv/bin/rectify load data/samples",
     },
     "untitled": {"zh": "(无标题)", "en": "(untitled)"},
+    "filter_report": {"zh": "通报", "en": "Report"},
+    "filter_all_reports": {"zh": "全部通报", "en": "All reports"},
+    "filter_department": {"zh": "责任单位", "en": "Department"},
+    "filter_category": {"zh": "类别", "en": "Category"},
+    "filter_status": {"zh": "状态", "en": "Status"},
+    "filter_text": {"zh": "搜索原文…", "en": "Search the text…"},
+    "filter_reset": {"zh": "清除筛选", "en": "Reset filters"},
+    "filter_none": {"zh": "未筛选", "en": "No filters"},
+    "filter_active": {"zh": "当前筛选:", "en": "Filters:"},
+    "kpi_items": {"zh": "具体问题", "en": "Items"},
+    "kpi_measures": {"zh": "整改措施", "en": "Measures"},
+    "kpi_rate": {"zh": "问题完成率", "en": "Items completed"},
+    "unit_items": {"zh": "按具体问题", "en": "Count items"},
+    "unit_measures": {"zh": "按整改措施", "en": "Count measures"},
+    "chart_completion": {"zh": "各类别整改完成情况", "en": "Completion by category"},
+    "chart_status": {"zh": "整改状态", "en": "Status"},
+    "chart_heatmap": {
+        "zh": "责任单位 × 类别(整改措施数)",
+        "en": "Department × category (measures)",
+    },
+    "chart_timeline": {"zh": "时间节点", "en": "Milestones"},
+    "chart_departments": {"zh": "各部门整改完成情况", "en": "Completion by department"},
+    "axis_count": {"zh": "数量", "en": "Count"},
+    "ms_inspection": {"zh": "巡察/巡视进驻", "en": "Inspection"},
+    "ms_feedback": {"zh": "反馈意见", "en": "Feedback"},
+    "ms_publish": {"zh": "公布整改进展", "en": "Progress published"},
+    "stated_heading": {"zh": "通报自述 与 系统统计", "en": "Stated by the report vs counted"},
+    "stated_problems": {"zh": "反馈问题", "en": "Problems fed back"},
+    "stated_completed": {"zh": "已完成", "en": "Completed"},
+    "stated_in_progress": {"zh": "正在整改", "en": "In progress"},
+    "stated_rules_made": {"zh": "完善制度", "en": "Rules made"},
+    "stated_funds": {"zh": "追缴/清退资金(元)", "en": "Funds recovered (yuan)"},
+    "stated_col_stated": {"zh": "通报所述", "en": "Stated"},
+    "stated_col_counted": {"zh": "系统统计", "en": "Counted"},
+    "stated_mismatch": {"zh": "不一致", "en": "Mismatch"},
+    "stated_none": {
+        "zh": "本通报未自述汇总数字。",
+        "en": "The report states no totals of its own.",
+    },
+    "pick_report_for_timeline": {
+        "zh": "选择一份通报以查看时间节点。",
+        "en": "Pick one report to see its milestones.",
+    },
+    "detail_pick": {
+        "zh": "点选表格中的一行,查看原文与数据出处。",
+        "en": "Select a row to read its source text and figures.",
+    },
+    "detail_cue": {"zh": "状态依据", "en": "Status cue"},
+    "detail_place": {"zh": "所在位置", "en": "Place in the report"},
+    "indicator_pick": {
+        "zh": "点选一个指标,查看它由哪些原文数字构成。",
+        "en": "Pick an indicator to see the sentences it adds up.",
+    },
+    "indicator_sources_title": {"zh": "数字出处", "en": "Where the figure comes from"},
+    "no_data": {"zh": "当前筛选下没有数据。", "en": "No data for these filters."},
+    "meeting_hint": {"zh": "← / → 翻页,Esc 退出", "en": "← / → to move, Esc to leave"},
+    "meeting_exit": {"zh": "退出会议模式", "en": "Leave meeting mode"},
+    "prev": {"zh": "上一页", "en": "Previous"},
+    "next": {"zh": "下一页", "en": "Next"},
+    "section_organisation": {"zh": "组织落实", "en": "Organisation"},
+    "section_findings": {"zh": "反馈问题整改", "en": "Findings"},
+    "section_remaining": {"zh": "存在的问题", "en": "Remaining problems"},
+    "section_next_steps": {"zh": "下一步措施", "en": "Next steps"},
+    "cat_governance": {"zh": "治理", "en": "Governance"},
+    "cat_safety": {"zh": "安全", "en": "Safety"},
+    "cat_party_building": {"zh": "党建", "en": "Party building"},
+    "cat_assets": {"zh": "资产", "en": "Assets"},
+    "status_completed": {"zh": "已完成", "en": "Completed"},
+    "status_in_progress": {"zh": "推进中", "en": "In progress"},
+    "status_ongoing": {"zh": "常态长效", "en": "Ongoing"},
+    "status_not_started": {"zh": "未启动", "en": "Not started"},
+}
+
+# Units as leaders read them; counter words in English are a gloss.
+UNITS: dict[str, dict[str, str]] = {
+    "km": {"zh": "公里", "en": "km"},
+    "m": {"zh": "米", "en": "m"},
+    "m2": {"zh": "平米", "en": "m²"},
+    "km2": {"zh": "平方公里", "en": "km²"},
+    "yuan": {"zh": "元", "en": "yuan"},
+    "percent": {"zh": "%", "en": "%"},
+    "项": {"zh": "项", "en": "items"},
+    "次": {"zh": "次", "en": "times"},
+    "座": {"zh": "座", "en": "units"},
+    "户": {"zh": "户", "en": "households"},
+    "处": {"zh": "处", "en": "sites"},
 }
 
 
 def t(key: str, lang: str = "zh") -> str:
     entry = MESSAGES[key]
     return entry.get(lang) or entry["zh"]
+
+
+def unit_label(unit: str, lang: str = "zh") -> str:
+    return UNITS.get(unit, {}).get(lang, unit)
+
+
+def category_label(category: str | None, lang: str = "zh") -> str:
+    return (
+        t(f"cat_{category}", lang)
+        if category and f"cat_{category}" in MESSAGES
+        else (category or "")
+    )
+
+
+def status_label(status: str | None, lang: str = "zh") -> str:
+    return (
+        t(f"status_{status}", lang) if status and f"status_{status}" in MESSAGES else (status or "")
+    )
+
+
+def indicator_name(row, lang: str = "zh") -> str:
+    return row["name_zh"] if lang == "zh" else row["name_en"]

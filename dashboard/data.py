@@ -1,0 +1,34 @@
+"""The app's handle on the warehouse: read-only, reopened when a load swaps the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import ReadOnlyWarehouse
+
+_warehouse: ReadOnlyWarehouse | None = None
+
+
+def configure(db_path: Path | str) -> None:
+    global _warehouse
+    if _warehouse is not None:
+        _warehouse.close()
+    _warehouse = ReadOnlyWarehouse(db_path)
+
+
+@contextmanager
+def cursor() -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A cursor of its own for each callback (callbacks may run on several threads)."""
+    con = _warehouse.connection() if _warehouse else None
+    if con is None:
+        yield None
+        return
+    cur = con.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()

@@ -1,0 +1,170 @@
+"""总览 Overview: the leaders' page. KPI tiles, completion by category, status, departments."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import data, figures, ids
+from dashboard.components import empty_warehouse, indicator_tiles, kpi_tile
+from dashboard.filters import from_search, to_search, toggle
+from dashboard.i18n import t
+from dashboard.theme import GRAPH_CONFIG, format_number, format_percent
+from warehouse import queries
+
+dash.register_page(__name__, path="/", name="overview", order=0)
+
+EMPTY = pd.DataFrame({"category": [], "status": [], "n": []})
+
+
+def layout(**_query) -> html.Div:
+    return html.Div(
+        [
+            dbc.Row(id=ids.KPI_ROW, className="g-2 mb-2"),
+            dbc.RadioItems(id=ids.UNIT_SWITCH, value="items", inline=True, className="mb-2"),
+            dbc.Row(
+                [
+                    dbc.Col(dcc.Graph(id=ids.CHART_COMPLETION, config=GRAPH_CONFIG), lg=8),
+                    dbc.Col(dcc.Graph(id=ids.CHART_STATUS, config=GRAPH_CONFIG), lg=4),
+                ]
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(dcc.Graph(id=ids.CHART_HEATMAP, config=GRAPH_CONFIG), lg=7),
+                    dbc.Col(
+                        [
+                            dcc.Graph(id=ids.CHART_TIMELINE, config=GRAPH_CONFIG),
+                            html.Div(id=ids.STATED_TOTALS),
+                        ],
+                        lg=5,
+                    ),
+                ]
+            ),
+        ],
+        id=ids.OVERVIEW_BODY,
+    )
+
+
+def stated_vs_counted(header: dict | None, k: dict, completion, totals, lang: str):
+    if not header:
+        return None
+    by_code = dict(zip(totals["code"], totals["total"], strict=True))
+    counted_status = completion.groupby("status")["n"].sum() if not completion.empty else {}
+    rows = [
+        ("stated_problems", header.get("stated_problems"), k["items"]),
+        ("stated_completed", header.get("stated_completed"), k["items_completed"]),
+        (
+            "stated_in_progress",
+            header.get("stated_in_progress"),
+            int(counted_status.get("in_progress", 0)) if len(counted_status) else 0,
+        ),
+        ("stated_rules_made", header.get("stated_rules_made"), by_code.get("rules_revised")),
+        ("stated_funds", header.get("stated_funds_recovered_yuan"), by_code.get("funds_recovered")),
+    ]
+    rows = [r for r in rows if r[1] is not None]
+    if not rows:
+        return html.P(t("stated_none", lang), className="text-muted", id="stated-none")
+    body = []
+    for key, stated, counted in rows:
+        mismatch = counted is None or abs(float(stated) - float(counted or 0)) > 1e-6
+        flag = dbc.Badge(t("stated_mismatch", lang), color="danger") if mismatch else ""
+        body.append(
+            html.Tr(
+                [
+                    html.Td(t(key, lang)),
+                    html.Td(format_number(stated, lang)),
+                    html.Td(format_number(counted, lang)),
+                    html.Td(flag),
+                ]
+            )
+        )
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t("stated_heading", lang)),
+                html.Th(t("stated_col_stated", lang)),
+                html.Th(t("stated_col_counted", lang)),
+                html.Th(""),
+            ]
+        )
+    )
+    return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, id="stated-table")
+
+
+@callback(
+    Output(ids.UNIT_SWITCH, "options"),
+    Input(ids.LANG, "data"),
+)
+def label_unit_switch(lang):
+    return [
+        {"label": t("unit_items", lang), "value": "items"},
+        {"label": t("unit_measures", lang), "value": "measures"},
+    ]
+
+
+@callback(
+    Output(ids.KPI_ROW, "children"),
+    Output(ids.CHART_COMPLETION, "figure"),
+    Output(ids.CHART_STATUS, "figure"),
+    Output(ids.CHART_HEATMAP, "figure"),
+    Output(ids.CHART_TIMELINE, "figure"),
+    Output(ids.STATED_TOTALS, "children"),
+    Input(ids.URL, "search"),
+    Input(ids.LANG, "data"),
+    Input(ids.UNIT_SWITCH, "value"),
+)
+def render_overview(search, lang, unit):
+    lang, f = lang or "zh", from_search(search)
+    with data.cursor() as con:
+        if con is None:
+            empty = figures.completion_by_category(EMPTY, lang)
+            return [empty_warehouse(lang)], empty, empty, empty, empty, None
+        completion = queries.completion(con, f, unit or "items")
+        k = queries.kpis(con, f)
+        totals = queries.filtered_indicator_totals(con, f)
+        heat = queries.department_category(con, f)
+        header = queries.report_header(con, f.report) if f.report else None
+        item_completion = completion if unit == "items" else queries.completion(con, f, "items")
+    tiles = [
+        kpi_tile(t("kpi_items", lang), format_number(k["items"], lang), tile_id="kpi-items"),
+        kpi_tile(
+            t("kpi_measures", lang), format_number(k["measures"], lang), tile_id="kpi-measures"
+        ),
+        kpi_tile(t("kpi_rate", lang), format_percent(k["completion_rate"]), tile_id="kpi-rate"),
+        *indicator_tiles(totals, lang),
+    ]
+    return (
+        tiles,
+        figures.completion_by_category(completion, lang),
+        figures.status_doughnut(completion, lang),
+        figures.department_heatmap(heat, lang),
+        figures.milestones(header, lang),
+        stated_vs_counted(header, k, item_completion, totals, lang),
+    )
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Input(ids.CHART_COMPLETION, "clickData"),
+    Input(ids.CHART_STATUS, "clickData"),
+    Input(ids.CHART_HEATMAP, "clickData"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def cross_filter(bar, slice_, cell, search):
+    """A click on a bar, a slice or a cell filters every view; the same click again clears it."""
+    f = from_search(search)
+    trigger = dash.ctx.triggered_id
+    point = {ids.CHART_COMPLETION: bar, ids.CHART_STATUS: slice_, ids.CHART_HEATMAP: cell}[trigger]
+    if not point or not point.get("points"):
+        return dash.no_update
+    custom = point["points"][0].get("customdata")
+    if trigger == ids.CHART_COMPLETION:
+        f = toggle(f, category=custom[0], status=custom[1])
+    elif trigger == ids.CHART_STATUS:
+        f = toggle(f, status=custom if isinstance(custom, str) else custom[0])
+    else:
+        f = toggle(f, department=custom[0], category=custom[1])
+    return to_search(f)

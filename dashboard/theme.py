@@ -1,0 +1,57 @@
+"""Colours, order, fonts and number formats: one place for how things look."""
+
+from __future__ import annotations
+
+CATEGORIES = ("governance", "safety", "party_building", "assets")
+STATUSES = ("completed", "in_progress", "ongoing", "not_started")
+
+CATEGORY_COLOURS = {
+    "governance": "#1f6fb2",
+    "safety": "#d9822b",
+    "party_building": "#c23b3b",
+    "assets": "#3a8f5c",
+}
+STATUS_COLOURS = {
+    "completed": "#2e8b57",
+    "in_progress": "#e0a100",
+    "ongoing": "#4f81bd",
+    "not_started": "#9e9e9e",
+}
+STATUS_BADGE = {
+    "completed": "success",
+    "in_progress": "warning",
+    "ongoing": "primary",
+    "not_started": "secondary",
+}
+FONT_FAMILY = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+)
+FIGURE_LAYOUT = {
+    "font": {"family": FONT_FAMILY, "size": 14},
+    "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+}
+MEETING_FONT_SIZE = 26
+# Chart toolbar: no Plotly logo; the camera button saves a crisp 16:9 PNG at 3x.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 3, "width": 1600, "height": 900},
+}
+
+
+def format_number(value, lang: str = "zh") -> str:
+    """Readable figures: 96000 → 9.6万 in Chinese, 96,000 in English; decimals kept short."""
+    if value is None:
+        return "—"
+    value = float(value)
+    if lang == "zh" and abs(value) >= 10000:
+        scaled = value / 10000
+        return f"{scaled:,.2f}".rstrip("0").rstrip(".") + "万"
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"
