@@ -171,17 +171,58 @@ def write_prepared(con: duckdb.DuckDBPyConnection, batch: list[Prepared]) -> Non
             collected[table].extend(rows)
     for table in TABLES:
         _insert(con, table, collected[table])
+    refresh_facts(con, ids)
     refresh_catalogue(con)
 
 
 def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:
     if not report_ids:
         return
-    for table in ("measure_department", "metric", "measure", "finding", "report"):
+    for table in (
+        "item_fact",
+        "measure_fact",
+        "measure_department",
+        "metric",
+        "measure",
+        "finding",
+        "report",
+    ):
         con.execute(
             f"DELETE FROM {table} WHERE report_id IN (SELECT unnest($ids))",  # noqa: S608
             {"ids": report_ids},
         )
+
+
+def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None = None) -> None:
+    """Rebuild the derived measure_fact and item_fact rows of these reports (None: all)."""
+    scope = "TRUE" if report_ids is None else "report_id IN (SELECT unnest($ids))"
+    params = {} if report_ids is None else {"ids": report_ids}
+    con.execute(f"DELETE FROM item_fact WHERE {scope}", params)  # noqa: S608 - constant fragments
+    con.execute(f"DELETE FROM measure_fact WHERE {scope}", params)  # noqa: S608
+    con.execute(
+        f"""
+        INSERT INTO measure_fact
+        SELECT m.report_id, m.measure_id, m.finding_id, m.section, m.category, m.status,
+               coalesce(d.departments, []), m.start_offset
+        FROM (SELECT * FROM measure WHERE {scope}) m
+        LEFT JOIN (SELECT report_id, measure_id, list(department ORDER BY department) AS departments
+                   FROM measure_department WHERE role = 'responsible' AND {scope} GROUP BY ALL) d
+          ON d.report_id = m.report_id AND d.measure_id = m.measure_id
+        """,  # noqa: S608
+        params,
+    )
+    con.execute(
+        f"""
+        INSERT INTO item_fact
+        SELECT f.report_id, f.finding_id, f.category, f.status,
+               list_sort(list_distinct(flatten(list(mf.departments))))
+        FROM (SELECT * FROM finding WHERE {scope}) f
+        JOIN (SELECT * FROM measure_fact WHERE {scope}) mf
+          ON mf.report_id = f.report_id AND mf.finding_id = f.finding_id
+        GROUP BY ALL
+        """,  # noqa: S608
+        params,
+    )
 
 
 def refresh_catalogue(con: duckdb.DuckDBPyConnection) -> None:

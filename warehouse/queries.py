@@ -12,10 +12,11 @@ def list_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("""
         SELECT r.report_id, r.file_name, r.title, r.issuer, r.inspected_unit, r.inspection_kind,
                r.round, r.team, r.feedback_date, r.publish_date, r.loaded_at,
-               (SELECT count(*) FROM v_leaf_finding f WHERE f.report_id = r.report_id) AS n_items,
-               (SELECT count(*) FROM measure m WHERE m.report_id = r.report_id) AS n_measures,
-               (SELECT count(*) FROM metric t WHERE t.report_id = r.report_id) AS n_metrics
+               coalesce(i.n, 0) AS n_items, coalesce(m.n, 0) AS n_measures, coalesce(t.n, 0) AS n_metrics
         FROM report r
+        LEFT JOIN (SELECT report_id, count(*) AS n FROM item_fact GROUP BY ALL) i USING (report_id)
+        LEFT JOIN (SELECT report_id, count(*) AS n FROM measure_fact GROUP BY ALL) m USING (report_id)
+        LEFT JOIN (SELECT report_id, count(*) AS n FROM metric GROUP BY ALL) t USING (report_id)
         ORDER BY r.publish_date DESC NULLS LAST, r.file_name
     """).df()
 
@@ -106,29 +107,50 @@ class Filters:
         }
 
 
-# Measures matching report, department and free text (category and status apply per unit).
-_BASE_MEASURES = """
-    SELECT m.* FROM measure m
-    WHERE ($report IS NULL OR m.report_id = $report)
-      AND ($department IS NULL OR EXISTS (
-            SELECT 1 FROM measure_department d
-            WHERE d.report_id = m.report_id AND d.measure_id = m.measure_id
-              AND d.role = 'responsible' AND d.department = $department))
-      AND ($q IS NULL OR contains(m.text, $q) OR contains(coalesce(m.headline, ''), $q))
-"""
-_FILTERED_MEASURES = f"""
-    SELECT * FROM ({_BASE_MEASURES}) b
-    WHERE ($category IS NULL OR b.category = $category)
-      AND ($status IS NULL OR b.status = $status)
-"""
-# Items (the 具体问题 fed back) with at least one matching measure, by their own labels.
-_FILTERED_ITEMS = f"""
-    SELECT f.* FROM v_leaf_finding f
-    WHERE EXISTS (SELECT 1 FROM ({_BASE_MEASURES}) b
-                  WHERE b.report_id = f.report_id AND b.finding_id = f.finding_id)
-      AND ($category IS NULL OR f.category = $category)
-      AND ($status IS NULL OR f.status = $status)
-"""
+def _text_match(key: str) -> str:
+    return (
+        f"({key}) IN (SELECT {key} FROM measure"
+        " WHERE contains(text, $q) OR contains(coalesce(headline, ''), $q))"
+    )
+
+
+def _measures_sql(f: Filters) -> str:
+    """SQL for the measures the filters keep (rows of measure_fact), put together from
+    constant fragments: only the filters that are set appear, and values stay bound."""
+    where = ["TRUE"]
+    if f.report:
+        where.append("report_id = $report")
+    if f.department:
+        where.append("list_contains(departments, $department)")
+    if f.category:
+        where.append("category = $category")
+    if f.status:
+        where.append("status = $status")
+    if f.q:
+        where.append(_text_match("report_id, measure_id"))
+    return "SELECT * FROM measure_fact WHERE " + " AND ".join(where)
+
+
+def _items_sql(f: Filters) -> str:
+    """Items (the 具体问题 fed back: the findings measures hang from) by their own category
+    and status, with a measure of the department and one matching the text."""
+    where = ["TRUE"]
+    if f.report:
+        where.append("report_id = $report")
+    if f.department:
+        where.append("list_contains(departments, $department)")
+    if f.category:
+        where.append("category = $category")
+    if f.status:
+        where.append("status = $status")
+    if f.q:
+        where.append(_text_match("report_id, finding_id"))
+    return "SELECT * FROM item_fact WHERE " + " AND ".join(where)
+
+
+def _bound(sql: str, f: Filters, **extra) -> dict:
+    """The parameters the statement names: the filters that are set, and any extra ones."""
+    return {k: v for k, v in {**f.params(), **extra}.items() if f"${k}" in sql}
 
 
 def report_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -152,24 +174,19 @@ def department_options(con: duckdb.DuckDBPyConnection, report: str | None = None
 
 def completion(con: duckdb.DuckDBPyConnection, f: Filters, unit: str = "items") -> pd.DataFrame:
     """Counts per category and status, in items (具体问题) or in measures."""
-    source = _FILTERED_ITEMS if unit == "items" else _FILTERED_MEASURES
-    return con.execute(
-        f"SELECT category, status, count(*) AS n FROM ({source}) s GROUP BY ALL ORDER BY ALL",
-        f.params(),
-    ).df()
+    source = _items_sql(f) if unit == "items" else _measures_sql(f)
+    sql = f"SELECT category, status, count(*) AS n FROM ({source}) s GROUP BY ALL ORDER BY ALL"
+    return con.execute(sql, _bound(sql, f)).df()
 
 
 def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> dict:
-    row = con.execute(
-        f"""
-        SELECT (SELECT count(*) FROM ({_FILTERED_ITEMS}) i),
-               (SELECT count(*) FILTER (WHERE status = 'completed') FROM ({_FILTERED_ITEMS}) i),
-               (SELECT count(*) FROM ({_FILTERED_MEASURES}) m),
-               (SELECT count(*) FILTER (WHERE status = 'completed') FROM ({_FILTERED_MEASURES}) m)
-        """,
-        f.params(),
-    ).fetchone()
-    items, items_done, measures, measures_done = row
+    sql = f"""
+        SELECT (SELECT count(*) FROM ({_items_sql(f)}) i),
+               (SELECT count(*) FILTER (WHERE status = 'completed') FROM ({_items_sql(f)}) i),
+               (SELECT count(*) FROM ({_measures_sql(f)}) m),
+               (SELECT count(*) FILTER (WHERE status = 'completed') FROM ({_measures_sql(f)}) m)
+    """
+    items, items_done, measures, measures_done = con.execute(sql, _bound(sql, f)).fetchone()
     return {
         "items": items,
         "items_completed": items_done,
@@ -181,92 +198,95 @@ def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> dict:
 
 def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Each key indicator's total over the figures of the filtered measures."""
-    return con.execute(
-        f"""
+    if f.department or f.category or f.status or f.q:
+        figures = f"""SELECT mt.indicator, mt.value FROM metric mt JOIN ({_measures_sql(f)}) fm
+                      ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+                      WHERE mt.indicator IS NOT NULL"""
+    else:  # no measure-level filter: the figures alone, without a join
+        figures = "SELECT indicator, value FROM metric WHERE indicator IS NOT NULL" + (
+            " AND report_id = $report" if f.report else ""
+        )
+    sql = f"""
         SELECT i.code, i.name_zh, i.name_en, i.unit, i.category,
                sum(mt.value) AS total, count(mt.value) AS n_metrics
-        FROM indicator i
-        LEFT JOIN (SELECT mt.* FROM metric mt JOIN ({_FILTERED_MEASURES}) fm
-                   ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id) mt
-          ON mt.indicator = i.code
+        FROM indicator i LEFT JOIN ({figures}) mt ON mt.indicator = i.code
         GROUP BY ALL ORDER BY total DESC NULLS LAST, i.code
-        """,
-        f.params(),
-    ).df()
+    """
+    return con.execute(sql, _bound(sql, f)).df()
 
 
-def indicator_sources(con: duckdb.DuckDBPyConnection, f: Filters, code: str) -> pd.DataFrame:
+def indicator_sources(
+    con: duckdb.DuckDBPyConnection, f: Filters, code: str, limit: int = 500
+) -> pd.DataFrame:
     """The figures that make up an indicator's total, each with its sentence and place."""
-    return con.execute(
-        f"""
+    sql = f"""
         SELECT mt.report_id, r.title AS report_title, mt.measure_id, vm.path, vm.headline,
                mt.value, mt.unit, mt.qualifier, mt.raw, mt.start_offset, mt.end_offset,
                vm.text AS measure_text, vm.start_offset AS measure_start
         FROM metric mt
-        JOIN ({_FILTERED_MEASURES}) fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+        JOIN ({_measures_sql(f)}) fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
         JOIN v_measure vm ON vm.report_id = mt.report_id AND vm.measure_id = mt.measure_id
         JOIN report r ON r.report_id = mt.report_id
         WHERE mt.indicator = $code
         ORDER BY r.title, mt.start_offset
-        """,
-        {**f.params(), "code": code},
-    ).df()
+        LIMIT $limit
+    """
+    return con.execute(sql, _bound(sql, f, code=code, limit=limit)).df()
 
 
 def department_category(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Measures per responsible department and category."""
-    return con.execute(
-        f"""
-        SELECT d.department, fm.category, count(*) AS n
-        FROM ({_FILTERED_MEASURES}) fm
-        JOIN measure_department d ON d.report_id = fm.report_id AND d.measure_id = fm.measure_id
-        WHERE d.role = 'responsible'
+    sql = f"""
+        SELECT department, category, count(*) AS n
+        FROM (SELECT unnest(departments) AS department, category FROM ({_measures_sql(f)}) fm) x
         GROUP BY ALL ORDER BY ALL
-        """,
-        f.params(),
-    ).df()
+    """
+    return con.execute(sql, _bound(sql, f)).df()
 
 
 def department_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per responsible department: measures, their statuses and completion rate."""
-    return con.execute(
-        f"""
-        SELECT d.department, count(*) AS measures,
-               count(*) FILTER (WHERE fm.status = 'completed') AS completed,
-               count(*) FILTER (WHERE fm.status = 'in_progress') AS in_progress,
-               count(*) FILTER (WHERE fm.status = 'ongoing') AS ongoing,
-               count(*) FILTER (WHERE fm.status = 'not_started') AS not_started,
-               count(*) FILTER (WHERE fm.status = 'completed') / count(*) AS completion_rate
-        FROM ({_FILTERED_MEASURES}) fm
-        JOIN measure_department d ON d.report_id = fm.report_id AND d.measure_id = fm.measure_id
-        WHERE d.role = 'responsible'
-        GROUP BY d.department ORDER BY measures DESC, d.department
-        """,
-        f.params(),
-    ).df()
+    sql = f"""
+        SELECT department, count(*) AS measures,
+               count(*) FILTER (WHERE status = 'completed') AS completed,
+               count(*) FILTER (WHERE status = 'in_progress') AS in_progress,
+               count(*) FILTER (WHERE status = 'ongoing') AS ongoing,
+               count(*) FILTER (WHERE status = 'not_started') AS not_started,
+               count(*) FILTER (WHERE status = 'completed') / count(*) AS completion_rate
+        FROM (SELECT unnest(departments) AS department, status FROM ({_measures_sql(f)}) fm) x
+        GROUP BY department ORDER BY measures DESC, department
+    """
+    return con.execute(sql, _bound(sql, f)).df()
 
 
 def explorer_measures(
-    con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 5000
+    con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 2000
 ) -> pd.DataFrame:
-    """The filtered measures with their path, departments and figures, for the table."""
-    return con.execute(
-        f"""
-        SELECT fm.report_id, fm.measure_id, fm.section, vm.path, fm.headline, fm.category,
-               fm.status, fm.status_cue,
-               (SELECT string_agg(d.department, '、' ORDER BY d.department)
-                FROM measure_department d WHERE d.report_id = fm.report_id
-                  AND d.measure_id = fm.measure_id AND d.role = 'responsible') AS departments,
-               (SELECT string_agg(mt.raw, ';' ORDER BY mt.start_offset) FROM metric mt
-                WHERE mt.report_id = fm.report_id AND mt.measure_id = fm.measure_id) AS figures,
-               fm.start_offset
-        FROM ({_FILTERED_MEASURES}) fm
-        JOIN v_measure vm ON vm.report_id = fm.report_id AND vm.measure_id = fm.measure_id
+    """The filtered measures (first `limit`) with path, departments and figures, for the table."""
+    sql = f"""
+        WITH fm AS (SELECT x.*, m.headline, m.status_cue
+                    FROM (SELECT * FROM ({_measures_sql(f)}) y ORDER BY report_id, start_offset LIMIT $limit) x
+                    JOIN measure m ON m.report_id = x.report_id AND m.measure_id = x.measure_id),
+             leaf AS (SELECT f.* FROM finding f JOIN (SELECT DISTINCT report_id, finding_id FROM fm) k
+                      USING (report_id, finding_id)),
+             up1 AS (SELECT f.* FROM finding f JOIN (SELECT DISTINCT report_id, parent_id FROM leaf) k
+                     ON f.report_id = k.report_id AND f.finding_id = k.parent_id),
+             up2 AS (SELECT f.* FROM finding f JOIN (SELECT DISTINCT report_id, parent_id FROM up1) k
+                     ON f.report_id = k.report_id AND f.finding_id = k.parent_id)
+        SELECT fm.report_id, fm.measure_id, fm.section,
+               concat_ws(' › ', up2.title, up1.title, leaf.title) AS path, fm.headline, fm.category,
+               fm.status, fm.status_cue, array_to_string(fm.departments, '、') AS departments,
+               mt.figures, fm.start_offset
+        FROM fm
+        LEFT JOIN leaf ON leaf.report_id = fm.report_id AND leaf.finding_id = fm.finding_id
+        LEFT JOIN up1 ON up1.report_id = leaf.report_id AND up1.finding_id = leaf.parent_id
+        LEFT JOIN up2 ON up2.report_id = up1.report_id AND up2.finding_id = up1.parent_id
+        LEFT JOIN (SELECT report_id, measure_id, string_agg(raw, ';' ORDER BY start_offset) AS figures
+                   FROM metric WHERE report_id IN (SELECT report_id FROM fm) GROUP BY ALL) mt
+          ON mt.report_id = fm.report_id AND mt.measure_id = fm.measure_id
         ORDER BY fm.report_id, fm.start_offset
-        LIMIT $limit
-        """,
-        {**f.params(), "limit": limit},
-    ).df()
+    """
+    return con.execute(sql, _bound(sql, f, limit=limit)).df()
 
 
 def measure_detail(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: str) -> dict | None:

@@ -98,6 +98,30 @@ CREATE TABLE IF NOT EXISTS indicator (
     category VARCHAR NOT NULL
 );
 
+-- Derived tables, kept by warehouse/load.py for the dashboard's speed: one row per measure
+-- and per item (the finding its measures hang from) with their responsible departments as a
+-- list, so that filters and counts scan one table instead of joining on text keys.
+CREATE TABLE IF NOT EXISTS measure_fact (
+    report_id   VARCHAR NOT NULL,
+    measure_id  VARCHAR NOT NULL,
+    finding_id  VARCHAR,
+    section     VARCHAR NOT NULL,
+    category    VARCHAR,
+    status      VARCHAR,
+    departments VARCHAR[] NOT NULL,
+    start_offset INTEGER NOT NULL,
+    PRIMARY KEY (report_id, measure_id)
+);
+
+CREATE TABLE IF NOT EXISTS item_fact (
+    report_id   VARCHAR NOT NULL,
+    finding_id  VARCHAR NOT NULL,
+    category    VARCHAR,
+    status      VARCHAR,
+    departments VARCHAR[] NOT NULL,
+    PRIMARY KEY (report_id, finding_id)
+);
+
 -- Measures with their place in the hierarchy (area › problem › item).
 CREATE OR REPLACE VIEW v_measure AS
 SELECT m.*,
@@ -115,12 +139,6 @@ LEFT JOIN finding area ON area.report_id = m.report_id AND area.level = 'area'
      AND area.finding_id = CASE WHEN leaf.level = 'area' THEN leaf.finding_id
                                 ELSE coalesce(prob.parent_id,
                                               CASE WHEN leaf.level = 'item' THEN leaf.parent_id END) END;
-
--- Leaf findings (the 具体问题 fed back): items, or problems and areas that have no children.
-CREATE OR REPLACE VIEW v_leaf_finding AS
-SELECT f.*
-FROM finding f
-WHERE NOT EXISTS (SELECT 1 FROM finding c WHERE c.report_id = f.report_id AND c.parent_id = f.finding_id);
 
 -- Each key indicator's total per report, with its catalogue entry.
 CREATE OR REPLACE VIEW v_indicator_total AS
