@@ -53,6 +53,14 @@ def _navbar() -> dbc.Navbar:
     )
 
 
+def _department_options() -> list[dict]:
+    """Every responsible department, fixed for the page: a dropdown clears a value that is
+    missing from new options, so these never change under a chosen value."""
+    with data.cursor() as con:
+        departments = queries.department_options(con) if con is not None else []
+    return [{"label": d, "value": d} for d in departments]
+
+
 def _filter_bar() -> html.Div:
     dropdown = {"clearable": True, "className": "filter-dropdown"}
     return html.Div(
@@ -60,7 +68,12 @@ def _filter_bar() -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(dcc.Dropdown(id=ids.F_REPORT, **dropdown), md=4),
-                    dbc.Col(dcc.Dropdown(id=ids.F_DEPARTMENT, **dropdown), md=3),
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.F_DEPARTMENT, options=_department_options(), **dropdown
+                        ),
+                        md=3,
+                    ),
                     dbc.Col(dcc.Dropdown(id=ids.F_CATEGORY, **dropdown), md=2),
                     dbc.Col(dcc.Dropdown(id=ids.F_STATUS, **dropdown), md=2),
                     dbc.Col(
@@ -114,10 +127,10 @@ def create_app(db_path: Path | str) -> dash.Dash:
     return app
 
 
-def _active_summary(f: Filters, report_labels: dict, lang: str) -> str:
+def _active_summary(f: Filters, report_label: str | None, lang: str) -> str:
     parts = []
     if f.report:
-        parts.append(report_labels.get(f.report, f.report))
+        parts.append(report_label or f.report)
     if f.department:
         parts.append(f.department)
     if f.category:
@@ -195,8 +208,6 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Output(ids.F_CATEGORY, "value"),
         Output(ids.F_STATUS, "value"),
         Output(ids.F_TEXT, "value"),
-        Output(ids.F_REPORT, "options"),
-        Output(ids.F_DEPARTMENT, "options"),
         Output(ids.ACTIVE_FILTERS, "children"),
         Input(ids.URL, "search"),
         Input(ids.F_REPORT, "value"),
@@ -210,24 +221,18 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     )
     def sync_filters(search, report, department, category, status, text, _reset, lang):
         """The URL and the filter controls, kept in step; whichever changed wins."""
-        trigger = ctx.triggered_id
-        if trigger == ids.RESET:
+        triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
+        controls = {ids.F_REPORT, ids.F_DEPARTMENT, ids.F_CATEGORY, ids.F_STATUS, ids.F_TEXT}
+        if ids.RESET in triggered:
             f = Filters()
-        elif trigger in (ids.F_REPORT, ids.F_DEPARTMENT, ids.F_CATEGORY, ids.F_STATUS, ids.F_TEXT):
+        elif triggered & controls and ids.URL not in triggered:
             f = Filters(
                 report=report, department=department, category=category, status=status, q=text
             )
-        else:
+        else:  # page load, a link, a chart click or the back button: the URL decides
             f = from_search(search)
         with data.cursor() as con:
-            reports = queries.report_options(con) if con is not None else None
-            departments = queries.department_options(con, f.report) if con is not None else []
-        labels = (
-            dict(zip(reports["report_id"], reports["label"], strict=True))
-            if reports is not None
-            else {}
-        )
-        report_opts = [{"label": label, "value": rid} for rid, label in labels.items()]
+            label = queries.report_label(con, f.report) if con is not None and f.report else None
         new_search = to_search(f)
         return (
             new_search if new_search != (search or "") else dash.no_update,
@@ -236,7 +241,21 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             f.category,
             f.status,
             f.q,
-            report_opts,
-            [{"label": d, "value": d} for d in departments],
-            _active_summary(f, labels, lang or "zh"),
+            _active_summary(f, label, lang or "zh"),
         )
+
+    @app.callback(
+        Output(ids.F_REPORT, "options"),
+        Input(ids.F_REPORT, "search_value"),
+        Input(ids.F_REPORT, "value"),
+    )
+    def report_choices(search, selected):
+        """The newest reports, or those matching what is typed; the chosen one always listed."""
+        with data.cursor() as con:
+            if con is None:
+                return []
+            frame = queries.report_options(con, search=search, include=selected)
+        return [
+            {"label": label, "value": rid}
+            for rid, label in zip(frame["report_id"], frame["label"], strict=True)
+        ]

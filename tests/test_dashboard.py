@@ -16,6 +16,7 @@ import pytest
 
 from dashboard import figures
 from dashboard.filters import from_search, to_search, toggle
+from dashboard.summaries import kpis
 from dashboard.theme import format_number
 from warehouse import queries
 from warehouse.db import connect_readonly
@@ -36,7 +37,7 @@ def test_completion_in_items_and_measures(con):
     items = queries.completion(con, Filters(), "items")
     measures = queries.completion(con, Filters(), "measures")
     assert items["n"].sum() == 29 and measures["n"].sum() == 79
-    k = queries.kpis(con, Filters())
+    k = kpis(items, measures)
     assert k["items"] == 29 and k["measures"] == 79
     assert k["completion_rate"] == pytest.approx(k["items_completed"] / 29)
 
@@ -220,6 +221,15 @@ def _total_js(graph_id: str) -> str:
 
 def _chart_total(page, graph_id: str) -> int:
     return page.evaluate(_total_js(graph_id))
+
+
+def _wait(page, js: str, what: str) -> None:
+    """wait_for_function, failing with what the page showed instead of a bare timeout."""
+    try:
+        page.wait_for_function(js, timeout=20000)
+    except Exception as exc:
+        shown = page.evaluate("() => document.querySelector('#active-filters')?.innerText")
+        raise AssertionError(f"{what}: url={page.url} filters={shown!r}") from exc
 
 
 def _wait_chart(page, graph_id: str):

@@ -153,21 +153,41 @@ def _bound(sql: str, f: Filters, **extra) -> dict:
     return {k: v for k, v in {**f.params(), **extra}.items() if f"${k}" in sql}
 
 
-def report_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("""
+def report_options(
+    con: duckdb.DuckDBPyConnection,
+    search: str | None = None,
+    include: str | None = None,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """Reports for a picker: the newest `limit` matching `search`, plus the one `include`d."""
+    sql = """
         SELECT report_id, coalesce(title, inspected_unit, file_name) AS label, publish_date
-        FROM report ORDER BY publish_date DESC NULLS LAST, label
-    """).df()
+        FROM report
+        WHERE ($search IS NULL OR contains(coalesce(title, inspected_unit, file_name), $search))
+           OR report_id = $include
+        ORDER BY report_id = $include DESC, publish_date DESC NULLS LAST, label
+        LIMIT $limit
+    """
+    return con.execute(
+        sql, {"search": search or None, "include": include or None, "limit": limit}
+    ).df()
 
 
-def department_options(con: duckdb.DuckDBPyConnection, report: str | None = None) -> list[str]:
+def report_label(con: duckdb.DuckDBPyConnection, report_id: str) -> str | None:
+    row = con.execute(
+        "SELECT coalesce(title, inspected_unit, file_name) FROM report WHERE report_id = $r",
+        {"r": report_id},
+    ).fetchone()
+    return row[0] if row else None
+
+
+def department_options(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Responsible departments, the busiest first."""
     rows = con.execute(
         """
         SELECT department, count(*) AS n FROM measure_department
-        WHERE role = 'responsible' AND ($report IS NULL OR report_id = $report)
-        GROUP BY department ORDER BY n DESC, department
-        """,
-        {"report": report or None},
+        WHERE role = 'responsible' GROUP BY department ORDER BY n DESC, department
+        """
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -177,23 +197,6 @@ def completion(con: duckdb.DuckDBPyConnection, f: Filters, unit: str = "items") 
     source = _items_sql(f) if unit == "items" else _measures_sql(f)
     sql = f"SELECT category, status, count(*) AS n FROM ({source}) s GROUP BY ALL ORDER BY ALL"
     return con.execute(sql, _bound(sql, f)).df()
-
-
-def kpis(con: duckdb.DuckDBPyConnection, f: Filters) -> dict:
-    sql = f"""
-        SELECT (SELECT count(*) FROM ({_items_sql(f)}) i),
-               (SELECT count(*) FILTER (WHERE status = 'completed') FROM ({_items_sql(f)}) i),
-               (SELECT count(*) FROM ({_measures_sql(f)}) m),
-               (SELECT count(*) FILTER (WHERE status = 'completed') FROM ({_measures_sql(f)}) m)
-    """
-    items, items_done, measures, measures_done = con.execute(sql, _bound(sql, f)).fetchone()
-    return {
-        "items": items,
-        "items_completed": items_done,
-        "measures": measures,
-        "measures_completed": measures_done,
-        "completion_rate": items_done / items if items else None,
-    }
 
 
 def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:

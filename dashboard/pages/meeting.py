@@ -10,6 +10,7 @@ from dashboard import data, figures, ids
 from dashboard.components import empty_warehouse, indicator_tiles, kpi_tile
 from dashboard.filters import from_search
 from dashboard.i18n import t
+from dashboard.summaries import kpis
 from dashboard.theme import GRAPH_CONFIG, format_number, format_percent
 from warehouse import queries
 
@@ -87,7 +88,7 @@ def render(index, search, lang):
         if con is None:
             return (empty_warehouse(lang), *chrome)
         if slide == "kpis":
-            k = queries.kpis(con, f)
+            k = kpis(queries.completion(con, f, "items"), queries.completion(con, f, "measures"))
             totals = queries.filtered_indicator_totals(con, f)
             body = dbc.Row(
                 [

@@ -11,6 +11,7 @@ from dashboard import data, figures, ids
 from dashboard.components import empty_warehouse, indicator_tiles, kpi_tile
 from dashboard.filters import from_search, to_search, toggle
 from dashboard.i18n import t
+from dashboard.summaries import kpis
 from dashboard.theme import GRAPH_CONFIG, format_number, format_percent
 from warehouse import queries
 
@@ -121,12 +122,13 @@ def render_overview(search, lang, unit):
         if con is None:
             empty = figures.completion_by_category(EMPTY, lang)
             return [empty_warehouse(lang)], empty, empty, empty, empty, None
-        completion = queries.completion(con, f, unit or "items")
-        k = queries.kpis(con, f)
+        by_item = queries.completion(con, f, "items")
+        by_measure = queries.completion(con, f, "measures")
         totals = queries.filtered_indicator_totals(con, f)
         heat = queries.department_category(con, f)
         header = queries.report_header(con, f.report) if f.report else None
-        item_completion = completion if unit == "items" else queries.completion(con, f, "items")
+    completion = by_measure if unit == "measures" else by_item
+    k = kpis(by_item, by_measure)
     tiles = [
         kpi_tile(t("kpi_items", lang), format_number(k["items"], lang), tile_id="kpi-items"),
         kpi_tile(
@@ -141,7 +143,7 @@ def render_overview(search, lang, unit):
         figures.status_doughnut(completion, lang),
         figures.department_heatmap(heat, lang),
         figures.milestones(header, lang),
-        stated_vs_counted(header, k, item_completion, totals, lang),
+        stated_vs_counted(header, k, by_item, totals, lang),
     )
 
 

@@ -1,0 +1,175 @@
+"""Dashboard benchmark on a synthetic warehouse of 10,000 reports varied from the seed.
+
+Prints p50/p95 latency of the main callbacks over HTTP (gunicorn, as `rectify serve` runs
+it) beside the same aggregates as bare DuckDB queries, and the overview's first load in
+Debian's chromium. Targets (issue 4): p95 under 100 ms and under 3x the bare queries; first
+load under 1.5 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from etl.pipeline import load_paths  # noqa: E402
+from warehouse import queries  # noqa: E402
+from warehouse.db import connect_readonly, swap  # noqa: E402
+from warehouse.queries import Filters  # noqa: E402
+from warehouse.synthetic import replicate_reports  # noqa: E402
+
+SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"
+N_REPORTS = int(os.environ.get("BENCH_REPORTS", "10000"))
+ROUNDS = 40
+DEPARTMENTS = [
+    None,
+    "区园林绿化服务中心",
+    "区城市管理委",
+    "区市容市政和公用事业服务中心",
+    "区城市综合行政执法支队",
+]
+CALLBACKS = {  # name → (an output id the callback writes, the bare queries it runs)
+    "overview": (
+        "kpi-row",
+        lambda con, f: (
+            queries.completion(con, f, "items"),
+            queries.kpis(con, f),
+            queries.filtered_indicator_totals(con, f),
+            queries.department_category(con, f),
+        ),
+    ),
+    "explorer": ("measures-grid", lambda con, f: queries.explorer_measures(con, f)),
+    "departments": ("chart-departments", lambda con, f: queries.department_summary(con, f)),
+}
+
+
+def build(db: Path) -> None:
+    load_paths([SEED], db)
+    with swap(db) as con:
+        template = con.execute("SELECT report_id FROM report").fetchone()[0]
+        replicate_reports(con, template, N_REPORTS - 1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def capture_payloads(base: str) -> tuple[dict, float]:
+    """Load each page once in chromium; keep the callback requests; time the overview."""
+    from playwright.sync_api import sync_playwright
+
+    payloads: dict[str, dict] = {}
+
+    def keep(request):
+        if request.method == "POST" and "_dash-update-component" in request.url:
+            body = json.loads(request.post_data or "{}")
+            for name, (output_id, _q) in CALLBACKS.items():
+                if output_id in body.get("output", "") and any(
+                    i.get("id") == "url" for i in body.get("inputs", [])
+                ):
+                    payloads.setdefault(name, body)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--headless", "--disable-gpu"],
+        )
+        page = browser.new_page()
+        page.on("request", keep)
+        t0 = time.perf_counter()
+        page.goto(base + "/")
+        page.wait_for_selector("#kpi-gas_hazards_closed", timeout=60000)
+        first_load = time.perf_counter() - t0
+        for path, selector in (("/explorer", ".ag-row"), ("/departments", "#departments-table")):
+            page.goto(base + path)
+            page.wait_for_selector(selector, timeout=60000)
+        browser.close()
+    return payloads, first_load
+
+
+def with_department(body: dict, department: str | None) -> bytes:
+    body = json.loads(json.dumps(body))
+    search = "" if department is None else "?" + urllib.parse.urlencode({"department": department})
+    for item in body["inputs"]:
+        if item.get("id") == "url" and item.get("property") == "search":
+            item["value"] = search
+    return json.dumps(body).encode()
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        t0 = time.perf_counter()
+        build(db)
+        print(f"synthetic_warehouse_build: {time.perf_counter() - t0:.1f} s ({N_REPORTS} reports)")
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("rectify")),
+                "serve",
+                "--db",
+                str(db),
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(base, timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            payloads, first_load = capture_payloads(base)
+            print(f"overview_first_load: {first_load * 1000:.0f} ms")
+            con = connect_readonly(db)
+            for name, (_output, bare_queries) in CALLBACKS.items():
+                http, bare = [], []
+                for i in range(ROUNDS):
+                    department = DEPARTMENTS[i % len(DEPARTMENTS)]
+                    request = urllib.request.Request(
+                        base + "/_dash-update-component",
+                        data=with_department(payloads[name], department),
+                        headers={"Content-Type": "application/json"},
+                    )
+                    t0 = time.perf_counter()
+                    urllib.request.urlopen(request, timeout=30).read()
+                    http.append(time.perf_counter() - t0)
+                    t0 = time.perf_counter()
+                    bare_queries(con, Filters(department=department))
+                    bare.append(time.perf_counter() - t0)
+                ratio = p95(http) / p95(bare)
+                print(f"callback_{name}_http_p50: {statistics.median(http) * 1000:.1f} ms")
+                print(f"callback_{name}_http_p95: {p95(http) * 1000:.1f} ms")
+                print(f"callback_{name}_bare_duckdb_p95: {p95(bare) * 1000:.1f} ms")
+                print(f"callback_{name}_ratio_p95: {ratio:.2f} x")
+            con.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
