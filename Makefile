@@ -48,6 +48,7 @@ eval: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -44,7 +44,7 @@ CALLBACKS = {  # name → (an output id the callback writes, the bare queries it
         "kpi-row",
         lambda con, f: (
             queries.completion(con, f, "items"),
-            queries.kpis(con, f),
+            queries.completion(con, f, "measures"),
             queries.filtered_indicator_totals(con, f),
             queries.department_category(con, f),
         ),

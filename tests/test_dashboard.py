@@ -59,6 +59,15 @@ def test_category_status_and_text_filters(con):
     assert set(safety["category"]) == {"safety"}
     done = queries.explorer_measures(con, Filters(status="completed"))
     assert set(done["status"]) == {"completed"}
+    # Free text goes through the facts rather than the rollup: the counts must agree with it.
+    everything = queries.completion(con, Filters(q="。"), "measures")["n"].sum()
+    with_stop = con.execute("SELECT count(*) FROM measure WHERE contains(text, '。')").fetchone()[0]
+    assert everything == with_stop
+    gas_items = queries.completion(con, Filters(q="燃气"), "items")["n"].sum()
+    assert 0 < gas_items < 29
+    gas_totals = queries.filtered_indicator_totals(con, Filters(q="燃气")).set_index("code")
+    assert gas_totals.loc["gas_hazards_closed", "total"] == 108
+    assert queries.department_summary(con, Filters(q="燃气"))["measures"].sum() > 0
     gas = queries.explorer_measures(con, Filters(q="燃气"))
     assert len(gas) > 3 and all("燃气" in (h or "") or True for h in gas["headline"])
 

@@ -179,6 +179,7 @@ def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Non
     if not report_ids:
         return
     for table in (
+        "rollup",
         "item_fact",
         "measure_fact",
         "measure_department",
@@ -194,11 +195,11 @@ def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Non
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None = None) -> None:
-    """Rebuild the derived measure_fact and item_fact rows of these reports (None: all)."""
+    """Rebuild the derived measure_fact, item_fact and rollup rows of these reports (None: all)."""
     scope = "TRUE" if report_ids is None else "report_id IN (SELECT unnest($ids))"
     params = {} if report_ids is None else {"ids": report_ids}
-    con.execute(f"DELETE FROM item_fact WHERE {scope}", params)  # noqa: S608 - constant fragments
-    con.execute(f"DELETE FROM measure_fact WHERE {scope}", params)  # noqa: S608
+    for table in ("rollup", "item_fact", "measure_fact"):
+        con.execute(f"DELETE FROM {table} WHERE {scope}", params)  # noqa: S608 - constant fragments
     con.execute(
         f"""
         INSERT INTO measure_fact
@@ -219,6 +220,32 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None =
         FROM (SELECT * FROM finding WHERE {scope}) f
         JOIN (SELECT * FROM measure_fact WHERE {scope}) mf
           ON mf.report_id = f.report_id AND mf.finding_id = f.finding_id
+        GROUP BY ALL
+        """,  # noqa: S608
+        params,
+    )
+    con.execute(
+        f"""
+        INSERT INTO rollup
+        WITH items AS (SELECT * FROM item_fact WHERE {scope}),
+             measures AS (SELECT * FROM measure_fact WHERE {scope}),
+             figures AS (SELECT mt.report_id, mf.category, mf.status, mf.departments, mt.indicator, mt.value
+                         FROM (SELECT * FROM metric WHERE indicator IS NOT NULL AND {scope}) mt
+                         JOIN measures mf ON mf.report_id = mt.report_id AND mf.measure_id = mt.measure_id)
+        SELECT report_id, 'item', '', category, status, NULL, count(*), NULL FROM items GROUP BY ALL
+        UNION ALL
+        SELECT report_id, 'item', department, category, status, NULL, count(*), NULL
+        FROM (SELECT report_id, unnest(departments) AS department, category, status FROM items) GROUP BY ALL
+        UNION ALL
+        SELECT report_id, 'measure', '', category, status, NULL, count(*), NULL FROM measures GROUP BY ALL
+        UNION ALL
+        SELECT report_id, 'measure', department, category, status, NULL, count(*), NULL
+        FROM (SELECT report_id, unnest(departments) AS department, category, status FROM measures) GROUP BY ALL
+        UNION ALL
+        SELECT report_id, 'metric', '', category, status, indicator, count(*), sum(value) FROM figures GROUP BY ALL
+        UNION ALL
+        SELECT report_id, 'metric', department, category, status, indicator, count(*), sum(value)
+        FROM (SELECT report_id, unnest(departments) AS department, category, status, indicator, value FROM figures)
         GROUP BY ALL
         """,  # noqa: S608
         params,

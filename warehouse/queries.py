@@ -148,6 +148,25 @@ def _items_sql(f: Filters) -> str:
     return "SELECT * FROM item_fact WHERE " + " AND ".join(where)
 
 
+def _rollup_sql(f: Filters, unit: str, by_department: bool = False) -> str:
+    """Rows of the pre-aggregated rollup for `unit` under the filters (free text excluded:
+    callers use the facts when f.q is set). `by_department` keeps one row set per department."""
+    where = [f"unit = '{unit}'"]  # unit is one of the code's own constants, never user input
+    if f.department:
+        where.append("department = $department")
+    elif not by_department:
+        where.append("department = ''")
+    else:
+        where.append("department <> ''")
+    if f.report:
+        where.append("report_id = $report")
+    if f.category:
+        where.append("category = $category")
+    if f.status:
+        where.append("status = $status")
+    return "SELECT * FROM rollup WHERE " + " AND ".join(where)
+
+
 def _bound(sql: str, f: Filters, **extra) -> dict:
     """The parameters the statement names: the filters that are set, and any extra ones."""
     return {k: v for k, v in {**f.params(), **extra}.items() if f"${k}" in sql}
@@ -194,24 +213,26 @@ def department_options(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def completion(con: duckdb.DuckDBPyConnection, f: Filters, unit: str = "items") -> pd.DataFrame:
     """Counts per category and status, in items (具体问题) or in measures."""
-    source = _items_sql(f) if unit == "items" else _measures_sql(f)
-    sql = f"SELECT category, status, count(*) AS n FROM ({source}) s GROUP BY ALL ORDER BY ALL"
+    if f.q:
+        source = _items_sql(f) if unit == "items" else _measures_sql(f)
+        sql = f"SELECT category, status, count(*) AS n FROM ({source}) s GROUP BY ALL ORDER BY ALL"
+    else:
+        source = _rollup_sql(f, "item" if unit == "items" else "measure")
+        sql = f"SELECT category, status, sum(n) AS n FROM ({source}) s GROUP BY ALL ORDER BY ALL"
     return con.execute(sql, _bound(sql, f)).df()
 
 
 def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Each key indicator's total over the figures of the filtered measures."""
-    if f.department or f.category or f.status or f.q:
-        figures = f"""SELECT mt.indicator, mt.value FROM metric mt JOIN ({_measures_sql(f)}) fm
+    if f.q:
+        figures = f"""SELECT mt.indicator, mt.value AS total, 1 AS n FROM metric mt JOIN ({_measures_sql(f)}) fm
                       ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
                       WHERE mt.indicator IS NOT NULL"""
-    else:  # no measure-level filter: the figures alone, without a join
-        figures = "SELECT indicator, value FROM metric WHERE indicator IS NOT NULL" + (
-            " AND report_id = $report" if f.report else ""
-        )
+    else:
+        figures = _rollup_sql(f, "metric")
     sql = f"""
         SELECT i.code, i.name_zh, i.name_en, i.unit, i.category,
-               sum(mt.value) AS total, count(mt.value) AS n_metrics
+               sum(mt.total) AS total, coalesce(sum(mt.n), 0) AS n_metrics
         FROM indicator i LEFT JOIN ({figures}) mt ON mt.indicator = i.code
         GROUP BY ALL ORDER BY total DESC NULLS LAST, i.code
     """
@@ -237,11 +258,21 @@ def indicator_sources(
     return con.execute(sql, _bound(sql, f, code=code, limit=limit)).df()
 
 
+_N = "sum(n)"
+
+
+def _department_rows(f: Filters) -> str:
+    """(department, category, status, n) for measures, split by responsible department."""
+    if f.q:
+        return f"""SELECT unnest(departments) AS department, category, status, 1 AS n
+                   FROM ({_measures_sql(f)}) fm"""
+    return _rollup_sql(f, "measure", by_department=True)
+
+
 def department_category(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Measures per responsible department and category."""
     sql = f"""
-        SELECT department, category, count(*) AS n
-        FROM (SELECT unnest(departments) AS department, category FROM ({_measures_sql(f)}) fm) x
+        SELECT department, category, {_N} AS n FROM ({_department_rows(f)}) x
         GROUP BY ALL ORDER BY ALL
     """
     return con.execute(sql, _bound(sql, f)).df()
@@ -250,13 +281,13 @@ def department_category(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
 def department_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per responsible department: measures, their statuses and completion rate."""
     sql = f"""
-        SELECT department, count(*) AS measures,
-               count(*) FILTER (WHERE status = 'completed') AS completed,
-               count(*) FILTER (WHERE status = 'in_progress') AS in_progress,
-               count(*) FILTER (WHERE status = 'ongoing') AS ongoing,
-               count(*) FILTER (WHERE status = 'not_started') AS not_started,
-               count(*) FILTER (WHERE status = 'completed') / count(*) AS completion_rate
-        FROM (SELECT unnest(departments) AS department, status FROM ({_measures_sql(f)}) fm) x
+        SELECT department, {_N} AS measures,
+               coalesce(sum(n) FILTER (WHERE status = 'completed'), 0) AS completed,
+               coalesce(sum(n) FILTER (WHERE status = 'in_progress'), 0) AS in_progress,
+               coalesce(sum(n) FILTER (WHERE status = 'ongoing'), 0) AS ongoing,
+               coalesce(sum(n) FILTER (WHERE status = 'not_started'), 0) AS not_started,
+               coalesce(sum(n) FILTER (WHERE status = 'completed'), 0) / {_N} AS completion_rate
+        FROM ({_department_rows(f)}) x
         GROUP BY department ORDER BY measures DESC, department
     """
     return con.execute(sql, _bound(sql, f)).df()

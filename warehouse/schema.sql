@@ -122,6 +122,20 @@ CREATE TABLE IF NOT EXISTS item_fact (
     PRIMARY KEY (report_id, finding_id)
 );
 
+-- Pre-aggregated counts for the dashboard's charts, kept with the facts: per report, unit
+-- ('item', 'measure', 'metric'), department ('' for all, else the things that department is
+-- responsible for), category, status and indicator (metrics only): count n and sum of values.
+CREATE TABLE IF NOT EXISTS rollup (
+    report_id  VARCHAR NOT NULL,
+    unit       VARCHAR NOT NULL,
+    department VARCHAR NOT NULL,
+    category   VARCHAR,
+    status     VARCHAR,
+    indicator  VARCHAR,
+    n          BIGINT NOT NULL,
+    total      DOUBLE
+);
+
 -- Measures with their place in the hierarchy (area › problem › item).
 CREATE OR REPLACE VIEW v_measure AS
 SELECT m.*,
