@@ -172,6 +172,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, batch: list[Prepared]) -> Non
     for table in TABLES:
         _insert(con, table, collected[table])
     refresh_facts(con, ids)
+    backfill_facts(con)
     refresh_catalogue(con)
 
 
@@ -250,6 +251,19 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None =
         """,  # noqa: S608
         params,
     )
+
+
+def backfill_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Reports loaded by a version without the derived tables get theirs on the next load."""
+    missing = [
+        r[0]
+        for r in con.execute(
+            "SELECT report_id FROM report WHERE report_id NOT IN (SELECT DISTINCT report_id FROM measure_fact)"
+            " AND report_id IN (SELECT DISTINCT report_id FROM measure)"
+        ).fetchall()
+    ]
+    if missing:
+        refresh_facts(con, missing)
 
 
 def refresh_catalogue(con: duckdb.DuckDBPyConnection) -> None:
