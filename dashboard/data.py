@@ -22,13 +22,9 @@ def configure(db_path: Path | str) -> None:
 
 @contextmanager
 def cursor() -> Iterator[duckdb.DuckDBPyConnection | None]:
-    """A cursor of its own for each callback (callbacks may run on several threads)."""
-    con = _warehouse.connection() if _warehouse else None
-    if con is None:
+    """A cursor of its own for each callback (callbacks run on several threads)."""
+    if _warehouse is None:
         yield None
         return
-    cur = con.cursor()
-    try:
+    with _warehouse.cursor() as cur:
         yield cur
-    finally:
-        cur.close()

@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     return parser
 
 
@@ -247,6 +248,12 @@ def cmd_serve(args) -> int:
         f"{args.host}:{args.port}",
         "--workers",
         str(args.workers),
+        # Threads let the page's many small callbacks run side by side instead of queueing
+        # behind one slow one; each callback takes its own DuckDB cursor.
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(args.threads),
         "--no-control-socket",
         "--access-logfile",
         "-",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -108,12 +109,19 @@ def _remove(p: Path) -> None:
 
 
 class ReadOnlyWarehouse:
-    """A read-only connection that reopens itself when a load has swapped the file."""
+    """A read-only connection that reopens itself when a load has swapped the file.
+
+    Threads share it through `cursor()`: each gets a cursor of its own, and a reopen waits
+    until no cursor is in use (DuckDB keeps one instance per path, so the old connection must
+    be closed before the new file can be opened).
+    """
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int] | None = None
+        self._active = 0
+        self._changed = threading.Condition()
 
     def _current_stamp(self) -> tuple[int, int] | None:
         try:
@@ -122,20 +130,49 @@ class ReadOnlyWarehouse:
             return None
         return st.st_ino, st.st_mtime_ns
 
-    def connection(self) -> duckdb.DuckDBPyConnection | None:
-        """The open connection, or None when no warehouse exists yet."""
+    def _refresh(self) -> None:
+        """Reopen if the file changed; the caller holds the condition and no cursor is out."""
         stamp = self._current_stamp()
-        if stamp is None:
-            self.close()
-            return None
-        if self._con is None or stamp != self._stamp:
-            self.close()
+        if stamp == self._stamp and self._con is not None:
+            return
+        self._close()
+        if stamp is not None:
             self._con = connect_readonly(self.path)
             self._stamp = stamp
-        return self._con
 
-    def close(self) -> None:
+    def connection(self) -> duckdb.DuckDBPyConnection | None:
+        """The open connection, or None when no warehouse exists yet (single-threaded use)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._active == 0)
+            self._refresh()
+            return self._con
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """A cursor of this thread's own, or None when no warehouse exists yet."""
+        with self._changed:
+            if self._current_stamp() != self._stamp or self._con is None:
+                self._changed.wait_for(lambda: self._active == 0)
+                self._refresh()
+            if self._con is None:
+                cur = None
+            else:
+                cur = self._con.cursor()
+                self._active += 1
+        try:
+            yield cur
+        finally:
+            if cur is not None:
+                cur.close()
+                with self._changed:
+                    self._active -= 1
+                    self._changed.notify_all()
+
+    def _close(self) -> None:
         if self._con is not None:
             self._con.close()
-            self._con = None
-            self._stamp = None
+        self._con, self._stamp = None, None
+
+    def close(self) -> None:
+        with self._changed:
+            self._close()
