@@ -110,19 +110,23 @@ def test_measure_detail_offsets(con):
 def test_figures_carry_the_query_values(con):
     frame = queries.completion(con, Filters(), "items")
     fig = figures.completion_by_category(frame, "zh")
-    assert sum(sum(trace.y) for trace in fig.data) == 29
-    assert {trace.name for trace in fig.data} <= {"已完成", "推进中", "常态长效", "未启动"}
-    assert fig.data[0].x[0] in ("治理", "安全", "党建", "资产")
+    assert sum(sum(trace["y"]) for trace in fig["data"]) == 29
+    assert {trace["name"] for trace in fig["data"]} <= {"已完成", "推进中", "常态长效", "未启动"}
+    assert fig["data"][0]["x"][0] in ("治理", "安全", "党建", "资产")
     doughnut = figures.status_doughnut(frame, "en")
-    assert sum(doughnut.data[0].values) == 29 and "Completed" in doughnut.data[0].labels
-    heat = figures.department_heatmap(queries.department_category(con, Filters()), "zh")
-    assert GARDEN in heat.data[0].y
+    assert sum(doughnut["data"][0]["values"]) == 29 and "Completed" in doughnut["data"][0]["labels"]
+    cells = queries.department_category(con, Filters())
+    heat = figures.department_heatmap(cells, "zh")
+    assert GARDEN in heat["data"][0]["y"]
+    assert sum(map(sum, heat["data"][0]["z"])) == cells["n"].sum()
+    depts = figures.department_completion(queries.department_summary(con, Filters()), "zh")
+    assert GARDEN in depts["data"][0]["y"]
     rid = con.execute("SELECT report_id FROM report").fetchone()[0]
     timeline = figures.milestones(queries.report_header(con, rid), "en")
-    assert len(timeline.data) == 3 and "Feedback" in [tr.name for tr in timeline.data]
-    assert "Pick one report" in figures.milestones(None, "en").layout.annotations[0].text
+    assert len(timeline["data"]) == 3 and "Feedback" in [tr["name"] for tr in timeline["data"]]
+    assert "Pick one report" in figures.milestones(None, "en")["layout"]["annotations"][0]["text"]
     empty = figures.completion_by_category(frame.iloc[0:0], "zh")
-    assert "没有数据" in empty.layout.annotations[0].text
+    assert "没有数据" in empty["layout"]["annotations"][0]["text"]
 
 
 def test_filters_round_trip_and_toggle():
