@@ -154,10 +154,11 @@ def _free_port() -> int:
 def _serve(db: Path):
     port = _free_port()
     rectify = str(Path(sys.executable).with_name("rectify"))
+    log = open(Path(db).with_suffix(".serve.log"), "wb")  # noqa: SIM115 - kept open while it runs
     proc = subprocess.Popen(
         [rectify, "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         env=dict(os.environ),
     )
     url = f"http://127.0.0.1:{port}"
@@ -214,6 +215,7 @@ def browser_page(served):
             ],
         )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(45000)  # a shared, busy machine can be slow; a hang still fails
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on(
@@ -239,7 +241,7 @@ def _chart_total(page, graph_id: str) -> int:
 def _wait(page, js: str, what: str) -> None:
     """wait_for_function, failing with what the page showed instead of a bare timeout."""
     try:
-        page.wait_for_function(js, timeout=20000)
+        page.wait_for_function(js, timeout=45000)
     except Exception as exc:
         shown = page.evaluate("() => document.querySelector('#active-filters')?.innerText")
         raise AssertionError(f"{what}: url={page.url} filters={shown!r}") from exc
@@ -264,7 +266,7 @@ def test_every_page_loads_clean(browser_page):
         ("/meeting", "#meeting-kpis"),
     ]:
         page.goto(base + path)
-        page.wait_for_selector(selector, timeout=20000)
+        page.wait_for_selector(selector, timeout=45000)
     page.wait_for_timeout(500)
     assert problems == []
 
@@ -366,7 +368,7 @@ def test_empty_warehouse_says_how_to_load(tmp_path):
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             for path in ("/", "/explorer", "/indicators", "/departments", "/reports"):
                 page.goto(url + path)
-                page.wait_for_selector("#empty-warehouse", timeout=20000)
+                page.wait_for_selector("#empty-warehouse", timeout=45000)
                 assert "rectify load" in page.inner_text("#empty-warehouse")
             browser.close()
         assert errors == []

@@ -294,7 +294,7 @@ def department_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
 
 
 def explorer_measures(
-    con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 2000
+    con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 1000
 ) -> pd.DataFrame:
     """The filtered measures (first `limit`) with path, departments and figures, for the table."""
     sql = f"""
