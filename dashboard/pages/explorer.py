@@ -19,6 +19,7 @@ dash.register_page(__name__, path="/explorer", name="explorer", order=1)
 def layout(**_query) -> html.Div:
     return html.Div(
         [
+            html.Div(id=ids.EXPLORER_NOTE, className="text-muted small mb-1"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -80,9 +81,13 @@ def rows_for(frame, lang: str) -> list[dict]:
     return rows
 
 
+ROW_LIMIT = 1000
+
+
 @callback(
     Output(ids.GRID, "rowData"),
     Output(ids.GRID, "columnDefs"),
+    Output(ids.EXPLORER_NOTE, "children"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
 )
@@ -90,9 +95,10 @@ def render_grid(search, lang):
     lang = lang or "zh"
     with data.cursor() as con:
         if con is None:
-            return [], column_defs(lang)
-        frame = queries.explorer_measures(con, from_search(search))
-    return rows_for(frame, lang), column_defs(lang)
+            return [], column_defs(lang), None
+        frame = queries.explorer_measures(con, from_search(search), limit=ROW_LIMIT)
+    note = t("explorer_limited", lang).format(n=ROW_LIMIT) if len(frame) >= ROW_LIMIT else None
+    return rows_for(frame, lang), column_defs(lang), note
 
 
 @callback(
