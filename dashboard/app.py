@@ -127,6 +127,15 @@ def create_app(db_path: Path | str) -> dash.Dash:
     return app
 
 
+def warm_up(app: dash.Dash) -> None:
+    """Render the index page once, in-process. Dash registers the script bundles it may serve
+    when it renders the index; a worker that has not yet done so answers a browser's request
+    for a bundle (the index came from another worker) with an error."""
+    response = app.server.test_client().get("/")
+    if response.status_code != 200:
+        raise RuntimeError(f"dashboard failed to start: index returned {response.status_code}")
+
+
 def _active_summary(f: Filters, report_label: str | None, lang: str) -> str:
     parts = []
     if f.report:

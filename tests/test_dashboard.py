@@ -375,3 +375,17 @@ def test_empty_warehouse_says_how_to_load(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_each_worker_is_set_up_before_it_serves(seed_db, monkeypatch):
+    """Dash sets itself up on its first request; under threads a second request could find it
+    half set up (no bundles registered, no callbacks). wsgi warms each worker up on import."""
+    import importlib
+
+    monkeypatch.setenv("RECTIFY_DB", str(seed_db))
+    from dashboard import wsgi
+
+    importlib.reload(wsgi)
+    assert wsgi.app._got_first_request["setup_server"]
+    assert any("dash_html_components" in p for p in wsgi.app.registered_paths["dash"])
+    assert any("kpi-row" in key for key in wsgi.app.callback_map)
