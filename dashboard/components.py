@@ -7,7 +7,7 @@ from dash import html
 
 from dashboard import theme
 from dashboard.i18n import indicator_name, status_label, t, unit_label
-from dashboard.theme import format_number
+from dashboard.theme import format_number, format_percent
 
 
 def empty_warehouse(lang: str = "zh") -> html.Div:
@@ -52,6 +52,18 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> list:
 
 def no_data(lang: str = "zh") -> html.Div:
     return html.Div(t("no_data", lang), className="text-muted p-3")
+
+
+def kpi_tiles(k: dict, totals, lang: str) -> list:
+    """Items, measures, completion rate, then every key indicator that has figures."""
+    return [
+        kpi_tile(t("kpi_items", lang), format_number(k["items"], lang), tile_id="kpi-items"),
+        kpi_tile(
+            t("kpi_measures", lang), format_number(k["measures"], lang), tile_id="kpi-measures"
+        ),
+        kpi_tile(t("kpi_rate", lang), format_percent(k["completion_rate"]), tile_id="kpi-rate"),
+        *indicator_tiles(totals, lang),
+    ]
 
 
 def indicator_tiles(totals, lang: str) -> list:

@@ -114,9 +114,9 @@ def _text_match(key: str) -> str:
     )
 
 
-def _measures_sql(f: Filters) -> str:
-    """SQL for the measures the filters keep (rows of measure_fact), put together from
-    constant fragments: only the filters that are set appear, and values stay bound."""
+def _fact_sql(table: str, key: str, f: Filters) -> str:
+    """SQL for the rows of a fact table the filters keep, put together from constant
+    fragments: only the filters that are set appear, and values stay bound."""
     where = ["TRUE"]
     if f.report:
         where.append("report_id = $report")
@@ -127,25 +127,19 @@ def _measures_sql(f: Filters) -> str:
     if f.status:
         where.append("status = $status")
     if f.q:
-        where.append(_text_match("report_id, measure_id"))
-    return "SELECT * FROM measure_fact WHERE " + " AND ".join(where)
+        where.append(_text_match(f"report_id, {key}"))
+    return f"SELECT * FROM {table} WHERE " + " AND ".join(where)
+
+
+def _measures_sql(f: Filters) -> str:
+    """The measures the filters keep (rows of measure_fact)."""
+    return _fact_sql("measure_fact", "measure_id", f)
 
 
 def _items_sql(f: Filters) -> str:
     """Items (the 具体问题 fed back: the findings measures hang from) by their own category
     and status, with a measure of the department and one matching the text."""
-    where = ["TRUE"]
-    if f.report:
-        where.append("report_id = $report")
-    if f.department:
-        where.append("list_contains(departments, $department)")
-    if f.category:
-        where.append("category = $category")
-    if f.status:
-        where.append("status = $status")
-    if f.q:
-        where.append(_text_match("report_id, finding_id"))
-    return "SELECT * FROM item_fact WHERE " + " AND ".join(where)
+    return _fact_sql("item_fact", "finding_id", f)
 
 
 def _rollup_sql(f: Filters, unit: str, by_department: bool = False) -> str:

@@ -7,11 +7,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, figures, ids
-from dashboard.components import empty_warehouse, indicator_tiles, kpi_tile
+from dashboard.components import empty_warehouse, kpi_tiles
 from dashboard.filters import from_search
 from dashboard.i18n import t
 from dashboard.summaries import kpis
-from dashboard.theme import GRAPH_CONFIG, format_number, format_percent
+from dashboard.theme import GRAPH_CONFIG
 from warehouse import queries
 
 dash.register_page(__name__, path="/meeting", name="meeting", order=9)
@@ -91,12 +91,7 @@ def render(index, search, lang):
             k = kpis(queries.completion(con, f, "items"), queries.completion(con, f, "measures"))
             totals = queries.filtered_indicator_totals(con, f)
             body = dbc.Row(
-                [
-                    kpi_tile(t("kpi_items", lang), format_number(k["items"], lang)),
-                    kpi_tile(t("kpi_measures", lang), format_number(k["measures"], lang)),
-                    kpi_tile(t("kpi_rate", lang), format_percent(k["completion_rate"])),
-                    *indicator_tiles(totals, lang),
-                ],
+                kpi_tiles(k, totals, lang),
                 className="g-3 meeting-kpis",
                 id="meeting-kpis",
             )

@@ -8,11 +8,11 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, figures, ids
-from dashboard.components import empty_warehouse, indicator_tiles, kpi_tile
+from dashboard.components import empty_warehouse, kpi_tiles
 from dashboard.filters import from_search, to_search, toggle
 from dashboard.i18n import t
 from dashboard.summaries import kpis
-from dashboard.theme import GRAPH_CONFIG, format_number, format_percent
+from dashboard.theme import GRAPH_CONFIG, format_number
 from warehouse import queries
 
 dash.register_page(__name__, path="/", name="overview", order=0)
@@ -129,16 +129,8 @@ def render_overview(search, lang, unit):
         header = queries.report_header(con, f.report) if f.report else None
     completion = by_measure if unit == "measures" else by_item
     k = kpis(by_item, by_measure)
-    tiles = [
-        kpi_tile(t("kpi_items", lang), format_number(k["items"], lang), tile_id="kpi-items"),
-        kpi_tile(
-            t("kpi_measures", lang), format_number(k["measures"], lang), tile_id="kpi-measures"
-        ),
-        kpi_tile(t("kpi_rate", lang), format_percent(k["completion_rate"]), tile_id="kpi-rate"),
-        *indicator_tiles(totals, lang),
-    ]
     return (
-        tiles,
+        kpi_tiles(k, totals, lang),
         figures.completion_by_category(completion, lang),
         figures.status_doughnut(completion, lang),
         figures.department_heatmap(heat, lang),
