@@ -285,7 +285,7 @@ def test_overview_kpis_filter_cross_filter_and_reset(browser_page, served):
     # Filtering to one department: the chart shows exactly that department's items.
     page.goto(base + "/?department=" + GARDEN)
     page.wait_for_function(
-        "() => document.querySelector('#active-filters').innerText.includes('园林')"
+        "() => document.querySelector('#active-filters')?.innerText.includes('园林')"
     )
     con = connect_readonly(served[1])
     expected = int(queries.completion(con, Filters(department=GARDEN), "items")["n"].sum())
@@ -340,14 +340,16 @@ def test_meeting_mode_pages_by_keyboard_and_language_switch(browser_page):
     page.wait_for_selector("#kpi-items")
     assert "具体问题" in page.inner_text("#kpi-items")
     page.click("#lang-switch")
-    page.wait_for_function("() => document.querySelector('#kpi-items').innerText.includes('Items')")
+    page.wait_for_function(
+        "() => document.querySelector('#kpi-items')?.innerText.includes('Items')"
+    )
     page.reload()
     page.wait_for_function(
         "() => document.querySelector('#kpi-items')?.innerText.includes('Items')"
     )
     page.click("#lang-switch")
     page.wait_for_function(
-        "() => document.querySelector('#kpi-items').innerText.includes('具体问题')"
+        "() => document.querySelector('#kpi-items')?.innerText.includes('具体问题')"
     )
     assert problems == []
 
