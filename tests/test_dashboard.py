@@ -304,6 +304,7 @@ def test_overview_kpis_filter_cross_filter_and_reset(browser_page, served):
         box = bar.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
+    page.wait_for_timeout(300)  # let Plotly finish drawing before the first click
     click_first_bar()
     page.wait_for_function(
         "() => window.location.search.includes('category=') && window.location.search.includes('status=')"
@@ -312,8 +313,11 @@ def test_overview_kpis_filter_cross_filter_and_reset(browser_page, served):
         f"() => {_total_js('chart-completion')} > 0 && {_total_js('chart-completion')} < 29"
     )
     assert "当前筛选" in page.inner_text("#active-filters")
+    page.wait_for_timeout(300)
     click_first_bar()
     page.wait_for_function("() => !window.location.search")
+    page.wait_for_function(f"() => {_total_js('chart-completion')} === 29")  # redrawn in full
+    page.wait_for_timeout(300)  # let Plotly finish the redraw before clicking again
     click_first_bar()
     page.wait_for_function("() => window.location.search.includes('category=')")
     page.click("#filter-reset")
