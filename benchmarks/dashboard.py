@@ -49,7 +49,10 @@ CALLBACKS = {  # name → (an output id the callback writes, the bare queries it
             queries.department_category(con, f),
         ),
     ),
-    "explorer": ("measures-grid", lambda con, f: queries.explorer_measures(con, f)),
+    "explorer": (
+        "measures-grid.getRowsResponse",
+        lambda con, f: (queries.explorer_measures(con, f, limit=50), queries.measure_count(con, f)),
+    ),
     "departments": ("chart-departments", lambda con, f: queries.department_summary(con, f)),
 }
 
@@ -77,9 +80,12 @@ def capture_payloads(base: str) -> tuple[dict, float]:
         if request.method == "POST" and "_dash-update-component" in request.url:
             body = json.loads(request.post_data or "{}")
             for name, (output_id, _q) in CALLBACKS.items():
-                if output_id in body.get("output", "") and any(
-                    i.get("id") == "url" for i in body.get("inputs", [])
+                given = body.get("inputs", []) + body.get("state", [])
+                if any(
+                    i.get("value") is None and i.get("id") != "url" for i in body.get("inputs", [])
                 ):
+                    return  # a callback's first call before its input exists does no work
+                if output_id in body.get("output", "") and any(i.get("id") == "url" for i in given):
                     payloads.setdefault(name, body)
 
     with sync_playwright() as p:
@@ -103,7 +109,7 @@ def capture_payloads(base: str) -> tuple[dict, float]:
 def with_department(body: dict, department: str | None) -> bytes:
     body = json.loads(json.dumps(body))
     search = "" if department is None else "?" + urllib.parse.urlencode({"department": department})
-    for item in body["inputs"]:
+    for item in body["inputs"] + body.get("state", []):
         if item.get("id") == "url" and item.get("property") == "search":
             item["value"] = search
     return json.dumps(body).encode()
@@ -155,7 +161,9 @@ def main() -> None:
                         headers={"Content-Type": "application/json"},
                     )
                     t0 = time.perf_counter()
-                    urllib.request.urlopen(request, timeout=30).read()
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        assert response.status == 200, f"{name}: HTTP {response.status}"
+                        response.read()
                     http.append(time.perf_counter() - t0)
                     t0 = time.perf_counter()
                     bare_queries(con, Filters(department=department))

@@ -86,9 +86,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "选择一份通报以查看时间节点。",
         "en": "Pick one report to see its milestones.",
     },
-    "explorer_limited": {
-        "zh": "只列出前 {n} 条整改措施,请用上方筛选缩小范围。",
-        "en": "Showing the first {n} measures; narrow the filters above to see the rest.",
+    "explorer_count": {
+        "zh": "共 {n} 条整改措施符合筛选条件。",
+        "en": "{n} measures match the filters.",
     },
     "detail_pick": {
         "zh": "点选表格中的一行,查看原文与数据出处。",

@@ -69,7 +69,41 @@ def test_category_status_and_text_filters(con):
     assert gas_totals.loc["gas_hazards_closed", "total"] == 108
     assert queries.department_summary(con, Filters(q="燃气"))["measures"].sum() > 0
     gas = queries.explorer_measures(con, Filters(q="燃气"))
-    assert len(gas) > 3 and all("燃气" in (h or "") or True for h in gas["headline"])
+    texts = con.execute(
+        "SELECT measure_id, text FROM measure WHERE measure_id IN (SELECT unnest($ids))",
+        {"ids": list(gas["measure_id"])},
+    ).fetchall()
+    assert len(gas) == len(texts) == queries.measure_count(con, Filters(q="燃气")) > 3
+    assert all("燃气" in text for _id, text in texts)
+
+
+def test_explorer_pages_cover_every_measure_once_in_order(con):
+    everything = queries.explorer_measures(con, Filters(), limit=1000)
+    assert queries.measure_count(con, Filters()) == len(everything) == 79
+    pages = [queries.explorer_measures(con, Filters(), limit=20, offset=o) for o in (0, 20, 40, 60)]
+    assert [len(p) for p in pages] == [20, 20, 20, 19]
+    paged = [m for p in pages for m in p["measure_id"]]
+    assert paged == list(everything["measure_id"])
+    assert list(everything["start_offset"]) == sorted(everything["start_offset"])
+    # Sorted by status, descending: the page holds the same rows the full sort would.
+    by_status = queries.explorer_measures(con, Filters(), limit=79, order="status", descending=True)
+    assert list(by_status["status"]) == sorted(everything["status"], reverse=True)
+    first = queries.explorer_measures(con, Filters(), limit=10, order="status", descending=True)
+    assert list(first["measure_id"]) == list(by_status["measure_id"][:10])
+    # Counts agree with the filtered rows, through the rollup and through the facts.
+    garden = Filters(department=GARDEN)
+    assert queries.measure_count(con, garden) == len(queries.explorer_measures(con, garden)) == 14
+
+
+def test_explorer_grid_request_is_bounded_and_sorts_only_known_columns():
+    from dashboard.grid import page_request
+
+    assert page_request({"startRow": 50, "endRow": 100}) == (50, 50, "report", False)
+    assert page_request({"startRow": 0, "endRow": 100000})[1] == 500
+    sort = [{"colId": "status_label", "sort": "desc"}]
+    assert page_request({"startRow": 0, "endRow": 50, "sortModel": sort})[2:] == ("status", True)
+    hostile = [{"colId": "1; DROP TABLE measure", "sort": "asc"}]
+    assert page_request({"startRow": 0, "endRow": 50, "sortModel": hostile})[2] == "report"
 
 
 def test_indicator_totals_and_sources(con):
@@ -323,6 +357,49 @@ def test_overview_kpis_filter_cross_filter_and_reset(browser_page, served):
     page.click("#filter-reset")
     page.wait_for_function("() => !window.location.search")
     page.wait_for_function(f"() => {_total_js('chart-completion')} === 29")
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+def test_explorer_pages_filters_and_opens_the_source_sentence(browser_page, served):
+    page, base, problems = browser_page
+    page.goto(base + "/explorer")
+    page.wait_for_selector(".ag-row")
+    _wait(page, "() => document.querySelector('#explorer-note')?.innerText.includes('79')", "count")
+    # Rows come a block at a time: the second page is fetched from the server on demand.
+    first = page.inner_text(".ag-center-cols-container .ag-row[row-index='0']")
+    page.click(".ag-paging-button[aria-label='Next Page']")
+    page.wait_for_selector(".ag-row[row-index='50']")
+    page.click(".ag-paging-button[aria-label='Previous Page']")
+    page.wait_for_selector(".ag-row[row-index='0']")
+
+    # Free text typed in the filter bar refetches the rows: only measures that mention it.
+    page.fill("#filter-text", "燃气")
+    page.press("#filter-text", "Enter")
+    con = connect_readonly(served[1])
+    expected = queries.measure_count(con, Filters(q="燃气"))
+    gas = queries.explorer_measures(con, Filters(q="燃气"), limit=1)
+    con.close()
+    _wait(
+        page,
+        f"() => document.querySelector('#explorer-note')?.innerText.includes('{expected}')",
+        "text filter count",
+    )
+    _wait(
+        page,
+        f"() => document.querySelectorAll('.ag-center-cols-container .ag-row').length === {min(expected, 50)}",
+        "text filter rows",
+    )
+    assert page.inner_text(".ag-center-cols-container .ag-row[row-index='0']") != first
+
+    # Selecting a row shows its full text with each figure marked at its offsets.
+    page.click(".ag-center-cols-container .ag-row[row-index='0']")
+    page.wait_for_selector("#detail-text")
+    assert "燃气" in page.inner_text("#detail-text")
+    marks = page.locator("#detail-text mark").all_inner_texts()
+    if gas["figures"][0]:
+        assert marks == gas["figures"][0].split(";")
     assert problems == []
 
 

@@ -287,13 +287,40 @@ def department_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
     return con.execute(sql, _bound(sql, f)).df()
 
 
+# The orders the explorer's table may ask for, by column: constant SQL, picked by name.
+EXPLORER_ORDERS = {
+    "report": "{t}report_id {dir}, {t}start_offset",
+    "category": "{t}category {dir} NULLS LAST, {t}report_id, {t}start_offset",
+    "status": "{t}status {dir} NULLS LAST, {t}report_id, {t}start_offset",
+}
+
+
+def measure_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    """How many measures the filters keep (from the rollup unless free text is set)."""
+    if f.q:
+        sql = f"SELECT count(*) FROM ({_measures_sql(f)}) s"
+    else:
+        sql = f"SELECT coalesce(sum(n), 0) FROM ({_rollup_sql(f, 'measure')}) s"
+    return int(con.execute(sql, _bound(sql, f)).fetchone()[0])
+
+
 def explorer_measures(
-    con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 1000
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    limit: int = 1000,
+    offset: int = 0,
+    order: str = "report",
+    descending: bool = False,
 ) -> pd.DataFrame:
-    """The filtered measures (first `limit`) with path, departments and figures, for the table."""
+    """One page of the filtered measures, `limit` rows from `offset` in `order` (a key of
+    EXPLORER_ORDERS), with path, departments and figures, for the table."""
+    template = EXPLORER_ORDERS.get(order, EXPLORER_ORDERS["report"])
+    direction = "DESC" if descending else "ASC"
     sql = f"""
-        WITH fm AS (SELECT x.*, m.headline, m.status_cue
-                    FROM (SELECT * FROM ({_measures_sql(f)}) y ORDER BY report_id, start_offset LIMIT $limit) x
+        WITH page AS (SELECT * FROM ({_measures_sql(f)}) y
+                      ORDER BY {template.format(t="", dir=direction)} LIMIT $limit OFFSET $offset),
+             fm AS (SELECT x.*, m.headline, m.status_cue
+                    FROM page x
                     JOIN measure m ON m.report_id = x.report_id AND m.measure_id = x.measure_id),
              leaf AS (SELECT f.* FROM finding f JOIN (SELECT DISTINCT report_id, finding_id FROM fm) k
                       USING (report_id, finding_id)),
@@ -310,11 +337,12 @@ def explorer_measures(
         LEFT JOIN up1 ON up1.report_id = leaf.report_id AND up1.finding_id = leaf.parent_id
         LEFT JOIN up2 ON up2.report_id = up1.report_id AND up2.finding_id = up1.parent_id
         LEFT JOIN (SELECT report_id, measure_id, string_agg(raw, ';' ORDER BY start_offset) AS figures
-                   FROM metric WHERE report_id IN (SELECT report_id FROM fm) GROUP BY ALL) mt
+                   FROM metric WHERE (report_id, measure_id) IN (SELECT report_id, measure_id FROM page)
+                   GROUP BY ALL) mt
           ON mt.report_id = fm.report_id AND mt.measure_id = fm.measure_id
-        ORDER BY fm.report_id, fm.start_offset
+        ORDER BY {template.format(t="fm.", dir=direction)}
     """
-    return con.execute(sql, _bound(sql, f, limit=limit)).df()
+    return con.execute(sql, _bound(sql, f, limit=limit, offset=offset)).df()
 
 
 def measure_detail(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: str) -> dict | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import empty_warehouse, highlighted, status_badge
 from dashboard.filters import from_search
+from dashboard.grid import BLOCK_SIZE, page_request
 from dashboard.i18n import category_label, status_label, t
 from warehouse import queries
 
@@ -20,25 +22,28 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             html.Div(id=ids.EXPLORER_NOTE, className="text-muted small mb-1"),
+            dcc.Store(id=ids.GRID_REFRESHED),
             dbc.Row(
                 [
                     dbc.Col(
                         dag.AgGrid(
                             id=ids.GRID,
-                            rowData=[],
+                            rowModelType="infinite",
                             columnDefs=[],
-                            defaultColDef={
-                                "sortable": True,
-                                "filter": True,
-                                "resizable": True,
-                                "wrapText": True,
-                                "autoHeight": True,
-                            },
+                            defaultColDef={"sortable": False, "resizable": True},
                             dashGridOptions={
-                                "rowSelection": {"mode": "singleRow"},
+                                "rowSelection": {
+                                    "mode": "singleRow",
+                                    "enableClickSelection": True,
+                                    "checkboxes": False,
+                                },
                                 "animateRows": False,
                                 "pagination": True,
-                                "paginationPageSize": 50,
+                                "paginationPageSize": BLOCK_SIZE,
+                                "cacheBlockSize": BLOCK_SIZE,
+                                "maxBlocksInCache": 20,
+                                "rowHeight": 56,
+                                "tooltipShowDelay": 300,
                             },
                             getRowId="params.data.key",
                             style={"height": "70vh"},
@@ -54,13 +59,43 @@ def layout(**_query) -> html.Div:
 
 
 def column_defs(lang: str) -> list[dict]:
+    wrapped = {"wrapText": True, "cellClass": "cell-clamp"}
     return [
-        {"field": "path", "headerName": t("col_path", lang), "flex": 4, "tooltipField": "path"},
-        {"field": "headline", "headerName": t("col_headline", lang), "flex": 3},
-        {"field": "category_label", "headerName": t("col_category", lang), "width": 90},
-        {"field": "status_label", "headerName": t("col_status", lang), "width": 100},
-        {"field": "departments", "headerName": t("col_departments", lang), "flex": 2},
-        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2},
+        {
+            "field": "path",
+            "headerName": t("col_path", lang),
+            "flex": 4,
+            "tooltipField": "path",
+            "sortable": True,
+            **wrapped,
+        },
+        {
+            "field": "headline",
+            "headerName": t("col_headline", lang),
+            "flex": 3,
+            "tooltipField": "headline",
+            **wrapped,
+        },
+        {
+            "field": "category_label",
+            "headerName": t("col_category", lang),
+            "width": 100,
+            "sortable": True,
+        },
+        {
+            "field": "status_label",
+            "headerName": t("col_status", lang),
+            "width": 110,
+            "sortable": True,
+        },
+        {
+            "field": "departments",
+            "headerName": t("col_departments", lang),
+            "flex": 2,
+            "tooltipField": "departments",
+            **wrapped,
+        },
+        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, **wrapped},
     ]
 
 
@@ -81,24 +116,58 @@ def rows_for(frame, lang: str) -> list[dict]:
     return rows
 
 
-ROW_LIMIT = 1000
+@callback(
+    Output(ids.GRID, "getRowsResponse"),
+    Input(ids.GRID, "getRowsRequest"),
+    State(ids.URL, "search"),
+    State(ids.LANG, "data"),
+)
+def serve_rows(request, search, lang):
+    lang = lang or "zh"
+    if request is None:
+        raise PreventUpdate
+    start, limit, order, descending = page_request(request)
+    filters = from_search(search)
+    with data.cursor() as con:
+        if con is None:
+            return {"rowData": [], "rowCount": 0}
+        frame = queries.explorer_measures(con, filters, limit, start, order, descending)
+        total = start + len(frame) if len(frame) < limit else queries.measure_count(con, filters)
+    return {"rowData": rows_for(frame, lang), "rowCount": total}
 
 
 @callback(
-    Output(ids.GRID, "rowData"),
     Output(ids.GRID, "columnDefs"),
     Output(ids.EXPLORER_NOTE, "children"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
 )
-def render_grid(search, lang):
+def render_frame(search, lang):
     lang = lang or "zh"
     with data.cursor() as con:
         if con is None:
-            return [], column_defs(lang), None
-        frame = queries.explorer_measures(con, from_search(search), limit=ROW_LIMIT)
-    note = t("explorer_limited", lang).format(n=ROW_LIMIT) if len(frame) >= ROW_LIMIT else None
-    return rows_for(frame, lang), column_defs(lang), note
+            return column_defs(lang), None
+        total = queries.measure_count(con, from_search(search))
+    return column_defs(lang), t("explorer_count", lang).format(n=f"{total:,}")
+
+
+# A filter or language change asks the grid to fetch its rows again (the server callback
+# reads the current filters from the URL with each block).
+clientside_callback(
+    """
+    function (search, lang) {
+        const grid = window.dash_ag_grid && window.dash_ag_grid.getApi;
+        if (grid) {
+            try { grid(arguments[2]).purgeInfiniteCache(); } catch (e) { /* grid not ready */ }
+        }
+        return window.dash_clientside.no_update;
+    }
+    """.replace("arguments[2]", repr(ids.GRID)),
+    Output(ids.GRID_REFRESHED, "data"),
+    Input(ids.URL, "search"),
+    Input(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(
