@@ -32,6 +32,7 @@ from warehouse.synthetic import replicate_reports  # noqa: E402
 SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"
 N_REPORTS = int(os.environ.get("BENCH_REPORTS", "10000"))
 ROUNDS = 40
+FIRST_LOADS = 5  # cold-cache loads of the overview; the median is reported
 DEPARTMENTS = [
     None,
     "区园林绿化服务中心",
@@ -70,6 +71,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# When the KPI tiles enter the page, by the page's own clock (navigation start = 0): the
+# first thing a leader reads, before the charts below are drawn.
+KPI_CLOCK = """
+new MutationObserver((_, observer) => {
+    if (document.querySelector('#kpi-gas_hazards_closed')) {
+        window.__kpiShown = performance.now();
+        observer.disconnect();
+    }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
 def capture_payloads(base: str) -> tuple[dict, float]:
     """Load each page once in chromium; keep the callback requests; time the overview."""
     from playwright.sync_api import sync_playwright
@@ -93,16 +106,38 @@ def capture_payloads(base: str) -> tuple[dict, float]:
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--headless", "--disable-gpu"],
         )
-        page = browser.new_page()
-        page.on("request", keep)
-        t0 = time.perf_counter()
-        page.goto(base + "/")
-        page.wait_for_selector("#kpi-gas_hazards_closed", timeout=60000)
-        first_load = time.perf_counter() - t0
-        for path, selector in (("/explorer", ".ag-row"), ("/departments", "#departments-table")):
-            page.goto(base + path)
-            page.wait_for_selector(selector, timeout=60000)
+        # The browser is running before the user opens the dashboard: warm its font cache on
+        # a page of its own, then time fresh contexts (empty HTTP cache, as a first visit).
+        warm = browser.new_page()
+        warm.set_content("<p>整改进展 rectification</p>")
+        warm.close()
+        loads, kpis_shown = [], []
+        for attempt in range(FIRST_LOADS):
+            context = browser.new_context()
+            context.add_init_script(KPI_CLOCK)
+            page = context.new_page()
+            if attempt == 0:
+                page.on("request", keep)
+            t0 = time.perf_counter()
+            page.goto(base + "/")
+            page.wait_for_selector("#kpi-gas_hazards_closed", timeout=60000)
+            page.wait_for_function(
+                "() => document.querySelectorAll('#overview-body .main-svg').length >= 4",
+                timeout=60000,
+            )
+            loads.append(time.perf_counter() - t0)
+            kpis_shown.append(page.evaluate("window.__kpiShown") / 1000)
+            if attempt == 0:
+                for path, selector in (
+                    ("/explorer", ".ag-row"),
+                    ("/departments", "#departments-table"),
+                ):
+                    page.goto(base + path)
+                    page.wait_for_selector(selector, timeout=60000)
+            context.close()
         browser.close()
+    print(f"overview_first_kpis_median: {statistics.median(kpis_shown) * 1000:.0f} ms")
+    first_load = statistics.median(loads)
     return payloads, first_load
 
 
@@ -149,7 +184,9 @@ def main() -> None:
                 except OSError:
                     time.sleep(0.1)
             payloads, first_load = capture_payloads(base)
-            print(f"overview_first_load: {first_load * 1000:.0f} ms")
+            print(
+                f"overview_first_load_median: {first_load * 1000:.0f} ms (KPIs and all charts drawn)"
+            )
             con = connect_readonly(db)
             for name, (_output, bare_queries) in CALLBACKS.items():
                 http, bare = [], []
