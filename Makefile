@@ -49,6 +49,7 @@ eval: install
 bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/dashboard.py
+	$(BIN)/python benchmarks/exports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

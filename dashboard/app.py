@@ -9,7 +9,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.filters import from_search, to_search
+from dashboard.downloads import ExportUnavailable, exports_for
+from dashboard.filters import describe, from_search, to_search
 from dashboard.i18n import LANGS, category_label, status_label, t
 from dashboard.theme import CATEGORIES, STATUSES
 from warehouse import queries
@@ -37,6 +38,14 @@ def _navbar() -> dbc.Navbar:
             [
                 html.Span(id=ids.PAGE_TITLE, className="navbar-brand"),
                 dbc.Nav(links, className="me-auto"),
+                dbc.DropdownMenu(
+                    [dbc.DropdownMenuItem(id=item, n_clicks=0) for item in ids.EXPORT_ITEMS],
+                    id=ids.EXPORT_MENU,
+                    size="sm",
+                    color="light",
+                    align_end=True,
+                    className="me-2",
+                ),
                 dcc.Link(
                     id=ids.MEETING_LINK,
                     href="/meeting",
@@ -103,6 +112,10 @@ def shell() -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.LANG, storage_type="local", data="zh"),
+            dcc.Store(id=ids.EXPORT_LABEL),
+            dcc.Store(id=ids.CHART_DOWNLOADED),
+            dcc.Download(id=ids.DOWNLOAD),
+            dcc.Loading(html.Div(id=ids.EXPORT_ERROR), type="circle", fullscreen=False),
             _navbar(),
             _filter_bar(),
             html.Div(dash.page_container, className="container-fluid"),
@@ -136,21 +149,6 @@ def warm_up(app: dash.Dash) -> None:
         raise RuntimeError(f"dashboard failed to start: index returned {response.status_code}")
 
 
-def _active_summary(f: Filters, report_label: str | None, lang: str) -> str:
-    parts = []
-    if f.report:
-        parts.append(report_label or f.report)
-    if f.department:
-        parts.append(f.department)
-    if f.category:
-        parts.append(category_label(f.category, lang))
-    if f.status:
-        parts.append(status_label(f.status, lang))
-    if f.q:
-        parts.append(f"“{f.q}”")
-    return t("filter_active", lang) + " " + (" · ".join(parts) if parts else t("filter_none", lang))
-
-
 def _register_shell_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output(ids.LANG, "data"),
@@ -174,6 +172,8 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Output(ids.F_CATEGORY, "options"),
         Output(ids.F_STATUS, "options"),
         *[Output(f"nav-{key}", "children") for _, key in NAV_PAGES],
+        Output(ids.EXPORT_MENU, "label"),
+        *[Output(item, "children") for item in ids.EXPORT_ITEMS],
         Input(ids.LANG, "data"),
     )
     def label_shell(lang):
@@ -191,6 +191,8 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             [{"label": category_label(c, lang), "value": c} for c in CATEGORIES],
             [{"label": status_label(s, lang), "value": s} for s in STATUSES],
             *[t(key, lang) for _, key in NAV_PAGES],
+            t("export_menu", lang),
+            *[t(item.replace("-", "_"), lang) for item in ids.EXPORT_ITEMS],
         )
 
     @app.callback(
@@ -218,6 +220,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Output(ids.F_STATUS, "value"),
         Output(ids.F_TEXT, "value"),
         Output(ids.ACTIVE_FILTERS, "children"),
+        Output(ids.EXPORT_LABEL, "data"),
         Input(ids.URL, "search"),
         Input(ids.F_REPORT, "value"),
         Input(ids.F_DEPARTMENT, "value"),
@@ -250,8 +253,36 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             f.category,
             f.status,
             f.q,
-            _active_summary(f, label, lang or "zh"),
+            describe(f, label, lang or "zh"),
+            label or t("filter_all_reports", lang or "zh"),
         )
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        Output(ids.EXPORT_ERROR, "children"),
+        *[Input(item, "n_clicks") for item in ids.EXPORT_ITEMS],
+        State(ids.URL, "search"),
+        State(ids.LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def export(*args):
+        """The export menu: deck, CSV, Excel or a zip of chart images, of what the filters show."""
+        *clicks, search, lang = args
+        if not any(clicks):
+            return dash.no_update, dash.no_update
+        try:
+            name, payload = exports_for(ctx.triggered_id, from_search(search), lang or "zh")
+        except ExportUnavailable as exc:
+            return dash.no_update, dbc.Alert(str(exc), color="warning", dismissable=True)
+        return dcc.send_bytes(payload, name), None
+
+    app.clientside_callback(
+        dash.ClientsideFunction("rectify", "downloadChart"),
+        Output(ids.CHART_DOWNLOADED, "data"),
+        Input({"type": ids.CHART_DOWNLOAD, "chart": dash.ALL, "format": dash.ALL}, "n_clicks"),
+        State(ids.EXPORT_LABEL, "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.F_REPORT, "options"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
-from dashboard import theme
+from dashboard import ids, theme
 from dashboard.i18n import indicator_name, status_label, t, unit_label
-from dashboard.theme import format_number, format_percent
+from dashboard.theme import GRAPH_CONFIG, format_number, format_percent
 
 
 def empty_warehouse(lang: str = "zh") -> html.Div:
@@ -78,3 +78,23 @@ def indicator_tiles(totals, lang: str) -> list:
             )
         )
     return tiles
+
+
+def chart(graph_id: str) -> html.Div:
+    """A chart with its own PNG (3x, 16:9) and SVG download buttons beneath it, saved by the
+    browser from what is drawn, named after the chart, the report and the date."""
+    buttons = [
+        html.Button(
+            f"⤓ {fmt.upper()}",
+            id={"type": ids.CHART_DOWNLOAD, "chart": graph_id, "format": fmt},
+            className="btn btn-link btn-sm chart-download",
+            n_clicks=0,
+        )
+        for fmt in ("png", "svg")
+    ]
+    return html.Div(
+        [
+            dcc.Graph(id=graph_id, config=GRAPH_CONFIG),
+            html.Div(buttons, className="chart-downloads"),
+        ]
+    )

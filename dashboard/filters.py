@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.i18n import category_label, status_label, t
 from warehouse.queries import Filters
 
 KEYS = ("report", "department", "category", "status", "q")
@@ -28,3 +29,25 @@ def toggle(f: Filters, **changes) -> Filters:
     else:
         values.update(changes)
     return Filters(**values)
+
+
+def parts(f: Filters, report_label: str | None, lang: str) -> list[str]:
+    """The filters that are set, as a reader names them."""
+    named = []
+    if f.report:
+        named.append(report_label or f.report)
+    if f.department:
+        named.append(f.department)
+    if f.category:
+        named.append(category_label(f.category, lang))
+    if f.status:
+        named.append(status_label(f.status, lang))
+    if f.q:
+        named.append(f"“{f.q}”")
+    return named
+
+
+def describe(f: Filters, report_label: str | None, lang: str) -> str:
+    """One line for the active-filters bar and for exports: 当前筛选:… or 未筛选."""
+    named = parts(f, report_label, lang)
+    return t("filter_active", lang) + " " + (" · ".join(named) if named else t("filter_none", lang))

@@ -46,3 +46,16 @@ MEETING_HINT = "meeting-hint"
 MEETING_EXIT = "meeting-exit"
 EXPLORER_NOTE = "explorer-note"
 GRID_REFRESHED = "measures-grid-refreshed"
+
+# Exports (issue 5): the navbar's menu, its download, and each chart's PNG/SVG buttons.
+EXPORT_MENU = "export-menu"
+EXPORT_DECK = "export-deck"
+EXPORT_CSV = "export-csv"
+EXPORT_XLSX = "export-xlsx"
+EXPORT_IMAGES = "export-images"
+EXPORT_ITEMS = (EXPORT_DECK, EXPORT_CSV, EXPORT_XLSX, EXPORT_IMAGES)
+DOWNLOAD = "export-download"
+EXPORT_ERROR = "export-error"
+EXPORT_LABEL = "export-label"  # the report part of a chart image's file name
+CHART_DOWNLOAD = "chart-download"  # pattern-matching type: {"type", "chart", "format"}
+CHART_DOWNLOADED = "chart-downloaded"

@@ -33,10 +33,13 @@ FIGURE_LAYOUT = {
     "plot_bgcolor": "white",
 }
 MEETING_FONT_SIZE = 26
+# The deck's typeface, for Latin and East Asian text alike: the one every office PC in China
+# has (PowerPoint and WPS); LibreOffice substitutes a CJK font where it is missing.
+DECK_FONT = "Microsoft YaHei"
 # Chart toolbar: no Plotly logo; the camera button saves a crisp 16:9 PNG at 3x.
 GRAPH_CONFIG = {
     "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 3, "width": 1600, "height": 900},
+    "toImageButtonOptions": {"format": "png", "scale": 3, "width": 1280, "height": 720},
 }
 
 

@@ -24,6 +24,13 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _category_status_args(p: argparse.ArgumentParser) -> None:
+    from etl.model import CATEGORIES, STATUSES
+
+    p.add_argument("--category", choices=list(CATEGORIES))
+    p.add_argument("--status", choices=list(STATUSES))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rectify",
@@ -59,12 +66,27 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("report", help="report id (see `rectify reports`) or file name")
     p.add_argument("--measure", help="measure id, e.g. M12")
-    p.add_argument("--category", choices=["governance", "safety", "party_building", "assets"])
-    p.add_argument("--status", choices=["completed", "in_progress", "ongoing", "not_started"])
+    _category_status_args(p)
     p.add_argument("--departments", help="comma-separated canonical department names")
     p.add_argument("--value", type=float, help="with --indicator: the metric's value")
     p.add_argument("--indicator", help="indicator code for the metric, or 'none'")
     p.add_argument("--note", help="why (kept in the overrides file)")
+
+    p = sub.add_parser("export", help="export what the filters show: deck, csv, xlsx or images")
+    p.add_argument(
+        "kind",
+        choices=["deck", "csv", "xlsx", "images"],
+        help="deck: PowerPoint with native charts; csv/xlsx: the rows with provenance; "
+        "images: every chart as PNG and SVG",
+    )
+    p.add_argument("--out", type=Path, required=True, help="file to write (a folder for images)")
+    _db_arg(p)
+    p.add_argument("--report", help="report id (see `rectify reports`) or file name")
+    p.add_argument("--department", help="a responsible department, e.g. 区园林绿化服务中心")
+    _category_status_args(p)
+    p.add_argument("--q", help="only measures whose text contains this")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--template", type=Path, help="deck only: your organisation's .pptx template")
 
     p = sub.add_parser("serve", help="serve the dashboard (gunicorn)")
     _db_arg(p)
@@ -199,6 +221,7 @@ def cmd_override(args) -> int:
     from etl.pipeline import load_paths
     from etl.rules import load_rules
     from warehouse.db import connect_readonly
+    from warehouse.queries import resolve_report
 
     db = _db(args)
     o = Override(
@@ -221,10 +244,7 @@ def cmd_override(args) -> int:
         raise InputError(args.report, "no measure given", "pass --measure M12")
     o.validate({i.code for i in load_rules().indicators})
     con = connect_readonly(db)
-    row = con.execute(
-        "SELECT report_id, source_path FROM report WHERE report_id = $r OR file_name = $r",
-        {"r": args.report},
-    ).fetchone()
+    row = resolve_report(con, args.report)
     con.close()
     if row is None:
         raise InputError(args.report, "no such report in the warehouse", "see `rectify reports`")
@@ -235,6 +255,98 @@ def cmd_override(args) -> int:
         print(f"override recorded in {path} and applied to report {row[0]}")
     else:
         print(f"override recorded in {path}; it applies when {row[1]} is loaded again")
+    return 0
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a failed export leaves no half-written file."""
+    from etl.errors import InputError
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(
+            str(path), f"cannot write it ({exc.strerror})", "choose another --out"
+        ) from exc
+
+
+def cmd_export(args) -> int:
+    from etl.errors import InputError
+    from exports.content import gather_for
+    from warehouse.db import connect_readonly
+    from warehouse.queries import Filters, department_options, resolve_report
+
+    con = connect_readonly(_db(args))
+    try:
+        report = None
+        if args.report:
+            found = resolve_report(con, args.report)
+            if found is None:
+                raise InputError(
+                    args.report, "no such report in the warehouse", "see `rectify reports`"
+                )
+            report = found[0]
+        if args.department and args.department not in department_options(con):
+            raise InputError(
+                args.department,
+                "no such responsible department in the warehouse",
+                "see the department list on the dashboard's 部门 page",
+            )
+        f = Filters(
+            report=report,
+            department=args.department,
+            category=args.category,
+            status=args.status,
+            q=args.q,
+        )
+        content = gather_for(args.kind, con, f, args.lang)
+    finally:
+        con.close()
+    if not content.kpis["measures"]:
+        print(
+            "rectify: note: no measures match these filters; the export is empty", file=sys.stderr
+        )
+    if args.kind == "images":
+        return _export_images(content, args.out)
+    data = _export_bytes(args.kind, content, args.template)
+    _write_atomically(args.out, data)
+    print(f"wrote {args.out} ({len(data):,} bytes)")
+    return 0
+
+
+def _export_bytes(kind: str, content, template: Path | None) -> bytes:
+    from etl.errors import InputError
+    from exports.deck import TemplateError, build_deck
+    from exports.tables import to_csv, to_xlsx
+
+    if kind == "deck":
+        if template is not None and not template.is_file():
+            raise InputError(str(template), "template not found", "give the path of a .pptx file")
+        try:
+            return build_deck(content, template)
+        except TemplateError as exc:
+            raise InputError(str(template), str(exc), "give a PowerPoint .pptx template") from exc
+    return to_csv(content) if kind == "csv" else to_xlsx(content)
+
+
+def _export_images(content, out: Path) -> int:
+    from etl.errors import InputError
+    from exports.images import ImagesUnavailable, render_all
+
+    try:
+        images = render_all(content)
+    except ImagesUnavailable as exc:
+        print(f"rectify: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out), "is a file", "give a folder for the images")
+    for name, data in images.items():
+        _write_atomically(out / name, data)
+    print(f"wrote {len(images)} images to {out}")
     return 0
 
 
@@ -272,6 +384,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "override": cmd_override,
     "serve": cmd_serve,
+    "export": cmd_export,
 }
 
 if __name__ == "__main__":

@@ -57,3 +57,13 @@ def seed_db(tmp_path) -> Path:
     result = load_paths([SEED], db)
     assert not result.failed
     return db
+
+
+@pytest.fixture()
+def con(seed_db):
+    """A read-only connection to the seed warehouse, as the dashboard and exports hold one."""
+    from warehouse.db import connect_readonly
+
+    c = connect_readonly(seed_db)
+    yield c
+    c.close()

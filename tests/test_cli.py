@@ -24,7 +24,9 @@ def run(*args, env=None):
     )
 
 
-@pytest.mark.parametrize("sub", ["text", "extract", "load", "reports", "eval", "override", "serve"])
+@pytest.mark.parametrize(
+    "sub", ["text", "extract", "load", "reports", "eval", "override", "serve", "export"]
+)
 def test_help_on_every_subcommand(sub):
     proc = run(sub, "--help")
     assert proc.returncode == 0 and "usage: rectify " + sub in proc.stdout

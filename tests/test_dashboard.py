@@ -26,13 +26,6 @@ CHROMIUM = "/usr/bin/chromium"
 GARDEN = "区园林绿化服务中心"
 
 
-@pytest.fixture()
-def con(seed_db):
-    c = connect_readonly(seed_db)
-    yield c
-    c.close()
-
-
 def test_completion_in_items_and_measures(con):
     items = queries.completion(con, Filters(), "items")
     measures = queries.completion(con, Filters(), "measures")
@@ -248,13 +241,18 @@ def browser_page(served):
                 "--disable-sync",
             ],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.set_default_timeout(45000)  # a shared, busy machine can be slow; a hang still fails
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on(
             "request",
-            lambda r: problems.append("foreign " + r.url) if not r.url.startswith(base) else None,
+            # Same origin only; a download the page builds itself is a blob: of that origin.
+            lambda r: (
+                problems.append("foreign " + r.url)
+                if not r.url.startswith((base, "blob:" + base, "data:"))
+                else None
+            ),
         )
         yield page, base, problems
         browser.close()
@@ -400,6 +398,40 @@ def test_explorer_pages_filters_and_opens_the_source_sentence(browser_page, serv
     marks = page.locator("#detail-text mark").all_inner_texts()
     if gas["figures"][0]:
         assert marks == gas["figures"][0].split(";")
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+def test_export_menu_gives_a_deck_and_charts_save_as_png(browser_page, served, tmp_path):
+    import struct
+
+    from pptx import Presentation
+
+    page, base, problems = browser_page
+    page.goto(base + "/?department=" + GARDEN)
+    page.wait_for_selector("#kpi-items")
+    _wait_chart(page, "chart-completion")
+    page.click("#export-menu")
+    with page.expect_download() as download:
+        page.click("#export-deck")
+    assert download.value.suggested_filename.endswith(".pptx")
+    deck = tmp_path / "deck.pptx"
+    download.value.save_as(deck)
+    prs = Presentation(str(deck))
+    charts = [sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart]
+    con = connect_readonly(served[1])
+    expected = int(queries.completion(con, Filters(department=GARDEN), "items")["n"].sum())
+    con.close()
+    assert sum(sum(series.values) for series in charts[0].series) == expected
+
+    with page.expect_download() as download:
+        page.click("#chart-completion ~ .chart-downloads button >> nth=0")
+    name = download.value.suggested_filename
+    assert name.startswith("各类别整改完成情况_") and name.endswith(".png")
+    image = tmp_path / name
+    download.value.save_as(image)
+    assert struct.unpack(">II", image.read_bytes()[16:24]) == (3840, 2160)
     assert problems == []
 
 

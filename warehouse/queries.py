@@ -186,6 +186,14 @@ def report_options(
     ).df()
 
 
+def resolve_report(con: duckdb.DuckDBPyConnection, key: str) -> tuple[str, str] | None:
+    """(report_id, source_path) of the report a user named by id or by file name."""
+    return con.execute(
+        "SELECT report_id, source_path FROM report WHERE report_id = $r OR file_name = $r",
+        {"r": key},
+    ).fetchone()
+
+
 def report_label(con: duckdb.DuckDBPyConnection, report_id: str) -> str | None:
     row = con.execute(
         "SELECT coalesce(title, inspected_unit, file_name) FROM report WHERE report_id = $r",
@@ -295,33 +303,39 @@ EXPLORER_ORDERS = {
 }
 
 
-def measure_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
-    """How many measures the filters keep (from the rollup unless free text is set)."""
-    if f.q:
-        sql = f"SELECT count(*) FROM ({_measures_sql(f)}) s"
+def measure_count(con: duckdb.DuckDBPyConnection, f: Filters, section: str | None = None) -> int:
+    """How many measures the filters keep, in one section if given (from the rollup unless
+    free text or a section is asked for)."""
+    if f.q or section:
+        in_section = " WHERE section = $section" if section else ""
+        sql = f"SELECT count(*) FROM ({_measures_sql(f)}) s{in_section}"
     else:
         sql = f"SELECT coalesce(sum(n), 0) FROM ({_rollup_sql(f, 'measure')}) s"
-    return int(con.execute(sql, _bound(sql, f)).fetchone()[0])
+    return int(con.execute(sql, _bound(sql, f, section=section)).fetchone()[0])
 
 
 def explorer_measures(
     con: duckdb.DuckDBPyConnection,
     f: Filters,
-    limit: int = 1000,
+    limit: int | None = 1000,
     offset: int = 0,
     order: str = "report",
     descending: bool = False,
+    section: str | None = None,
 ) -> pd.DataFrame:
-    """One page of the filtered measures, `limit` rows from `offset` in `order` (a key of
-    EXPLORER_ORDERS), with path, departments and figures, for the table."""
+    """One page of the filtered measures, `limit` rows (None: all) from `offset` in `order`
+    (a key of EXPLORER_ORDERS), with report, path, departments, text and figures; `section`
+    keeps one section of the reports (e.g. 'remaining')."""
     template = EXPLORER_ORDERS.get(order, EXPLORER_ORDERS["report"])
     direction = "DESC" if descending else "ASC"
+    in_section = " WHERE section = $section" if section else ""
     sql = f"""
-        WITH page AS (SELECT * FROM ({_measures_sql(f)}) y
+        WITH page AS (SELECT * FROM ({_measures_sql(f)}) y{in_section}
                       ORDER BY {template.format(t="", dir=direction)} LIMIT $limit OFFSET $offset),
-             fm AS (SELECT x.*, m.headline, m.status_cue
+             fm AS (SELECT x.*, m.headline, m.status_cue, m.text, m.end_offset, r.title AS report_title
                     FROM page x
-                    JOIN measure m ON m.report_id = x.report_id AND m.measure_id = x.measure_id),
+                    JOIN measure m ON m.report_id = x.report_id AND m.measure_id = x.measure_id
+                    JOIN report r ON r.report_id = x.report_id),
              leaf AS (SELECT f.* FROM finding f JOIN (SELECT DISTINCT report_id, finding_id FROM fm) k
                       USING (report_id, finding_id)),
              up1 AS (SELECT f.* FROM finding f JOIN (SELECT DISTINCT report_id, parent_id FROM leaf) k
@@ -331,7 +345,7 @@ def explorer_measures(
         SELECT fm.report_id, fm.measure_id, fm.section,
                concat_ws(' › ', up2.title, up1.title, leaf.title) AS path, fm.headline, fm.category,
                fm.status, fm.status_cue, array_to_string(fm.departments, '、') AS departments,
-               mt.figures, fm.start_offset
+               mt.figures, fm.start_offset, fm.end_offset, fm.text, fm.report_title
         FROM fm
         LEFT JOIN leaf ON leaf.report_id = fm.report_id AND leaf.finding_id = fm.finding_id
         LEFT JOIN up1 ON up1.report_id = leaf.report_id AND up1.finding_id = leaf.parent_id
@@ -342,7 +356,35 @@ def explorer_measures(
           ON mt.report_id = fm.report_id AND mt.measure_id = fm.measure_id
         ORDER BY {template.format(t="fm.", dir=direction)}
     """
-    return con.execute(sql, _bound(sql, f, limit=limit, offset=offset)).df()
+    params = _bound(sql, f, limit=limit, offset=offset, section=section)
+    return con.execute(sql, params).df()
+
+
+def export_metrics(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Every figure of the filtered measures with its provenance: report, section, the
+    measure's place, its text and offsets (into the report's plain text)."""
+    sql = f"""
+        SELECT r.title AS report_title, mt.report_id, mt.metric_no, m.measure_id, m.section,
+               mt.value, mt.unit, mt.unit_normalized, mt.qualifier, mt.label, mt.indicator,
+               mt.raw, mt.start_offset, mt.end_offset,
+               m.text AS measure_text, m.start_offset AS measure_start
+        FROM metric mt
+        JOIN ({_measures_sql(f)}) fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+        JOIN measure m ON m.report_id = mt.report_id AND m.measure_id = mt.measure_id
+        JOIN report r ON r.report_id = mt.report_id
+        ORDER BY mt.report_id, mt.start_offset
+    """
+    return con.execute(sql, _bound(sql, f)).df()
+
+
+def filtered_reports(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """The reports the filters draw on, newest first: what an export cites as its source."""
+    where = "WHERE report_id = $report" if f.report else ""
+    sql = f"""
+        SELECT report_id, title, inspected_unit, publish_date FROM report {where}
+        ORDER BY publish_date DESC NULLS LAST, title
+    """
+    return con.execute(sql, _bound(sql, f)).df()
 
 
 def measure_detail(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: str) -> dict | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, html
 
 from dashboard import data, figures, ids
-from dashboard.components import empty_warehouse, no_data
+from dashboard.components import chart, empty_warehouse, no_data
 from dashboard.filters import from_search, to_search, toggle
 from dashboard.i18n import t
-from dashboard.theme import GRAPH_CONFIG, format_percent
+from dashboard.theme import format_percent
 from warehouse import queries
 
 dash.register_page(__name__, path="/departments", name="departments", order=3)
@@ -25,7 +25,7 @@ _EMPTY = pd.DataFrame(
 
 
 def layout(**_query) -> html.Div:
-    return html.Div([dcc.Graph(id=ids.CHART_DEPT, config=GRAPH_CONFIG), html.Div(id=ids.DEPT_BODY)])
+    return html.Div([chart(ids.CHART_DEPT), html.Div(id=ids.DEPT_BODY)])
 
 
 @callback(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, html
 
 from dashboard import data, figures, ids
-from dashboard.components import empty_warehouse, kpi_tiles
+from dashboard.components import chart, empty_warehouse, kpi_tiles
 from dashboard.filters import from_search, to_search, toggle
 from dashboard.i18n import t
 from dashboard.summaries import kpis
-from dashboard.theme import GRAPH_CONFIG, format_number
+from dashboard.theme import format_number
 from warehouse import queries
 
 dash.register_page(__name__, path="/", name="overview", order=0)
@@ -27,16 +27,16 @@ def layout(**_query) -> html.Div:
             dbc.RadioItems(id=ids.UNIT_SWITCH, value="items", inline=True, className="mb-2"),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Graph(id=ids.CHART_COMPLETION, config=GRAPH_CONFIG), lg=8),
-                    dbc.Col(dcc.Graph(id=ids.CHART_STATUS, config=GRAPH_CONFIG), lg=4),
+                    dbc.Col(chart(ids.CHART_COMPLETION), lg=8),
+                    dbc.Col(chart(ids.CHART_STATUS), lg=4),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(dcc.Graph(id=ids.CHART_HEATMAP, config=GRAPH_CONFIG), lg=7),
+                    dbc.Col(chart(ids.CHART_HEATMAP), lg=7),
                     dbc.Col(
                         [
-                            dcc.Graph(id=ids.CHART_TIMELINE, config=GRAPH_CONFIG),
+                            chart(ids.CHART_TIMELINE),
                             html.Div(id=ids.STATED_TOTALS),
                         ],
                         lg=5,

@@ -1,0 +1,147 @@
+"""What an export holds for one set of filters: gathered once from the warehouse, then turned
+into a deck, a workbook or images by pure functions. The dashboard and the CLI share it, so a
+deck made from the browser and one made from the terminal say the same thing."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from dashboard.filters import describe
+from dashboard.i18n import t
+from dashboard.summaries import kpis
+from warehouse import queries
+from warehouse.queries import Filters
+
+
+@dataclass(frozen=True)
+class ExportContent:
+    filters: Filters
+    lang: str
+    today: date
+    reports: pd.DataFrame  # report_id, title, inspected_unit, publish_date
+    header: dict | None  # the one report's header when the filters pick one
+    completion: pd.DataFrame  # category, status, n — in items (具体问题)
+    completion_measures: pd.DataFrame  # the same in measures
+    kpis: dict
+    indicators: pd.DataFrame  # key indicators with a total under the filters
+    departments: pd.DataFrame  # department_summary
+    heat: pd.DataFrame  # department × category
+    in_progress: pd.DataFrame  # findings' measures still in progress: what is left
+    remaining: pd.DataFrame  # measures of the 存在的问题 section
+    next_steps: pd.DataFrame  # measures of the 下一步 section
+    list_totals: dict  # how many rows each of those three lists has in all (they may be cut)
+    measures: pd.DataFrame | None  # every filtered measure (the explorer's rows), for tables
+    metrics: pd.DataFrame | None  # every figure of those measures, with provenance
+
+    @property
+    def title(self) -> str:
+        """The report's title, or 全部通报 when the filters span several."""
+        if self.header and self.header.get("title"):
+            return self.header["title"]
+        if len(self.reports) == 1 and self.reports["title"].iloc[0]:
+            return self.reports["title"].iloc[0]
+        return t("filter_all_reports", self.lang)
+
+    @property
+    def filter_line(self) -> str:
+        label = self.header.get("title") if self.header else None
+        return describe(self.filters, label, self.lang)
+
+    def source_note(self, section: str | None = None) -> str:
+        """A slide's citation: the reports it draws on and, where it has one, the section."""
+        titles = [f"《{title}》" for title in self.reports["title"].dropna().head(5)]
+        more = len(self.reports) - len(titles)
+        cited = "、".join(titles) + (
+            t("export_more_reports", self.lang).format(n=more) if more > 0 else ""
+        )
+        where = f" · {t(f'section_{section}', self.lang)}" if section else ""
+        return (
+            f"{t('export_source', self.lang)}{cited or t('filter_all_reports', self.lang)}{where}\n"
+            f"{self.filter_line}\n{t('export_generated', self.lang)} {self.today.isoformat()}"
+        )
+
+
+def gather(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    lang: str = "zh",
+    today: date | None = None,
+    rows: bool = True,
+    list_limit: int | None = None,
+) -> ExportContent:
+    """Everything an export shows under the filters `f`. `rows=False` skips the full measure
+    and figure lists (a deck does not need them); `list_limit` caps the three lists a deck
+    shows (their full counts are kept in list_totals)."""
+    items = queries.completion(con, f, "items")
+    measures = queries.completion(con, f, "measures")
+    indicators = queries.filtered_indicator_totals(con, f)
+    # What is left: the findings' measures in progress, unless the filters ask for another status.
+    progress_filters = dataclasses.replace(f, status="in_progress")
+    lists, totals = {}, {}
+    for key, filters, section in (
+        ("in_progress", progress_filters, "findings"),
+        ("remaining", f, "remaining"),
+        ("next_steps", f, "next_steps"),
+    ):
+        limit = list_limit
+        if key == "in_progress" and f.status not in (None, "in_progress"):
+            limit = 0  # the filters exclude what is in progress: an empty list, same columns
+        lists[key] = queries.explorer_measures(con, filters, limit=limit, section=section)
+        totals[key] = (
+            len(lists[key])
+            if limit is None or len(lists[key]) < limit
+            else queries.measure_count(con, filters, section)
+        )
+    return ExportContent(
+        filters=f,
+        lang=lang,
+        today=today or date.today(),
+        reports=queries.filtered_reports(con, f),
+        header=queries.report_header(con, f.report) if f.report else None,
+        completion=items,
+        completion_measures=measures,
+        kpis=kpis(items, measures),
+        indicators=indicators[indicators["total"].notna()].reset_index(drop=True),
+        departments=queries.department_summary(con, f),
+        heat=queries.department_category(con, f),
+        in_progress=lists["in_progress"],
+        remaining=lists["remaining"],
+        next_steps=lists["next_steps"],
+        list_totals=totals,
+        measures=queries.explorer_measures(con, f, limit=None) if rows else None,
+        metrics=queries.export_metrics(con, f) if rows else None,
+    )
+
+
+# What each export needs: the deck shows at most DECK_LIST_ROWS of each measure list and no
+# full tables; the workbook and CSV need the full tables and no lists; images need neither.
+DECK_LIST_ROWS = 40
+NEEDS = {
+    "deck": {"rows": False, "list_limit": DECK_LIST_ROWS},
+    "csv": {"rows": True, "list_limit": 0},
+    "xlsx": {"rows": True, "list_limit": 0},
+    "images": {"rows": False, "list_limit": 0},
+}
+
+
+def gather_for(
+    kind: str, con: duckdb.DuckDBPyConnection, f: Filters, lang: str, today: date | None = None
+) -> ExportContent:
+    return gather(con, f, lang, today, **NEEDS[kind])
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def file_name(content: ExportContent, what: str, suffix: str) -> str:
+    """A download's name after what it is, the report and the date, safe on every system:
+    整改完成情况_某某通报_2026-11-29.pptx."""
+    title = _UNSAFE_IN_NAMES.sub("", content.title).strip(" .")[:40] or "rectify"
+    what = _UNSAFE_IN_NAMES.sub("", what).strip(" .")
+    return f"{what}_{title}_{content.today.isoformat()}.{suffix}"

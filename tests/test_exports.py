@@ -1,0 +1,319 @@
+"""Exports on a real seed warehouse: the deck read back with python-pptx, the workbook and CSV
+read back with pandas, chart images rendered by kaleido in Debian's chromium, and the CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from test_cli import run
+
+from dashboard.i18n import category_label, status_label, t
+from exports.content import file_name, gather
+from exports.deck import build_deck
+from exports.tables import (
+    measures_table,
+    metrics_table,
+    sentence_around,
+    to_csv,
+    to_xlsx,
+)
+from warehouse import queries
+from warehouse.queries import Filters
+
+GARDEN = "区园林绿化服务中心"
+TODAY = date(2026, 11, 29)
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _deck(con, f: Filters, lang: str = "zh", template=None) -> Presentation:
+    return Presentation(io.BytesIO(build_deck(gather(con, f, lang, TODAY), template)))
+
+
+def _titles(prs) -> list[str]:
+    return [s.shapes.title.text for s in prs.slides]
+
+
+def _charts(prs) -> dict:
+    return {
+        s.shapes.title.text: shape.chart
+        for s in prs.slides
+        for shape in s.shapes
+        if shape.has_chart
+    }
+
+
+@pytest.mark.parametrize("department", [None, GARDEN])
+def test_deck_charts_hold_the_warehouse_numbers(con, department):
+    f = Filters(department=department)
+    prs = _deck(con, f)
+    titles = _titles(prs)
+    assert titles[0].startswith("区城市管理委党委关于")
+    for key in ("deck_kpis", "chart_completion", "chart_status", "deck_indicators"):
+        assert t(key) in titles
+    assert t("chart_departments") in titles and t("section_next_steps") in titles
+    assert prs.slide_width * 9 == prs.slide_height * 16  # 16:9
+
+    charts = _charts(prs)
+    completion = charts[t("chart_completion")]
+    assert completion.chart_type == XL_CHART_TYPE.COLUMN_STACKED
+    expected = queries.completion(con, f, "items")
+    counts = expected.groupby(["category", "status"])["n"].sum()
+    categories = list(completion.plots[0].categories)
+    assert set(categories) <= {category_label(c) for c in expected["category"]}
+    assert "党建" in categories  # Chinese category names, as the dashboard shows them
+    by_label = {category_label(c): c for c in expected["category"]}
+    for series in completion.series:
+        status = {status_label(s): s for s in expected["status"]}[series.name]
+        for label, value in zip(categories, series.values, strict=True):
+            assert value == counts.get((by_label[label], status), 0)
+    total = sum(sum(s.values) for s in completion.series)
+    assert total == expected["n"].sum() == (29 if department is None else total)
+
+    doughnut = charts[t("chart_status")]
+    assert doughnut.chart_type == XL_CHART_TYPE.DOUGHNUT
+    by_status = expected.groupby("status")["n"].sum()
+    shown = dict(zip(doughnut.plots[0].categories, doughnut.series[0].values, strict=True))
+    assert shown == {status_label(s): by_status[s] for s in by_status.index if by_status[s] > 0}
+
+
+def test_deck_tables_notes_and_fonts(con):
+    prs = _deck(con, Filters(department=GARDEN))
+    slides = {s.shapes.title.text: s for s in prs.slides}
+    table = next(sh.table for sh in slides[t("chart_departments")].shapes if sh.has_table)
+    rows = {table.cell(i, 0).text: table.cell(i, 1).text for i in range(1, len(table.rows))}
+    assert rows[GARDEN] == "14"
+    indicator_rows = [
+        [c.text for c in row.cells]
+        for s in prs.slides
+        if s.shapes.title.text.startswith(t("deck_indicators"))
+        for sh in s.shapes
+        if sh.has_table
+        for row in list(sh.table.rows)[1:]
+    ]
+    totals = queries.filtered_indicator_totals(con, Filters(department=GARDEN))
+    assert len(indicator_rows) == int(totals["total"].notna().sum())
+    for s in prs.slides:  # every slide cites where its numbers come from
+        notes = s.notes_slide.notes_text_frame.text
+        assert "《区城市管理委党委关于" in notes and GARDEN in notes
+    # Chinese is set in an East Asian typeface on text and inside the charts.
+    xml = prs.slides[2].shapes._spTree.xml
+    assert 'a:ea typeface="Microsoft YaHei"' in xml
+    chart_part = next(sh for sh in prs.slides[2].shapes if sh.has_chart).chart.part
+    assert b'a:ea typeface="Microsoft YaHei"' in chart_part.blob
+    assert any(sh.shape_type == MSO_SHAPE_TYPE.CHART for sh in prs.slides[2].shapes)
+
+
+def test_deck_in_english_and_from_a_template(con, tmp_path):
+    template = tmp_path / "org.pptx"
+    template.write_bytes(build_deck(gather(con, Filters(), "zh", TODAY)))
+    prs = _deck(con, Filters(status="in_progress"), "en", template)
+    titles = _titles(prs)
+    assert "Completion by category" in titles and "Measures still in progress" in titles
+    # The template's own slides are dropped; its layouts are used.
+    assert titles.count("Completion by category") == 1
+    assert len(prs.slide_layouts) == len(Presentation(str(template)).slide_layouts)
+
+
+def test_deck_says_how_many_measures_it_left_out(con):
+    from exports.content import gather_for
+
+    full = gather(con, Filters(), "zh", TODAY)
+    total = len(full.in_progress)
+    assert total == queries.measure_count(con, Filters(status="in_progress"), "findings") > 8
+    cut = gather(con, Filters(), "zh", TODAY, rows=False, list_limit=8)
+    assert len(cut.in_progress) == 8 and cut.list_totals["in_progress"] == total
+    prs = Presentation(io.BytesIO(build_deck(cut)))
+    notes = [
+        s.notes_slide.notes_text_frame.text
+        for s in prs.slides
+        if s.shapes.title.text.startswith(t("deck_in_progress"))
+    ]
+    assert len(notes) == 1 and f"另有 {total - 8} 条未列出" in notes[0]
+    deck_content = gather_for("deck", con, Filters(), "zh", TODAY)
+    assert deck_content.measures is None and deck_content.list_totals["in_progress"] == total
+
+
+def test_workbook_and_csv_read_back_equal_the_filtered_rows(con):
+    f = Filters(department=GARDEN)
+    content = gather(con, f, "zh", TODAY)
+    expected = queries.explorer_measures(con, f, limit=None)
+    book = pd.read_excel(io.BytesIO(to_xlsx(content)), sheet_name=None)
+    assert list(book) == ["整改措施", "数据项", "重点指标", "说明"]
+    measures = book["整改措施"]
+    assert list(measures["measure_id"]) == list(expected["measure_id"]) and len(measures) == 14
+    assert list(measures["start_offset"]) == list(expected["start_offset"])
+    assert set(measures["状态"]) <= {status_label(s) for s in expected["status"]}
+
+    metrics = book["数据项"]
+    assert len(metrics) == len(queries.export_metrics(con, f)) > 0
+    text = con.execute("SELECT plain_text FROM report").fetchone()[0]
+    for row in metrics.itertuples():  # each figure's offsets point at it in the report text
+        assert (
+            text[row.start_offset : row.end_offset] == row[metrics.columns.get_loc("原文数字") + 1]
+        )
+        assert (
+            str(row[metrics.columns.get_loc("原文数字") + 1])
+            in row[metrics.columns.get_loc("原文") + 1]
+        )
+    indicators = book["重点指标"].set_index("code")
+    totals = queries.filtered_indicator_totals(con, f).dropna(subset=["total"]).set_index("code")
+    assert indicators["合计"].to_dict() == pytest.approx(totals["total"].to_dict())
+
+    raw = to_csv(content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False)
+    table = measures_table(content)
+    assert list(back.columns) == list(table.columns)
+    assert back.astype(str).values.tolist() == table.astype(str).values.tolist()
+
+
+def test_metric_sentences_and_csv_formula_cells():
+    text = "一是加强管理。共排查隐患108项,已整改83项;二是完善制度。"
+    start = text.index("108")
+    assert sentence_around(text, start, start + 4) == "共排查隐患108项,已整改83项;"
+    assert sentence_around("没有句号的一句话12项", 8, 11) == "没有句号的一句话12项"
+    assert sentence_around("", 0, 0) == ""
+
+    from exports.tables import _neutralise
+
+    frame = pd.DataFrame({"text": ['=HYPERLINK("x")', "正常", "-1+2"], "n": [1, 2, 3]})
+    safe = _neutralise(frame)
+    assert safe["text"].tolist() == ['\'=HYPERLINK("x")', "正常", "'-1+2"]
+    assert safe["n"].tolist() == [1, 2, 3]
+
+
+def test_metrics_table_paths_match_measures(con):
+    content = gather(con, Filters(), "en", TODAY)
+    metrics = metrics_table(content)
+    assert set(metrics["Qualifier"]) <= {"exact", "at least (余/多)", "approximate"}
+    gas = metrics[metrics["Indicator"] == "Gas hazards closed"]
+    assert sorted(gas["Value"]) == [12, 13, 83]
+    assert all("›" in p or p == "" for p in metrics["Area › problem › item"])
+
+
+def test_file_names_are_safe_and_dated(con):
+    content = gather(con, Filters(), "zh", TODAY)
+    name = file_name(content, "整改/进展:汇报", "pptx")
+    assert name.endswith("_2026-11-29.pptx") and "/" not in name and ":" not in name
+    assert name.startswith("整改进展汇报_区城市管理委党委")
+
+
+needs_browser = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")
+
+
+@needs_browser
+def test_chart_images_are_3x_16_9_png_and_svg(con):
+    from exports.images import chart_figures, render
+
+    content = gather(con, Filters(), "zh", TODAY)
+    charts = chart_figures(content)
+    assert set(charts) == {"chart_completion", "chart_status", "chart_heatmap", "chart_departments"}
+    png = render(charts["chart_completion"], "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (3840, 2160)
+    svg = render(charts["chart_status"], "svg").decode()
+    assert svg.startswith("<svg") and "已完成" in svg  # Chinese kept as text in the SVG
+
+
+def test_cli_exports_deck_csv_xlsx_with_filters(seed_db, tmp_path):
+    deck = tmp_path / "out" / "deck.pptx"
+    proc = run("export", "deck", "--db", seed_db, "--out", deck, "--department", GARDEN)
+    assert proc.returncode == 0, proc.stderr
+    prs = Presentation(str(deck))
+    assert any(GARDEN in s.notes_slide.notes_text_frame.text for s in prs.slides)
+    csv = tmp_path / "m.csv"
+    assert (
+        run("export", "csv", "--db", seed_db, "--out", csv, "--status", "completed").returncode == 0
+    )
+    back = pd.read_csv(csv, encoding="utf-8-sig")
+    assert len(back) > 0 and set(back["状态"]) == {"已完成"}
+    xlsx = tmp_path / "m.xlsx"
+    assert run("export", "xlsx", "--db", seed_db, "--out", xlsx, "--lang", "en").returncode == 0
+    assert list(pd.read_excel(xlsx, sheet_name=None)) == [
+        "Measures",
+        "Figures",
+        "Indicators",
+        "About",
+    ]
+
+
+def test_cli_export_mistakes_get_one_line_and_leave_nothing(seed_db, tmp_path):
+    out = tmp_path / "deck.pptx"
+    proc = run("export", "deck", "--db", seed_db, "--out", out, "--department", "不存在的部门")
+    assert proc.returncode == 2 and "no such responsible department" in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+    bad_template = tmp_path / "t.pptx"
+    bad_template.write_text("not a deck")
+    proc = run("export", "deck", "--db", seed_db, "--out", out, "--template", bad_template)
+    assert proc.returncode == 2 and "not a PowerPoint" in proc.stderr and not out.exists()
+    proc = run("export", "deck", "--db", seed_db, "--out", out, "--report", "nope")
+    assert proc.returncode == 2 and "no such report" in proc.stderr
+
+
+def test_cli_images_without_a_browser_says_so_quickly(seed_db, tmp_path):
+    started = time.monotonic()
+    proc = run(
+        "export",
+        "images",
+        "--db",
+        seed_db,
+        "--out",
+        tmp_path / "img",
+        env={"BROWSER_PATH": str(tmp_path / "no-such-chromium")},
+    )
+    assert proc.returncode == 2 and "no Chromium or Chrome found" in proc.stderr
+    assert time.monotonic() - started < 60 and not (tmp_path / "img").exists()
+
+
+@needs_browser
+def test_cli_images_writes_every_chart(seed_db, tmp_path):
+    proc = run(
+        "export",
+        "images",
+        "--db",
+        seed_db,
+        "--out",
+        tmp_path / "img",
+        "--report",
+        "000_ea4a386f79e332ee.txt",
+    )
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(p.name for p in (tmp_path / "img").iterdir())
+    assert len(names) == 10  # five charts (the one report adds its milestones) × PNG and SVG
+    assert any(n.startswith("时间节点_") and n.endswith(".png") for n in names)
+
+
+@needs_browser
+def test_images_zip_holds_every_chart(con):
+    from exports.images import images_zip
+
+    archive = zipfile.ZipFile(io.BytesIO(images_zip(gather(con, Filters(), "en", TODAY))))
+    names = archive.namelist()
+    assert len(names) == 8 and sum(n.endswith(".svg") for n in names) == 4
+
+
+def test_served_plotly_bundle_matches_the_installed_plotly():
+    """The partial bundle in assets/ stands in for plotly.py's own plotly.js in the browser and
+    in kaleido: the two must be the same release."""
+    import re as _re
+
+    import plotly
+
+    from exports.images import PLOTLY_BUNDLE
+
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    version = _re.compile(r"plotly\.js(?: \([^)]*\))? v(\d+\.\d+\.\d+)")
+    ours = version.search(PLOTLY_BUNDLE.read_text(encoding="utf-8")[:400]).group(1)
+    theirs = version.search(full.read_text(encoding="utf-8")[:400]).group(1)
+    assert ours == theirs
