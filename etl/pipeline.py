@@ -9,12 +9,12 @@ from pathlib import Path
 from etl.errors import InputError
 from etl.extract import extract
 from etl.overrides import apply_overrides, overrides_path, read_overrides
-from etl.reader import HTML_SUFFIXES, TEXT_SUFFIXES, read_document
+from etl.reader import DOCUMENT_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_document
 from warehouse.contracts import ContractError, check_extraction
 from warehouse.db import swap
 from warehouse.load import Prepared, report_id_for, write_prepared
 
-REPORT_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES) - {""}
+REPORT_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES) - {""}
 
 
 def looks_like_report(x) -> bool:

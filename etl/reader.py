@@ -1,4 +1,4 @@
-"""Read a report file into its plain text: any Chinese encoding, text or HTML.
+"""Read a report file into its plain text: any Chinese encoding, text or HTML, Word or PDF.
 
 The plain text is what `rectify text` prints and what every offset points into: one line per
 paragraph, each stripped, blank lines and page furniture dropped. A .txt file and the same
@@ -19,6 +19,14 @@ from etl.rules import load_rules
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+DOCUMENT_SUFFIXES = {".docx", ".pdf"}
+# Formats a user may have that we cannot read, and what to do about each.
+_SAVE_AS = {
+    ".doc": "open it in Word or WPS and save it as .docx",
+    ".wps": "open it in WPS and save it as .docx",
+    ".rtf": "save it as .docx or .txt",
+    ".ofd": "export it from the OFD reader as PDF",
+}
 # Tags whose text is never report content.
 _DROP_TAGS = {
     "script",
@@ -76,20 +84,25 @@ class Document:
     path: str
     text: str
     encoding: str
-    kind: str  # "text" or "html"
+    kind: str  # "text", "html", "docx" or "pdf"
 
 
 def read_document(path: str | Path) -> Document:
     """Read a report file; raise InputError with a message a user can act on."""
     p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in _SAVE_AS:
+        raise InputError(p, f"{suffix} files cannot be read", _SAVE_AS[suffix])
     raw = _read_bytes(p)
+    if suffix in DOCUMENT_SUFFIXES or raw[:5] == b"%PDF-":
+        return _read_binary_document(p, raw, "pdf" if raw[:5] == b"%PDF-" else suffix[1:])
     encoding, decoded = decode_bytes(raw, p)
     is_html = p.suffix.lower() in HTML_SUFFIXES or bool(_HTML_SNIFF.match(raw[:512]))
     if not is_html and p.suffix.lower() not in TEXT_SUFFIXES:
         raise InputError(
             p,
             f"unsupported file type {p.suffix!r}",
-            "give a .txt or .html report (Word and PDF come in a later release)",
+            "give a .txt, .html, .docx or .pdf report",
         )
     text = plain_text(html_to_lines(decoded) if is_html else decoded.splitlines())
     if not text.strip():
@@ -97,6 +110,23 @@ def read_document(path: str | Path) -> Document:
             p, "no text found in the file", "check that it is a report, not an empty page"
         )
     return Document(str(p), text, encoding, "html" if is_html else "text")
+
+
+def _read_binary_document(p: Path, raw: bytes, kind: str) -> Document:
+    from etl.documents import ScannedPdf, UnreadableDocument, docx_lines, pdf_lines
+
+    try:
+        lines = pdf_lines(raw) if kind == "pdf" else docx_lines(raw)
+    except ScannedPdf as exc:
+        raise InputError(
+            p, str(exc), "run OCR on it first, or ask for the Word or text version of the report"
+        ) from exc
+    except UnreadableDocument as exc:
+        raise InputError(p, str(exc), "open it and save it again, or give the .txt") from exc
+    text = plain_text(lines)
+    if not text.strip():
+        raise InputError(p, "no text found in the document", "check that it is a report")
+    return Document(str(p), text, "unicode", kind)
 
 
 def _read_bytes(p: Path) -> bytes:

@@ -22,7 +22,7 @@ def _portal_page(text: str) -> str:
 <body><nav><a href="/">首页</a> &gt; <a>巡察工作</a></nav>
 <div class="breadcrumb">当前位置:首页 &gt; 巡察工作 &gt; 巡察反馈</div>
 <div class="article">{paragraphs}</div>
-<div class="share">【打印本页】【关闭窗口】</div>
+<div class="share">【打印本页】【关闭窗口】</div><div>分享到:</div><div>浏览量:1024</div>
 <footer>主办单位:某某区人民政府 网站标识码:1201160001</footer>
 <div>主办单位:天津市滨海新区城市管理委员会</div><div>推荐使用IE8及以上版本浏览器浏览</div>
 </body></html>"""
@@ -74,3 +74,122 @@ def test_bad_files_give_clear_errors(tmp_path, content, problem):
     with pytest.raises(InputError) as info:
         read_document(path)
     assert problem in info.value.message and str(path) in info.value.message
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _docx(text: str, path, table: list[list[str]] | None = None) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for i, row in enumerate(table):
+            for j, value in enumerate(row):
+                grid.cell(i, j).text = value
+        grid.cell(1, 1).merge(grid.cell(1, 2))  # a merged cell is read once
+    document.save(path)
+
+
+def _pdf(markup: str, path) -> None:
+    """A PDF printed by chromium, as Word or WPS would export one: A4, text layer, CJK font."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless"])
+        page = browser.new_page()
+        page.set_content(markup)
+        page.pdf(
+            path=str(path),
+            format="A4",
+            margin={k: "2.5cm" for k in ("top", "bottom", "left", "right")},
+        )
+        browser.close()
+
+
+def _official_document(text: str) -> str:
+    """The report set as a 公文: justified, each paragraph's first line indented two characters."""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n"))
+    return (
+        "<html><body style='font-family:\"Noto Serif CJK SC\"; font-size:16pt'>"
+        "<style>p{text-indent:2em; text-align:justify; margin:0}</style>"
+        f"{body}<p style='text-align:center'>- 1 -</p></body></html>"
+    )
+
+
+def _same_report(a, b) -> None:
+    """Same skeleton, figures and assignments (offsets may shift with whitespace)."""
+    assert [(f.level, f.title) for f in a.findings] == [(f.level, f.title) for f in b.findings]
+    assert [(m.section, m.status, m.category) for m in a.measures] == [
+        (m.section, m.status, m.category) for m in b.measures
+    ]
+    assert [sorted(m.departments) for m in a.measures] == [
+        sorted(m.departments) for m in b.measures
+    ]
+    key = lambda m: (m.value, m.unit, m.qualifier, m.indicator or "")  # noqa: E731
+    assert [key(m) for m in a.metrics] == [key(m) for m in b.metrics]
+    assert a.report.inspected_unit == b.report.inspected_unit
+    assert a.report.publish_date == b.report.publish_date
+
+
+def test_word_report_gives_the_same_text_and_extraction(tmp_path, seed_text, seed_extraction):
+    _docx(seed_text, tmp_path / "seed.docx")
+    doc = read_document(tmp_path / "seed.docx")
+    assert doc.kind == "docx" and doc.text == seed_text
+    assert extract(doc.text).to_dict() == seed_extraction.to_dict()
+
+    rows = [["序号", "问题", "整改措施"], ["1", "台账管理不规范", ""]]
+    _docx("附件", tmp_path / "table.docx", rows)
+    assert (
+        read_document(tmp_path / "table.docx").text
+        == "附件\n序号\t问题\t整改措施\n1\t台账管理不规范"
+    )
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="needs Debian's chromium")
+def test_pdf_report_gives_the_same_skeleton_and_metrics(tmp_path, seed_text, seed_extraction):
+    _pdf(_official_document(seed_text), tmp_path / "seed.pdf")
+    doc = read_document(tmp_path / "seed.pdf")
+    assert doc.kind == "pdf" and "- 1 -" not in doc.text  # page numbers are furniture
+    # Paragraphs come back whole: as many lines as the text report has.
+    assert len(doc.text.splitlines()) == len(seed_text.splitlines())
+    _same_report(extract(doc.text), seed_extraction)
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="needs Debian's chromium")
+def test_scanned_pdf_says_it_needs_ocr(tmp_path):
+    _pdf(
+        "<html><body><div style='width:400px;height:600px;background:#888'></div></body></html>",
+        tmp_path / "scan.pdf",
+    )
+    with pytest.raises(InputError) as info:
+        read_document(tmp_path / "scan.pdf")
+    assert "no text layer" in info.value.message and "OCR" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "name,content,problem",
+    [
+        ("old.doc", b"\xd0\xcf\x11\xe0 old word", "save it as .docx"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "not a Word .docx document"),
+        ("broken.pdf", b"%PDF-1.7 nothing else", "not a readable PDF"),
+    ],
+)
+def test_unreadable_documents_say_what_to_do(tmp_path, name, content, problem):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_document(path)
+    assert problem in info.value.message and str(path) in info.value.message
+
+
+def test_pdf_glyph_variants_read_as_the_ideographs_shown():
+    from etl.documents import unradical
+    from etl.rules import load_rules
+
+    assert unradical("巡察意⻅,⼀是⽤戶端,⼾内改造") == "巡察意见,一是用户端,户内改造"
+    for shown, meant in load_rules().pdf_glyphs.items():
+        assert len(shown) == len(meant) == 1 and "\u4e00" <= meant <= "\u9fff"

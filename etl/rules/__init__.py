@@ -93,6 +93,7 @@ class Rules:
     qualifier_suffix: tuple[tuple[str, str], ...]
     qualifier_clause: tuple[tuple[str, str], ...]
     furniture: tuple[re.Pattern, ...]
+    pdf_glyphs: dict[str, str]
     structure: dict
     categories: tuple[Category, ...]
     status_rules: tuple[StatusRule, ...]
@@ -212,6 +213,7 @@ def load_rules(folder: str | None = None) -> Rules:
         qualifier_suffix=tuple(suffix),
         qualifier_clause=tuple(clause),
         furniture=_compile_all([f["pattern"] for f in raw["reader"]["furniture"]], "reader.yaml"),
+        pdf_glyphs=dict(raw["reader"]["pdf_glyphs"]["map"]),
         structure=raw["structure"],
         categories=categories,
         status_rules=status_rules,

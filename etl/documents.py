@@ -1,0 +1,161 @@
+"""Word and PDF reports to lines of text, for the reader to turn into plain text.
+
+A .docx gives its paragraphs and table rows in document order. A PDF gives its text layer,
+page by page; its visual lines are joined back into paragraphs (a line that runs to the right
+edge continues on the next one, unless the next opens a new block with a structure marker),
+so the same report as .txt, .docx, .pdf or .html gives the same plain text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+from etl.normalize import fold
+from etl.rules import load_rules
+
+# CJK radicals that some PDF fonts map their glyphs to (⼀ U+2F00 for 一, ⻅ U+2EC5 for 见).
+_RADICAL_RANGES = "\u2e80-\u2eff\u2f00-\u2fdf"
+_variant_patterns: dict[tuple[str, ...], re.Pattern] = {}
+# Spaces the layout puts beside a Chinese character or full-width mark (justified text,
+# glyphs from another font), or two and more inside a number, are positioning, not content.
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])|(?<=\d) {2,}(?=\d)")
+# Without indents, a line that reaches the edge but ends a sentence is taken to end its
+# paragraph: splitting a paragraph is a lesser harm than running two together.
+_SENTENCE_ENDS = ("。", "!", "?", "!", "?", "”。", "。”")
+# A line this share of the page's usual full line length (or more) runs to the right edge.
+FULL_LINE = 0.75
+# Pages of a PDF whose text layer has fewer characters than this on average are a scan.
+MIN_CHARS_PER_PAGE = 20
+
+
+class ScannedPdf(ValueError):
+    """The PDF has no text layer (a scan): its text needs OCR first."""
+
+
+class UnreadableDocument(ValueError):
+    """The file is not the Word or PDF document its name says."""
+
+
+def docx_lines(raw: bytes) -> list[str]:
+    """Paragraphs and table rows (cells joined by a tab) of a .docx, in document order."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnreadableDocument(f"not a Word .docx document ({exc})") from exc
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.extend(block.text.splitlines() or [""])
+        elif isinstance(block, Table):
+            lines.extend(_table_rows(block))
+    return lines
+
+
+def _table_rows(table) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:  # a merged cell is listed once per grid column it spans
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text.strip())
+        if any(cells):
+            rows.append("\t".join(cells))
+    return rows
+
+
+def pdf_lines(raw: bytes) -> list[str]:
+    """The text layer of a PDF as paragraphs; ScannedPdf when there is none."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        # Layout mode keeps each line's indent: a Chinese paragraph opens indented (首行缩进).
+        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UnreadableDocument(f"not a readable PDF ({exc})") from exc
+    if not pages or sum(len(p.strip()) for p in pages) < MIN_CHARS_PER_PAGE * len(pages):
+        raise ScannedPdf("the PDF has no text layer (a scanned image)")
+    furniture = load_rules().furniture
+    lines = []
+    for page in pages:
+        for line in page.splitlines():
+            text = _CJK_GAP.sub("", unradical(line).strip())
+            # Page furniture goes before lines are joined, so it never hides in a paragraph.
+            if text and not any(rx.search(fold(text)) for rx in furniture):
+                lines.append(VisualLine(text, len(line) - len(line.lstrip()), len(line.rstrip())))
+    return reflow(lines)
+
+
+@dataclass(frozen=True)
+class VisualLine:
+    text: str
+    indent: int  # leading columns in the layout text
+    right: int  # columns to the line's last character
+
+
+def unradical(text: str) -> str:
+    """Code points read from a PDF, as the ideographs they show: the Kangxi radicals by NFKC,
+    the others by the table in rules/reader.yaml."""
+    table = load_rules().pdf_glyphs
+    key = tuple(table)
+    if key not in _variant_patterns:
+        _variant_patterns[key] = re.compile(f"[{_RADICAL_RANGES}{re.escape(''.join(key))}]")
+    return _variant_patterns[key].sub(
+        lambda m: table.get(m.group(), unicodedata.normalize("NFKC", m.group())), text
+    )
+
+
+def reflow(lines: list[VisualLine]) -> list[str]:
+    """Join visual lines back into paragraphs. Where paragraphs open indented, an indented
+    line opens one; elsewhere a line opens one after a line that stops short of the right
+    edge or ends a sentence, or when it starts with a structure marker (一、 (一) 1. 一是 …)."""
+    if not lines:
+        return []
+    rights = sorted(line.right for line in lines)
+    full = rights[int(len(rights) * 0.9)] if len(rights) >= 5 else rights[-1]
+    base = min(line.indent for line in lines)
+    indented = [line.indent >= base + 2 for line in lines]
+    by_indent = 0.02 < sum(indented) / len(lines) < 0.7  # some lines open paragraphs, not all
+    opens_block = _block_openers()
+    out: list[str] = []
+    previous: VisualLine | None = None
+    for line, is_indented in zip(lines, indented, strict=True):
+        reaches_edge = previous is not None and previous.right >= FULL_LINE * full
+        if by_indent:
+            starts = previous is None or is_indented or not reaches_edge
+        else:
+            starts = (
+                previous is None
+                or not reaches_edge
+                or previous.text.endswith(_SENTENCE_ENDS)
+                or bool(opens_block(fold(line.text)))
+            )
+        if starts:
+            out.append(line.text)
+        else:
+            out[-1] += line.text
+        previous = line
+    return out
+
+
+def _block_openers():
+    rules = load_rules()
+    patterns = [re.compile(marker["pattern"]) for marker in rules.structure["markers"]]
+    patterns.append(rules.rx("measure_marker"))
+
+    def opens(line: str) -> bool:
+        return any(p.match(line) for p in patterns)
+
+    return opens
