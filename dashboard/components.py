@@ -98,3 +98,29 @@ def chart(graph_id: str) -> html.Div:
             html.Div(buttons, className="chart-downloads"),
         ]
     )
+
+
+def deadline_tiles(counts: list[dict], lang: str) -> html.Div:
+    """Open tasks by days left to their deadline: overdue, due soon, … (ledgers only)."""
+    previous = None
+    tiles = []
+    for band in counts:
+        label = t(f"band_{band['band']}", lang).format(n=band["days"], m=previous)
+        tiles.append(
+            dbc.Col(
+                html.Div(
+                    [
+                        html.Div(label, className="kpi-label"),
+                        html.Div(str(band["n"]), className="kpi-value"),
+                    ],
+                    className="kpi-tile deadline-tile",
+                    style={"borderLeft": f"6px solid {band['colour']}"},
+                    id=f"deadline-{band['band']}",
+                ),
+                xs=6,
+                md=3,
+            )
+        )
+        previous = band["days"]
+    heading = html.H6(t("deadlines_heading", lang), className="mt-2 mb-1")
+    return html.Div([heading, dbc.Row(tiles, className="g-2 mb-2")])

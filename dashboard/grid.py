@@ -1,6 +1,13 @@
-"""The explorer table's server-side paging: what a grid request for a block of rows asks."""
+"""The explorer table: its columns, its rows, and the server-side paging of a grid request."""
 
 from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard.i18n import category_label, status_label, t
+from etl.ledger import deadline_band
 
 # Rows come from the server a block at a time (AG Grid's infinite row model), so a filter
 # that keeps a million measures costs one page of rows, never the whole list.
@@ -22,3 +29,84 @@ def page_request(request: dict | None) -> tuple[int, int, str, bool]:
             order, descending = SORTABLE[item["colId"]], item.get("sort") == "desc"
             break
     return start, limit, order, descending
+
+
+def column_defs(lang: str) -> list[dict]:
+    wrapped = {"wrapText": True, "cellClass": "cell-clamp"}
+    return [
+        {
+            "field": "path",
+            "headerName": t("col_path", lang),
+            "flex": 4,
+            "tooltipField": "path",
+            "sortable": True,
+            **wrapped,
+        },
+        {
+            "field": "headline",
+            "headerName": t("col_headline", lang),
+            "flex": 3,
+            "tooltipField": "headline",
+            **wrapped,
+        },
+        {
+            "field": "category_label",
+            "headerName": t("col_category", lang),
+            "width": 100,
+            "sortable": True,
+        },
+        {
+            "field": "status_label",
+            "headerName": t("col_status", lang),
+            "width": 110,
+            "sortable": True,
+        },
+        {
+            "field": "departments",
+            "headerName": t("col_departments", lang),
+            "flex": 2,
+            "tooltipField": "departments",
+            **wrapped,
+        },
+        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, **wrapped},
+        {
+            "field": "deadline",
+            "headerName": t("col_deadline", lang),
+            "width": 120,
+            # The band (overdue, due soon …) colours the cell, by rules/ledger.yaml.
+            "cellClassRules": {
+                f"deadline-{band}": f"params.data && params.data.deadline_band === '{band}'"
+                for band in ("overdue", "due_soon", "watch", "on_track")
+            },
+        },
+    ]
+
+
+def rows_for(frame, lang: str, today: date | None = None) -> list[dict]:
+    today = today or date.today()
+    rows = []
+    for r in frame.itertuples():
+        rows.append(
+            {
+                "key": f"{r.report_id}/{r.measure_id}",
+                "path": r.path or t(f"section_{r.section}", lang),
+                "headline": r.headline or "",
+                "category_label": category_label(r.category, lang),
+                "status_label": status_label(r.status, lang),
+                "departments": r.departments or "",
+                "figures": r.figures or "",
+                "deadline": _day(r.deadline),
+                "deadline_band": _band(r.deadline, r.status, today),
+            }
+        )
+    return rows
+
+
+def _day(value) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _band(deadline, status: str | None, today: date) -> str | None:
+    if deadline is None or pd.isna(deadline):
+        return None
+    return deadline_band((pd.Timestamp(deadline).date() - today).days, status)

@@ -59,3 +59,4 @@ EXPORT_ERROR = "export-error"
 EXPORT_LABEL = "export-label"  # the report part of a chart image's file name
 CHART_DOWNLOAD = "chart-download"  # pattern-matching type: {"type", "chart", "format"}
 CHART_DOWNLOADED = "chart-downloaded"
+DEADLINES = "deadline-tiles"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.ledger import deadline_band
+from etl.rules import load_rules
+
 
 def kpis(items: pd.DataFrame, measures: pd.DataFrame) -> dict:
     """Headline counts from the two completion frames (items and measures) already queried."""
@@ -17,3 +20,26 @@ def kpis(items: pd.DataFrame, measures: pd.DataFrame) -> dict:
         "measures_completed": measures_done,
         "completion_rate": items_done / n_items if n_items else None,
     }
+
+
+def with_bands(deadlines: pd.DataFrame) -> pd.DataFrame:
+    """Open measures with deadlines, each with its warning band (rules/ledger.yaml)."""
+    out = deadlines.copy()
+    out["band"] = [
+        deadline_band(int(d), s) for d, s in zip(out["days_left"], out["status"], strict=True)
+    ]
+    return out
+
+
+def deadline_counts(deadlines: pd.DataFrame) -> list[dict]:
+    """Per warning band, in the order the rules list them: id, count, colour and threshold."""
+    banded = with_bands(deadlines)
+    return [
+        {
+            "band": band["id"],
+            "n": int((banded["band"] == band["id"]).sum()),
+            "colour": band["colour"],
+            "days": band["max_days"],
+        }
+        for band in load_rules().ledger["warnings"]
+    ]

@@ -56,7 +56,7 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
     body_to = (
         layout.lines[layout.body_end - 1].end if layout.body_end > layout.body_start else body_from
     )
-    metrics = _metrics(norm, plain, measures, folded, body_from, body_to, rules)
+    metrics = extraction_metrics(norm, plain, measures, folded, body_from, body_to, rules)
     return Extraction(header, findings, measures, metrics, text=plain)
 
 
@@ -84,9 +84,11 @@ def _assign_categories(
         m.category = own[m.id] or fallback
 
 
-def _metrics(
+def extraction_metrics(
     norm, plain: str, measures: list[Measure], folded: dict, start: int, end: int, rules: Rules
 ) -> list[Metric]:
+    """Every figure between `start` and `end` of the normalised text, tied to the measure
+    whose span holds it, with its indicator and its offsets in the plain text."""
     starts = [m.start for m in measures]
     out = []
     for raw in find_metrics(norm.text, rules, start, end):

@@ -8,13 +8,15 @@ from pathlib import Path
 
 from etl.errors import InputError
 from etl.extract import extract
+from etl.ledger import LEDGER_SUFFIXES, as_ledger, ledger_extraction, read_table
 from etl.overrides import apply_overrides, overrides_path, read_overrides
 from etl.reader import DOCUMENT_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_document
+from etl.rules import load_rules
 from warehouse.contracts import ContractError, check_extraction
 from warehouse.db import swap
 from warehouse.load import Prepared, report_id_for, write_prepared
 
-REPORT_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES) - {""}
+REPORT_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES | LEDGER_SUFFIXES) - {""}
 
 
 def looks_like_report(x) -> bool:
@@ -24,15 +26,18 @@ def looks_like_report(x) -> bool:
 
 
 def prepare_file(path: Path | str, overrides=()) -> Prepared:
-    doc = read_document(path)
-    x = extract(doc.text)
+    if Path(path).suffix.lower() in LEDGER_SUFFIXES:
+        x, encoding, kind = _read_ledger(Path(path))
+    else:
+        doc = read_document(path)
+        x, encoding, kind = extract(doc.text), doc.encoding, doc.kind
     if not looks_like_report(x):
         raise InputError(
             path,
             "no rectification report found in it (no sections, findings or inspection header)",
             "check that it is a 巡视/巡察整改 report",
         )
-    rid = report_id_for(doc.text)
+    rid = report_id_for(x.text)
     apply_overrides(x, rid, Path(path).name, list(overrides))
     try:
         check_extraction(x, str(path))
@@ -40,7 +45,13 @@ def prepare_file(path: Path | str, overrides=()) -> Prepared:
         raise InputError(
             path, str(exc).split(": ", 1)[-1], "report it with the file attached"
         ) from exc
-    return Prepared(rid, str(Path(path).resolve()), Path(path).name, doc.encoding, doc.kind, x)
+    return Prepared(rid, str(Path(path).resolve()), Path(path).name, encoding, kind, x)
+
+
+def _read_ledger(path: Path):
+    table = read_table(path)
+    ledger = as_ledger(table, load_rules(), str(path))
+    return ledger_extraction(ledger, load_rules(), path.name), table.encoding, "ledger"
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.filters import describe
 from dashboard.i18n import t
-from dashboard.summaries import kpis
+from dashboard.summaries import kpis, with_bands
 from warehouse import queries
 from warehouse.queries import Filters
 
@@ -36,6 +36,7 @@ class ExportContent:
     remaining: pd.DataFrame  # measures of the 存在的问题 section
     next_steps: pd.DataFrame  # measures of the 下一步 section
     list_totals: dict  # how many rows each of those three lists has in all (they may be cut)
+    deadlines: pd.DataFrame  # open measures with a deadline (ledgers), soonest first, banded
     measures: pd.DataFrame | None  # every filtered measure (the explorer's rows), for tables
     metrics: pd.DataFrame | None  # every figure of those measures, with provenance
 
@@ -98,10 +99,11 @@ def gather(
             if limit is None or len(lists[key]) < limit
             else queries.measure_count(con, filters, section)
         )
+    today = today or date.today()
     return ExportContent(
         filters=f,
         lang=lang,
-        today=today or date.today(),
+        today=today,
         reports=queries.filtered_reports(con, f),
         header=queries.report_header(con, f.report) if f.report else None,
         completion=items,
@@ -114,6 +116,7 @@ def gather(
         remaining=lists["remaining"],
         next_steps=lists["next_steps"],
         list_totals=totals,
+        deadlines=with_bands(queries.deadline_measures(con, f, today or date.today())),
         measures=queries.explorer_measures(con, f, limit=None) if rows else None,
         metrics=queries.export_metrics(con, f) if rows else None,
     )

@@ -47,6 +47,7 @@ def build_deck(content: ExportContent, template: Path | None = None) -> bytes:
     deck.indicator_slides()
     deck.department_slides()
     deck.measure_slides("in_progress", "deck_in_progress", "findings")
+    deck.deadline_slides()
     deck.measure_slides("remaining", "section_remaining", "remaining")
     deck.measure_slides("next_steps", "section_next_steps", "next_steps")
     out = io.BytesIO()
@@ -242,6 +243,28 @@ class _Deck:
         columns += [t("col_rate", self.lang)]
         self._table_slides(
             t("chart_departments", self.lang), columns, rows, "findings", [5, 2, 2, 2, 2, 2]
+        )
+
+    def deadline_slides(self) -> None:
+        """Overdue and soon-due tasks (ledgers with deadlines); no slide when there are none."""
+        urgent = self.c.deadlines[self.c.deadlines["band"].isin(["overdue", "due_soon"])]
+        if urgent.empty:
+            return
+        rows = [
+            [
+                _short(r.text, 60),
+                _clean(r.departments or ""),
+                _clean(r.owner or ""),
+                pd.Timestamp(r.deadline).date().isoformat(),
+                str(int(r.days_left)),
+            ]
+            for r in urgent.itertuples()
+        ]
+        columns = [t("col_headline", self.lang), t("col_departments", self.lang)]
+        columns += [t("col_owner", self.lang), t("col_deadline", self.lang)]
+        columns += [t("col_days_left", self.lang)]
+        self._table_slides(
+            t("deck_deadlines", self.lang), columns, rows, "findings", [7, 3, 2, 2, 2], MEASURE_ROWS
         )
 
     def measure_slides(self, key: str, title_key: str, section: str) -> None:

@@ -30,6 +30,7 @@ def test_every_rule_has_id_description_and_example():
         "status": RAW["status"]["rules"],
         "departments": RAW["departments"]["units"] + RAW["departments"]["partners"]["patterns"],
         "totals": RAW["totals"]["totals"],
+        "ledger": RAW["ledger"]["columns"] + RAW["ledger"]["statuses"] + RAW["ledger"]["warnings"],
     }
     for name, entries in groups.items():
         for e in entries:

@@ -332,7 +332,8 @@ def explorer_measures(
     sql = f"""
         WITH page AS (SELECT * FROM ({_measures_sql(f)}) y{in_section}
                       ORDER BY {template.format(t="", dir=direction)} LIMIT $limit OFFSET $offset),
-             fm AS (SELECT x.*, m.headline, m.status_cue, m.text, m.end_offset, r.title AS report_title
+             fm AS (SELECT x.*, m.headline, m.status_cue, m.text, m.end_offset, m.deadline,
+                           r.title AS report_title
                     FROM page x
                     JOIN measure m ON m.report_id = x.report_id AND m.measure_id = x.measure_id
                     JOIN report r ON r.report_id = x.report_id),
@@ -345,7 +346,7 @@ def explorer_measures(
         SELECT fm.report_id, fm.measure_id, fm.section,
                concat_ws(' › ', up2.title, up1.title, leaf.title) AS path, fm.headline, fm.category,
                fm.status, fm.status_cue, array_to_string(fm.departments, '、') AS departments,
-               mt.figures, fm.start_offset, fm.end_offset, fm.text, fm.report_title
+               mt.figures, fm.start_offset, fm.end_offset, fm.text, fm.report_title, fm.deadline
         FROM fm
         LEFT JOIN leaf ON leaf.report_id = fm.report_id AND leaf.finding_id = fm.finding_id
         LEFT JOIN up1 ON up1.report_id = leaf.report_id AND up1.finding_id = leaf.parent_id
@@ -358,6 +359,22 @@ def explorer_measures(
     """
     params = _bound(sql, f, limit=limit, offset=offset, section=section)
     return con.execute(sql, params).df()
+
+
+def deadline_measures(con: duckdb.DuckDBPyConnection, f: Filters, today) -> pd.DataFrame:
+    """Open measures with a deadline (from ledgers), soonest first, with days left at `today`
+    (negative when overdue)."""
+    sql = f"""
+        SELECT fm.report_id, fm.measure_id, r.title AS report_title, m.headline, m.text,
+               array_to_string(fm.departments, '、') AS departments, m.owner, fm.status,
+               m.deadline, date_diff('day', CAST($today AS DATE), m.deadline) AS days_left
+        FROM ({_measures_sql(f)}) fm
+        JOIN measure m ON m.report_id = fm.report_id AND m.measure_id = fm.measure_id
+        JOIN report r ON r.report_id = fm.report_id
+        WHERE m.deadline IS NOT NULL AND coalesce(fm.status, '') <> 'completed'
+        ORDER BY days_left, fm.report_id, fm.start_offset
+    """
+    return con.execute(sql, _bound(sql, f, today=today)).df()
 
 
 def export_metrics(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:

@@ -11,8 +11,8 @@ from dash.exceptions import PreventUpdate
 from dashboard import data, ids
 from dashboard.components import empty_warehouse, highlighted, status_badge
 from dashboard.filters import from_search
-from dashboard.grid import BLOCK_SIZE, page_request
-from dashboard.i18n import category_label, status_label, t
+from dashboard.grid import BLOCK_SIZE, column_defs, page_request, rows_for
+from dashboard.i18n import category_label, t
 from warehouse import queries
 
 dash.register_page(__name__, path="/explorer", name="explorer", order=1)
@@ -56,64 +56,6 @@ def layout(**_query) -> html.Div:
         ],
         id=ids.EXPLORER_BODY,
     )
-
-
-def column_defs(lang: str) -> list[dict]:
-    wrapped = {"wrapText": True, "cellClass": "cell-clamp"}
-    return [
-        {
-            "field": "path",
-            "headerName": t("col_path", lang),
-            "flex": 4,
-            "tooltipField": "path",
-            "sortable": True,
-            **wrapped,
-        },
-        {
-            "field": "headline",
-            "headerName": t("col_headline", lang),
-            "flex": 3,
-            "tooltipField": "headline",
-            **wrapped,
-        },
-        {
-            "field": "category_label",
-            "headerName": t("col_category", lang),
-            "width": 100,
-            "sortable": True,
-        },
-        {
-            "field": "status_label",
-            "headerName": t("col_status", lang),
-            "width": 110,
-            "sortable": True,
-        },
-        {
-            "field": "departments",
-            "headerName": t("col_departments", lang),
-            "flex": 2,
-            "tooltipField": "departments",
-            **wrapped,
-        },
-        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, **wrapped},
-    ]
-
-
-def rows_for(frame, lang: str) -> list[dict]:
-    rows = []
-    for r in frame.itertuples():
-        rows.append(
-            {
-                "key": f"{r.report_id}/{r.measure_id}",
-                "path": r.path or t(f"section_{r.section}", lang),
-                "headline": r.headline or "",
-                "category_label": category_label(r.category, lang),
-                "status_label": status_label(r.status, lang),
-                "departments": r.departments or "",
-                "figures": r.figures or "",
-            }
-        )
-    return rows
 
 
 @callback(

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, html
 
 from dashboard import data, figures, ids
-from dashboard.components import chart, empty_warehouse, kpi_tiles
+from dashboard.components import chart, deadline_tiles, empty_warehouse, kpi_tiles
 from dashboard.filters import from_search, to_search, toggle
 from dashboard.i18n import t
-from dashboard.summaries import kpis
+from dashboard.summaries import deadline_counts, kpis
 from dashboard.theme import format_number
 from warehouse import queries
 
@@ -24,6 +26,7 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             dbc.Row(id=ids.KPI_ROW, className="g-2 mb-2"),
+            html.Div(id=ids.DEADLINES),
             dbc.RadioItems(id=ids.UNIT_SWITCH, value="items", inline=True, className="mb-2"),
             dbc.Row(
                 [
@@ -137,6 +140,22 @@ def render_overview(search, lang, unit):
         figures.milestones(header, lang),
         stated_vs_counted(header, k, by_item, totals, lang),
     )
+
+
+@callback(
+    Output(ids.DEADLINES, "children"),
+    Input(ids.URL, "search"),
+    Input(ids.LANG, "data"),
+)
+def render_deadlines(search, lang):
+    """Deadline warnings, shown only where ledgers give deadlines."""
+    with data.cursor() as con:
+        if con is None:
+            return None
+        deadlines = queries.deadline_measures(con, from_search(search), date.today())
+    if deadlines.empty:
+        return None
+    return deadline_tiles(deadline_counts(deadlines), lang or "zh")
 
 
 @callback(

@@ -24,6 +24,7 @@ RULE_FILES = (
     "departments",
     "indicators",
     "totals",
+    "ledger",
 )
 
 
@@ -94,6 +95,7 @@ class Rules:
     qualifier_clause: tuple[tuple[str, str], ...]
     furniture: tuple[re.Pattern, ...]
     pdf_glyphs: dict[str, str]
+    ledger: dict  # rules/ledger.yaml as read: column synonyms, status words, warning bands
     structure: dict
     categories: tuple[Category, ...]
     status_rules: tuple[StatusRule, ...]
@@ -214,6 +216,7 @@ def load_rules(folder: str | None = None) -> Rules:
         qualifier_clause=tuple(clause),
         furniture=_compile_all([f["pattern"] for f in raw["reader"]["furniture"]], "reader.yaml"),
         pdf_glyphs=dict(raw["reader"]["pdf_glyphs"]["map"]),
+        ledger=raw["ledger"],
         structure=raw["structure"],
         categories=categories,
         status_rules=status_rules,
