@@ -25,6 +25,7 @@ NAV_PAGES = (
     ("/indicators", "nav_indicators"),
     ("/departments", "nav_departments"),
     ("/reports", "nav_reports"),
+    ("/data", "nav_data"),
 )
 
 
@@ -70,6 +71,14 @@ def _department_options() -> list[dict]:
     return [{"label": d, "value": d} for d in departments]
 
 
+def _category_options(lang: str) -> list[dict]:
+    return [{"label": category_label(c, lang), "value": c} for c in CATEGORIES]
+
+
+def _status_options(lang: str) -> list[dict]:
+    return [{"label": status_label(s, lang), "value": s} for s in STATUSES]
+
+
 def _filter_bar() -> html.Div:
     dropdown = {"clearable": True, "className": "filter-dropdown"}
     return html.Div(
@@ -83,8 +92,18 @@ def _filter_bar() -> html.Div:
                         ),
                         md=3,
                     ),
-                    dbc.Col(dcc.Dropdown(id=ids.F_CATEGORY, **dropdown), md=2),
-                    dbc.Col(dcc.Dropdown(id=ids.F_STATUS, **dropdown), md=2),
+                    # Options from the start (relabelled per language later): a dropdown drops
+                    # a value it has no option for, and would lose a bookmarked filter.
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.F_CATEGORY, options=_category_options("zh"), **dropdown
+                        ),
+                        md=2,
+                    ),
+                    dbc.Col(
+                        dcc.Dropdown(id=ids.F_STATUS, options=_status_options("zh"), **dropdown),
+                        md=2,
+                    ),
                     dbc.Col(
                         dcc.Input(
                             id=ids.F_TEXT, type="search", debounce=True, className="form-control"
@@ -149,6 +168,15 @@ def warm_up(app: dash.Dash) -> None:
         raise RuntimeError(f"dashboard failed to start: index returned {response.status_code}")
 
 
+def _report_options(con, search: str | None, include: str | None) -> list[dict]:
+    """The newest reports, or those matching what is typed; `include` always listed."""
+    frame = queries.report_options(con, search=search, include=include)
+    return [
+        {"label": label, "value": rid}
+        for rid, label in zip(frame["report_id"], frame["label"], strict=True)
+    ]
+
+
 def _register_shell_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output(ids.LANG, "data"),
@@ -188,8 +216,8 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             t("filter_category", lang),
             t("filter_status", lang),
             t("filter_text", lang),
-            [{"label": category_label(c, lang), "value": c} for c in CATEGORIES],
-            [{"label": status_label(s, lang), "value": s} for s in STATUSES],
+            _category_options(lang),
+            _status_options(lang),
             *[t(key, lang) for _, key in NAV_PAGES],
             t("export_menu", lang),
             *[t(item.replace("-", "_"), lang) for item in ids.EXPORT_ITEMS],
@@ -214,6 +242,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
+        Output(ids.F_REPORT, "options", allow_duplicate=True),
         Output(ids.F_REPORT, "value"),
         Output(ids.F_DEPARTMENT, "value"),
         Output(ids.F_CATEGORY, "value"),
@@ -245,9 +274,17 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             f = from_search(search)
         with data.cursor() as con:
             label = queries.report_label(con, f.report) if con is not None and f.report else None
+            # The chosen report arrives with its option in one update: a dropdown drops a
+            # value it has no option for, which would lose a bookmarked report filter.
+            options = (
+                _report_options(con, None, f.report)
+                if con is not None and f.report and f.report != report
+                else dash.no_update
+            )
         new_search = to_search(f)
         return (
             new_search if new_search != (search or "") else dash.no_update,
+            options,
             f.report,
             f.department,
             f.category,
@@ -292,10 +329,4 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     def report_choices(search, selected):
         """The newest reports, or those matching what is typed; the chosen one always listed."""
         with data.cursor() as con:
-            if con is None:
-                return []
-            frame = queries.report_options(con, search=search, include=selected)
-        return [
-            {"label": label, "value": rid}
-            for rid, label in zip(frame["report_id"], frame["label"], strict=True)
-        ]
+            return [] if con is None else _report_options(con, search, selected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids, theme
@@ -124,3 +125,48 @@ def deadline_tiles(counts: list[dict], lang: str) -> html.Div:
         previous = band["days"]
     heading = html.H6(t("deadlines_heading", lang), className="mt-2 mb-1")
     return html.Div([heading, dbc.Row(tiles, className="g-2 mb-2")])
+
+
+def _text(value, fallback: str = "") -> str:
+    return value if isinstance(value, str) and value else fallback
+
+
+def _date(value) -> str:
+    """ISO date of a pandas value, or blank when the report gives none."""
+    return "" if pd.isna(value) else str(value)[:10]
+
+
+def reports_table(frame, lang: str = "zh", actions: dict | None = None) -> html.Table:
+    """The loaded reports; `actions` adds a last cell per report id (the data page's buttons)."""
+    actions = actions or {}
+    keys = (
+        "col_title",
+        "col_unit",
+        "col_kind",
+        "col_published",
+        "col_items",
+        "col_measures",
+        "col_metrics",
+    )
+    head = html.Thead(
+        html.Tr([html.Th(t(k, lang)) for k in keys] + ([html.Th("")] if actions else []))
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(_text(r.title, _text(r.file_name, t("untitled", lang)))),
+                html.Td(_text(r.inspected_unit)),
+                html.Td(_text(r.inspection_kind)),
+                html.Td(_date(r.publish_date)),
+                html.Td(int(r.n_items)),
+                html.Td(int(r.n_measures)),
+                html.Td(int(r.n_metrics)),
+                *([html.Td(actions.get(r.report_id))] if actions else []),
+            ],
+            id=f"report-{r.report_id}",
+        )
+        for r in frame.itertuples()
+    ]
+    return html.Table(
+        [head, html.Tbody(rows)], className="table table-sm table-striped", id="reports-table"
+    )

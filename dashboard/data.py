@@ -28,3 +28,8 @@ def cursor() -> Iterator[duckdb.DuckDBPyConnection | None]:
         return
     with _warehouse.cursor() as cur:
         yield cur
+
+
+def db_path() -> Path | None:
+    """The warehouse file the app reads (and the data page writes, by atomic swaps)."""
+    return _warehouse.path if _warehouse is not None else None

@@ -60,3 +60,18 @@ EXPORT_LABEL = "export-label"  # the report part of a chart image's file name
 CHART_DOWNLOAD = "chart-download"  # pattern-matching type: {"type", "chart", "format"}
 CHART_DOWNLOADED = "chart-downloaded"
 DEADLINES = "deadline-tiles"
+
+# The data page: uploads, the loaded-reports list with delete and reload.
+DATA_HEADING = "data-heading"
+UPLOAD = "upload"
+UPLOAD_HINT = "upload-hint"
+UPLOAD_BATCH = "upload-batch"
+UPLOAD_PREVIEW = "upload-preview"
+UPLOAD_CONFIRM = "upload-confirm"
+UPLOAD_CANCEL = "upload-cancel"
+UPLOAD_RESULT = "upload-result"
+DATA_VERSION = "data-version"
+DATA_LIST_HEADING = "data-list-heading"
+DATA_LIST = "data-list"
+DATA_DELETE = "data-delete"  # pattern-matching type: {"type", "report"}
+DATA_RELOAD = "data-reload"

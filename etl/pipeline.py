@@ -14,7 +14,13 @@ from etl.reader import DOCUMENT_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_doc
 from etl.rules import load_rules
 from warehouse.contracts import ContractError, check_extraction
 from warehouse.db import swap
-from warehouse.load import Prepared, report_id_for, write_prepared
+from warehouse.load import (
+    Prepared,
+    delete_reports,
+    refresh_catalogue,
+    report_id_for,
+    write_prepared,
+)
 
 REPORT_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES | LEDGER_SUFFIXES) - {""}
 
@@ -90,3 +96,11 @@ def load_paths(
         with swap(db) as con:
             write_prepared(con, result.loaded)
     return result
+
+
+def remove_reports(db: Path, report_ids: list[str]) -> None:
+    """Delete reports from the warehouse, in one atomic swap (readers keep the old file until
+    the new one is published)."""
+    with swap(db) as con:
+        delete_reports(con, report_ids)
+        refresh_catalogue(con)

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -432,6 +433,98 @@ def test_export_menu_gives_a_deck_and_charts_save_as_png(browser_page, served, t
     image = tmp_path / name
     download.value.save_as(image)
     assert struct.unpack(">II", image.read_bytes()[16:24]) == (3840, 2160)
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+def test_upload_a_report_on_the_data_page_and_see_it_in_the_overview(tmp_path):
+    """A fresh server: uploading changes its warehouse, which the shared one must keep."""
+    from conftest import SAMPLES, SEED
+    from playwright.sync_api import sync_playwright
+
+    from etl.pipeline import load_paths
+
+    db = tmp_path / "upload" / "w.duckdb"
+    load_paths([SEED], db)
+    url, proc = _serve(db)
+    opening = sorted(SAMPLES.glob("r01*"))[0]
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+            )
+            page = browser.new_page()
+            page.set_default_timeout(45000)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.goto(url + "/data")
+            page.wait_for_selector("#reports-table")
+            assert page.locator("#reports-table tbody tr").count() == 1
+            page.set_input_files("#upload input[type=file]", [str(opening)])
+            page.wait_for_selector("#upload-preview-table")
+            assert opening.name in page.inner_text("#upload-preview-table")
+            page.click("#upload-confirm")
+            page.wait_for_selector("#upload-done")
+            page.wait_for_function(
+                "() => document.querySelectorAll('#reports-table tbody tr').length === 2"
+            )
+            # The overview now offers the uploaded report and counts it.
+            con = connect_readonly(db)
+            reports = queries.list_reports(con)
+            con.close()
+            new_id = reports.loc[reports["file_name"] == opening.name, "report_id"].iloc[0]
+            row = reports[reports["report_id"] == new_id].iloc[0]
+            page.goto(url + "/?report=" + new_id)
+            _wait(
+                page,
+                f"() => document.querySelector('#active-filters')?.innerText.includes('{row['title'][:10]}')",
+                "uploaded report in the filters",
+            )
+            _wait(
+                page,
+                f"() => document.querySelector('#kpi-measures')?.innerText.includes('{int(row['n_measures'])}')",
+                "uploaded report's measures counted",
+            )
+            # Delete it again from the data page (the browser's confirm dialog is accepted).
+            page.goto(url + "/data")
+            page.wait_for_function(
+                "() => document.querySelectorAll('#reports-table tbody tr').length === 2"
+            )
+            page.click(f"#report-{new_id} button:has-text('删除')")
+            page.wait_for_function(
+                "() => document.querySelectorAll('#reports-table tbody tr').length === 1"
+            )
+            browser.close()
+        assert errors == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@needs_browser
+@pytest.mark.browser
+def test_a_bookmarked_view_keeps_every_filter(browser_page, served):
+    page, base, problems = browser_page
+    con = connect_readonly(served[1])
+    report = queries.list_reports(con)["report_id"][0]
+    con.close()
+    search = to_search(
+        Filters(
+            report=report, department=GARDEN, category="governance", status="completed", q="绿化"
+        )
+    )
+    page.goto(base + "/explorer" + search)
+    _wait(
+        page,
+        "() => document.querySelector('#active-filters')?.innerText.includes('区城市管理委党委关于')",
+        "report filter shown",
+    )
+    page.wait_for_timeout(1500)  # long enough for any control to have cleared a value
+    assert from_search(urllib.parse.urlparse(page.url).query) == from_search(search)
+    shown = page.inner_text("#active-filters")
+    assert all(part in shown for part in (GARDEN, "治理", "已完成", "绿化"))
     assert problems == []
 
 

@@ -10,7 +10,8 @@ import pandas as pd
 
 def list_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("""
-        SELECT r.report_id, r.file_name, r.title, r.issuer, r.inspected_unit, r.inspection_kind,
+        SELECT r.report_id, r.file_name, r.source_path, r.source_kind, r.title, r.issuer,
+               r.inspected_unit, r.inspection_kind,
                r.round, r.team, r.feedback_date, r.publish_date, r.loaded_at,
                coalesce(i.n, 0) AS n_items, coalesce(m.n, 0) AS n_measures, coalesce(t.n, 0) AS n_metrics
         FROM report r
