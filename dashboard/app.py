@@ -25,6 +25,7 @@ NAV_PAGES = (
     ("/indicators", "nav_indicators"),
     ("/departments", "nav_departments"),
     ("/reports", "nav_reports"),
+    ("/rounds", "nav_rounds"),
     ("/data", "nav_data"),
 )
 

@@ -205,3 +205,43 @@ def department_completion(df: pd.DataFrame, lang: str = "zh", big: bool = False)
         height=max(300, 80 + 40 * len(ordered)),
         legend={"orientation": "h", "y": -0.1},
     )
+
+
+ROUND_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#6baed6", "#2171b5")
+
+
+def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> dict:
+    """Grouped bars: per category, each round's share of items completed (counts in hover)."""
+    title = t("chart_rounds", lang)
+    if shares.empty:
+        return _empty(title, lang)
+    categories = [c for c in theme.CATEGORIES if c in set(shares["category"])]
+    data = []
+    for k, (report_id, label) in enumerate(labels.items()):
+        part = shares[shares["report_id"] == report_id].set_index("category")
+        rows = [part.loc[c] if c in part.index else None for c in categories]
+        data.append(
+            {
+                "type": "bar",
+                "name": label,
+                "x": [category_label(c, lang) for c in categories],
+                "y": [float(r["share"]) if r is not None else 0 for r in rows],
+                "marker": {"color": ROUND_COLOURS[k % len(ROUND_COLOURS)]},
+                "customdata": [
+                    [int(r["completed"]), int(r["items"])] if r is not None else [0, 0]
+                    for r in rows
+                ],
+                "hovertemplate": "%{x} · "
+                + label.replace("%", "%%")
+                + ": %{y:.0%} (%{customdata[0]}/%{customdata[1]})<extra></extra>",
+                "texttemplate": "%{y:.0%}",
+                "textposition": "outside",
+            }
+        )
+    return _figure(
+        data,
+        title,
+        barmode="group",
+        legend={"orientation": "h", "y": -0.15},
+        yaxis={"tickformat": ".0%", "range": [0, 1.1], "title": {"text": t("col_rate", lang)}},
+    )

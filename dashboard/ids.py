@@ -75,3 +75,8 @@ DATA_LIST_HEADING = "data-list-heading"
 DATA_LIST = "data-list"
 DATA_DELETE = "data-delete"  # pattern-matching type: {"type", "report"}
 DATA_RELOAD = "data-reload"
+
+# Rounds compared.
+ROUNDS_UNIT = "rounds-unit"
+ROUNDS_BODY = "rounds-body"
+CHART_ROUNDS = "chart-rounds"

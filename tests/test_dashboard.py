@@ -296,6 +296,8 @@ def test_every_page_loads_clean(browser_page):
         ("/indicators", ".list-group-item"),
         ("/departments", "#departments-table"),
         ("/reports", "#reports-table"),
+        ("/rounds", "#rounds-reconciliation"),
+        ("/data", "#reports-table"),
         ("/meeting", "#meeting-kpis"),
     ]:
         page.goto(base + path)

@@ -455,3 +455,76 @@ def report_header(con: duckdb.DuckDBPyConnection, report_id: str) -> dict | None
     if row is None:
         return None
     return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+# Rounds compared: reports of one inspected unit, the unit named with or without its party
+# organ (区城市管理委党委 and 区城市管理委 are one unit).
+_UNIT_KEY = "regexp_replace(coalesce(inspected_unit, ''), '(党委|党组|党工委|党总支)$', '')"
+
+
+def compared_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Inspected units with their number of reports, those with the most first."""
+    sql = f"""
+        SELECT {_UNIT_KEY} AS unit, count(*) AS n_reports FROM report
+        WHERE {_UNIT_KEY} <> '' GROUP BY ALL ORDER BY n_reports DESC, unit
+    """
+    return con.execute(sql).df()
+
+
+def unit_rounds(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:
+    """A unit's reports in time order (publication, else feedback, else loading), with their
+    stated totals and what was counted: items, items completed and in progress."""
+    sql = f"""
+        SELECT * FROM (
+            SELECT r.report_id, r.title, r.file_name, r.round, r.source_kind, r.publish_date,
+                   r.feedback_date, r.loaded_at, r.stated_problems, r.stated_completed,
+                   r.stated_in_progress,
+                   coalesce(sum(u.n), 0) AS items,
+                   coalesce(sum(u.n) FILTER (WHERE u.status = 'completed'), 0) AS items_completed,
+                   coalesce(sum(u.n) FILTER (WHERE u.status = 'in_progress'), 0)
+                       AS items_in_progress
+            FROM report r
+            LEFT JOIN rollup u
+              ON u.report_id = r.report_id AND u.unit = 'item' AND u.department = ''
+            WHERE {_UNIT_KEY} = $unit
+            GROUP BY ALL
+        ) rounds
+        ORDER BY coalesce(publish_date, feedback_date, CAST(loaded_at AS DATE)), report_id
+    """
+    return con.execute(sql, {"unit": unit}).df()
+
+
+def rounds_completion(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
+    """Items per report, category and status."""
+    return con.execute(
+        """
+        SELECT report_id, category, status, sum(n) AS n FROM rollup
+        WHERE unit = 'item' AND department = '' AND report_id IN (SELECT unnest($ids))
+        GROUP BY ALL ORDER BY ALL
+        """,
+        {"ids": report_ids},
+    ).df()
+
+
+def rounds_measures(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
+    """The findings' measures of the reports: what a status change is looked for in."""
+    return con.execute(
+        """
+        SELECT report_id, measure_id, headline, text, category, status, start_offset
+        FROM measure WHERE section = 'findings' AND report_id IN (SELECT unnest($ids))
+        ORDER BY report_id, start_offset
+        """,
+        {"ids": report_ids},
+    ).df()
+
+
+def rounds_problems(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
+    """The problems and items the reports list: what a recurrence is looked for in."""
+    return con.execute(
+        """
+        SELECT report_id, finding_id, level, title, status FROM finding
+        WHERE level IN ('problem', 'item') AND report_id IN (SELECT unnest($ids))
+        ORDER BY report_id, start_offset
+        """,
+        {"ids": report_ids},
+    ).df()

@@ -16,7 +16,7 @@ from etl.pipeline import REPORT_SUFFIXES, load_paths, remove_reports
 from warehouse.db import WarehouseError
 from warehouse.queries import list_reports
 
-dash.register_page(__name__, path="/data", name="data", order=5)
+dash.register_page(__name__, path="/data", name="data", order=6)
 
 ACCEPT = ",".join(sorted(REPORT_SUFFIXES - {".text", ".md", ".shtml", ".xhtml"}))
 

@@ -1,0 +1,154 @@
+"""轮次对比 Rounds: several reports of one unit side by side — completion by category per
+round, measures whose status changed, problems that recur, stated totals reconciled."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import data, figures, ids, rounds
+from dashboard.components import chart, empty_warehouse
+from dashboard.i18n import status_label, t
+from warehouse import queries
+
+dash.register_page(__name__, path="/rounds", name="rounds", order=5)
+
+_EMPTY = pd.DataFrame({"report_id": [], "category": [], "status": [], "n": []})
+
+
+def layout(**_query) -> html.Div:
+    with data.cursor() as con:
+        units = queries.compared_units(con) if con is not None else None
+    if units is None or units.empty:
+        return html.Div(id=ids.ROUNDS_BODY, children=empty_warehouse())
+    options = [{"label": f"{u.unit}({u.n_reports})", "value": u.unit} for u in units.itertuples()]
+    return html.Div(
+        [
+            dbc.Row(
+                dbc.Col(
+                    dcc.Dropdown(
+                        id=ids.ROUNDS_UNIT,
+                        options=options,
+                        value=options[0]["value"],
+                        clearable=False,
+                    ),
+                    md=6,
+                ),
+                className="mb-2",
+            ),
+            chart(ids.CHART_ROUNDS),
+            html.Div(id=ids.ROUNDS_BODY),
+        ]
+    )
+
+
+def _labels(frame) -> dict:
+    """A short name per report for legends and tables: its round, else its date, else file."""
+    labels = {}
+    for r in frame.itertuples():
+        when = r.publish_date if not pd.isna(r.publish_date) else r.feedback_date
+        date_text = "" if pd.isna(when) else str(when)[:10]
+        name = r.round if isinstance(r.round, str) and r.round else (r.title or r.file_name)[:16]
+        labels[r.report_id] = f"{name} {date_text}".strip()
+    return labels
+
+
+def _table(columns: list[str], rows: list[list], table_id: str, lang: str):
+    if not rows:
+        return html.P(t("no_data", lang), className="text-muted", id=table_id)
+    head = html.Thead(html.Tr([html.Th(c) for c in columns]))
+    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])
+    return html.Table([head, body], className="table table-sm table-striped", id=table_id)
+
+
+@callback(
+    Output(ids.CHART_ROUNDS, "figure"),
+    Output(ids.ROUNDS_BODY, "children"),
+    Input(ids.ROUNDS_UNIT, "value"),
+    Input(ids.LANG, "data"),
+)
+def render(unit, lang):
+    lang = lang or "zh"
+    with data.cursor() as con:
+        if con is None or not unit:
+            return figures.rounds_completion(rounds.completion_shares(_EMPTY), {}, lang), None
+        frame = queries.unit_rounds(con, unit)
+        order = list(frame["report_id"])
+        shares = rounds.completion_shares(queries.rounds_completion(con, order))
+        changes = rounds.status_changes(queries.rounds_measures(con, order), order)
+        recurring = rounds.recurring_problems(queries.rounds_problems(con, order), order)
+    labels = _labels(frame)
+    reconciled = rounds.reconciliation(frame)
+    recon_rows = [
+        [
+            labels[r.report_id],
+            t(f"stated_{r.total}", lang),
+            "—" if r.stated is None else r.stated,
+            r.counted,
+            dbc.Badge(t("stated_mismatch", lang), color="danger") if r.mismatch else "",
+        ]
+        for r in reconciled.itertuples()
+    ]
+    change_rows = [
+        [
+            f"{labels[r.report_before]} → {labels[r.report_after]}",
+            r.text,
+            status_label(r.status_before, lang),
+            status_label(r.status_after, lang),
+        ]
+        for r in changes.itertuples()
+    ]
+    recurring_rows = [
+        [
+            labels[r.report_before],
+            r.title_before,
+            labels[r.report_after],
+            r.title_after,
+            f"{r.similarity:.0%}",
+        ]
+        for r in recurring.itertuples()
+    ]
+    return figures.rounds_completion(shares, labels, lang), html.Div(
+        [
+            html.H5(t("rounds_reconciliation", lang), className="mt-3"),
+            _table(
+                [
+                    t("col_report", lang),
+                    t("rounds_total", lang),
+                    t("stated_col_stated", lang),
+                    t("stated_col_counted", lang),
+                    "",
+                ],
+                recon_rows,
+                "rounds-reconciliation",
+                lang,
+            ),
+            html.H5(t("rounds_changes", lang), className="mt-3"),
+            _table(
+                [
+                    t("rounds_between", lang),
+                    t("col_headline", lang),
+                    t("rounds_before", lang),
+                    t("rounds_after", lang),
+                ],
+                change_rows,
+                "rounds-changes",
+                lang,
+            ),
+            html.H5(t("rounds_recurring", lang), className="mt-3"),
+            _table(
+                [
+                    t("rounds_earlier", lang),
+                    t("rounds_problem", lang),
+                    t("rounds_later", lang),
+                    t("rounds_problem", lang),
+                    t("rounds_similarity", lang),
+                ],
+                recurring_rows,
+                "rounds-recurring",
+                lang,
+            ),
+        ]
+    )

@@ -1,0 +1,151 @@
+"""Rounds compared: several reports of one unit side by side. Pure functions on the frames the
+warehouse queries return: which measures changed status from one report to the next, which
+problems recur, and how each report's stated totals reconcile with what was counted."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from etl.normalize import fold
+
+# Two texts are taken for the same measure or problem at this similarity (Dice coefficient of
+# their character pairs, after the wording every title shares is removed).
+SAME_MEASURE = 0.6
+SAME_PROBLEM = 0.6
+_NOT_CONTENT = re.compile(r"[\s\W_\d]+")
+# Wording that every problem title shares, which would make any two titles look alike.
+_BOILERPLATE = ("关于", "的问题", "问题", "整改情况", "方面", "存在")
+_COMPARED_CHARS = 80  # a measure's opening says what it is; its later figures change by round
+
+
+def _pairs(text: str) -> set[str]:
+    text = fold(text or "")
+    for word in _BOILERPLATE:
+        text = text.replace(word, "")
+    text = _NOT_CONTENT.sub("", text)[:_COMPARED_CHARS]
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the character pairs of two texts (0 to 1)."""
+    pa, pb = _pairs(a), _pairs(b)
+    if not pa or not pb:
+        return 0.0
+    return 2 * len(pa & pb) / (len(pa) + len(pb))
+
+
+def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, threshold: float):
+    """(earlier row, later row, similarity) for each later row's best match above threshold;
+    each earlier row is matched at most once, best pairs first."""
+    left = [(i, _pairs(t)) for i, t in zip(earlier.index, earlier[column], strict=True)]
+    right = [(j, _pairs(t)) for j, t in zip(later.index, later[column], strict=True)]
+    scored = []
+    for j, pb in right:
+        for i, pa in left:
+            if pa and pb:
+                score = 2 * len(pa & pb) / (len(pa) + len(pb))
+                if score >= threshold:
+                    scored.append((score, i, j))
+    used_left, used_right, out = set(), set(), []
+    for score, i, j in sorted(scored, reverse=True):
+        if i not in used_left and j not in used_right:
+            used_left.add(i)
+            used_right.add(j)
+            out.append((earlier.loc[i], later.loc[j], score))
+    return sorted(out, key=lambda m: m[1].name)
+
+
+def status_changes(measures: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Measures found again in the next report with another status."""
+    rows = []
+    for before, after in zip(order, order[1:], strict=False):
+        a = measures[measures["report_id"] == before]
+        b = measures[measures["report_id"] == after]
+        for old, new, score in _best_matches(a, b, "text", SAME_MEASURE):
+            if old["status"] != new["status"]:
+                rows.append(
+                    {
+                        "report_before": before,
+                        "report_after": after,
+                        "measure_before": old["measure_id"],
+                        "measure_after": new["measure_id"],
+                        "text": new["headline"] or new["text"][:60],
+                        "status_before": old["status"],
+                        "status_after": new["status"],
+                        "similarity": round(score, 2),
+                    }
+                )
+    return pd.DataFrame(rows, columns=_CHANGE_COLUMNS)
+
+
+_CHANGE_COLUMNS = [
+    "report_before",
+    "report_after",
+    "measure_before",
+    "measure_after",
+    "text",
+    "status_before",
+    "status_after",
+    "similarity",
+]
+
+
+def recurring_problems(problems: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Problems of a report that an earlier report of the unit already listed (similar titles):
+    each later problem with its closest earlier one."""
+    rows = []
+    for k, later_id in enumerate(order[1:], start=1):
+        later = problems[problems["report_id"] == later_id]
+        earlier = problems[problems["report_id"].isin(order[:k])]
+        for old, new, score in _best_matches(earlier, later, "title", SAME_PROBLEM):
+            rows.append(
+                {
+                    "report_before": old["report_id"],
+                    "report_after": later_id,
+                    "title_before": old["title"],
+                    "title_after": new["title"],
+                    "similarity": round(score, 2),
+                }
+            )
+    columns = ["report_before", "report_after", "title_before", "title_after", "similarity"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reconciliation(rounds: pd.DataFrame) -> pd.DataFrame:
+    """Per report and total: what it states, what was counted, and whether they differ
+    (a total the report does not state is not a mismatch)."""
+    pairs = (
+        ("problems", "stated_problems", "items"),
+        ("completed", "stated_completed", "items_completed"),
+        ("in_progress", "stated_in_progress", "items_in_progress"),
+    )
+    rows = []
+    for r in rounds.itertuples():
+        for total, stated_col, counted_col in pairs:
+            stated = getattr(r, stated_col)
+            stated = None if pd.isna(stated) else int(stated)
+            counted = int(getattr(r, counted_col))
+            rows.append(
+                {
+                    "report_id": r.report_id,
+                    "total": total,
+                    "stated": stated,
+                    "counted": counted,
+                    "mismatch": stated is not None and stated != counted,
+                }
+            )
+    return pd.DataFrame(rows, columns=["report_id", "total", "stated", "counted", "mismatch"])
+
+
+def completion_shares(completion: pd.DataFrame) -> pd.DataFrame:
+    """Per report and category: items, items completed and the completed share."""
+    if completion.empty:
+        return pd.DataFrame(columns=["report_id", "category", "items", "completed", "share"])
+    grouped = completion.groupby(["report_id", "category"])
+    out = grouped["n"].sum().rename("items").to_frame()
+    done = completion[completion["status"] == "completed"].groupby(["report_id", "category"])["n"]
+    out["completed"] = done.sum().reindex(out.index, fill_value=0)
+    out["share"] = out["completed"] / out["items"]
+    return out.reset_index()
