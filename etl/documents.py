@@ -49,14 +49,16 @@ def docx_lines(raw: bytes) -> list[str]:
 
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Paragraph):
+                lines.extend(block.text.splitlines() or [""])
+            elif isinstance(block, Table):
+                lines.extend(_table_rows(block))
+    except (PackageNotFoundError, zipfile.BadZipFile) as exc:
         raise UnreadableDocument(f"not a Word .docx document ({exc})") from exc
-    lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            lines.extend(block.text.splitlines() or [""])
-        elif isinstance(block, Table):
-            lines.extend(_table_rows(block))
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser on a damaged file
+        raise UnreadableDocument(f"not a Word .docx document ({type(exc).__name__})") from exc
     return lines
 
 
@@ -83,8 +85,10 @@ def pdf_lines(raw: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(raw))
         # Layout mode keeps each line's indent: a Chinese paragraph opens indented (首行缩进).
         pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except PdfReadError as exc:
         raise UnreadableDocument(f"not a readable PDF ({exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser on a damaged file
+        raise UnreadableDocument(f"not a readable PDF ({type(exc).__name__})") from exc
     if not pages or sum(len(p.strip()) for p in pages) < MIN_CHARS_PER_PAGE * len(pages):
         raise ScannedPdf("the PDF has no text layer (a scanned image)")
     furniture = load_rules().furniture

@@ -75,9 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export what the filters show: deck, csv, xlsx or images")
     p.add_argument(
         "kind",
-        choices=["deck", "csv", "xlsx", "images"],
+        choices=["deck", "csv", "xlsx", "images", "parquet"],
         help="deck: PowerPoint with native charts; csv/xlsx: the rows with provenance; "
-        "images: every chart as PNG and SVG",
+        "images: every chart as PNG and SVG; parquet: the whole warehouse, one file per table "
+        "(filters do not apply)",
     )
     p.add_argument("--out", type=Path, required=True, help="file to write (a folder for images)")
     _db_arg(p)
@@ -280,6 +281,17 @@ def cmd_export(args) -> int:
     from warehouse.db import connect_readonly
     from warehouse.queries import Filters, department_options, resolve_report
 
+    if args.kind == "parquet":
+        given = [
+            f"--{k}"
+            for k in ("report", "department", "category", "status", "q")
+            if getattr(args, k)
+        ]
+        if given:
+            raise InputError(
+                " ".join(given), "filters do not apply to a parquet export", "leave them out"
+            )
+        return _export_parquet(connect_readonly(_db(args)), args.out)
     con = connect_readonly(_db(args))
     try:
         report = None
@@ -331,6 +343,26 @@ def _export_bytes(kind: str, content, template: Path | None) -> bytes:
         except TemplateError as exc:
             raise InputError(str(template), str(exc), "give a PowerPoint .pptx template") from exc
     return to_csv(content) if kind == "csv" else to_xlsx(content)
+
+
+def _export_parquet(con, out: Path) -> int:
+    from etl.errors import InputError
+    from warehouse.parquet import export_parquet
+
+    try:
+        rows = export_parquet(con, out)
+    except FileExistsError as exc:
+        raise InputError(
+            str(out), "exists and is not an empty folder", "give a new folder"
+        ) from exc
+    except OSError as exc:
+        raise InputError(
+            str(out), f"cannot write it ({exc.strerror})", "choose another --out"
+        ) from exc
+    finally:
+        con.close()
+    print(f"wrote {len(rows)} tables ({sum(rows.values()):,} rows) as parquet to {out}")
+    return 0
 
 
 def _export_images(content, out: Path) -> int:

@@ -7,6 +7,7 @@ old file open keeps reading it and reconnects when the inode or mtime changes.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
@@ -60,6 +61,16 @@ def _writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _out_of_space(exc: BaseException) -> bool:
+    """A write that failed for want of room (disk full, quota, file size limit) or a broken
+    disk: the user's to fix, with a message rather than a traceback."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS)
+    return isinstance(exc, (duckdb.IOException, duckdb.FatalException)) and any(
+        cue in str(exc) for cue in ("No space", "too large", "Could not write", "Disk", "quota")
+    )
+
+
 @contextmanager
 def swap(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a fresh copy of the warehouse, published atomically on success."""
@@ -75,6 +86,10 @@ def swap(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
             f"{path.parent}: folder is read-only. Choose another --db or fix its permissions"
         )
     with _writer_lock(path):
+        # Holding the lock, any other copy beside the warehouse is a dead writer's (killed
+        # mid-load): clear it, so crashes never pile up half-written files.
+        for stale in path.parent.glob(f".{path.name}.*.tmp*"):
+            stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         _remove(tmp)
         try:
@@ -94,11 +109,18 @@ def swap(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
             con.execute("CHECKPOINT")
             con.close()
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             try:
                 con.close()
+            except duckdb.Error:
+                pass  # a failed checkpoint leaves the connection unusable; the copy goes anyway
             finally:
                 _remove(tmp)
+            if _out_of_space(exc):
+                raise WarehouseError(
+                    f"{path}: could not write the new warehouse ({exc}). Free some disk space "
+                    "and load again; the warehouse is unchanged"
+                ) from exc
             raise
 
 
