@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import data, ids
+from dashboard import auth, data, ids
 from dashboard.downloads import ExportUnavailable, exports_for
 from dashboard.filters import describe, from_search, to_search
 from dashboard.i18n import LANGS, category_label, status_label, t
@@ -16,6 +16,7 @@ from dashboard.theme import CATEGORIES, STATUSES
 from warehouse import queries
 from warehouse.queries import Filters
 
+_login_on = False  # set by create_app: whether users are configured (dashboard/auth.py)
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -54,6 +55,18 @@ def _navbar() -> dbc.Navbar:
                     className="btn btn-outline-light btn-sm me-2",
                 ),
                 dbc.Button(id=ids.LANG_SWITCH, size="sm", color="light", outline=True, n_clicks=0),
+                *(
+                    [
+                        html.A(
+                            "退出 · Sign out",
+                            href="/logout",
+                            className="btn btn-link btn-sm text-light",
+                            id="logout",
+                        )
+                    ]
+                    if _login_on
+                    else []
+                ),
             ],
             fluid=True,
         ),
@@ -157,6 +170,8 @@ def create_app(db_path: Path | str) -> dash.Dash:
     )
     app.layout = shell
     _register_shell_callbacks(app)
+    global _login_on
+    _login_on = auth.install(app.server)
     return app
 
 
@@ -164,7 +179,11 @@ def warm_up(app: dash.Dash) -> None:
     """Render the index page once, in-process. Dash registers the script bundles it may serve
     when it renders the index; a worker that has not yet done so answers a browser's request
     for a bundle (the index came from another worker) with an error."""
-    response = app.server.test_client().get("/")
+    client = app.server.test_client()
+    if _login_on:  # the index is behind the login: warm up as a signed-in user
+        with client.session_transaction() as session:
+            session["user"] = next(iter(auth.load_users()))
+    response = client.get("/")
     if response.status_code != 200:
         raise RuntimeError(f"dashboard failed to start: index returned {response.status_code}")
 

@@ -95,6 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     p.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    p.add_argument(
+        "--users",
+        type=Path,
+        help="require a login: the users file that `rectify user add` writes (default: off, "
+        "or $RECTIFY_USERS_FILE)",
+    )
+
+    p = sub.add_parser("user", help="add or remove a dashboard user (turns the login on)")
+    p.add_argument("action", choices=["add", "remove"])
+    p.add_argument("name")
+    p.add_argument("--users", type=Path, required=True, help="the users file to change")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     return parser
 
 
@@ -382,9 +396,53 @@ def _export_images(content, out: Path) -> int:
     return 0
 
 
+def cmd_user(args) -> int:
+    from getpass import getpass
+
+    from dashboard.auth import AuthError, add_user
+
+    if args.action == "remove":
+        lines = args.users.read_text(encoding="utf-8").splitlines() if args.users.exists() else []
+        kept = [line for line in lines if line.partition(":")[0].strip() != args.name]
+        if len(kept) == len(lines):
+            print(f"rectify: {args.users}: no user {args.name!r}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        args.users.write_text("\n".join(kept) + ("\n" if kept else ""), encoding="utf-8")
+        print(f"removed {args.name} from {args.users}")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass(f"password for {args.name}: ")
+        if getpass("again: ") != password:
+            print("rectify: the two passwords differ", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        add_user(args.users, args.name, password)
+    except AuthError as exc:
+        print(f"rectify: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{args.name} can sign in; serve with: rectify serve --users {args.users}")
+    return 0
+
+
 def cmd_serve(args) -> int:
     db = _db(args)
     os.environ["RECTIFY_DB"] = str(db)
+    if args.users:
+        from dashboard.auth import AuthError, load_users
+
+        os.environ["RECTIFY_USERS_FILE"] = str(args.users.resolve())
+        try:
+            if not load_users():
+                print(
+                    f"rectify: {args.users}: no users in it; add one with rectify user add",
+                    file=sys.stderr,
+                )
+                return EXIT_BAD_INPUT
+        except AuthError as exc:
+            print(f"rectify: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     gunicorn = Path(sys.executable).with_name("gunicorn")
     argv = [
         str(gunicorn),
@@ -417,6 +475,7 @@ COMMANDS = {
     "override": cmd_override,
     "serve": cmd_serve,
     "export": cmd_export,
+    "user": cmd_user,
 }
 
 if __name__ == "__main__":

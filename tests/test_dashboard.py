@@ -179,6 +179,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def launch(playwright):
+    """Debian's chromium, headless, as every browser test here drives it."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
+    )
+
+
 def _serve(db: Path):
     port = _free_port()
     rectify = str(Path(sys.executable).with_name("rectify"))

@@ -184,7 +184,7 @@ def test_parquet_export_reads_back_in_pyarrow(tmp_path, seed_db):
 @pytest.mark.browser
 def test_hostile_text_is_shown_as_inert_text(tmp_path):
     from playwright.sync_api import sync_playwright
-    from test_dashboard import _serve
+    from test_dashboard import _serve, launch
 
     db = tmp_path / "w.duckdb"
     load_paths([_hostile_report(tmp_path)], db)
@@ -192,9 +192,7 @@ def test_hostile_text_is_shown_as_inert_text(tmp_path):
     dialogs, errors = [], []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--headless"]
-            )
+            browser = launch(p)
             page = browser.new_page()
             page.set_default_timeout(45000)
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -212,6 +210,79 @@ def test_hostile_text_is_shown_as_inert_text(tmp_path):
             page.wait_for_timeout(500)
             browser.close()
         assert dialogs == [] and errors == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")
+@pytest.mark.browser
+def test_many_users_while_loads_swap_the_warehouse(tmp_path):
+    """Several workers, many client threads (page loads and callbacks), and two loads that
+    swap the warehouse meanwhile: every request answered, none with an error."""
+    import json
+    import threading
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+    from test_dashboard import _serve, launch
+
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED], db)
+    url, proc = _serve(db)
+    callbacks = []
+    try:
+        with sync_playwright() as p:  # the overview's real callback requests, as sent
+            browser = launch(p)
+            page = browser.new_page()
+            page.on(
+                "request",
+                lambda r: (
+                    callbacks.append(r.post_data)
+                    if "_dash-update-component" in r.url and r.post_data
+                    else None
+                ),
+            )
+            page.goto(url + "/")
+            page.wait_for_selector("#kpi-gas_hazards_closed", timeout=45000)
+            browser.close()
+        assert callbacks
+        failures: list[str] = []
+        answered = []
+
+        def client(k: int) -> None:
+            for i in range(15):
+                try:
+                    if i % 3 == 0:
+                        request = urllib.request.Request(
+                            url + ("/", "/explorer", "/departments")[k % 3]
+                        )
+                    else:
+                        body = callbacks[(k + i) % len(callbacks)].encode()
+                        request = urllib.request.Request(
+                            url + "/_dash-update-component",
+                            data=body,
+                            headers={"Content-Type": "application/json"},
+                        )
+                    with urllib.request.urlopen(request, timeout=60) as response:
+                        payload = response.read()
+                        if response.status not in (200, 204):
+                            failures.append(f"HTTP {response.status}")
+                        elif request.data and response.status == 200:
+                            json.loads(payload)
+                        answered.append(1)
+                except Exception as exc:  # noqa: BLE001 - every failure is collected and shown
+                    failures.append(repr(exc))
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        for thread in threads:
+            thread.start()
+        for variant in _variants(tmp_path, 2):  # loads swap the file under the readers
+            assert load_paths([variant], db).loaded
+        for thread in threads:
+            thread.join()
+        assert failures == [] and len(answered) == 8 * 15
+        assert _content(db)[0].__len__() == 3
     finally:
         proc.terminate()
         proc.wait(timeout=10)
