@@ -18,6 +18,7 @@ from warehouse.load import (
     Prepared,
     delete_reports,
     refresh_catalogue,
+    refresh_rollup_all,
     report_id_for,
     write_prepared,
 )
@@ -103,4 +104,5 @@ def remove_reports(db: Path, report_ids: list[str]) -> None:
     the new one is published)."""
     with swap(db) as con:
         delete_reports(con, report_ids)
+        refresh_rollup_all(con)
         refresh_catalogue(con)

@@ -140,3 +140,32 @@ def test_a_warehouse_from_before_the_derived_tables_is_backfilled(seed_db, repor
     con = connect_readonly(seed_db)
     assert queries.completion(con, queries.Filters(), "measures")["n"].sum() == 79 + 3
     con.close()
+
+
+def test_rollup_over_all_reports_follows_loads_and_deletes(seed_db, reports_index):
+    from conftest import REPORTS_DIR
+
+    from etl.pipeline import remove_reports
+
+    def totals_match() -> int:
+        con = connect_readonly(seed_db)
+        try:
+            summed = con.execute(
+                "SELECT unit, department, category, status, indicator, sum(n), sum(total) "
+                "FROM rollup GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+            kept = con.execute("SELECT * FROM rollup_all ORDER BY ALL").fetchall()
+            assert kept == summed
+            items = queries.completion(con, queries.Filters(), "items")["n"].sum()
+        finally:
+            con.close()
+        return int(items)
+
+    assert totals_match() == 29
+    opening = REPORTS_DIR / reports_index[0]["file"]
+    result = load_paths([opening], seed_db)
+    assert result.loaded
+    both = totals_match()
+    assert both > 29
+    remove_reports(seed_db, [result.loaded[0].report_id])
+    assert totals_match() == 29

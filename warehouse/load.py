@@ -173,6 +173,7 @@ def write_prepared(con: duckdb.DuckDBPyConnection, batch: list[Prepared]) -> Non
         _insert(con, table, collected[table])
     refresh_facts(con, ids)
     backfill_facts(con)
+    refresh_rollup_all(con)
     refresh_catalogue(con)
 
 
@@ -250,6 +251,18 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None =
         GROUP BY ALL
         """,  # noqa: S608
         params,
+    )
+
+
+def refresh_rollup_all(con: duckdb.DuckDBPyConnection) -> None:
+    """Sum the rollup over all reports (after any change to it)."""
+    con.execute("DELETE FROM rollup_all")
+    con.execute(
+        """
+        INSERT INTO rollup_all
+        SELECT unit, department, category, status, indicator, sum(n), sum(total)
+        FROM rollup GROUP BY ALL
+        """
     )
 
 

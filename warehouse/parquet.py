@@ -22,6 +22,7 @@ PARQUET_TABLES = (
     "measure_fact",
     "item_fact",
     "rollup",
+    "rollup_all",
 )
 
 

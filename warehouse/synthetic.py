@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.load import refresh_catalogue, refresh_facts
+from warehouse.load import refresh_catalogue, refresh_facts, refresh_rollup_all
 
 
 def replicate_reports(
@@ -84,4 +84,5 @@ def replicate_reports(
     ids = [r[0] for r in con.execute("SELECT rid FROM copies").fetchall()]
     con.execute("DROP TABLE copies")
     refresh_facts(con, ids)
+    refresh_rollup_all(con)
     refresh_catalogue(con)
