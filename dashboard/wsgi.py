@@ -1,7 +1,16 @@
 """WSGI entry point for gunicorn: `gunicorn dashboard.wsgi:server` (RECTIFY_DB names the warehouse)."""
 
+import sys
+
 from dashboard.app import create_app, warm_up
-from warehouse.db import default_db_path
+from warehouse.db import WarehouseError, default_db_path
+from warehouse.load import upgrade_if_needed
+
+try:  # a warehouse from an earlier version gets this version's tables before it is read
+    if upgrade_if_needed(default_db_path()):
+        print(f"upgraded {default_db_path()} to this version's schema", file=sys.stderr)
+except WarehouseError as exc:  # a read-only copy (a replica host) is served as it is
+    print(f"rectify: {exc}", file=sys.stderr)
 
 app = create_app(default_db_path())
 server = app.server

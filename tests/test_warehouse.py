@@ -169,3 +169,20 @@ def test_rollup_over_all_reports_follows_loads_and_deletes(seed_db, reports_inde
     assert both > 29
     remove_reports(seed_db, [result.loaded[0].report_id])
     assert totals_match() == 29
+
+
+def test_a_warehouse_from_before_rollup_all_is_upgraded_on_serve(seed_db):
+    import duckdb
+
+    from warehouse.load import upgrade_if_needed
+
+    con = duckdb.connect(str(seed_db))
+    con.execute("DROP TABLE rollup_all")  # as the previous version wrote it
+    con.close()
+    assert upgrade_if_needed(seed_db) is True
+    con = connect_readonly(seed_db)
+    try:
+        assert queries.completion(con, queries.Filters(), "items")["n"].sum() == 29
+    finally:
+        con.close()
+    assert upgrade_if_needed(seed_db) is False  # current now: left alone

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -303,3 +304,32 @@ def refresh_catalogue(con: duckdb.DuckDBPyConnection) -> None:
         SELECT department, CASE WHEN bool_or(role = 'responsible') THEN 'internal' ELSE 'partner' END
         FROM measure_department GROUP BY department
     """)
+
+
+def upgrade_if_needed(path: Path | str) -> bool:
+    """Bring a warehouse written by an earlier version up to this schema (derived tables made
+    and filled) in one atomic swap; True if it did. A current warehouse is left untouched."""
+    from warehouse.db import connect_readonly, swap
+
+    path = Path(path)
+    if not path.exists():
+        return False
+    con = connect_readonly(path)
+    try:
+        tables = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+        current = {"measure_fact", "item_fact", "rollup", "rollup_all"} <= tables and (
+            con.execute(
+                "SELECT (SELECT count(*) FROM rollup_all) > 0 OR (SELECT count(*) FROM rollup) = 0"
+            ).fetchone()[0]
+        )
+    finally:
+        con.close()
+    if current:
+        return False
+    with swap(path) as con:
+        backfill_facts(con)
+        refresh_rollup_all(con)
+        refresh_catalogue(con)
+    return True
