@@ -31,9 +31,10 @@ def page_request(request: dict | None) -> tuple[int, int, str, bool]:
     return start, limit, order, descending
 
 
-def column_defs(lang: str) -> list[dict]:
+def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
+    """The table's columns; the 完成时限 column only where ledgers give deadlines."""
     wrapped = {"wrapText": True, "cellClass": "cell-clamp"}
-    return [
+    columns = [
         {
             "field": "path",
             "headerName": t("col_path", lang),
@@ -80,6 +81,7 @@ def column_defs(lang: str) -> list[dict]:
             },
         },
     ]
+    return columns if deadlines else columns[:-1]
 
 
 def rows_for(frame, lang: str, today: date | None = None) -> list[dict]:

@@ -180,6 +180,16 @@ def test_deadline_tiles_and_explorer_column(ledger_files, tmp_path):
         ("watch", 0),
         ("on_track", 2),
     ]
+    from dashboard.grid import column_defs
+
+    assert [c["field"] for c in column_defs("zh", deadlines=False)][-1] == "figures"
+    assert [c["field"] for c in column_defs("zh")][-1] == "deadline"
+    con = connect_readonly(db)
+    try:
+        assert queries.has_deadlines(con, Filters())
+        assert not queries.has_deadlines(con, Filters(department="机关党委"))  # 长期坚持: no date
+    finally:
+        con.close()
     tiles = str(deadline_tiles(counts, "zh"))
     assert "已逾期" in tiles and "10 天内到期" in tiles and "20 天以上" in tiles
 

@@ -364,6 +364,17 @@ def explorer_measures(
     return con.execute(sql, params).df()
 
 
+def has_deadlines(con: duckdb.DuckDBPyConnection, f: Filters) -> bool:
+    """Whether any measure the filters keep has a deadline (from a ledger)."""
+    sql = f"""
+        SELECT EXISTS (
+            SELECT 1 FROM ({_measures_sql(f)}) fm
+            JOIN measure m ON m.report_id = fm.report_id AND m.measure_id = fm.measure_id
+            WHERE m.deadline IS NOT NULL)
+    """
+    return bool(con.execute(sql, _bound(sql, f)).fetchone()[0])
+
+
 def deadline_measures(con: duckdb.DuckDBPyConnection, f: Filters, today) -> pd.DataFrame:
     """Open measures with a deadline (from ledgers), soonest first, with days left at `today`
     (negative when overdue)."""

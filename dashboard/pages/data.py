@@ -169,7 +169,8 @@ def loaded_reports(_version, lang):
         return html.P(t("empty_title", lang), className="text-muted")
     actions = {
         r.report_id: html.Span(
-            [
+            className="text-nowrap",
+            children=[
                 dcc.ConfirmDialogProvider(
                     dbc.Button(t("data_delete", lang), size="sm", color="danger", outline=True),
                     id={"type": ids.DATA_DELETE, "report": r.report_id},
@@ -184,7 +185,7 @@ def loaded_reports(_version, lang):
                     outline=True,
                     n_clicks=0,
                 ),
-            ]
+            ],
         )
         for r in frame.itertuples()
     }

@@ -89,8 +89,10 @@ def render_frame(search, lang):
     with data.cursor() as con:
         if con is None:
             return column_defs(lang), None
-        total = queries.measure_count(con, from_search(search))
-    return column_defs(lang), t("explorer_count", lang).format(n=f"{total:,}")
+        filters = from_search(search)
+        total = queries.measure_count(con, filters)
+        deadlines = queries.has_deadlines(con, filters)
+    return column_defs(lang, deadlines), t("explorer_count", lang).format(n=f"{total:,}")
 
 
 # A filter or language change asks the grid to fetch its rows again (the server callback
