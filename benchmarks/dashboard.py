@@ -122,7 +122,8 @@ def capture_payloads(base: str) -> tuple[dict, float]:
             page.goto(base + "/")
             page.wait_for_selector("#kpi-gas_hazards_closed", timeout=60000)
             page.wait_for_function(
-                "() => document.querySelectorAll('#overview-body .main-svg').length >= 4",
+                "() => { const g = document.querySelectorAll('#overview-body .js-plotly-plot');"
+                " return g.length >= 3 && [...g].every(x => x.querySelector('.main-svg')); }",
                 timeout=60000,
             )
             loads.append(time.perf_counter() - t0)

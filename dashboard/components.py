@@ -81,7 +81,7 @@ def indicator_tiles(totals, lang: str) -> list:
     return tiles
 
 
-def chart(graph_id: str) -> html.Div:
+def chart(graph_id: str, figure: dict | None = None) -> html.Div:
     """A chart with its own PNG (3x, 16:9) and SVG download buttons beneath it, saved by the
     browser from what is drawn, named after the chart, the report and the date."""
     buttons = [

@@ -80,3 +80,4 @@ DATA_RELOAD = "data-reload"
 ROUNDS_UNIT = "rounds-unit"
 ROUNDS_BODY = "rounds-body"
 CHART_ROUNDS = "chart-rounds"
+TIMELINE_BOX = "timeline-box"  # the milestones chart, or a hint when no report is picked

@@ -39,7 +39,7 @@ def layout(**_query) -> html.Div:
                     dbc.Col(chart(ids.CHART_HEATMAP), lg=7),
                     dbc.Col(
                         [
-                            chart(ids.CHART_TIMELINE),
+                            html.Div(id=ids.TIMELINE_BOX),
                             html.Div(id=ids.STATED_TOTALS),
                         ],
                         lg=5,
@@ -113,7 +113,7 @@ def label_unit_switch(lang):
     Output(ids.CHART_COMPLETION, "figure"),
     Output(ids.CHART_STATUS, "figure"),
     Output(ids.CHART_HEATMAP, "figure"),
-    Output(ids.CHART_TIMELINE, "figure"),
+    Output(ids.TIMELINE_BOX, "children"),
     Output(ids.STATED_TOTALS, "children"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
@@ -124,7 +124,7 @@ def render_overview(search, lang, unit):
     with data.cursor() as con:
         if con is None:
             empty = figures.completion_by_category(EMPTY, lang)
-            return [empty_warehouse(lang)], empty, empty, empty, empty, None
+            return [empty_warehouse(lang)], empty, empty, empty, None, None
         by_item = queries.completion(con, f, "items")
         by_measure = queries.completion(con, f, "measures")
         totals = queries.filtered_indicator_totals(con, f)
@@ -137,9 +137,19 @@ def render_overview(search, lang, unit):
         figures.completion_by_category(completion, lang),
         figures.status_doughnut(completion, lang),
         figures.department_heatmap(heat, lang),
-        figures.milestones(header, lang),
+        timeline(header, lang),
         stated_vs_counted(header, k, by_item, totals, lang),
     )
+
+
+def timeline(header: dict | None, lang: str):
+    """One report's milestones; across reports there is no one timeline, so a hint instead of
+    an empty chart (which the browser would still have to draw)."""
+    if not header:
+        return html.P(
+            t("pick_report_for_timeline", lang), className="text-muted mt-3", id="timeline-hint"
+        )
+    return chart(ids.CHART_TIMELINE, figures.milestones(header, lang))
 
 
 @callback(
