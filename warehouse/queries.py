@@ -206,11 +206,12 @@ def report_label(con: duckdb.DuckDBPyConnection, report_id: str) -> str | None:
 
 
 def department_options(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Responsible departments, the busiest first."""
+    """Responsible departments, the busiest first (from the summed rollup: every page load
+    asks, so it must not scan every measure's links)."""
     rows = con.execute(
         """
-        SELECT department, count(*) AS n FROM measure_department
-        WHERE role = 'responsible' GROUP BY department ORDER BY n DESC, department
+        SELECT department, sum(n) AS n FROM rollup_all
+        WHERE unit = 'measure' AND department <> '' GROUP BY department ORDER BY n DESC, department
         """
     ).fetchall()
     return [r[0] for r in rows]
