@@ -163,10 +163,8 @@ def create_app(db_path: Path | str) -> dash.Dash:
         use_pages=True,
         pages_folder=str(PAGES),
         assets_folder=str(ASSETS),
-        # plotly.js (assets/README.md) is deferred: Dash starts fetching the layout while the
-        # browser evaluates it, instead of after; it is there long before the first chart.
+        # plotly.js is loaded by the first chart, not with the page (assets/plotly-bundle.js).
         assets_ignore=r"plotly-cartesian\.min\.js",
-        external_scripts=[{"src": "/assets/plotly-cartesian.min.js", "defer": "defer"}],
         title=t("app_title"),
         serve_locally=True,
         update_title=None,
