@@ -23,13 +23,16 @@ def empty_warehouse(lang: str = "zh") -> html.Div:
     )
 
 
-def kpi_tile(label: str, value: str, unit: str = "", tile_id: str | None = None) -> dbc.Col:
+def kpi_tile(label: str, value: str, unit: str = "", tile_id: str | None = None) -> html.Div:
+    # Plain elements with Bootstrap's classes: the overview draws a score of these on every
+    # filter change, and each bootstrap component costs more to build and to render.
     body = [
         html.Div(label, className="kpi-label"),
         html.Div([html.Span(value, className="kpi-value"), html.Span(unit, className="kpi-unit")]),
     ]
     extra = {"id": tile_id} if tile_id else {}
-    return dbc.Col(dbc.Card(dbc.CardBody(body), className="kpi-tile"), xs=6, md=4, lg=3, **extra)
+    card = html.Div(html.Div(body, className="card-body"), className="card kpi-tile")
+    return html.Div(card, className="col-6 col-md-4 col-lg-3", **extra)
 
 
 def status_badge(status: str | None, lang: str = "zh") -> dbc.Badge:
@@ -68,17 +71,15 @@ def kpi_tiles(k: dict, totals, lang: str) -> list:
 
 
 def indicator_tiles(totals, lang: str) -> list:
-    tiles = []
-    for _, row in totals[totals["n_metrics"] > 0].iterrows():
-        tiles.append(
-            kpi_tile(
-                indicator_name(row, lang),
-                format_number(row["total"], lang),
-                unit_label(row["unit"], lang),
-                tile_id=f"kpi-{row['code']}",
-            )
+    return [
+        kpi_tile(
+            indicator_name(row, lang),
+            format_number(row["total"], lang),
+            unit_label(row["unit"], lang),
+            tile_id=f"kpi-{row['code']}",
         )
-    return tiles
+        for row in totals[totals["n_metrics"] > 0].to_dict("records")
+    ]
 
 
 def chart(graph_id: str, figure: dict | None = None) -> html.Div:

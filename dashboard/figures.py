@@ -37,17 +37,17 @@ def completion_by_category(df: pd.DataFrame, lang: str = "zh", big: bool = False
     title = t("chart_completion", lang)
     if df.empty:
         return _empty(title, lang, big)
-    totals = df.groupby("category")["n"].sum()
-    categories = [c for c in theme.CATEGORIES if c in totals.index]
+    counted: dict[tuple[str, str], int] = {}
+    for category, status, n in zip(df["category"], df["status"], df["n"], strict=True):
+        counted[(category, status)] = counted.get((category, status), 0) + int(n)
+    totals = {c: sum(n for (cat, _s), n in counted.items() if cat == c) for c in theme.CATEGORIES}
+    categories = [c for c in theme.CATEGORIES if totals[c]]
     data = []
     for status in theme.STATUSES:
-        part = df[df["status"] == status].set_index("category")["n"]
-        if part.empty:
+        if not any(s == status for _c, s in counted):
             continue
-        counts = [int(part.get(c, 0)) for c in categories]
-        shares = [
-            n / totals[c] if totals[c] else 0 for n, c in zip(counts, categories, strict=True)
-        ]
+        counts = [counted.get((c, status), 0) for c in categories]
+        shares = [n / totals[c] for n, c in zip(counts, categories, strict=True)]
         data.append(
             {
                 "type": "bar",
@@ -101,26 +101,27 @@ def department_heatmap(df: pd.DataFrame, lang: str = "zh", big: bool = False) ->
     title = t("chart_heatmap", lang)
     if df.empty:
         return _empty(title, lang, big)
-    pivot = df.pivot_table(
-        index="department", columns="category", values="n", aggfunc="sum", fill_value=0
-    )
-    categories = [c for c in theme.CATEGORIES if c in pivot.columns]
-    pivot = pivot[categories]
-    pivot = pivot.loc[pivot.sum(axis=1).sort_values().index]
-    values = pivot.to_numpy().astype(int).tolist()
+    cells: dict[str, dict[str, int]] = {}
+    for dept, category, n in zip(df["department"], df["category"], df["n"], strict=True):
+        row = cells.setdefault(dept, {})
+        row[category] = row.get(category, 0) + int(n)
+    categories = [c for c in theme.CATEGORIES if any(c in row for row in cells.values())]
+    # The busiest department at the top (Plotly draws the first row at the bottom).
+    departments = sorted(cells, key=lambda d: (sum(cells[d].values()), d))
+    values = [[cells[d].get(c, 0) for c in categories] for d in departments]
     heat = {
         "type": "heatmap",
         "z": values,
         "x": [category_label(c, lang) for c in categories],
-        "y": list(pivot.index),
-        "customdata": [[[dept, c] for c in categories] for dept in pivot.index],
+        "y": departments,
+        "customdata": [[[dept, c] for c in categories] for dept in departments],
         "colorscale": "Blues",
         "text": values,
         "texttemplate": "%{text}",
         "hovertemplate": "%{y} · %{x}: %{z}<extra></extra>",
         "showscale": False,
     }
-    return _figure([heat], title, big, height=max(300, 60 + 40 * len(pivot.index)))
+    return _figure([heat], title, big, height=max(300, 60 + 40 * len(departments)))
 
 
 def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict:
