@@ -31,6 +31,9 @@ NAV_PAGES = (
 )
 
 
+UNFILTERED_PAGES = ("/meeting", "/rounds", "/data")
+
+
 def _navbar() -> dbc.Navbar:
     links = [
         dbc.NavItem(dcc.Link(id=f"nav-{key}", href=path, className="nav-link"))
@@ -254,12 +257,13 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Input(ids.URL, "pathname"),
     )
     def keep_filters_in_links(search, pathname):
-        hidden = {"display": "none"} if pathname == "/meeting" else {}
+        hidden = {"display": "none"}
         return (
             *[path + (search or "") for path, _ in NAV_PAGES],
             "/meeting" + (search or ""),
-            hidden,
-            hidden,
+            hidden if pathname == "/meeting" else {},
+            # Meeting mode has no chrome; the rounds and data pages take no filters.
+            hidden if pathname in UNFILTERED_PAGES else {},
         )
 
     @app.callback(

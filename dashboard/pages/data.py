@@ -28,7 +28,9 @@ def layout(**_query) -> html.Div:
             dcc.Upload(
                 id=ids.UPLOAD,
                 multiple=True,
-                max_size=MAX_UPLOAD_BYTES,
+                # The browser drops bigger files without a word; up to three times the limit
+                # reaches the server, which says what is wrong with each.
+                max_size=3 * MAX_UPLOAD_BYTES,
                 accept=ACCEPT,
                 className="upload-zone",
                 children=html.Div(id=ids.UPLOAD_HINT),
