@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, figures, ids
-from dashboard.components import empty_warehouse, kpi_tiles
+from dashboard.components import deadline_tiles, empty_warehouse, kpi_tiles
 from dashboard.filters import from_search
 from dashboard.i18n import t
-from dashboard.summaries import kpis
+from dashboard.summaries import deadline_counts, kpis
 from dashboard.theme import GRAPH_CONFIG
 from warehouse import queries
 
@@ -95,6 +97,10 @@ def render(index, search, lang):
                 className="g-3 meeting-kpis",
                 id="meeting-kpis",
             )
+            # Where ledgers give deadlines, what is overdue belongs on the first screen too.
+            deadlines = queries.deadline_measures(con, f, date.today())
+            if not deadlines.empty:
+                body = html.Div([body, deadline_tiles(deadline_counts(deadlines), lang)])
             return (body, *chrome)
         if slide in ("completion", "status"):
             frame = queries.completion(con, f, "items")
