@@ -11,7 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dashboard import auth, data, ids
 from dashboard.downloads import ExportUnavailable, exports_for
 from dashboard.filters import describe, from_search, to_search
-from dashboard.i18n import LANGS, category_label, status_label, t
+from dashboard.i18n import LANGS, both, category_label, status_label, t
 from dashboard.theme import CATEGORIES, STATUSES
 from warehouse import queries
 from warehouse.queries import Filters
@@ -61,7 +61,7 @@ def _navbar() -> dbc.Navbar:
                 *(
                     [
                         html.A(
-                            "退出 · Sign out",
+                            both("logout"),
                             href="/logout",
                             className="btn btn-link btn-sm text-light",
                             id="logout",

@@ -134,22 +134,23 @@ def _safe_next(target: str) -> str:
 
 
 def _login_page(target: str, failed: bool = False) -> str:
-    error = (
-        '<div class="alert alert-danger" id="login-error">用户名或密码不正确 · '
-        "Wrong user name or password</div>"
-        if failed
-        else ""
-    )
+    """The sign-in form, in both languages (the visitor's choice is not known yet)."""
+    from dashboard.i18n import both
+
+    def text(key: str) -> str:
+        return html.escape(both(key))
+
+    error = f'<div class="alert alert-danger" id="login-error">{text("login_failed")}</div>'
     return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>登录 · Sign in</title><link rel="stylesheet" href="/assets/bootstrap.min.css"></head>
+<title>{text("login_submit")}</title><link rel="stylesheet" href="/assets/bootstrap.min.css"></head>
 <body class="bg-light"><main class="container" style="max-width:420px;margin-top:12vh">
-<h1 class="h4 mb-3">整改进展看板 · Rectification dashboard</h1>{error}
+<h1 class="h4 mb-3">{text("login_title")}</h1>{error if failed else ""}
 <form method="post" action="/login" id="login-form">
 <input type="hidden" name="next" value="{html.escape(target, quote=True)}">
-<label class="form-label" for="user">用户名 · User</label>
+<label class="form-label" for="user">{text("login_user")}</label>
 <input class="form-control mb-2" id="user" name="user" autocomplete="username" required autofocus>
-<label class="form-label" for="password">密码 · Password</label>
+<label class="form-label" for="password">{text("login_password")}</label>
 <input class="form-control mb-3" id="password" name="password" type="password"
  autocomplete="current-password" required>
-<button class="btn btn-primary w-100" type="submit">登录 · Sign in</button>
+<button class="btn btn-primary w-100" type="submit">{text("login_submit")}</button>
 </form></main></body></html>"""

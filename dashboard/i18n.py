@@ -188,6 +188,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rounds_later": {"zh": "后次通报", "en": "Later report"},
     "rounds_problem": {"zh": "问题", "en": "Problem"},
     "rounds_similarity": {"zh": "相似度", "en": "Similarity"},
+    "login_title": {"zh": "整改进展看板", "en": "Rectification dashboard"},
+    "login_user": {"zh": "用户名", "en": "User"},
+    "login_password": {"zh": "密码", "en": "Password"},
+    "login_submit": {"zh": "登录", "en": "Sign in"},
+    "login_failed": {"zh": "用户名或密码不正确", "en": "Wrong user name or password"},
+    "logout": {"zh": "退出", "en": "Sign out"},
     "export_menu": {"zh": "导出", "en": "Export"},
     "export_deck": {"zh": "导出PPT", "en": "Export deck (PowerPoint)"},
     "export_csv": {"zh": "下载数据 CSV", "en": "Download data (CSV)"},
@@ -233,6 +239,11 @@ UNITS: dict[str, dict[str, str]] = {
 def t(key: str, lang: str = "zh") -> str:
     entry = MESSAGES[key]
     return entry.get(lang) or entry["zh"]
+
+
+def both(key: str) -> str:
+    """A message in both languages, for places shown before a language is chosen (sign-in)."""
+    return " · ".join(t(key, lang) for lang in LANGS)
 
 
 def unit_label(unit: str, lang: str = "zh") -> str:

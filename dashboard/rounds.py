@@ -9,45 +9,43 @@ import re
 import pandas as pd
 
 from etl.normalize import fold
+from etl.rules import load_rules
 
-# Two texts are taken for the same measure or problem at this similarity (Dice coefficient of
-# their character pairs, after the wording every title shares is removed).
-SAME_MEASURE = 0.6
-SAME_PROBLEM = 0.6
 _NOT_CONTENT = re.compile(r"[\s\W_\d]+")
-# Wording that every problem title shares, which would make any two titles look alike.
-_BOILERPLATE = ("关于", "的问题", "问题", "整改情况", "方面", "存在")
-_COMPARED_CHARS = 80  # a measure's opening says what it is; its later figures change by round
+
+
+def threshold(rule_id: str) -> float:
+    """How alike two texts must be to be taken for one (rules/compare.yaml)."""
+    rules = load_rules().compare["similarity"]
+    return float(next(r["threshold"] for r in rules if r["id"] == rule_id))
 
 
 def _pairs(text: str) -> set[str]:
+    rules = load_rules().compare
     text = fold(text or "")
-    for word in _BOILERPLATE:
+    for word in rules["boilerplate"]["words"]:
         text = text.replace(word, "")
-    text = _NOT_CONTENT.sub("", text)[:_COMPARED_CHARS]
+    text = _NOT_CONTENT.sub("", text)[: rules["compared_chars"]]
     return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def _dice(pa: set[str], pb: set[str]) -> float:
+    return 2 * len(pa & pb) / (len(pa) + len(pb)) if pa and pb else 0.0
 
 
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of the character pairs of two texts (0 to 1)."""
-    pa, pb = _pairs(a), _pairs(b)
-    if not pa or not pb:
-        return 0.0
-    return 2 * len(pa & pb) / (len(pa) + len(pb))
+    return _dice(_pairs(a), _pairs(b))
 
 
-def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, threshold: float):
+def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, minimum: float):
     """(earlier row, later row, similarity) for each later row's best match above threshold;
     each earlier row is matched at most once, best pairs first."""
     left = [(i, _pairs(t)) for i, t in zip(earlier.index, earlier[column], strict=True)]
     right = [(j, _pairs(t)) for j, t in zip(later.index, later[column], strict=True)]
-    scored = []
-    for j, pb in right:
-        for i, pa in left:
-            if pa and pb:
-                score = 2 * len(pa & pb) / (len(pa) + len(pb))
-                if score >= threshold:
-                    scored.append((score, i, j))
+    scored = [
+        (score, i, j) for j, pb in right for i, pa in left if (score := _dice(pa, pb)) >= minimum
+    ]
     used_left, used_right, out = set(), set(), []
     for score, i, j in sorted(scored, reverse=True):
         if i not in used_left and j not in used_right:
@@ -63,7 +61,7 @@ def status_changes(measures: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     for before, after in zip(order, order[1:], strict=False):
         a = measures[measures["report_id"] == before]
         b = measures[measures["report_id"] == after]
-        for old, new, score in _best_matches(a, b, "text", SAME_MEASURE):
+        for old, new, score in _best_matches(a, b, "text", threshold("same_measure")):
             if old["status"] != new["status"]:
                 rows.append(
                     {
@@ -99,7 +97,7 @@ def recurring_problems(problems: pd.DataFrame, order: list[str]) -> pd.DataFrame
     for k, later_id in enumerate(order[1:], start=1):
         later = problems[problems["report_id"] == later_id]
         earlier = problems[problems["report_id"].isin(order[:k])]
-        for old, new, score in _best_matches(earlier, later, "title", SAME_PROBLEM):
+        for old, new, score in _best_matches(earlier, later, "title", threshold("same_problem")):
             rows.append(
                 {
                     "report_before": old["report_id"],

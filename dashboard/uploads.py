@@ -14,9 +14,9 @@ from pathlib import Path
 
 from etl.errors import InputError
 from etl.pipeline import REPORT_SUFFIXES, prepare_file
+from exports.content import UNSAFE_IN_NAMES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _TOKEN = re.compile(r"^[0-9a-f]{16}$")
 
 
@@ -39,7 +39,7 @@ def uploads_root(db: Path) -> Path:
 def safe_name(name: str) -> str:
     """A browser's file name as a plain file name: no folders, no control characters, no
     leading dots; its suffix kept."""
-    base = _UNSAFE.sub("_", Path(str(name).replace("\\", "/")).name).strip(" .")
+    base = UNSAFE_IN_NAMES.sub("_", Path(str(name).replace("\\", "/")).name).strip(" .")
     stem, suffix = Path(base).stem[:80] or "upload", Path(base).suffix.lower()[:8]
     return f"{stem}{suffix}"
 

@@ -56,9 +56,9 @@ def prepare_file(path: Path | str, overrides=()) -> Prepared:
 
 
 def _read_ledger(path: Path):
-    table = read_table(path)
-    ledger = as_ledger(table, load_rules(), str(path))
-    return ledger_extraction(ledger, load_rules(), path.name), table.encoding, "ledger"
+    rules, table = load_rules(), read_table(path)
+    ledger = as_ledger(table, rules, str(path))
+    return ledger_extraction(ledger, rules, path.name), table.encoding, "ledger"
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -139,12 +139,13 @@ def gather_for(
     return gather(con, f, lang, today, **NEEDS[kind])
 
 
-_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+# What no file name may hold, on any system: folder separators, reserved marks, controls.
+UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def file_name(content: ExportContent, what: str, suffix: str) -> str:
     """A download's name after what it is, the report and the date, safe on every system:
     整改完成情况_某某通报_2026-11-29.pptx."""
-    title = _UNSAFE_IN_NAMES.sub("", content.title).strip(" .")[:40] or "rectify"
-    what = _UNSAFE_IN_NAMES.sub("", what).strip(" .")
+    title = UNSAFE_IN_NAMES.sub("", content.title).strip(" .")[:40] or "rectify"
+    what = UNSAFE_IN_NAMES.sub("", what).strip(" .")
     return f"{what}_{title}_{content.today.isoformat()}.{suffix}"

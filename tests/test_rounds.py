@@ -87,3 +87,14 @@ def test_reconciliation_flags_only_stated_differences():
     assert out.loc[("a", "completed"), "mismatch"] == True  # noqa: E712
     assert out.loc[("a", "completed"), "counted"] == 15
     assert not out.loc["b"]["mismatch"].any()  # nothing stated, nothing to flag
+
+
+def test_every_similarity_rule_example_is_taken_for_one():
+    from etl.rules import read_rule_files
+
+    raw = read_rule_files()["compare"]
+    for rule in raw["similarity"]:
+        assert rule["id"] and rule["description"]
+        first, second = rule["example"]
+        assert rounds.similarity(first, second) >= rounds.threshold(rule["id"])
+    assert raw["boilerplate"]["example"] and raw["boilerplate"]["description"]

@@ -140,3 +140,15 @@ def test_category_scores_equal_counting_each_keyword(seed_extraction):
     texts.append("提升城市治理现代化水平,安全生产和国有资产管理")
     for text in texts:
         assert category_scores(fold(text), RULES) == pytest.approx(naive(fold(text)))
+
+
+def test_an_older_rules_folder_falls_back_to_the_bundled_later_files(tmp_path):
+    import shutil
+
+    from etl.rules import LATER_FILES, RULE_FILES, RULES_DIR
+
+    for name in RULE_FILES:
+        if name not in LATER_FILES:
+            shutil.copy(RULES_DIR / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    raw = read_rule_files(tmp_path)
+    assert raw["ledger"] == RAW["ledger"] and raw["compare"] == RAW["compare"]

@@ -76,12 +76,12 @@ def test_open_reader_does_not_block_a_load(seed_db, reports_index):
 
 def test_queries_on_seed(seed_db):
     con = connect_readonly(seed_db)
-    totals = queries.indicator_totals(con).set_index("code")["total"]
+    totals = queries.filtered_indicator_totals(con, queries.Filters()).set_index("code")["total"]
     assert totals["gas_hazards_closed"] == 108
     assert totals["heating_network_renovated"] == pytest.approx(33.9)
-    cats = queries.completion_by_category(con)
+    cats = queries.completion(con, queries.Filters(), "measures")
     assert cats["n"].sum() == 79
-    garden = queries.completion_by_category(con, department="区园林绿化服务中心")
+    garden = queries.completion(con, queries.Filters(department="区园林绿化服务中心"), "measures")
     expected = con.execute("""SELECT count(*) FROM measure_department
         WHERE department = '区园林绿化服务中心' AND role = 'responsible'""").fetchone()[0]
     assert garden["n"].sum() == expected > 0
@@ -95,8 +95,8 @@ def test_queries_on_seed(seed_db):
 def test_bound_parameters_take_hostile_values(seed_db):
     con = connect_readonly(seed_db)
     evil = "x' OR '1'='1"
-    assert queries.completion_by_category(con, report_id=evil).empty
-    assert queries.report_text(con, evil) is None
+    assert queries.completion(con, queries.Filters(report=evil), "measures").empty
+    assert queries.report_header(con, evil) is None
     con.close()
 
 

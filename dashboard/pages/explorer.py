@@ -98,15 +98,15 @@ def render_frame(search, lang):
 # A filter or language change asks the grid to fetch its rows again (the server callback
 # reads the current filters from the URL with each block).
 clientside_callback(
-    """
-    function (search, lang) {
+    f"""
+    function (search, lang) {{
         const grid = window.dash_ag_grid && window.dash_ag_grid.getApi;
-        if (grid) {
-            try { grid(arguments[2]).purgeInfiniteCache(); } catch (e) { /* grid not ready */ }
-        }
+        if (grid) {{
+            try {{ grid({ids.GRID!r}).purgeInfiniteCache(); }} catch (e) {{ /* grid not ready */ }}
+        }}
         return window.dash_clientside.no_update;
-    }
-    """.replace("arguments[2]", repr(ids.GRID)),
+    }}
+    """,
     Output(ids.GRID_REFRESHED, "data"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),

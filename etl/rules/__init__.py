@@ -25,7 +25,10 @@ RULE_FILES = (
     "indicators",
     "totals",
     "ledger",
+    "compare",
 )
+# Files added after RECTIFY_RULES_DIR existed: a folder without them falls back to ours.
+LATER_FILES = ("ledger", "compare")
 
 
 class RulesError(Exception):
@@ -96,6 +99,7 @@ class Rules:
     furniture: tuple[re.Pattern, ...]
     pdf_glyphs: dict[str, str]
     ledger: dict  # rules/ledger.yaml as read: column synonyms, status words, warning bands
+    compare: dict  # rules/compare.yaml as read: how rounds are matched
     structure: dict
     categories: tuple[Category, ...]
     status_rules: tuple[StatusRule, ...]
@@ -140,6 +144,9 @@ def read_rule_files(folder: Path | None = None) -> dict:
     raw = {}
     for name in RULE_FILES:
         path = folder / f"{name}.yaml"
+        if not path.exists() and name in LATER_FILES:
+            # An organisation's folder from before this file existed uses the bundled one.
+            path = RULES_DIR / f"{name}.yaml"
         try:
             raw[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
@@ -217,6 +224,7 @@ def load_rules(folder: str | None = None) -> Rules:
         furniture=_compile_all([f["pattern"] for f in raw["reader"]["furniture"]], "reader.yaml"),
         pdf_glyphs=dict(raw["reader"]["pdf_glyphs"]["map"]),
         ledger=raw["ledger"],
+        compare=raw["compare"],
         structure=raw["structure"],
         categories=categories,
         status_rules=status_rules,
