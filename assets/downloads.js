@@ -10,7 +10,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return window.dash_clientside.no_update;
             }
             const gd = document.querySelector('#' + CSS.escape(which.chart) + ' .js-plotly-plot');
-            if (!gd || !window.Plotly) {
+            if (!gd || !window.Plotly || typeof window.Plotly.downloadImage !== 'function') {
                 return window.dash_clientside.no_update;
             }
             const title = (gd.layout && gd.layout.title && gd.layout.title.text) || which.chart;

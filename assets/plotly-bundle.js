@@ -1,7 +1,7 @@
-// Charts load plotly.js when the first one is drawn, not with the page: the page starts
-// faster, and what loads is the cartesian bundle beside this file (1.5 MB) rather than the
-// full one (4.8 MB). Dash's renderer names the bundle to load in window._dashPlotlyJSURL;
-// this keeps that name pointing at ours.
+// Charts use plotly.js as built for the dashboard, the bundle beside this file (1.2 MB, the
+// traces it draws: tools/plotly-bundle) rather than the full one (4.8 MB). It loads when the
+// first chart is drawn, so pages without charts never load it. Dash's renderer names the
+// bundle to load in window._dashPlotlyJSURL; this keeps that name pointing at ours.
 (function () {
     function bundleUrl() {
         var prefix = '/';
@@ -11,7 +11,7 @@
                 prefix = JSON.parse(config.textContent).requests_pathname_prefix || '/';
             } catch (e) { /* keep the site root */ }
         }
-        return prefix + 'assets/plotly-cartesian.min.js';
+        return prefix + 'assets/plotly-rectify.min.js';
     }
     Object.defineProperty(window, '_dashPlotlyJSURL', {
         configurable: true,

@@ -32,7 +32,7 @@ from warehouse.synthetic import replicate_reports  # noqa: E402
 SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"
 N_REPORTS = int(os.environ.get("BENCH_REPORTS", "10000"))
 ROUNDS = 40
-FIRST_LOADS = 5  # cold-cache loads of the overview; the median is reported
+FIRST_LOADS = 9  # cold-cache loads of the overview; the median is reported
 DEPARTMENTS = [
     None,
     "区园林绿化服务中心",
@@ -48,6 +48,7 @@ CALLBACKS = {  # name → (an output id the callback writes, the bare queries it
             queries.completion(con, f, "measures"),
             queries.filtered_indicator_totals(con, f),
             queries.department_category(con, f),
+            queries.has_deadlines(con, f),  # the synthetic reports have none to list
         ),
     ),
     "explorer": (
@@ -71,15 +72,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# When the KPI tiles enter the page, by the page's own clock (navigation start = 0): the
-# first thing a leader reads, before the charts below are drawn.
-KPI_CLOCK = """
-new MutationObserver((_, observer) => {
-    if (document.querySelector('#kpi-gas_hazards_closed')) {
+# When the KPI tiles enter the page, and when every chart of the overview is drawn with its
+# data, by the page's own clock (navigation start = 0), as the browser's own load metrics are
+# taken: the time the test driver spends asking the page is not the page's.
+CHARTS_DRAWN = (
+    "(() => { const g = document.querySelectorAll('#overview-body .js-plotly-plot');"
+    " return g.length >= 3"
+    " && [...g].every(x => x.querySelector('.main-svg') && x.data && x.data.length); })()"
+)
+PAGE_CLOCK = f"""
+new MutationObserver((_, observer) => {{
+    if (document.querySelector('#kpi-gas_hazards_closed')) {{
         window.__kpiShown = performance.now();
         observer.disconnect();
-    }
-}).observe(document, {childList: true, subtree: true});
+    }}
+}}).observe(document, {{childList: true, subtree: true}});
+(function watchCharts() {{
+    if (document.body && {CHARTS_DRAWN}) {{
+        window.__chartsDrawn = performance.now();
+    }} else {{
+        requestAnimationFrame(watchCharts);
+    }}
+}})();
 """
 
 
@@ -111,24 +125,26 @@ def capture_payloads(base: str) -> tuple[dict, float]:
         warm = browser.new_page()
         warm.set_content("<p>整改进展 rectification</p>")
         warm.close()
-        loads, kpis_shown = [], []
+        loads, kpis_shown, walls = [], [], []
         for attempt in range(FIRST_LOADS):
             context = browser.new_context()
-            context.add_init_script(KPI_CLOCK)
+            context.add_init_script(PAGE_CLOCK)
             page = context.new_page()
             if attempt == 0:
                 page.on("request", keep)
             t0 = time.perf_counter()
             page.goto(base + "/")
-            page.wait_for_selector("#kpi-gas_hazards_closed", timeout=60000)
-            page.wait_for_function(
-                "() => { const g = document.querySelectorAll('#overview-body .js-plotly-plot');"
-                " return g.length >= 3 && [...g].every(x => x.querySelector('.main-svg')); }",
-                timeout=60000,
-            )
-            loads.append(time.perf_counter() - t0)
+            page.wait_for_function("() => window.__chartsDrawn", timeout=60000)
+            walls.append(time.perf_counter() - t0)
+            loads.append(page.evaluate("window.__chartsDrawn") / 1000)
             kpis_shown.append(page.evaluate("window.__kpiShown") / 1000)
             if attempt == 0:
+                # The overview arrives drawn with its routing request; its callback (the one
+                # timed below) runs when a filter changes.
+                page.fill("#filter-text", "管网")
+                page.keyboard.press("Enter")
+                page.wait_for_function("() => window.location.search.includes('q=')")
+                page.wait_for_timeout(1000)
                 for path, selector in (
                     ("/explorer", ".ag-row"),
                     ("/departments", "#departments-table"),
@@ -138,6 +154,10 @@ def capture_payloads(base: str) -> tuple[dict, float]:
             context.close()
         browser.close()
     print(f"overview_first_kpis_median: {statistics.median(kpis_shown) * 1000:.0f} ms")
+    print(
+        f"overview_first_load_wall_median: {statistics.median(walls) * 1000:.0f} ms"
+        " (the same, timed by the test driver: adds its own round trips to the page)"
+    )
     first_load = statistics.median(loads)
     return payloads, first_load
 
@@ -192,7 +212,8 @@ def main() -> None:
         try:
             payloads, first_load = capture_payloads(base)
             print(
-                f"overview_first_load_median: {first_load * 1000:.0f} ms (KPIs and all charts drawn)"
+                f"overview_first_load_median: {first_load * 1000:.0f} ms"
+                " (navigation start to KPIs and all charts drawn, empty cache)"
             )
             con = connect_readonly(db)
             for name, (_output, bare_queries) in CALLBACKS.items():

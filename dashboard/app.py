@@ -12,6 +12,11 @@ from dashboard import auth, data, ids
 from dashboard.downloads import ExportUnavailable, exports_for
 from dashboard.filters import describe, from_search, to_search
 from dashboard.i18n import LANGS, both, category_label, status_label, t
+from dashboard.index import (
+    REGENERATOR_ASSET,
+    defer_grid_bundle,
+    skip_polyfill_for_modern_browsers,
+)
 from dashboard.theme import CATEGORIES, STATUSES
 from warehouse import queries
 from warehouse.queries import Filters
@@ -159,19 +164,34 @@ def shell() -> html.Div:
     )
 
 
+class RectifyDash(dash.Dash):
+    """Dash, with an index page that spares modern browsers Babel's polyfill and leaves the
+    grid's bundle to the first grid (dashboard/index.py)."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        scripts = skip_polyfill_for_modern_browsers(
+            kwargs["scripts"], self.get_asset_url(REGENERATOR_ASSET)
+        )
+        scripts = defer_grid_bundle(scripts)
+        return super().interpolate_index(**{**kwargs, "scripts": scripts})
+
+
 def create_app(db_path: Path | str) -> dash.Dash:
     data.configure(db_path)
-    app = dash.Dash(
+    app = RectifyDash(
         __name__,
         use_pages=True,
         pages_folder=str(PAGES),
         assets_folder=str(ASSETS),
-        # plotly.js is loaded by the first chart, not with the page (assets/plotly-bundle.js).
-        assets_ignore=r"plotly-cartesian\.min\.js",
+        # plotly.js is loaded by the first chart, not with the page (assets/plotly-bundle.js);
+        # the regenerator runtime is placed by dashboard/index.py, before the components.
+        assets_ignore=r"plotly-rectify\.min\.js|regenerator-runtime\.js",
         title=t("app_title"),
         serve_locally=True,
         update_title=None,
         suppress_callback_exceptions=True,
+        # Pages are drawn in the user's language in the request that routes to them.
+        routing_callback_inputs={"lang": State(ids.LANG, "data")},
     )
     app.layout = shell
     _register_shell_callbacks(app)

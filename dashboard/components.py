@@ -24,14 +24,16 @@ def empty_warehouse(lang: str = "zh") -> html.Div:
 
 
 def kpi_tile(label: str, value: str, unit: str = "", tile_id: str | None = None) -> html.Div:
-    # Plain elements with Bootstrap's classes: the overview draws a score of these on every
-    # filter change, and each bootstrap component costs more to build and to render.
-    body = [
-        html.Div(label, className="kpi-label"),
-        html.Div([html.Span(value, className="kpi-value"), html.Span(unit, className="kpi-unit")]),
-    ]
+    # Plain elements with Bootstrap's classes, as few as show it: the overview draws a score
+    # of these on every filter change, and each component costs the renderer time.
+    card = html.Div(
+        [
+            html.Div(label, className="kpi-label"),
+            html.Div([value, html.Span(unit, className="kpi-unit")], className="kpi-value"),
+        ],
+        className="card card-body kpi-tile",
+    )
     extra = {"id": tile_id} if tile_id else {}
-    card = html.Div(html.Div(body, className="card-body"), className="card kpi-tile")
     return html.Div(card, className="col-6 col-md-4 col-lg-3", **extra)
 
 
@@ -96,7 +98,7 @@ def chart(graph_id: str, figure: dict | None = None) -> html.Div:
     ]
     return html.Div(
         [
-            dcc.Graph(id=graph_id, config=GRAPH_CONFIG),
+            dcc.Graph(id=graph_id, config=GRAPH_CONFIG, **({"figure": figure} if figure else {})),
             html.Div(buttons, className="chart-downloads"),
         ]
     )

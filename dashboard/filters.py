@@ -15,6 +15,16 @@ def from_search(search: str | None) -> Filters:
     return Filters(**{k: (params.get(k) or [None])[0] or None for k in KEYS})
 
 
+def from_query(query: dict) -> Filters:
+    """Filters from the query parameters Dash hands a page's layout (a repeated key gives a
+    list: the first value counts, as in from_search)."""
+
+    def first(value):
+        return (value[0] if value else None) if isinstance(value, list) else value
+
+    return Filters(**{k: first(query.get(k)) or None for k in KEYS})
+
+
 def to_search(f: Filters) -> str:
     pairs = [(k, getattr(f, k)) for k in KEYS if getattr(f, k)]
     return "?" + urlencode(pairs) if pairs else ""

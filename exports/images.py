@@ -17,7 +17,7 @@ from dashboard import figures
 from dashboard.i18n import t
 from exports.content import ExportContent, file_name
 
-PLOTLY_BUNDLE = Path(__file__).resolve().parent.parent / "assets" / "plotly-cartesian.min.js"
+PLOTLY_BUNDLE = Path(__file__).resolve().parent.parent / "assets" / "plotly-rectify.min.js"
 WIDTH, HEIGHT, SCALE = 1280, 720, 3  # 16:9; PNG comes out 3840 x 2160
 FIRST_RENDER_TIMEOUT = 90  # seconds: starting chromium on a busy machine is slow
 RENDER_TIMEOUT = 30
@@ -60,7 +60,7 @@ def _start() -> None:
 
     os.environ.setdefault("BROWSER_PATH", path)
     # mathjax=False: kaleido would otherwise fetch MathJax from a CDN; nothing leaves here.
-    # plotlyjs: the dashboard's own cartesian bundle. Kaleido reloads its page after every
+    # plotlyjs: the dashboard's own bundle (tools/plotly-bundle). Kaleido reloads its page after every
     # image, and a third of the script to parse makes each image about twice as fast.
     kaleido.start_sync_server(
         n=1,

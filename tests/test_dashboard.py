@@ -611,3 +611,58 @@ def test_each_worker_is_set_up_before_it_serves(seed_db, monkeypatch):
     assert wsgi.app._got_first_request["setup_server"]
     assert any("dash_html_components" in p for p in wsgi.app.registered_paths["dash"])
     assert any("kpi-row" in key for key in wsgi.app.callback_map)
+
+
+@needs_browser
+@pytest.mark.browser
+def test_first_visit_draws_the_overview_without_a_callback_and_loads_the_grid_on_demand(
+    browser_page, served
+):
+    page, base, problems = browser_page
+    overview_calls, scripts = [], []
+    page.on(
+        "request",
+        lambda r: (
+            overview_calls.append(r)
+            if "_dash-update-component" in r.url and "kpi-row" in (r.post_data or "")
+            else scripts.append(r.url)
+            if r.resource_type == "script"
+            else None
+        ),
+    )
+    page.goto(base + "/")
+    page.wait_for_selector("#kpi-gas_hazards_closed")
+    _wait(page, f"() => {_total_js('chart-completion')} === 29", "overview drawn")
+    assert overview_calls == []  # the routed layout carried the figures
+    assert not [s for s in scripts if "dash_ag_grid" in s or "polyfill@" in s]
+
+    # A filter changes the figures through the overview's callback, computed once.
+    page.fill("#filter-text", "绿化")
+    page.keyboard.press("Enter")
+    _wait(
+        page,
+        f"() => {_total_js('chart-completion')} > 0 && {_total_js('chart-completion')} < 29",
+        "text filter applied",
+    )
+    assert len(overview_calls) == 1
+
+    # The explorer, reached inside the app, loads the grid's bundle and shows rows.
+    page.click("#nav-nav_explorer")
+    page.wait_for_selector(".ag-row", timeout=45000)
+    assert [s for s in scripts if "dash_ag_grid" in s]
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+def test_a_browser_without_modern_built_ins_gets_the_polyfill_and_works(browser_page):
+    page, base, problems = browser_page
+    polyfills = []
+    page.on("request", lambda r: polyfills.append(r.url) if "polyfill@" in r.url else None)
+    # An older browser, as the feature test sees it (core-js 2 gives it back).
+    page.add_init_script("delete Promise.prototype.finally;")
+    page.goto(base + "/")
+    page.wait_for_selector("#kpi-gas_hazards_closed")
+    _wait(page, f"() => {_total_js('chart-completion')} === 29", "overview drawn")
+    assert len(polyfills) == 1
+    assert problems == []

@@ -11,7 +11,7 @@ from dash import Input, Output, State, callback, html
 
 from dashboard import data, figures, ids
 from dashboard.components import chart, deadline_tiles, empty_warehouse, kpi_tiles
-from dashboard.filters import from_search, to_search, toggle
+from dashboard.filters import from_query, from_search, to_search, toggle
 from dashboard.i18n import t
 from dashboard.summaries import deadline_counts, kpis
 from dashboard.theme import format_number
@@ -22,25 +22,38 @@ dash.register_page(__name__, path="/", name="overview", order=0)
 EMPTY = pd.DataFrame({"category": [], "status": [], "n": []})
 
 
-def layout(**_query) -> html.Div:
+def layout(lang: str | None = None, **query) -> html.Div:
+    """The page drawn in full on the server, in the request that routes to it: on arrival
+    the figures are drawn without waiting for a further callback round trip. The language
+    comes with the routing request (`routing_callback_inputs` in dashboard/app.py)."""
+    lang = lang or "zh"
+    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines = overview_parts(
+        from_query(query), lang, "items"
+    )
     return html.Div(
         [
-            dbc.Row(id=ids.KPI_ROW, className="g-2 mb-2"),
-            html.Div(id=ids.DEADLINES),
-            dbc.RadioItems(id=ids.UNIT_SWITCH, value="items", inline=True, className="mb-2"),
+            dbc.Row(kpi_row, id=ids.KPI_ROW, className="g-2 mb-2"),
+            html.Div(deadlines, id=ids.DEADLINES),
+            dbc.RadioItems(
+                id=ids.UNIT_SWITCH,
+                options=unit_options(lang),
+                value="items",
+                inline=True,
+                className="mb-2",
+            ),
             dbc.Row(
                 [
-                    dbc.Col(chart(ids.CHART_COMPLETION), lg=8),
-                    dbc.Col(chart(ids.CHART_STATUS), lg=4),
+                    dbc.Col(chart(ids.CHART_COMPLETION, completion), lg=8),
+                    dbc.Col(chart(ids.CHART_STATUS, status), lg=4),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(chart(ids.CHART_HEATMAP), lg=7),
+                    dbc.Col(chart(ids.CHART_HEATMAP, heatmap), lg=7),
                     dbc.Col(
                         [
-                            html.Div(id=ids.TIMELINE_BOX),
-                            html.Div(id=ids.STATED_TOTALS),
+                            html.Div(timeline_box, id=ids.TIMELINE_BOX),
+                            html.Div(stated, id=ids.STATED_TOTALS),
                         ],
                         lg=5,
                     ),
@@ -97,39 +110,31 @@ def stated_vs_counted(header: dict | None, k: dict, completion, totals, lang: st
     return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, id="stated-table")
 
 
-@callback(
-    Output(ids.UNIT_SWITCH, "options"),
-    Input(ids.LANG, "data"),
-)
-def label_unit_switch(lang):
+def unit_options(lang: str) -> list[dict]:
     return [
         {"label": t("unit_items", lang), "value": "items"},
         {"label": t("unit_measures", lang), "value": "measures"},
     ]
 
 
-@callback(
-    Output(ids.KPI_ROW, "children"),
-    Output(ids.CHART_COMPLETION, "figure"),
-    Output(ids.CHART_STATUS, "figure"),
-    Output(ids.CHART_HEATMAP, "figure"),
-    Output(ids.TIMELINE_BOX, "children"),
-    Output(ids.STATED_TOTALS, "children"),
-    Input(ids.URL, "search"),
-    Input(ids.LANG, "data"),
-    Input(ids.UNIT_SWITCH, "value"),
-)
-def render_overview(search, lang, unit):
-    lang, f = lang or "zh", from_search(search)
+def overview_parts(f, lang: str, unit: str) -> tuple:
+    """Everything the page shows under the filters: KPI tiles, the three charts, the
+    timeline, stated totals beside counted ones, and deadline warnings."""
     with data.cursor() as con:
         if con is None:
             empty = figures.completion_by_category(EMPTY, lang)
-            return [empty_warehouse(lang)], empty, empty, empty, None, None
+            return [empty_warehouse(lang)], empty, empty, empty, None, None, None
         by_item = queries.completion(con, f, "items")
         by_measure = queries.completion(con, f, "measures")
         totals = queries.filtered_indicator_totals(con, f)
         heat = queries.department_category(con, f)
         header = queries.report_header(con, f.report) if f.report else None
+        # Only ledgers give deadlines; most warehouses have none, and asking is cheaper.
+        deadlines = (
+            queries.deadline_measures(con, f, date.today())
+            if queries.has_deadlines(con, f)
+            else None
+        )
     completion = by_measure if unit == "measures" else by_item
     k = kpis(by_item, by_measure)
     return (
@@ -139,7 +144,32 @@ def render_overview(search, lang, unit):
         figures.department_heatmap(heat, lang),
         timeline(header, lang),
         stated_vs_counted(header, k, by_item, totals, lang),
+        # Deadline warnings only where ledgers give deadlines.
+        None
+        if deadlines is None or deadlines.empty
+        else deadline_tiles(deadline_counts(deadlines), lang),
     )
+
+
+@callback(
+    Output(ids.KPI_ROW, "children"),
+    Output(ids.CHART_COMPLETION, "figure"),
+    Output(ids.CHART_STATUS, "figure"),
+    Output(ids.CHART_HEATMAP, "figure"),
+    Output(ids.TIMELINE_BOX, "children"),
+    Output(ids.STATED_TOTALS, "children"),
+    Output(ids.DEADLINES, "children"),
+    Output(ids.UNIT_SWITCH, "options"),
+    Input(ids.URL, "search"),
+    Input(ids.LANG, "data"),
+    Input(ids.UNIT_SWITCH, "value"),
+    prevent_initial_call=True,
+)
+def redraw_overview(search, lang, unit):
+    """A filter, a chart click, the language or the items/measures switch; not on arrival,
+    when the layout has drawn the page already."""
+    lang = lang or "zh"
+    return (*overview_parts(from_search(search), lang, unit), unit_options(lang))
 
 
 def timeline(header: dict | None, lang: str):
@@ -150,22 +180,6 @@ def timeline(header: dict | None, lang: str):
             t("pick_report_for_timeline", lang), className="text-muted mt-3", id="timeline-hint"
         )
     return chart(ids.CHART_TIMELINE, figures.milestones(header, lang))
-
-
-@callback(
-    Output(ids.DEADLINES, "children"),
-    Input(ids.URL, "search"),
-    Input(ids.LANG, "data"),
-)
-def render_deadlines(search, lang):
-    """Deadline warnings, shown only where ledgers give deadlines."""
-    with data.cursor() as con:
-        if con is None:
-            return None
-        deadlines = queries.deadline_measures(con, from_search(search), date.today())
-    if deadlines.empty:
-        return None
-    return deadline_tiles(deadline_counts(deadlines), lang or "zh")
 
 
 @callback(
