@@ -6,7 +6,9 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 from dash import Input, Output, State, ctx, dcc, html
+from dash.development.base_component import Component
 
 from dashboard import auth, data, ids
 from dashboard.downloads import ExportUnavailable, exports_for
@@ -37,6 +39,10 @@ NAV_PAGES = (
 
 
 UNFILTERED_PAGES = ("/meeting", "/rounds", "/data")
+# The language also lives in a cookie, so that the first page comes in it from the server;
+# the browser's own store (dcc.Store, local) stays the one the app reads.
+LANG_COOKIE = "rectify_lang"
+LANG_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _navbar() -> dbc.Navbar:
@@ -114,18 +120,8 @@ def _filter_bar() -> html.Div:
                         ),
                         md=3,
                     ),
-                    # Options from the start (relabelled per language later): a dropdown drops
-                    # a value it has no option for, and would lose a bookmarked filter.
-                    dbc.Col(
-                        dcc.Dropdown(
-                            id=ids.F_CATEGORY, options=_category_options("zh"), **dropdown
-                        ),
-                        md=2,
-                    ),
-                    dbc.Col(
-                        dcc.Dropdown(id=ids.F_STATUS, options=_status_options("zh"), **dropdown),
-                        md=2,
-                    ),
+                    dbc.Col(dcc.Dropdown(id=ids.F_CATEGORY, **dropdown), md=2),
+                    dbc.Col(dcc.Dropdown(id=ids.F_STATUS, **dropdown), md=2),
                     dbc.Col(
                         dcc.Input(
                             id=ids.F_TEXT, type="search", debounce=True, className="form-control"
@@ -148,19 +144,69 @@ def _filter_bar() -> html.Div:
     )
 
 
+def shell_labels(lang: str) -> list[tuple[str, str, object]]:
+    """Every label of the shell in `lang`, as (component id, property, value)."""
+    return [
+        (ids.PAGE_TITLE, "children", t("app_title", lang)),
+        (ids.LANG_SWITCH, "children", t("lang_switch", lang)),
+        (ids.MEETING_LINK, "children", t("nav_meeting", lang)),
+        (ids.RESET, "children", t("filter_reset", lang)),
+        (ids.F_REPORT, "placeholder", t("filter_all_reports", lang)),
+        (ids.F_DEPARTMENT, "placeholder", t("filter_department", lang)),
+        (ids.F_CATEGORY, "placeholder", t("filter_category", lang)),
+        (ids.F_STATUS, "placeholder", t("filter_status", lang)),
+        (ids.F_TEXT, "placeholder", t("filter_text", lang)),
+        # Options from the start: a dropdown drops a value it has no option for, and would
+        # lose a bookmarked filter.
+        (ids.F_CATEGORY, "options", _category_options(lang)),
+        (ids.F_STATUS, "options", _status_options(lang)),
+        *[(f"nav-{key}", "children", t(key, lang)) for _, key in NAV_PAGES],
+        (ids.EXPORT_MENU, "label", t("export_menu", lang)),
+        *[(item, "children", t(item.replace("-", "_"), lang)) for item in ids.EXPORT_ITEMS],
+    ]
+
+
+def _labelled(tree: html.Div, lang: str) -> html.Div:
+    """The shell with every label set, so that it is whole from its first paint."""
+    wanted: dict[str, dict] = {}
+    for component, prop, value in shell_labels(lang):
+        wanted.setdefault(component, {})[prop] = value
+
+    def visit(node) -> None:
+        if isinstance(node, Component):
+            for prop, value in wanted.get(getattr(node, "id", None), {}).items():
+                setattr(node, prop, value)
+            children = getattr(node, "children", None)
+            for child in children if isinstance(children, list | tuple) else [children]:
+                visit(child)
+
+    visit(tree)
+    return tree
+
+
+def request_lang() -> str:
+    """The language the browser last chose (a cookie the language switch keeps), or zh."""
+    lang = flask.request.cookies.get(LANG_COOKIE) if flask.has_request_context() else None
+    return lang if lang in LANGS else "zh"
+
+
 def shell() -> html.Div:
-    return html.Div(
-        [
-            dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.LANG, storage_type="local", data="zh"),
-            dcc.Store(id=ids.EXPORT_LABEL),
-            dcc.Store(id=ids.CHART_DOWNLOADED),
-            dcc.Download(id=ids.DOWNLOAD),
-            dcc.Loading(html.Div(id=ids.EXPORT_ERROR), type="circle", fullscreen=False),
-            _navbar(),
-            _filter_bar(),
-            html.Div(dash.page_container, className="container-fluid"),
-        ]
+    lang = request_lang()
+    return _labelled(
+        html.Div(
+            [
+                dcc.Location(id=ids.URL, refresh=False),
+                dcc.Store(id=ids.LANG, storage_type="local", data=lang),
+                dcc.Store(id=ids.EXPORT_LABEL),
+                dcc.Store(id=ids.CHART_DOWNLOADED),
+                dcc.Download(id=ids.DOWNLOAD),
+                dcc.Loading(html.Div(id=ids.EXPORT_ERROR), type="circle", fullscreen=False),
+                _navbar(),
+                _filter_bar(),
+                html.Div(dash.page_container, className="container-fluid"),
+            ]
+        ),
+        lang,
     )
 
 
@@ -233,40 +279,18 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         return LANGS[(LANGS.index(lang or "zh") + 1) % len(LANGS)]
 
     @app.callback(
-        Output(ids.PAGE_TITLE, "children"),
-        Output(ids.LANG_SWITCH, "children"),
-        Output(ids.MEETING_LINK, "children"),
-        Output(ids.RESET, "children"),
-        Output(ids.F_REPORT, "placeholder"),
-        Output(ids.F_DEPARTMENT, "placeholder"),
-        Output(ids.F_CATEGORY, "placeholder"),
-        Output(ids.F_STATUS, "placeholder"),
-        Output(ids.F_TEXT, "placeholder"),
-        Output(ids.F_CATEGORY, "options"),
-        Output(ids.F_STATUS, "options"),
-        *[Output(f"nav-{key}", "children") for _, key in NAV_PAGES],
-        Output(ids.EXPORT_MENU, "label"),
-        *[Output(item, "children") for item in ids.EXPORT_ITEMS],
+        *[Output(component, prop) for component, prop, _ in shell_labels("zh")],
         Input(ids.LANG, "data"),
+        # The shell arrives labelled in the language of the cookie (shell()); this relabels
+        # it when the language changes, and keeps the cookie in step.
+        prevent_initial_call=True,
     )
     def label_shell(lang):
-        lang = lang or "zh"
-        return (
-            t("app_title", lang),
-            t("lang_switch", lang),
-            t("nav_meeting", lang),
-            t("filter_reset", lang),
-            t("filter_all_reports", lang),
-            t("filter_department", lang),
-            t("filter_category", lang),
-            t("filter_status", lang),
-            t("filter_text", lang),
-            _category_options(lang),
-            _status_options(lang),
-            *[t(key, lang) for _, key in NAV_PAGES],
-            t("export_menu", lang),
-            *[t(item.replace("-", "_"), lang) for item in ids.EXPORT_ITEMS],
+        lang = lang if lang in LANGS else "zh"
+        ctx.response.set_cookie(
+            LANG_COOKIE, lang, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True
         )
+        return tuple(value for _, _, value in shell_labels(lang))
 
     @app.callback(
         *[Output(f"nav-{key}", "href") for _, key in NAV_PAGES],

@@ -567,6 +567,11 @@ def test_meeting_mode_pages_by_keyboard_and_language_switch(browser_page):
     page.wait_for_function(
         "() => document.querySelector('#kpi-items')?.innerText.includes('Items')"
     )
+    # The choice is also a cookie, so that a new visit's first page comes in English.
+    assert {"name": "rectify_lang", "value": "en"}.items() <= next(
+        c for c in page.context.cookies() if c["name"] == "rectify_lang"
+    ).items()
+    assert page.inner_text("#nav-nav_overview") == "Overview"
     page.click("#lang-switch")
     page.wait_for_function(
         "() => document.querySelector('#kpi-items')?.innerText.includes('具体问题')"

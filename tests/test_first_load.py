@@ -88,3 +88,19 @@ def test_overview_layout_is_drawn_with_the_query_it_routes_with(seed_db):
     assert "Completion by category" in json.dumps(drawn["chart-completion"]["layout"]["title"])
     with_report = graphs(overview.layout(lang="zh", report=report), {})
     assert {tr["type"] for tr in with_report["chart-timeline"]["data"]} == {"scatter"}
+
+
+def test_shell_arrives_labelled_in_the_language_of_the_cookie(seed_db):
+    client = create_app(seed_db).server.test_client()
+
+    def layout_text() -> str:
+        return json.dumps(client.get("/_dash-layout").get_json(), ensure_ascii=False)
+
+    chinese = layout_text()
+    assert "总览" in chinese and "问题清单" in chinese and "Overview" not in chinese
+    client.set_cookie("rectify_lang", "en")
+    english = layout_text()
+    assert "Overview" in english and "Explorer" in english and "总览" not in english
+    assert '"id": "lang-store"' in english and '"data": "en"' in english
+    client.set_cookie("rectify_lang", "<script>")  # anything else is Chinese
+    assert "总览" in layout_text()
