@@ -73,6 +73,11 @@ def kpi_tiles(k: dict, totals, lang: str) -> list:
 
 
 def indicator_tiles(totals, lang: str) -> list:
+    columns = ("code", "name_zh", "name_en", "total", "unit", "n_metrics")
+    rows = (
+        dict(zip(columns, values, strict=True))
+        for values in zip(*(totals[c] for c in columns), strict=True)
+    )
     return [
         kpi_tile(
             indicator_name(row, lang),
@@ -80,7 +85,8 @@ def indicator_tiles(totals, lang: str) -> list:
             unit_label(row["unit"], lang),
             tile_id=f"kpi-{row['code']}",
         )
-        for row in totals[totals["n_metrics"] > 0].to_dict("records")
+        for row in rows
+        if row["n_metrics"] > 0
     ]
 
 

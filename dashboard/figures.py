@@ -80,12 +80,14 @@ def status_doughnut(df: pd.DataFrame, lang: str = "zh", big: bool = False) -> di
     title = t("chart_status", lang)
     if df.empty:
         return _empty(title, lang, big)
-    counts = df.groupby("status")["n"].sum()
-    statuses = [s for s in theme.STATUSES if s in counts.index]
+    counts: dict[str, int] = {}
+    for status, n in zip(df["status"], df["n"], strict=True):
+        counts[status] = counts.get(status, 0) + int(n)
+    statuses = [s for s in theme.STATUSES if s in counts]
     pie = {
         "type": "pie",
         "labels": [status_label(s, lang) for s in statuses],
-        "values": [int(counts[s]) for s in statuses],
+        "values": [counts[s] for s in statuses],
         "customdata": statuses,
         "hole": 0.55,
         "sort": False,
