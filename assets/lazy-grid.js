@@ -47,8 +47,7 @@
                 script.async = true;
                 script.onload = function () {
                     real = window.dash_ag_grid;
-                    // Dash reads a component's defaults (persistence) from its type.
-                    LazyAgGrid.defaultProps = real.AgGrid.defaultProps;
+                    // Dash reads what a component may persist from its type.
                     LazyAgGrid.dashPersistence = real.AgGrid.dashPersistence;
                     window.dash_ag_grid = Object.assign({}, real, { AgGrid: LazyAgGrid });
                     resolve(real.AgGrid);

@@ -33,6 +33,7 @@ def _dashboard_bench():
         "dashboard_bench", ROOT / "benchmarks" / "dashboard.py"
     )
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
@@ -104,7 +105,8 @@ def main() -> None:
         workers = max(2, os.cpu_count() or 2)
         proc, base = _bench.start_server(db, workers)
         try:
-            payloads, _first = _capture(base)
+            payloads, first_load = _capture(base)
+            first_load.print(prefix="scale_", note=f" ({N} reports)")
             overview = payloads["overview"]
             single = [post(base, with_department(overview, d)) for d in [None, "区城市管理委"] * 10]
             print(f"scale_callback_overview_p95: {p95(single) * 1000:.0f} ms ({N} reports)")
