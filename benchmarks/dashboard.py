@@ -32,7 +32,7 @@ from warehouse.synthetic import replicate_reports  # noqa: E402
 
 SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"
 N_REPORTS = int(os.environ.get("BENCH_REPORTS", "10000"))
-ROUNDS = 40
+ROUNDS = 100
 FIRST_LOADS = 9  # cold-cache loads of the overview; the median is reported
 DEPARTMENTS = [
     None,

