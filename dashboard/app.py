@@ -11,6 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dash.development.base_component import Component
 
 from dashboard import auth, data, ids
+from dashboard.arrival import arrival_address, page_container, url_location
 from dashboard.downloads import ExportUnavailable, exports_for
 from dashboard.filters import describe, from_search, to_search
 from dashboard.i18n import LANGS, both, category_label, status_label, t
@@ -166,15 +167,18 @@ def shell_labels(lang: str) -> list[tuple[str, str, object]]:
     ]
 
 
-def _labelled(tree: html.Div, lang: str) -> html.Div:
-    """The shell with every label set, so that it is whole from its first paint."""
+def _labelled(tree: Component, lang: str) -> Component:
+    """A part of the shell with every label set, so that it is whole from its first paint."""
     wanted: dict[str, dict] = {}
     for component, prop, value in shell_labels(lang):
         wanted.setdefault(component, {})[prop] = value
 
     def visit(node) -> None:
         if isinstance(node, Component):
-            for prop, value in wanted.get(getattr(node, "id", None), {}).items():
+            node_id = getattr(node, "id", None)
+            for prop, value in wanted.get(
+                node_id if isinstance(node_id, str) else None, {}
+            ).items():
                 setattr(node, prop, value)
             children = getattr(node, "children", None)
             for child in children if isinstance(children, list | tuple) else [children]:
@@ -191,22 +195,20 @@ def request_lang() -> str:
 
 
 def shell() -> html.Div:
-    lang = request_lang()
-    return _labelled(
-        html.Div(
-            [
-                dcc.Location(id=ids.URL, refresh=False),
-                dcc.Store(id=ids.LANG, storage_type="local", data=lang),
-                dcc.Store(id=ids.EXPORT_LABEL),
-                dcc.Store(id=ids.CHART_DOWNLOADED),
-                dcc.Download(id=ids.DOWNLOAD),
-                dcc.Loading(html.Div(id=ids.EXPORT_ERROR), type="circle", fullscreen=False),
-                _navbar(),
-                _filter_bar(),
-                html.Div(dash.page_container, className="container-fluid"),
-            ]
-        ),
-        lang,
+    lang, address = request_lang(), arrival_address()
+    return html.Div(
+        [
+            url_location(address),
+            dcc.Store(id=ids.LANG, storage_type="local", data=lang),
+            dcc.Store(id=ids.EXPORT_LABEL),
+            dcc.Store(id=ids.CHART_DOWNLOADED),
+            dcc.Download(id=ids.DOWNLOAD),
+            dcc.Loading(html.Div(id=ids.EXPORT_ERROR), type="circle", fullscreen=False),
+            _labelled(_navbar(), lang),
+            _labelled(_filter_bar(), lang),
+            # The page arrived on, already drawn where the address is known.
+            html.Div(page_container(address, lang), className="container-fluid"),
+        ]
     )
 
 

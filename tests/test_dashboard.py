@@ -624,12 +624,14 @@ def test_first_visit_draws_the_overview_without_a_callback_and_loads_the_grid_on
     browser_page, served
 ):
     page, base, problems = browser_page
-    overview_calls, scripts = [], []
+    overview_calls, routings, scripts = [], [], []
     page.on(
         "request",
         lambda r: (
             overview_calls.append(r)
             if "_dash-update-component" in r.url and "kpi-row" in (r.post_data or "")
+            else routings.append(r)
+            if "_dash-update-component" in r.url and "_pages_content" in (r.post_data or "")
             else scripts.append(r.url)
             if r.resource_type == "script"
             else None
@@ -638,7 +640,8 @@ def test_first_visit_draws_the_overview_without_a_callback_and_loads_the_grid_on
     page.goto(base + "/")
     page.wait_for_selector("#kpi-gas_hazards_closed")
     _wait(page, f"() => {_total_js('chart-completion')} === 29", "overview drawn")
-    assert overview_calls == []  # the routed layout carried the figures
+    # The first layout carried the page and its figures: no routing, no overview callback.
+    assert overview_calls == [] and routings == []
     assert not [s for s in scripts if "dash_ag_grid" in s or "polyfill@" in s]
 
     # A filter changes the figures through the overview's callback, computed once.

@@ -104,3 +104,41 @@ def test_shell_arrives_labelled_in_the_language_of_the_cookie(seed_db):
     assert '"id": "lang-store"' in english and '"data": "en"' in english
     client.set_cookie("rectify_lang", "<script>")  # anything else is Chinese
     assert "总览" in layout_text()
+
+
+def test_the_first_layout_carries_the_page_arrived_on(seed_db):
+    """The layout request names its page (Referer): the page comes drawn inside it, with both
+    location components set to the address, so nothing is routed a second time."""
+    client = create_app(seed_db).server.test_client()
+
+    def layout(referrer: str | None) -> dict:
+        headers = {"Referer": referrer} if referrer else {}
+        return client.get("/_dash-layout", headers=headers).get_json()
+
+    def find(node, wanted: str):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == wanted:
+                return node["props"]
+            for value in node.get("props", {}).values():
+                found = find(value, wanted)
+                if found is not None:
+                    return found
+        elif isinstance(node, list):
+            for item in node:
+                found = find(item, wanted)
+                if found is not None:
+                    return found
+        return None
+
+    search = "?department=" + GARDEN
+    arrived = layout("http://localhost/" + search)
+    for location in ("_pages_location", "url"):
+        props = find(arrived, location)
+        assert (props["pathname"], props["search"], props["hash"]) == ("/", search, "")
+    assert find(arrived, "kpi-row") is not None and find(arrived, "chart-completion")["figure"]
+    assert find(arrived, "_pages_store")["data"]["title"]
+
+    for elsewhere in (None, "http://other.example/" + search, "http://localhost/no-such-page"):
+        plain = layout(elsewhere)
+        assert find(plain, "kpi-row") is None
+        assert "pathname" not in find(plain, "_pages_location")  # routed as usual

@@ -23,9 +23,10 @@ EMPTY = pd.DataFrame({"category": [], "status": [], "n": []})
 
 
 def layout(lang: str | None = None, **query) -> html.Div:
-    """The page drawn in full on the server, in the request that routes to it: on arrival
-    the figures are drawn without waiting for a further callback round trip. The language
-    comes with the routing request (`routing_callback_inputs` in dashboard/app.py)."""
+    """The page drawn in full on the server, in the request that brings it: the first
+    layout when a visitor arrives here (dashboard/arrival.py), or Dash's routing when they
+    come from another page. Either way the figures need no further round trip. `lang` comes
+    from the language cookie or with the routing (`routing_callback_inputs`)."""
     lang = lang or "zh"
     kpi_row, completion, status, heatmap, timeline_box, stated, deadlines = overview_parts(
         from_query(query), lang, "items"
