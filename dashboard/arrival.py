@@ -78,7 +78,10 @@ def page_container(address: Address | None, lang: str):
     if page is None:
         return dash.page_container
     layout = page["layout"]
-    content = layout(**_query_values(address.search), lang=lang) if callable(layout) else layout
+    # As Dash's router: the query's parameters, then the routing states (a query's own "lang"
+    # gives way to the chosen language).
+    arguments = {**_query_values(address.search), "lang": lang}
+    content = layout(**arguments) if callable(layout) else layout
     container = copy.copy(dash.page_container)
     container.children = []
     for child in dash.page_container.children:

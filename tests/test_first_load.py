@@ -138,6 +138,9 @@ def test_the_first_layout_carries_the_page_arrived_on(seed_db):
     assert find(arrived, "kpi-row") is not None and find(arrived, "chart-completion")["figure"]
     assert find(arrived, "_pages_store")["data"]["title"]
 
+    # A query of its own named like a routing state does not clash with it.
+    assert find(layout("http://localhost/explorer?lang=fr&x=1"), "measures-grid") is not None
+
     for elsewhere in (None, "http://other.example/" + search, "http://localhost/no-such-page"):
         plain = layout(elsewhere)
         assert find(plain, "kpi-row") is None
