@@ -58,8 +58,7 @@ def _query_values(search: str) -> dict:
 
 
 def _page_at(pathname: str) -> dict | None:
-    relative = "/" + dash.strip_relative_path(pathname) if pathname else "/"
-    relative = relative.rstrip("/") or "/"
+    relative = "/" + (dash.strip_relative_path(pathname) or "")
     for page in dash.page_registry.values():
         if page["path"] == relative and not page.get("path_template"):
             return page

@@ -29,6 +29,12 @@ _MODERN_TEST = (
 )
 
 
+def _inline_json(value) -> str:
+    """JSON to write inside an inline <script>: "<\\/" so that the HTML parser does not take
+    a closing tag in a string for the script's own."""
+    return json.dumps(value).replace("</", "<\\/")
+
+
 class PolyfillNotFound(RuntimeError):
     """Dash no longer writes the polyfill tag this module replaces (a Dash upgrade)."""
 
@@ -38,8 +44,7 @@ def skip_polyfill_for_modern_browsers(scripts: str, regenerator_url: str) -> str
     match = _POLYFILL_TAG.search(scripts)
     if match is None:
         raise PolyfillNotFound("Dash's index has no polyfill script tag to replace")
-    # "<\/" so that the HTML parser does not take the string's closing tag for the script's.
-    fallback = json.dumps(f'<script src="{match["src"]}"></script>').replace("</", "<\\/")
+    fallback = _inline_json(f'<script src="{match["src"]}"></script>')
     loader = (
         f"<script>if (!({_MODERN_TEST})) document.write({fallback});</script>\n"
         f'<script src="{regenerator_url}?v={REGENERATOR_VERSION}"></script>'
@@ -62,6 +67,6 @@ def defer_grid_bundle(scripts: str) -> str:
     match = _GRID_TAG.search(scripts)
     if match is None:
         raise GridBundleNotFound("Dash's index has no dash-ag-grid script tag to defer")
-    page = json.dumps({"gridSrc": match["src"]}).replace("</", "<\\/")
+    page = _inline_json({"gridSrc": match["src"]})
     flags = f"<script>window.rectifyPage = {page};</script>\n"
     return flags + scripts[: match.start()] + scripts[match.end() :]

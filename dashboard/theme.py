@@ -39,7 +39,7 @@ DECK_FONT = "Microsoft YaHei"
 # No Plotly toolbar: each chart has its own PNG and SVG buttons (components.chart), a click
 # on a bar, slice or cell filters, and zooming counts of a handful of bars is of no use in a
 # meeting. Not building the toolbar also takes about 50 ms off drawing the overview's charts.
-GRAPH_CONFIG = {"displayModeBar": False, "displaylogo": False}
+GRAPH_CONFIG = {"displayModeBar": False}
 
 
 def format_number(value, lang: str = "zh") -> str:

@@ -16,6 +16,7 @@ from dashboard.i18n import t
 from dashboard.summaries import deadline_counts, kpis
 from dashboard.theme import format_number
 from warehouse import queries
+from warehouse.queries import Filters
 
 dash.register_page(__name__, path="/", name="overview", order=0)
 
@@ -118,7 +119,7 @@ def unit_options(lang: str) -> list[dict]:
     ]
 
 
-def overview_parts(f, lang: str, unit: str) -> tuple:
+def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     """Everything the page shows under the filters: KPI tiles, the three charts, the
     timeline, stated totals beside counted ones, and deadline warnings."""
     with data.cursor() as con:
