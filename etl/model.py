@@ -14,7 +14,8 @@ TOTAL_KEYS = (
     "funds_recovered_yuan",
 )
 SECTIONS = ("organisation", "findings", "remaining", "next_steps")
-STATUSES = ("completed", "in_progress", "ongoing", "not_started")
+ROLES = ("result", "target")
+STATUSES = ("completed", "in_progress", "ongoing", "not_started", "unknown")
 LEVELS = ("area", "problem", "item")
 CATEGORIES = ("governance", "safety", "party_building", "assets")
 
@@ -79,6 +80,18 @@ class Metric:
     raw: str
     start: int
     end: int
+    role: str = "result"  # result (what was done) | target (planned or owed): see the spec
+
+
+@dataclass
+class ParseWarning:
+    """Where the parse is unsure (spec: `warnings`): a stable code, a message in plain
+    words, and offsets into the plain text where it applies (None where it does not)."""
+
+    code: str
+    message: str
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass
@@ -87,6 +100,7 @@ class Extraction:
     findings: list[Finding]
     measures: list[Measure]
     metrics: list[Metric]
+    warnings: list[ParseWarning] = field(default_factory=list)
     # Not part of the JSON contract: the plain text the offsets point into.
     text: str = ""
 
@@ -96,4 +110,5 @@ class Extraction:
             "findings": [asdict(f) for f in self.findings],
             "measures": [asdict(m) for m in self.measures],
             "metrics": [asdict(m) for m in self.metrics],
+            "warnings": [asdict(w) for w in self.warnings],
         }
