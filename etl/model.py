@@ -89,9 +89,10 @@ class ParseWarning:
     words, and offsets into the plain text where it applies (None where it does not)."""
 
     code: str
-    message: str
+    message: str  # English; rules/warnings.yaml holds it in both languages
     start: int | None = None
     end: int | None = None
+    args: dict = field(default_factory=dict)  # the message's fields, to render it in zh
 
 
 @dataclass

@@ -31,10 +31,12 @@ def test_every_rule_has_id_description_and_example():
         "departments": RAW["departments"]["units"] + RAW["departments"]["partners"]["patterns"],
         "totals": RAW["totals"]["totals"],
         "ledger": RAW["ledger"]["columns"] + RAW["ledger"]["statuses"] + RAW["ledger"]["warnings"],
+        "warnings": RAW["warnings"]["warnings"],
     }
     for name, entries in groups.items():
         for e in entries:
-            assert e.get("id") and e.get("description") and e.get("example"), (name, e)
+            # A warning without fields has {} as its example arguments.
+            assert e.get("id") and e.get("description") and e.get("example") is not None, (name, e)
     for e in RAW["indicators"]["indicators"]:
         assert e["code"] and e["description"] and e["example"] and e["zh"] and e["en"]
 
@@ -152,3 +154,23 @@ def test_an_older_rules_folder_falls_back_to_the_bundled_later_files(tmp_path):
             shutil.copy(RULES_DIR / f"{name}.yaml", tmp_path / f"{name}.yaml")
     raw = read_rule_files(tmp_path)
     assert raw["ledger"] == RAW["ledger"] and raw["compare"] == RAW["compare"]
+
+
+@pytest.mark.parametrize("entry", RAW["warnings"]["warnings"], ids=lambda e: e["id"])
+def test_warning_messages_render_in_both_languages(entry):
+    from etl.warnings import render, warn
+
+    w = warn(entry["id"], **entry["example"])
+    assert w.code == entry["id"] and w.args == entry["example"]
+    for lang in ("zh", "en"):
+        text = render(entry["id"], entry["example"], lang)
+        assert text and "{" not in text
+        for value in entry["example"].values():
+            assert str(value) in text
+
+
+def test_an_unknown_warning_code_is_refused():
+    from etl.warnings import warn
+
+    with pytest.raises(KeyError):
+        warn("no_such_code")

@@ -26,9 +26,10 @@ RULE_FILES = (
     "totals",
     "ledger",
     "compare",
+    "warnings",
 )
 # Files added after RECTIFY_RULES_DIR existed: a folder without them falls back to ours.
-LATER_FILES = ("ledger", "compare")
+LATER_FILES = ("ledger", "compare", "warnings")
 
 
 class RulesError(Exception):
