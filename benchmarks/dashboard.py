@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.pipeline import load_paths  # noqa: E402
+from pipeline import load_paths  # noqa: E402
 from warehouse import queries  # noqa: E402
 from warehouse.db import connect_readonly, swap  # noqa: E402
 from warehouse.queries import Filters  # noqa: E402

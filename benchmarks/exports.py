@@ -14,11 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.pipeline import load_paths  # noqa: E402
 from exports.content import gather_for  # noqa: E402
 from exports.deck import build_deck  # noqa: E402
 from exports.images import chart_figures, render  # noqa: E402
 from exports.tables import to_xlsx  # noqa: E402
+from pipeline import load_paths  # noqa: E402
 from warehouse.db import connect_readonly, swap  # noqa: E402
 from warehouse.queries import Filters  # noqa: E402
 from warehouse.synthetic import replicate_reports  # noqa: E402

@@ -19,10 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 from etl.extract import extract  # noqa: E402
 from etl.normalize import normalize  # noqa: E402
-from etl.pipeline import load_paths  # noqa: E402
 from etl.reader import read_document  # noqa: E402
 from etl.rules import load_rules  # noqa: E402
 from etl.skeleton import parse_skeleton  # noqa: E402
+from pipeline import load_paths  # noqa: E402
 
 SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.pipeline import load_paths  # noqa: E402
+from pipeline import load_paths  # noqa: E402
 from warehouse.db import connect_readonly, swap  # noqa: E402
 from warehouse.parquet import export_parquet  # noqa: E402
 from warehouse.synthetic import replicate_reports  # noqa: E402

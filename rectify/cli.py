@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from etl.errors import InputError
     from etl.rules import RulesError
-    from warehouse.db import WarehouseError
+    from warehouse.errors import WarehouseError
 
     args = build_parser().parse_args(argv)
     try:
@@ -143,7 +143,7 @@ def cmd_text(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from etl.pipeline import prepare_file
+    from pipeline import prepare_file
 
     x = prepare_file(args.file).extraction
     print(json.dumps(x.to_dict(), ensure_ascii=False, indent=None if args.compact else 2))
@@ -153,7 +153,7 @@ def cmd_extract(args) -> int:
 def cmd_load(args) -> int:
     from tqdm import tqdm
 
-    from etl.pipeline import expand_paths, load_paths
+    from pipeline import expand_paths, load_paths
 
     db = _db(args)
     files = expand_paths(args.paths)
@@ -233,8 +233,8 @@ def cmd_eval(args) -> int:
 def cmd_override(args) -> int:
     from etl.errors import InputError
     from etl.overrides import Override, overrides_path, read_overrides, write_overrides
-    from etl.pipeline import load_paths
     from etl.rules import load_rules
+    from pipeline import load_paths
     from warehouse.db import connect_readonly
     from warehouse.queries import resolve_report
 

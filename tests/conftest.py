@@ -51,7 +51,7 @@ def seed_extraction(seed_text):
 @pytest.fixture()
 def seed_db(tmp_path) -> Path:
     """A real warehouse file holding the seed."""
-    from etl.pipeline import load_paths
+    from pipeline import load_paths
 
     db = tmp_path / "w.duckdb"
     result = load_paths([SEED], db)

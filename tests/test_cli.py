@@ -35,7 +35,7 @@ def test_help_on_every_subcommand(sub):
 def test_text_and_extract(seed_text):
     assert run("text", SEED).stdout == seed_text + "\n"
     out = json.loads(run("extract", SEED).stdout)
-    assert set(out) == {"report", "findings", "measures", "metrics"}
+    assert set(out) == {"report", "findings", "measures", "metrics", "warnings"}
     assert len(out["measures"]) == 79 and out["report"]["team"] == "区委巡察一组"
     assert {"deadline", "owner", "evidence", "status_cue", "partners"} <= set(out["measures"][0])
 

@@ -210,7 +210,7 @@ def _serve(db: Path):
 def served(tmp_path_factory):
     from conftest import SEED
 
-    from etl.pipeline import load_paths
+    from pipeline import load_paths
 
     db = tmp_path_factory.mktemp("served") / "w.duckdb"
     load_paths([SEED], db)
@@ -457,7 +457,7 @@ def test_upload_a_report_on_the_data_page_and_see_it_in_the_overview(tmp_path):
     from conftest import SAMPLES, SEED
     from playwright.sync_api import sync_playwright
 
-    from etl.pipeline import load_paths
+    from pipeline import load_paths
 
     db = tmp_path / "upload" / "w.duckdb"
     load_paths([SEED], db)

@@ -18,7 +18,7 @@ from etl.metrics import find_metrics, metric_value
 from etl.normalize import normalize
 from etl.reader import decode_bytes, read_document
 from etl.rules import load_rules
-from warehouse.contracts import check_extraction
+from pipeline.contracts import check_extraction
 
 RULES = load_rules()
 SEED_TEXT = SEED.read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
-from etl.pipeline import load_paths
+from pipeline import load_paths
 from warehouse import queries
 from warehouse.db import connect_readonly
 from warehouse.queries import Filters

@@ -21,8 +21,8 @@ from etl.ledger import (
     status_from_cells,
 )
 from etl.normalize import fold
-from etl.pipeline import load_paths, prepare_file
 from etl.rules import load_rules, read_rule_files
+from pipeline import load_paths, prepare_file
 from warehouse import queries
 from warehouse.db import connect_readonly
 from warehouse.queries import Filters

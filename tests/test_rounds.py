@@ -7,7 +7,7 @@ import pytest
 from conftest import SEED
 
 from dashboard import figures, rounds
-from etl.pipeline import load_paths
+from pipeline import load_paths
 from warehouse import queries
 from warehouse.db import connect_readonly
 

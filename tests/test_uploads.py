@@ -10,7 +10,7 @@ import pytest
 from conftest import SEED
 
 from dashboard.uploads import batch_folder, discard, new_batch, publish, safe_name, stage
-from etl.pipeline import load_paths, remove_reports
+from pipeline import load_paths, remove_reports
 from warehouse.db import connect_readonly
 from warehouse.queries import list_reports
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import ROOT, SEED
 
-from etl.pipeline import load_paths
+from pipeline import load_paths
 from warehouse import queries
 from warehouse.db import ReadOnlyWarehouse, connect_readonly, swap
 
@@ -147,7 +147,7 @@ def test_a_warehouse_from_before_the_derived_tables_is_backfilled(seed_db, repor
 def test_rollup_over_all_reports_follows_loads_and_deletes(seed_db, reports_index):
     from conftest import REPORTS_DIR
 
-    from etl.pipeline import remove_reports
+    from pipeline import remove_reports
 
     def totals_match() -> int:
         con = connect_readonly(seed_db)

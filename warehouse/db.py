@@ -18,13 +18,11 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.errors import WarehouseError  # noqa: F401 - re-exported for callers
+
 SCHEMA = Path(__file__).with_name("schema.sql")
 DEFAULT_DB = Path(__file__).with_name("rectification.duckdb")
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-
-
-class WarehouseError(Exception):
-    """A warehouse problem a user can act on (missing file, not a warehouse, no write access)."""
 
 
 def default_db_path() -> Path:

@@ -1,155 +1,46 @@
-"""Writing extractions into the warehouse: replace by report id (and by source path)."""
+"""Writing reports into the warehouse: replace by report id (and by source path).
+
+The warehouse knows tables and rows, not how they were extracted: the pipeline hands it one
+`ReportRows` per report (plain dicts per table, in the columns of schema.sql) and the
+indicator catalogue; this module writes them, keeps the derived tables, and nothing else.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from etl.model import Extraction
-from etl.rules import load_rules
-from warehouse.contracts import check_extraction
+from warehouse.rows import ReportRows
 
-TABLES = ("report", "finding", "measure", "metric", "measure_department")
-
-
-def report_id_for(plain_text: str) -> str:
-    """Stable id: the same report gives the same id whatever its encoding or wrapper."""
-    return hashlib.sha256(plain_text.encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass
-class Prepared:
-    """An extraction ready to be written, with where it came from."""
-
-    report_id: str
-    source_path: str
-    file_name: str
-    encoding: str
-    source_kind: str
-    extraction: Extraction
-
-
-def _rows(p: Prepared, loaded_at: datetime) -> dict[str, list[dict]]:
-    x, r = p.extraction, p.extraction.report
-    t = r.stated_totals
-    report = {
-        "report_id": p.report_id,
-        "source_path": p.source_path,
-        "file_name": p.file_name,
-        "encoding": p.encoding,
-        "source_kind": p.source_kind,
-        "title": r.title,
-        "issuer": r.issuer,
-        "inspected_unit": r.inspected_unit,
-        "inspection_kind": r.inspection_kind,
-        "round": r.round,
-        "team": r.team,
-        "inspection_start": r.inspection_start,
-        "inspection_end": r.inspection_end,
-        "feedback_date": r.feedback_date,
-        "publish_date": r.publish_date,
-        "stated_problems": t.get("problems"),
-        "stated_completed": t.get("completed"),
-        "stated_in_progress": t.get("in_progress"),
-        "stated_not_started": t.get("not_started"),
-        "stated_completion_rate_pct": t.get("completion_rate_pct"),
-        "stated_rules_made": t.get("rules_made"),
-        "stated_funds_recovered_yuan": t.get("funds_recovered_yuan"),
-        "plain_text": x.text,
-        "loaded_at": loaded_at,
-    }
-    findings = [
-        {
-            "report_id": p.report_id,
-            "finding_id": f.id,
-            "parent_id": f.parent_id,
-            "level": f.level,
-            "label": f.label,
-            "title": f.title,
-            "category": f.category,
-            "status": f.status,
-            "start_offset": f.start,
-            "end_offset": f.end,
-        }
-        for f in x.findings
-    ]
-    measures = [
-        {
-            "report_id": p.report_id,
-            "measure_id": m.id,
-            "finding_id": m.finding_id,
-            "section": m.section,
-            "ordinal": m.ordinal,
-            "headline": m.headline,
-            "text": m.text,
-            "category": m.category,
-            "status": m.status,
-            "status_cue": m.status_cue,
-            "start_offset": m.start,
-            "end_offset": m.end,
-            "deadline": m.deadline,
-            "owner": m.owner,
-            "evidence": m.evidence,
-        }
-        for m in x.measures
-    ]
-    metrics = [
-        {
-            "report_id": p.report_id,
-            "metric_no": i,
-            "measure_id": mt.measure_id,
-            "value": float(mt.value),
-            "unit": mt.unit,
-            "unit_normalized": mt.unit_normalized,
-            "qualifier": mt.qualifier,
-            "label": mt.label,
-            "indicator": mt.indicator,
-            "raw": mt.raw,
-            "start_offset": mt.start,
-            "end_offset": mt.end,
-        }
-        for i, mt in enumerate(x.metrics, start=1)
-    ]
-    links = []
-    for m in x.measures:
-        links += [
-            {"report_id": p.report_id, "measure_id": m.id, "department": d, "role": "responsible"}
-            for d in dict.fromkeys(m.departments)
-        ]
-        links += [
-            {"report_id": p.report_id, "measure_id": m.id, "department": d, "role": "partner"}
-            for d in dict.fromkeys(m.partners)
-        ]
-    return {
-        "report": [report],
-        "finding": findings,
-        "measure": measures,
-        "metric": metrics,
-        "measure_department": links,
-    }
+TABLES = ("report", "finding", "measure", "metric", "measure_department", "parse_warning")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """Insert dict rows (missing keys are NULL) in one statement over Arrow columns."""
     if not rows:
         return
-    cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]  # noqa: S608 - fixed table names
-    frame = pd.DataFrame(rows, columns=cols)
-    con.register("incoming", frame)
+    import pyarrow as pa
+
+    described = con.execute(f"DESCRIBE {table}").fetchall()  # noqa: S608 - fixed table names
+    cols = [c[0] for c in described]
+    incoming = pa.table({c: [row.get(c) for row in rows] for c in cols})
+    con.register("incoming", incoming)
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM incoming")  # noqa: S608
+        casts = ", ".join(f"CAST({c} AS {kind})" for c, kind, *_ in described)
+        con.execute(f"INSERT INTO {table} SELECT {casts} FROM incoming")  # noqa: S608
     finally:
         con.unregister("incoming")
 
 
-def write_prepared(con: duckdb.DuckDBPyConnection, batch: list[Prepared]) -> None:
-    """Replace each report (by id, and any older version from the same path) with its new rows."""
-    for p in batch:
-        check_extraction(p.extraction, p.source_path)
+def write_reports(
+    con: duckdb.DuckDBPyConnection, batch: Sequence[ReportRows], indicators: list[dict]
+) -> None:
+    """Replace each report (by id, and any older version from the same path) with its new
+    rows, then refresh the derived tables and the catalogue (`indicators`: rows of the
+    indicator table, from the rules)."""
     ids = sorted({p.report_id for p in batch})
     paths = sorted({p.source_path for p in batch})
     stale = [
@@ -168,20 +59,24 @@ def write_prepared(con: duckdb.DuckDBPyConnection, batch: list[Prepared]) -> Non
         if p.report_id in seen:
             continue
         seen.add(p.report_id)
-        for table, rows in _rows(p, loaded_at).items():
+        for table in TABLES:
+            rows = p.tables.get(table, [])
+            if table == "report":
+                rows = [{**row, "loaded_at": loaded_at} for row in rows]
             collected[table].extend(rows)
     for table in TABLES:
         _insert(con, table, collected[table])
     refresh_facts(con, ids)
     backfill_facts(con)
     refresh_rollup_all(con)
-    refresh_catalogue(con)
+    refresh_catalogue(con, indicators)
 
 
 def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:
     if not report_ids:
         return
     for table in (
+        "parse_warning",
         "rollup",
         "item_fact",
         "measure_fact",
@@ -233,7 +128,7 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None =
         WITH items AS (SELECT * FROM item_fact WHERE {scope}),
              measures AS (SELECT * FROM measure_fact WHERE {scope}),
              figures AS (SELECT mt.report_id, mf.category, mf.status, mf.departments, mt.indicator, mt.value
-                         FROM (SELECT * FROM metric WHERE indicator IS NOT NULL AND {scope}) mt
+                         FROM (SELECT * FROM metric WHERE indicator IS NOT NULL AND role = 'result' AND {scope}) mt
                          JOIN measures mf ON mf.report_id = mt.report_id AND mf.measure_id = mt.measure_id)
         SELECT report_id, 'item', '', category, status, NULL, count(*), NULL FROM items GROUP BY ALL
         UNION ALL
@@ -280,24 +175,12 @@ def backfill_facts(con: duckdb.DuckDBPyConnection) -> None:
         refresh_facts(con, missing)
 
 
-def refresh_catalogue(con: duckdb.DuckDBPyConnection) -> None:
-    """The indicator catalogue and department list follow the rule files and loaded links."""
-    rules = load_rules()
-    con.execute("DELETE FROM indicator")
-    _insert(
-        con,
-        "indicator",
-        [
-            {
-                "code": i.code,
-                "name_zh": i.zh,
-                "name_en": i.en,
-                "unit": i.unit,
-                "category": i.category,
-            }
-            for i in rules.indicators
-        ],
-    )
+def refresh_catalogue(con: duckdb.DuckDBPyConnection, indicators: list[dict] | None) -> None:
+    """The indicator catalogue (rows given, from the rule files; None keeps the one stored)
+    and the department list (from the loaded links)."""
+    if indicators is not None:
+        con.execute("DELETE FROM indicator")
+        _insert(con, "indicator", indicators)
     con.execute("DELETE FROM department")
     con.execute("""
         INSERT INTO department
@@ -306,7 +189,7 @@ def refresh_catalogue(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-def upgrade_if_needed(path: Path | str) -> bool:
+def upgrade_if_needed(path: Path | str, indicators: list[dict] | None = None) -> bool:
     """Bring a warehouse written by an earlier version up to this schema (derived tables made
     and filled) in one atomic swap; True if it did. A current warehouse is left untouched."""
     from warehouse.db import connect_readonly, swap
@@ -319,8 +202,16 @@ def upgrade_if_needed(path: Path | str) -> bool:
         tables = {
             r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         }
-        current = {"measure_fact", "item_fact", "rollup", "rollup_all"} <= tables and (
-            con.execute(
+        columns = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'metric'"
+            ).fetchall()
+        }
+        current = (
+            {"measure_fact", "item_fact", "rollup", "rollup_all", "parse_warning"} <= tables
+            and "role" in columns
+            and con.execute(
                 "SELECT (SELECT count(*) FROM rollup_all) > 0 OR (SELECT count(*) FROM rollup) = 0"
             ).fetchone()[0]
         )
@@ -331,5 +222,5 @@ def upgrade_if_needed(path: Path | str) -> bool:
     with swap(path) as con:
         backfill_facts(con)
         refresh_rollup_all(con)
-        refresh_catalogue(con)
+        refresh_catalogue(con, indicators)
     return True

@@ -185,7 +185,7 @@ def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.
     if f.q:
         figures = f"""SELECT mt.indicator, mt.value AS total, 1 AS n FROM metric mt JOIN ({_measures_sql(f)}) fm
                       ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
-                      WHERE mt.indicator IS NOT NULL"""
+                      WHERE mt.indicator IS NOT NULL AND mt.role = 'result'"""
     else:
         figures = _rollup_sql(f, "metric")
     sql = f"""
@@ -209,7 +209,7 @@ def indicator_sources(
         JOIN ({_measures_sql(f)}) fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
         JOIN v_measure vm ON vm.report_id = mt.report_id AND vm.measure_id = mt.measure_id
         JOIN report r ON r.report_id = mt.report_id
-        WHERE mt.indicator = $code
+        WHERE mt.indicator = $code AND mt.role = 'result'
         ORDER BY r.title, mt.start_offset
         LIMIT $limit
     """

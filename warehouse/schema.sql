@@ -74,7 +74,21 @@ CREATE TABLE IF NOT EXISTS metric (
     raw             VARCHAR,
     start_offset    INTEGER NOT NULL,
     end_offset      INTEGER NOT NULL,
+    role            VARCHAR NOT NULL DEFAULT 'result',  -- result | target (planned or owed)
     PRIMARY KEY (report_id, metric_no)
+);
+
+-- Where the parse of a report was unsure (spec: warnings): a stable code, its message in
+-- English, the message's fields as JSON (to render it in Chinese), and offsets where they apply.
+CREATE TABLE IF NOT EXISTS parse_warning (
+    report_id    VARCHAR NOT NULL,
+    warning_no   INTEGER NOT NULL,
+    code         VARCHAR NOT NULL,
+    message      VARCHAR NOT NULL,
+    args         VARCHAR,
+    start_offset INTEGER,
+    end_offset   INTEGER,
+    PRIMARY KEY (report_id, warning_no)
 );
 
 CREATE TABLE IF NOT EXISTS department (
@@ -177,3 +191,7 @@ GROUP BY ALL;
 CREATE OR REPLACE VIEW v_measure_status AS
 SELECT report_id, category, status, count(*) AS n
 FROM measure GROUP BY ALL;
+
+-- Columns added since the first warehouses were written: an older file gains them on its
+-- next load or when the dashboard opens it (warehouse/load.py upgrade_if_needed).
+ALTER TABLE metric ADD COLUMN IF NOT EXISTS role VARCHAR DEFAULT 'result';

@@ -85,4 +85,4 @@ def replicate_reports(
     con.execute("DROP TABLE copies")
     refresh_facts(con, ids)
     refresh_rollup_all(con)
-    refresh_catalogue(con)
+    refresh_catalogue(con, None)  # the copies use the catalogue already stored

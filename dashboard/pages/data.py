@@ -12,7 +12,7 @@ from dashboard import data, ids
 from dashboard.components import reports_table
 from dashboard.i18n import t
 from dashboard.uploads import MAX_UPLOAD_BYTES, Staged, discard, new_batch, publish, stage
-from etl.pipeline import REPORT_SUFFIXES, load_paths, remove_reports
+from pipeline import REPORT_SUFFIXES, load_paths, remove_reports
 from warehouse.db import WarehouseError
 from warehouse.queries import list_reports
 

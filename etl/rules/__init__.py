@@ -14,6 +14,10 @@ from pathlib import Path
 
 import yaml
 
+# libyaml's loader parses the rule files about ten times faster than the pure-Python one
+# (which stays the fallback where PyYAML was built without libyaml).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 RULES_DIR = Path(__file__).parent
 RULE_FILES = (
     "units",
@@ -149,7 +153,7 @@ def read_rule_files(folder: Path | None = None) -> dict:
             # An organisation's folder from before this file existed uses the bundled one.
             path = RULES_DIR / f"{name}.yaml"
         try:
-            raw[name] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         except FileNotFoundError as exc:
             raise RulesError(f"{path}: rule file missing") from exc
         except yaml.YAMLError as exc:

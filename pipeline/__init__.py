@@ -1,4 +1,9 @@
-"""The one pipeline: read → normalise → parse → validate → load."""
+"""The one pipeline: read → normalise → parse → validate → load.
+
+It sits above `etl/` (pure extraction) and `warehouse/` (storage), which never import each
+other: here an extraction is checked against the warehouse contract once, turned into rows,
+and written in one atomic swap.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +17,11 @@ from etl.ledger import LEDGER_SUFFIXES, as_ledger, ledger_extraction, read_table
 from etl.overrides import apply_overrides, overrides_path, read_overrides
 from etl.reader import DOCUMENT_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_document
 from etl.rules import load_rules
-from warehouse.contracts import ContractError, check_extraction
-from warehouse.db import swap
-from warehouse.load import (
-    Prepared,
-    delete_reports,
-    refresh_catalogue,
-    refresh_rollup_all,
-    report_id_for,
-    write_prepared,
-)
+from pipeline.contracts import ContractError, check_extraction
+from pipeline.rows import Prepared, indicator_rows, report_id_for
+
+# The warehouse (and DuckDB with it) is imported by the functions that write, so preparing
+# a report (`rectify extract`, an upload's preview) starts without loading the engine.
 
 REPORT_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES | LEDGER_SUFFIXES) - {""}
 
@@ -94,15 +94,27 @@ def load_paths(
         if on_file:
             on_file(path)
     if result.loaded:
-        with swap(db) as con:
-            write_prepared(con, result.loaded)
+        write_prepared(db, result.loaded)
     return result
+
+
+def write_prepared(db: Path, batch: list[Prepared]) -> None:
+    """Write prepared reports into the warehouse at `db` in one atomic swap."""
+    from warehouse.db import swap
+    from warehouse.load import write_reports
+
+    rows = [p.rows() for p in batch]
+    with swap(db) as con:
+        write_reports(con, rows, indicator_rows(load_rules()))
 
 
 def remove_reports(db: Path, report_ids: list[str]) -> None:
     """Delete reports from the warehouse, in one atomic swap (readers keep the old file until
     the new one is published)."""
+    from warehouse.db import swap
+    from warehouse.load import delete_reports, refresh_catalogue, refresh_rollup_all
+
     with swap(db) as con:
         delete_reports(con, report_ids)
         refresh_rollup_all(con)
-        refresh_catalogue(con)
+        refresh_catalogue(con, indicator_rows(load_rules()))

@@ -1,4 +1,5 @@
-"""What must hold before an extraction is written; a violation names the report and the row."""
+"""What must hold before an extraction is written (checked once, by the pipeline); a
+violation names the report and the row."""
 
 from __future__ import annotations
 
