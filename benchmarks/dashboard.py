@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline import load_paths  # noqa: E402
 from warehouse import queries  # noqa: E402
 from warehouse.db import connect_readonly, swap  # noqa: E402
-from warehouse.queries import Filters  # noqa: E402
+from warehouse.filters import Filters  # noqa: E402
 from warehouse.synthetic import replicate_reports  # noqa: E402
 
 SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"
@@ -56,7 +56,7 @@ CALLBACKS = {  # name → (an output id the callback writes, the bare queries it
         "measures-grid.getRowsResponse",
         lambda con, f: (queries.explorer_measures(con, f, limit=50), queries.measure_count(con, f)),
     ),
-    "departments": ("chart-departments", lambda con, f: queries.department_summary(con, f)),
+    "departments": ("chart-departments", lambda con, f: queries.department_status(con, f)),
 }
 
 

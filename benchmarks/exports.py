@@ -14,13 +14,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exports.content import gather_for  # noqa: E402
 from exports.deck import build_deck  # noqa: E402
 from exports.images import chart_figures, render  # noqa: E402
 from exports.tables import to_xlsx  # noqa: E402
 from pipeline import load_paths  # noqa: E402
+from views.export import gather_for  # noqa: E402
 from warehouse.db import connect_readonly, swap  # noqa: E402
-from warehouse.queries import Filters  # noqa: E402
+from warehouse.filters import Filters  # noqa: E402
 from warehouse.synthetic import replicate_reports  # noqa: E402
 
 SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"

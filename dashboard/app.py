@@ -13,16 +13,16 @@ from dash.development.base_component import Component
 from dashboard import auth, data, ids
 from dashboard.arrival import arrival_address, page_container, url_location
 from dashboard.downloads import ExportUnavailable, exports_for
-from dashboard.filters import describe, from_search, to_search
-from dashboard.i18n import LANGS, both, category_label, status_label, t
 from dashboard.index import (
     REGENERATOR_ASSET,
     defer_grid_bundle,
     skip_polyfill_for_modern_browsers,
 )
-from dashboard.theme import CATEGORIES, STATUSES
+from views.filters import describe
+from views.i18n import LANGS, both, category_label, status_label, t
+from views.vocabulary import categories, statuses
 from warehouse import queries
-from warehouse.queries import Filters
+from warehouse.filters import Filters
 
 _login_on = False  # set by create_app: whether users are configured (dashboard/auth.py)
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,11 +101,11 @@ def _department_options() -> list[dict]:
 
 
 def _category_options(lang: str) -> list[dict]:
-    return [{"label": category_label(c, lang), "value": c} for c in CATEGORIES]
+    return [{"label": category_label(c, lang), "value": c} for c in categories()]
 
 
 def _status_options(lang: str) -> list[dict]:
-    return [{"label": status_label(s, lang), "value": s} for s in STATUSES]
+    return [{"label": status_label(s, lang), "value": s} for s in statuses()]
 
 
 def _filter_bar() -> html.Div:
@@ -343,7 +343,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
                 report=report, department=department, category=category, status=status, q=text
             )
         else:  # page load, a link, a chart click or the back button: the URL decides
-            f = from_search(search)
+            f = Filters.from_search(search)
         with data.cursor() as con:
             label = queries.report_label(con, f.report) if con is not None and f.report else None
             # The chosen report arrives with its option in one update: a dropdown drops a
@@ -353,7 +353,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
                 if con is not None and f.report and f.report != report
                 else dash.no_update
             )
-        new_search = to_search(f)
+        new_search = f.to_search()
         return (
             new_search if new_search != (search or "") else dash.no_update,
             options,
@@ -380,7 +380,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         if not any(clicks):
             return dash.no_update, dash.no_update
         try:
-            name, payload = exports_for(ctx.triggered_id, from_search(search), lang or "zh")
+            name, payload = exports_for(ctx.triggered_id, Filters.from_search(search), lang or "zh")
         except ExportUnavailable as exc:
             return dash.no_update, dbc.Alert(str(exc), color="warning", dismissable=True)
         return dcc.send_bytes(payload, name), None

@@ -135,7 +135,7 @@ def _safe_next(target: str) -> str:
 
 def _login_page(target: str, failed: bool = False) -> str:
     """The sign-in form, in both languages (the visitor's choice is not known yet)."""
-    from dashboard.i18n import both
+    from views.i18n import both
 
     def text(key: str) -> str:
         return html.escape(both(key))

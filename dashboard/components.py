@@ -6,9 +6,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import ids, theme
-from dashboard.i18n import indicator_name, status_label, t, unit_label
-from dashboard.theme import GRAPH_CONFIG, format_number, format_percent
+from dashboard import ids
+from views import vocabulary
+from views.i18n import indicator_name, status_label, t, unit_label
+from views.theme import GRAPH_CONFIG, format_number, format_percent
 
 
 def empty_warehouse(lang: str = "zh") -> html.Div:
@@ -38,9 +39,7 @@ def kpi_tile(label: str, value: str, unit: str = "", tile_id: str | None = None)
 
 
 def status_badge(status: str | None, lang: str = "zh") -> dbc.Badge:
-    return dbc.Badge(
-        status_label(status, lang), color=theme.STATUS_BADGE.get(status or "", "secondary")
-    )
+    return dbc.Badge(status_label(status, lang), color=vocabulary.status_badge(status))
 
 
 def highlighted(text: str, spans: list[tuple[int, int]]) -> list:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dashboard import data, ids
-from dashboard.i18n import t
-from exports.content import file_name, gather_for
 from exports.deck import build_deck
 from exports.images import ImagesUnavailable, images_zip
 from exports.tables import to_csv, to_xlsx
-from warehouse.queries import Filters
+from views.export import file_name, gather_for
+from views.i18n import t
+from warehouse.filters import Filters
 
 
 class ExportUnavailable(RuntimeError):

@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.i18n import category_label, status_label, t
 from etl.ledger import deadline_band
+from views.i18n import category_label, status_label, t
 
 # Rows come from the server a block at a time (AG Grid's infinite row model), so a filter
 # that keeps a million measures costs one page of rows, never the whole list.

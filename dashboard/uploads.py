@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.errors import InputError
-from exports.content import UNSAFE_IN_NAMES
 from pipeline import REPORT_SUFFIXES, prepare_file
+from views.export import UNSAFE_IN_NAMES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 _TOKEN = re.compile(r"^[0-9a-f]{16}$")

@@ -7,7 +7,7 @@ from collections import Counter
 
 from etl.metrics import RawMetric
 from etl.model import Finding, Measure
-from etl.rules import Rules
+from etl.rules import Rules, load_rules
 
 
 def _keyword_index(rules: Rules) -> tuple[re.Pattern, dict[str, tuple[str, ...]], dict]:
@@ -86,13 +86,16 @@ def _clause(text: str, start: int, end: int) -> str:
     return text[left : right.start() if right else len(text)].strip()
 
 
-def derive_finding_status(statuses: list[str]) -> str | None:
-    """The spec's rule: not_started if all are; in_progress if any open; completed; ongoing."""
+def derive_finding_status(statuses: list[str], open_statuses: set[str] | None = None) -> str | None:
+    """The spec's rule: not_started if all are; in_progress if any is open (in progress, not
+    started, unknown: `open` in rules/status.yaml); completed if any is; else ongoing."""
     if not statuses:
         return None
+    if open_statuses is None:
+        open_statuses = {s.id for s in load_rules().statuses if s.open}
     if all(s == "not_started" for s in statuses):
         return "not_started"
-    if any(s in ("in_progress", "not_started") for s in statuses):
+    if any(s in open_statuses for s in statuses):
         return "in_progress"
     if "completed" in statuses:
         return "completed"
@@ -165,7 +168,13 @@ def own_offices(inspected_unit: str | None, rules: Rules) -> str | None:
     named = find_departments(inspected_unit, rules)
     if named:
         return named[0]
-    return re.sub(r"(党委|党组|党工委)$", "", inspected_unit) or inspected_unit
+    return unit_without_party_organ(inspected_unit, rules) or inspected_unit
+
+
+def unit_without_party_organ(name: str, rules: Rules) -> str:
+    """The unit itself, without the party organ after its name (departments.yaml
+    `party_organ_suffix`): 区城市管理委党委 → 区城市管理委."""
+    return re.sub(rules.raw["departments"]["party_organ_suffix"]["pattern"], "", name)
 
 
 def find_partners(text: str, departments: list[str], rules: Rules) -> list[str]:

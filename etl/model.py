@@ -15,9 +15,9 @@ TOTAL_KEYS = (
 )
 SECTIONS = ("organisation", "findings", "remaining", "next_steps")
 ROLES = ("result", "target")
-STATUSES = ("completed", "in_progress", "ongoing", "not_started", "unknown")
 LEVELS = ("area", "problem", "item")
-CATEGORIES = ("governance", "safety", "party_building", "assets")
+# Categories and statuses are vocabulary, read from rules/taxonomy.yaml and rules/status.yaml
+# (Rules.category_ids, Rules.status_ids), never listed in code.
 
 
 @dataclass

@@ -15,7 +15,8 @@ import yaml
 
 from etl.classify import derive_finding_statuses
 from etl.errors import InputError
-from etl.model import CATEGORIES, STATUSES, Extraction
+from etl.model import Extraction
+from etl.rules import load_rules
 
 FILE_NAME = "overrides.yaml"
 
@@ -34,13 +35,15 @@ class Override:
 
     def validate(self, indicator_codes: set[str]) -> None:
         where = f"override for {self.report} {self.measure or ''}".strip()
-        if self.category and self.category not in CATEGORIES:
+        rules = load_rules()
+        categories, statuses = rules.category_ids, rules.status_ids
+        if self.category and self.category not in categories:
             raise InputError(
-                where, f"unknown category {self.category!r}", f"use one of {', '.join(CATEGORIES)}"
+                where, f"unknown category {self.category!r}", f"use one of {', '.join(categories)}"
             )
-        if self.status and self.status not in STATUSES:
+        if self.status and self.status not in statuses:
             raise InputError(
-                where, f"unknown status {self.status!r}", f"use one of {', '.join(STATUSES)}"
+                where, f"unknown status {self.status!r}", f"use one of {', '.join(statuses)}"
             )
         if self.indicator and self.indicator != "none" and self.indicator not in indicator_codes:
             raise InputError(

@@ -19,9 +19,9 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from dashboard import theme
-from dashboard.i18n import category_label, indicator_name, status_label, t
-from exports.content import DECK_LIST_ROWS, ExportContent
+from views import theme, vocabulary
+from views.export import DECK_LIST_ROWS, ExportContent
+from views.i18n import category_label, indicator_name, status_label, t
 
 ROWS_PER_TABLE = 12
 MEASURE_ROWS = 8  # measures carry a sentence each: fewer rows to a slide
@@ -173,7 +173,7 @@ class _Deck:
             _style_text_frame(frame, size=16, colour=_rgb("#555555"))
             for run in value_line.runs:
                 run.font.size, run.font.bold = Pt(36), True
-                run.font.color.rgb = _rgb(theme.CATEGORY_COLOURS["governance"])
+                run.font.color.rgb = _rgb(theme.ACCENT)
         self._notes(slide, "findings")
 
     def completion_slide(self) -> None:
@@ -190,7 +190,7 @@ class _Deck:
         frame = self._chart(slide, XL_CHART_TYPE.COLUMN_STACKED, data)
         for plot_series, status in zip(frame.chart.series, series, strict=True):
             plot_series.format.fill.solid()
-            plot_series.format.fill.fore_color.rgb = _rgb(theme.STATUS_COLOURS[status])
+            plot_series.format.fill.fore_color.rgb = _rgb(vocabulary.status_colour(status))
         self._notes(slide, "findings", t("unit_items", self.lang))
 
     def status_slide(self) -> None:
@@ -209,7 +209,7 @@ class _Deck:
         plot.data_labels.show_value = True
         for point, status in zip(plot.series[0].points, statuses, strict=True):
             point.format.fill.solid()
-            point.format.fill.fore_color.rgb = _rgb(theme.STATUS_COLOURS[status])
+            point.format.fill.fore_color.rgb = _rgb(vocabulary.status_colour(status))
         self._notes(slide, "findings", t("unit_items", self.lang))
 
     def indicator_slides(self) -> None:
@@ -227,22 +227,23 @@ class _Deck:
         self._table_slides(t("deck_indicators", self.lang), columns, rows, "findings", [5, 2, 2, 2])
 
     def department_slides(self) -> None:
+        frame = self.c.departments
+        shown = [s for s in vocabulary.statuses() if s in frame and frame[s].sum() > 0]
         rows = [
-            [
-                r.department,
-                str(int(r.measures)),
-                str(int(r.completed)),
-                str(int(r.in_progress)),
-                str(int(r.ongoing)),
-                theme.format_percent(r.completion_rate),
-            ]
-            for r in self.c.departments.itertuples()
+            [r["department"], str(int(r["measures"]))]
+            + [str(int(r[s])) for s in shown]
+            + [theme.format_percent(r["completion_rate"])]
+            for r in frame.to_dict("records")
         ]
         columns = [t("col_department", self.lang), t("col_measures", self.lang)]
-        columns += [status_label(s, self.lang) for s in ("completed", "in_progress", "ongoing")]
+        columns += [status_label(s, self.lang) for s in shown]
         columns += [t("col_rate", self.lang)]
         self._table_slides(
-            t("chart_departments", self.lang), columns, rows, "findings", [5, 2, 2, 2, 2, 2]
+            t("chart_departments", self.lang),
+            columns,
+            rows,
+            "findings",
+            [5, 2, *[2] * len(shown), 2],
         )
 
     def deadline_slides(self) -> None:
@@ -406,8 +407,8 @@ def completion_series(frame: pd.DataFrame) -> tuple[list[str], dict[str, list[in
     """Categories (in the theme's order) and one list of counts per status: the data of the
     completion chart, the same numbers the dashboard draws."""
     present = set(frame["category"].dropna())
-    categories = [c for c in theme.CATEGORIES if c in present]
-    statuses = [s for s in theme.STATUSES if s in set(frame["status"].dropna())]
+    categories = [c for c in vocabulary.categories() if c in present]
+    statuses = [s for s in vocabulary.statuses() if s in set(frame["status"].dropna())]
     counts = frame.groupby(["category", "status"])["n"].sum()
     series = {s: [int(counts.get((c, s), 0)) for c in categories] for s in statuses}
     return categories, series
@@ -415,5 +416,5 @@ def completion_series(frame: pd.DataFrame) -> tuple[list[str], dict[str, list[in
 
 def status_totals(frame: pd.DataFrame) -> tuple[list[str], list[int]]:
     by_status = frame.groupby("status")["n"].sum()
-    statuses = [s for s in theme.STATUSES if by_status.get(s, 0) > 0]
+    statuses = [s for s in vocabulary.statuses() if by_status.get(s, 0) > 0]
     return statuses, [int(by_status[s]) for s in statuses]

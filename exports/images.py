@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from dashboard import figures
-from dashboard.i18n import t
-from exports.content import ExportContent, file_name
+from views import figures
+from views.export import ExportContent, file_name
+from views.i18n import t
 
 PLOTLY_BUNDLE = Path(__file__).resolve().parent.parent / "assets" / "plotly-rectify.min.js"
 WIDTH, HEIGHT, SCALE = 1280, 720, 3  # 16:9; PNG comes out 3840 x 2160

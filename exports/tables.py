@@ -9,8 +9,8 @@ import re
 
 import pandas as pd
 
-from dashboard.i18n import category_label, indicator_name, status_label, t
-from exports.content import ExportContent
+from views.export import ExportContent
+from views.i18n import category_label, indicator_name, status_label, t
 
 _SENTENCE_END = "。！？；!?;\n"
 # A cell that starts like a formula is run by Excel when the CSV is opened (CSV injection);

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-from etl.model import CATEGORIES, LEVELS, SECTIONS, STATUSES, Extraction
+from etl.model import LEVELS, ROLES, SECTIONS, Extraction
+from etl.rules import load_rules
 
 QUALIFIERS = ("exact", "lower_bound", "approx")
 
@@ -16,6 +17,8 @@ class ContractError(Exception):
 
 def check_extraction(x: Extraction, where: str) -> None:
     problems: list[str] = []
+    rules = load_rules()
+    categories, statuses = set(rules.category_ids), set(rules.status_ids)
     n = len(x.text)
     finding_ids = {f.id for f in x.findings}
     if len(finding_ids) != len(x.findings):
@@ -25,7 +28,7 @@ def check_extraction(x: Extraction, where: str) -> None:
             problems.append(f"finding {f.id}: level {f.level!r}")
         if f.parent_id and f.parent_id not in finding_ids:
             problems.append(f"finding {f.id}: parent {f.parent_id} missing")
-        if f.category and f.category not in CATEGORIES:
+        if f.category and f.category not in categories:
             problems.append(f"finding {f.id}: category {f.category!r}")
     measure_ids = {m.id for m in x.measures}
     if len(measure_ids) != len(x.measures):
@@ -35,9 +38,9 @@ def check_extraction(x: Extraction, where: str) -> None:
             problems.append(f"measure {m.id}: section {m.section!r}")
         if m.finding_id and m.finding_id not in finding_ids:
             problems.append(f"measure {m.id}: finding {m.finding_id} missing")
-        if m.status not in STATUSES:
+        if m.status not in statuses:
             problems.append(f"measure {m.id}: status {m.status!r}")
-        if m.category not in CATEGORIES:
+        if m.category not in categories:
             problems.append(f"measure {m.id}: category {m.category!r}")
         if not (0 <= m.start <= m.end <= n) or x.text[m.start : m.end] != m.text:
             problems.append(f"measure {m.id}: offsets {m.start}-{m.end} do not give its text")
@@ -46,6 +49,8 @@ def check_extraction(x: Extraction, where: str) -> None:
             problems.append(f"metric {i}: measure {mt.measure_id} missing")
         if not math.isfinite(float(mt.value)):
             problems.append(f"metric {i}: value {mt.value!r}")
+        if mt.role not in ROLES:
+            problems.append(f"metric {i}: role {mt.role!r}")
         if mt.qualifier not in QUALIFIERS:
             problems.append(f"metric {i}: qualifier {mt.qualifier!r}")
         if not (0 <= mt.start < mt.end <= n):

@@ -25,10 +25,12 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _category_status_args(p: argparse.ArgumentParser) -> None:
-    from etl.model import CATEGORIES, STATUSES
+    from etl.rules import load_rules
 
-    p.add_argument("--category", choices=list(CATEGORIES))
-    p.add_argument("--status", choices=list(STATUSES))
+    # The vocabulary of rules/taxonomy.yaml and rules/status.yaml (or RECTIFY_RULES_DIR's).
+    rules = load_rules()
+    p.add_argument("--category", choices=list(rules.category_ids))
+    p.add_argument("--status", choices=list(rules.status_ids))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -291,9 +293,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def cmd_export(args) -> int:
     from etl.errors import InputError
-    from exports.content import gather_for
+    from views.export import gather_for
     from warehouse.db import connect_readonly
-    from warehouse.queries import Filters, department_options, resolve_report
+    from warehouse.filters import Filters
+    from warehouse.queries import department_options, resolve_report
 
     if args.kind == "parquet":
         given = [

@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import figures
-from dashboard.filters import from_search, to_search, toggle
-from dashboard.summaries import kpis
-from dashboard.theme import format_number
+from views import figures, vocabulary
+from views.summaries import department_summary, kpis
+from views.theme import format_number
 from warehouse import queries
 from warehouse.db import connect_readonly
-from warehouse.queries import Filters
+from warehouse.filters import Filters
 
 CHROMIUM = "/usr/bin/chromium"
 GARDEN = "区园林绿化服务中心"
@@ -61,7 +60,7 @@ def test_category_status_and_text_filters(con):
     assert 0 < gas_items < 29
     gas_totals = queries.filtered_indicator_totals(con, Filters(q="燃气")).set_index("code")
     assert gas_totals.loc["gas_hazards_closed", "total"] == 108
-    assert queries.department_summary(con, Filters(q="燃气"))["measures"].sum() > 0
+    assert queries.department_status(con, Filters(q="燃气"))["n"].sum() > 0
     gas = queries.explorer_measures(con, Filters(q="燃气"))
     texts = con.execute(
         "SELECT measure_id, text FROM measure WHERE measure_id IN (SELECT unnest($ids))",
@@ -112,10 +111,12 @@ def test_indicator_totals_and_sources(con):
 
 
 def test_department_summary_and_heatmap(con):
-    summary = queries.department_summary(con, Filters()).set_index("department")
+    summary = department_summary(queries.department_status(con, Filters()))
+    summary = summary.set_index("department")
     assert summary.loc[GARDEN, "measures"] == 14
     row = summary.loc[GARDEN]
-    assert row["completed"] + row["in_progress"] + row["ongoing"] + row["not_started"] == 14
+    assert sum(row[s] for s in vocabulary.statuses()) == 14
+    assert row["done"] == row["completed"] and row["completion_rate"] == row["done"] / 14
     heat = queries.department_category(con, Filters())
     assert heat[heat["department"] == GARDEN]["n"].sum() == 14
 
@@ -147,7 +148,9 @@ def test_figures_carry_the_query_values(con):
     heat = figures.department_heatmap(cells, "zh")
     assert GARDEN in heat["data"][0]["y"]
     assert sum(map(sum, heat["data"][0]["z"])) == cells["n"].sum()
-    depts = figures.department_completion(queries.department_summary(con, Filters()), "zh")
+    depts = figures.department_completion(
+        department_summary(queries.department_status(con, Filters())), "zh"
+    )
     assert GARDEN in depts["data"][0]["y"]
     rid = con.execute("SELECT report_id FROM report").fetchone()[0]
     timeline = figures.milestones(queries.report_header(con, rid), "en")
@@ -159,10 +162,10 @@ def test_figures_carry_the_query_values(con):
 
 def test_filters_round_trip_and_toggle():
     f = Filters(report="abc", department=GARDEN, q="燃气")
-    assert from_search(to_search(f)) == f
-    g = toggle(f, category="safety", status="completed")
+    assert Filters.from_search(f.to_search()) == f
+    g = f.toggle(category="safety", status="completed")
     assert (g.category, g.status) == ("safety", "completed")
-    assert toggle(g, category="safety", status="completed") == f
+    assert g.toggle(category="safety", status="completed") == f
 
 
 def test_number_formats():
@@ -524,11 +527,9 @@ def test_a_bookmarked_view_keeps_every_filter(browser_page, served):
     con = connect_readonly(served[1])
     report = queries.list_reports(con)["report_id"][0]
     con.close()
-    search = to_search(
-        Filters(
-            report=report, department=GARDEN, category="governance", status="completed", q="绿化"
-        )
-    )
+    search = Filters(
+        report=report, department=GARDEN, category="governance", status="completed", q="绿化"
+    ).to_search()
     page.goto(base + "/explorer" + search)
     _wait(
         page,
@@ -536,7 +537,7 @@ def test_a_bookmarked_view_keeps_every_filter(browser_page, served):
         "report filter shown",
     )
     page.wait_for_timeout(1500)  # long enough for any control to have cleared a value
-    assert from_search(urllib.parse.urlparse(page.url).query) == from_search(search)
+    assert Filters.from_search(urllib.parse.urlparse(page.url).query) == Filters.from_search(search)
     shown = page.inner_text("#active-filters")
     assert all(part in shown for part in (GARDEN, "治理", "已完成", "绿化"))
     assert problems == []

@@ -18,8 +18,6 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from test_cli import run
 
-from dashboard.i18n import category_label, status_label, t
-from exports.content import file_name, gather
 from exports.deck import build_deck
 from exports.tables import (
     measures_table,
@@ -28,8 +26,10 @@ from exports.tables import (
     to_csv,
     to_xlsx,
 )
+from views.export import file_name, gather
+from views.i18n import category_label, status_label, t
 from warehouse import queries
-from warehouse.queries import Filters
+from warehouse.filters import Filters
 
 GARDEN = "区园林绿化服务中心"
 TODAY = date(2026, 11, 29)
@@ -126,7 +126,7 @@ def test_deck_in_english_and_from_a_template(con, tmp_path):
 
 
 def test_deck_says_how_many_measures_it_left_out(con):
-    from exports.content import gather_for
+    from views.export import gather_for
 
     full = gather(con, Filters(), "zh", TODAY)
     total = len(full.in_progress)

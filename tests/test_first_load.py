@@ -19,7 +19,7 @@ from dashboard.index import (
 )
 from warehouse import queries
 from warehouse.db import connect_readonly
-from warehouse.queries import Filters
+from warehouse.filters import Filters
 
 POLYFILL = '<script src="/_dash-component-suites/dash/deps/polyfill@7.v4m1.12.1.min.js"></script>'
 GRID = '<script src="/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35m1.min.js"></script>\n'

@@ -17,7 +17,7 @@ from conftest import SEED
 from pipeline import load_paths
 from warehouse import queries
 from warehouse.db import connect_readonly
-from warehouse.queries import Filters
+from warehouse.filters import Filters
 
 RECTIFY = str(Path(sys.executable).with_name("rectify"))
 CHROMIUM = "/usr/bin/chromium"
@@ -134,9 +134,9 @@ def test_hostile_text_exports_cleanly(tmp_path):
 
     from pptx import Presentation
 
-    from exports.content import gather
     from exports.deck import build_deck
     from exports.tables import to_csv, to_xlsx
+    from views.export import gather
 
     db = tmp_path / "w.duckdb"
     load_paths([_hostile_report(tmp_path)], db)

@@ -25,7 +25,7 @@ from etl.rules import load_rules, read_rule_files
 from pipeline import load_paths, prepare_file
 from warehouse import queries
 from warehouse.db import connect_readonly
-from warehouse.queries import Filters
+from warehouse.filters import Filters
 
 RULES = load_rules()
 LEDGER = read_rule_files()["ledger"]
@@ -157,7 +157,7 @@ def test_deadline_warnings_for_a_fixed_today(ledger_files, tmp_path):
 def test_deadline_tiles_and_explorer_column(ledger_files, tmp_path):
     from dashboard.components import deadline_tiles
     from dashboard.grid import rows_for
-    from dashboard.summaries import deadline_counts
+    from views.summaries import deadline_counts
 
     db = tmp_path / "w.duckdb"
     load_paths([ledger_files[0]], db)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import SEED
 
-from dashboard import figures, rounds
 from pipeline import load_paths
+from views import figures, rounds
 from warehouse import queries
 from warehouse.db import connect_readonly
 
@@ -34,16 +34,16 @@ def two_rounds(tmp_path):
 
 
 def test_units_and_rounds_in_time_order(two_rounds):
-    units = queries.compared_units(two_rounds)
+    units = queries.compared_units(two_rounds, rounds.party_organ_suffix())
     assert units.iloc[0]["unit"] == "区城市管理委" and units.iloc[0]["n_reports"] == 2
-    frame = queries.unit_rounds(two_rounds, "区城市管理委")
+    frame = queries.unit_rounds(two_rounds, "区城市管理委", rounds.party_organ_suffix())
     assert [str(d)[:10] for d in frame["publish_date"]] == ["2025-05-20", "2025-11-20"]
     assert list(frame["round"]) == ["四届区委第八轮巡察", "四届区委第九轮巡察"]
     assert list(frame["items"]) == [29, 29]
 
 
 def test_status_changes_and_recurring_problems(two_rounds):
-    frame = queries.unit_rounds(two_rounds, "区城市管理委")
+    frame = queries.unit_rounds(two_rounds, "区城市管理委", rounds.party_organ_suffix())
     order = list(frame["report_id"])
     changes = rounds.status_changes(queries.rounds_measures(two_rounds, order), order)
     assert list(changes["measure_after"]) == ["M8", "M10"]

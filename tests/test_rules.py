@@ -174,3 +174,39 @@ def test_an_unknown_warning_code_is_refused():
 
     with pytest.raises(KeyError):
         warn("no_such_code")
+
+
+def test_party_organ_suffix_example():
+    from etl.classify import unit_without_party_organ
+
+    rule = RAW["departments"]["party_organ_suffix"]
+    assert rule["id"] and rule["description"]
+    assert unit_without_party_organ(rule["example"], RULES) == rule["expect"]
+    assert unit_without_party_organ("区园林绿化服务中心", RULES) == "区园林绿化服务中心"
+
+
+@pytest.mark.parametrize("entry", RAW["totals"]["reconcile"], ids=lambda e: e["id"])
+def test_every_reconcile_rule_names_a_stated_total_and_a_count(entry):
+    from etl.model import TOTAL_KEYS
+
+    assert entry["key"] in TOTAL_KEYS and entry["description"] and entry["example"]
+    kind, _, code = entry["counted"].partition(":")
+    if kind == "indicator":
+        assert code in {i.code for i in RULES.indicators}
+    elif kind == "items_status":
+        assert code in RULES.status_ids
+    else:
+        assert entry["counted"] in ("items", "items_done")
+
+
+@pytest.mark.parametrize("entry", RAW["status"]["statuses"], ids=lambda e: e["id"])
+def test_status_vocabulary_entries(entry):
+    assert entry["zh"] and entry["en"] and entry["colour"].startswith("#") and entry["badge"]
+    assert entry["description"] and entry["example"]
+    # only what is finished counts as completed: nothing open is done
+    assert not (entry["done"] and entry["open"])
+
+
+def test_every_status_rule_decides_a_status_of_the_vocabulary():
+    for rule in RAW["status"]["rules"] + RAW["ledger"]["statuses"]:
+        assert rule["status"] in RULES.status_ids, rule["id"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import pandas as pd
+
+from warehouse.filters import Filters
 
 
 def list_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -40,83 +40,15 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict:
 # constant SQL text shared by several queries, never built from values.
 
 
-@dataclass(frozen=True)
-class Filters:
-    report: str | None = None
-    department: str | None = None
-    category: str | None = None
-    status: str | None = None
-    q: str | None = None
-
-    def params(self) -> dict:
-        return {
-            "report": self.report or None,
-            "department": self.department or None,
-            "category": self.category or None,
-            "status": self.status or None,
-            "q": self.q or None,
-        }
-
-
-def _text_match(key: str) -> str:
-    return (
-        f"({key}) IN (SELECT {key} FROM measure"
-        " WHERE contains(text, $q) OR contains(coalesce(headline, ''), $q))"
-    )
-
-
-def _fact_sql(table: str, key: str, f: Filters) -> str:
-    """SQL for the rows of a fact table the filters keep, put together from constant
-    fragments: only the filters that are set appear, and values stay bound."""
-    where = ["TRUE"]
-    if f.report:
-        where.append("report_id = $report")
-    if f.department:
-        where.append("list_contains(departments, $department)")
-    if f.category:
-        where.append("category = $category")
-    if f.status:
-        where.append("status = $status")
-    if f.q:
-        where.append(_text_match(f"report_id, {key}"))
-    return f"SELECT * FROM {table} WHERE " + " AND ".join(where)
-
-
 def _measures_sql(f: Filters) -> str:
     """The measures the filters keep (rows of measure_fact)."""
-    return _fact_sql("measure_fact", "measure_id", f)
+    return f.facts_sql("measure_fact", "measure_id")
 
 
 def _items_sql(f: Filters) -> str:
     """Items (the 具体问题 fed back: the findings measures hang from) by their own category
     and status, with a measure of the department and one matching the text."""
-    return _fact_sql("item_fact", "finding_id", f)
-
-
-def _rollup_sql(f: Filters, unit: str, by_department: bool = False) -> str:
-    """Rows of the pre-aggregated rollup for `unit` under the filters (free text excluded:
-    callers use the facts when f.q is set). `by_department` keeps one row set per department."""
-    where = [f"unit = '{unit}'"]  # unit is one of the code's own constants, never user input
-    if f.department:
-        where.append("department = $department")
-    elif not by_department:
-        where.append("department = ''")
-    else:
-        where.append("department <> ''")
-    if f.report:
-        where.append("report_id = $report")
-    if f.category:
-        where.append("category = $category")
-    if f.status:
-        where.append("status = $status")
-    # Over all reports, the rollup already summed across them: a few hundred rows at most.
-    table = "rollup" if f.report else "rollup_all"
-    return f"SELECT * FROM {table} WHERE " + " AND ".join(where)
-
-
-def _bound(sql: str, f: Filters, **extra) -> dict:
-    """The parameters the statement names: the filters that are set, and any extra ones."""
-    return {k: v for k, v in {**f.params(), **extra}.items() if f"${k}" in sql}
+    return f.facts_sql("item_fact", "finding_id")
 
 
 def report_options(
@@ -175,9 +107,9 @@ def completion(con: duckdb.DuckDBPyConnection, f: Filters, unit: str = "items") 
         source = _items_sql(f) if unit == "items" else _measures_sql(f)
         sql = f"SELECT category, status, count(*) AS n FROM ({source}) s GROUP BY ALL ORDER BY ALL"
     else:
-        source = _rollup_sql(f, "item" if unit == "items" else "measure")
+        source = f.rollup_sql("item" if unit == "items" else "measure")
         sql = f"SELECT category, status, sum(n) AS n FROM ({source}) s GROUP BY ALL ORDER BY ALL"
-    return con.execute(sql, _bound(sql, f)).df()
+    return con.execute(sql, f.bound(sql)).df()
 
 
 def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -187,14 +119,14 @@ def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.
                       ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
                       WHERE mt.indicator IS NOT NULL AND mt.role = 'result'"""
     else:
-        figures = _rollup_sql(f, "metric")
+        figures = f.rollup_sql("metric")
     sql = f"""
         SELECT i.code, i.name_zh, i.name_en, i.unit, i.category,
                sum(mt.total) AS total, coalesce(sum(mt.n), 0) AS n_metrics
         FROM indicator i LEFT JOIN ({figures}) mt ON mt.indicator = i.code
         GROUP BY ALL ORDER BY total DESC NULLS LAST, i.code
     """
-    return con.execute(sql, _bound(sql, f)).df()
+    return con.execute(sql, f.bound(sql)).df()
 
 
 def indicator_sources(
@@ -213,7 +145,7 @@ def indicator_sources(
         ORDER BY r.title, mt.start_offset
         LIMIT $limit
     """
-    return con.execute(sql, _bound(sql, f, code=code, limit=limit)).df()
+    return con.execute(sql, f.bound(sql, code=code, limit=limit)).df()
 
 
 _N = "sum(n)"
@@ -224,7 +156,7 @@ def _department_rows(f: Filters) -> str:
     if f.q:
         return f"""SELECT unnest(departments) AS department, category, status, 1 AS n
                    FROM ({_measures_sql(f)}) fm"""
-    return _rollup_sql(f, "measure", by_department=True)
+    return f.rollup_sql("measure", by_department=True)
 
 
 def department_category(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -233,22 +165,17 @@ def department_category(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
         SELECT department, category, {_N} AS n FROM ({_department_rows(f)}) x
         GROUP BY ALL ORDER BY ALL
     """
-    return con.execute(sql, _bound(sql, f)).df()
+    return con.execute(sql, f.bound(sql)).df()
 
 
-def department_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Per responsible department: measures, their statuses and completion rate."""
+def department_status(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Measures per responsible department and status (department, status, n), one row
+    each; views pivot it by the status vocabulary and order it."""
     sql = f"""
-        SELECT department, {_N} AS measures,
-               coalesce(sum(n) FILTER (WHERE status = 'completed'), 0) AS completed,
-               coalesce(sum(n) FILTER (WHERE status = 'in_progress'), 0) AS in_progress,
-               coalesce(sum(n) FILTER (WHERE status = 'ongoing'), 0) AS ongoing,
-               coalesce(sum(n) FILTER (WHERE status = 'not_started'), 0) AS not_started,
-               coalesce(sum(n) FILTER (WHERE status = 'completed'), 0) / {_N} AS completion_rate
-        FROM ({_department_rows(f)}) x
-        GROUP BY department ORDER BY measures DESC, department
+        SELECT department, status, {_N} AS n FROM ({_department_rows(f)}) x
+        GROUP BY ALL ORDER BY department, status
     """
-    return con.execute(sql, _bound(sql, f)).df()
+    return con.execute(sql, f.bound(sql)).df()
 
 
 # The orders the explorer's table may ask for, by column: constant SQL, picked by name.
@@ -266,8 +193,8 @@ def measure_count(con: duckdb.DuckDBPyConnection, f: Filters, section: str | Non
         in_section = " WHERE section = $section" if section else ""
         sql = f"SELECT count(*) FROM ({_measures_sql(f)}) s{in_section}"
     else:
-        sql = f"SELECT coalesce(sum(n), 0) FROM ({_rollup_sql(f, 'measure')}) s"
-    return int(con.execute(sql, _bound(sql, f, section=section)).fetchone()[0])
+        sql = f"SELECT coalesce(sum(n), 0) FROM ({f.rollup_sql('measure')}) s"
+    return int(con.execute(sql, f.bound(sql, section=section)).fetchone()[0])
 
 
 def explorer_measures(
@@ -313,7 +240,7 @@ def explorer_measures(
           ON mt.report_id = fm.report_id AND mt.measure_id = fm.measure_id
         ORDER BY {template.format(t="fm.", dir=direction)}
     """
-    params = _bound(sql, f, limit=limit, offset=offset, section=section)
+    params = f.bound(sql, limit=limit, offset=offset, section=section)
     return con.execute(sql, params).df()
 
 
@@ -325,12 +252,28 @@ def has_deadlines(con: duckdb.DuckDBPyConnection, f: Filters) -> bool:
             JOIN measure m ON m.report_id = fm.report_id AND m.measure_id = fm.measure_id
             WHERE m.deadline IS NOT NULL)
     """
-    return bool(con.execute(sql, _bound(sql, f)).fetchone()[0])
+    return bool(con.execute(sql, f.bound(sql)).fetchone()[0])
 
 
-def deadline_measures(con: duckdb.DuckDBPyConnection, f: Filters, today) -> pd.DataFrame:
+DEADLINE_COLUMNS = (
+    "report_id",
+    "measure_id",
+    "report_title",
+    "headline",
+    "text",
+    "departments",
+    "owner",
+    "status",
+    "deadline",
+    "days_left",
+)
+
+
+def deadline_measures(
+    con: duckdb.DuckDBPyConnection, f: Filters, today, done: tuple[str, ...] = ("completed",)
+) -> pd.DataFrame:
     """Open measures with a deadline (from ledgers), soonest first, with days left at `today`
-    (negative when overdue)."""
+    (negative when overdue): DEADLINE_COLUMNS."""
     # Only ledgers give deadlines: the facts are cut to their reports before the join, which
     # keeps this a few milliseconds on a warehouse of thousands of reports without any.
     sql = f"""
@@ -342,10 +285,10 @@ def deadline_measures(con: duckdb.DuckDBPyConnection, f: Filters, today) -> pd.D
         JOIN due m ON m.report_id = fm.report_id AND m.measure_id = fm.measure_id
         JOIN report r ON r.report_id = fm.report_id
         WHERE fm.report_id IN (SELECT report_id FROM due)
-          AND coalesce(fm.status, '') <> 'completed'
+          AND NOT list_contains($done, coalesce(fm.status, ''))
         ORDER BY days_left, fm.report_id, fm.start_offset
     """
-    return con.execute(sql, _bound(sql, f, today=today)).df()
+    return con.execute(sql, f.bound(sql, today=today, done=list(done))).df()
 
 
 def export_metrics(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -362,7 +305,7 @@ def export_metrics(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         JOIN report r ON r.report_id = mt.report_id
         ORDER BY mt.report_id, mt.start_offset
     """
-    return con.execute(sql, _bound(sql, f)).df()
+    return con.execute(sql, f.bound(sql)).df()
 
 
 def filtered_reports(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -372,7 +315,7 @@ def filtered_reports(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
         SELECT report_id, title, inspected_unit, publish_date FROM report {where}
         ORDER BY publish_date DESC NULLS LAST, title
     """
-    return con.execute(sql, _bound(sql, f)).df()
+    return con.execute(sql, f.bound(sql)).df()
 
 
 def measure_detail(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: str) -> dict | None:
@@ -428,20 +371,24 @@ def report_header(con: duckdb.DuckDBPyConnection, report_id: str) -> dict | None
 
 
 # Rounds compared: reports of one inspected unit, the unit named with or without its party
-# organ (区城市管理委党委 and 区城市管理委 are one unit).
-_UNIT_KEY = "regexp_replace(coalesce(inspected_unit, ''), '(党委|党组|党工委|党总支)$', '')"
+# organ (区城市管理委党委 and 区城市管理委 are one unit): $suffix is the rule's pattern
+# (departments.yaml `party_organ_suffix`), bound like any value.
+_UNIT_KEY = "regexp_replace(coalesce(inspected_unit, ''), $suffix, '')"
 
 
-def compared_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Inspected units with their number of reports, those with the most first."""
+def compared_units(con: duckdb.DuckDBPyConnection, suffix: str) -> pd.DataFrame:
+    """Inspected units (named without the party organ `suffix`, a regular expression) with
+    their number of reports, those with the most first."""
     sql = f"""
         SELECT {_UNIT_KEY} AS unit, count(*) AS n_reports FROM report
         WHERE {_UNIT_KEY} <> '' GROUP BY ALL ORDER BY n_reports DESC, unit
     """
-    return con.execute(sql).df()
+    return con.execute(sql, {"suffix": suffix}).df()
 
 
-def unit_rounds(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:
+def unit_rounds(
+    con: duckdb.DuckDBPyConnection, unit: str, suffix: str, done: tuple[str, ...] = ("completed",)
+) -> pd.DataFrame:
     """A unit's reports in time order (publication, else feedback, else loading), with their
     stated totals and what was counted: items, items completed and in progress."""
     sql = f"""
@@ -450,7 +397,7 @@ def unit_rounds(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:
                    r.feedback_date, r.loaded_at, r.stated_problems, r.stated_completed,
                    r.stated_in_progress,
                    coalesce(sum(u.n), 0) AS items,
-                   coalesce(sum(u.n) FILTER (WHERE u.status = 'completed'), 0) AS items_completed,
+                   coalesce(sum(u.n) FILTER (WHERE list_contains($done, u.status)), 0) AS items_completed,
                    coalesce(sum(u.n) FILTER (WHERE u.status = 'in_progress'), 0)
                        AS items_in_progress
             FROM report r
@@ -461,7 +408,7 @@ def unit_rounds(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:
         ) rounds
         ORDER BY coalesce(publish_date, feedback_date, CAST(loaded_at AS DATE)), report_id
     """
-    return con.execute(sql, {"unit": unit}).df()
+    return con.execute(sql, {"unit": unit, "suffix": suffix, "done": list(done)}).df()
 
 
 def rounds_completion(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:

@@ -10,9 +10,9 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import reports_table
-from dashboard.i18n import t
 from dashboard.uploads import MAX_UPLOAD_BYTES, Staged, discard, new_batch, publish, stage
 from pipeline import REPORT_SUFFIXES, load_paths, remove_reports
+from views.i18n import t
 from warehouse.db import WarehouseError
 from warehouse.queries import list_reports
 

@@ -7,21 +7,19 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, html
 
-from dashboard import data, figures, ids
+from dashboard import data, ids
 from dashboard.components import chart, empty_warehouse, no_data
-from dashboard.filters import from_search, to_search, toggle
-from dashboard.i18n import t
-from dashboard.theme import format_percent
+from views import figures
+from views.i18n import t
+from views.summaries import department_summary
+from views.theme import format_percent
+from views.vocabulary import status_label, statuses
 from warehouse import queries
+from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/departments", name="departments", order=3)
 
-_EMPTY = pd.DataFrame(
-    {
-        k: []
-        for k in ("department", "measures", "completed", "in_progress", "ongoing", "not_started")
-    }
-)
+_EMPTY = department_summary(pd.DataFrame({"department": [], "status": [], "n": []}))
 
 
 def layout(**_query) -> html.Div:
@@ -39,36 +37,24 @@ def render(search, lang):
     with data.cursor() as con:
         if con is None:
             return figures.department_completion(_EMPTY, lang), empty_warehouse(lang)
-        summary = queries.department_summary(con, from_search(search))
+        summary = department_summary(queries.department_status(con, Filters.from_search(search)))
     if summary.empty:
         return figures.department_completion(summary, lang), no_data(lang)
+    shown = [s for s in statuses() if summary[s].sum() > 0]
     head = html.Thead(
         html.Tr(
-            [
-                html.Th(t(k, lang))
-                for k in (
-                    "col_department",
-                    "col_measures",
-                    "status_completed",
-                    "status_in_progress",
-                    "status_ongoing",
-                    "col_rate",
-                )
-            ]
+            [html.Th(t("col_department", lang)), html.Th(t("col_measures", lang))]
+            + [html.Th(status_label(s, lang)) for s in shown]
+            + [html.Th(t("col_rate", lang))]
         )
     )
     rows = [
         html.Tr(
-            [
-                html.Td(r.department),
-                html.Td(r.measures),
-                html.Td(r.completed),
-                html.Td(r.in_progress),
-                html.Td(r.ongoing),
-                html.Td(format_percent(r.completion_rate)),
-            ]
+            [html.Td(r["department"]), html.Td(r["measures"])]
+            + [html.Td(r[s]) for s in shown]
+            + [html.Td(format_percent(r["completion_rate"]))]
         )
-        for r in summary.itertuples()
+        for r in summary.to_dict("records")
     ]
     return figures.department_completion(summary, lang), dbc.Table(
         [head, html.Tbody(rows)], size="sm", striped=True, id="departments-table"
@@ -85,4 +71,4 @@ def filter_by_department(click, search):
     if not click or not click.get("points"):
         return dash.no_update
     department, status = click["points"][0]["customdata"]
-    return to_search(toggle(from_search(search), department=department, status=status))
+    return Filters.from_search(search).toggle(department=department, status=status).to_search()

@@ -10,10 +10,10 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import data, ids
 from dashboard.components import empty_warehouse, highlighted, status_badge
-from dashboard.filters import from_search
 from dashboard.grid import BLOCK_SIZE, column_defs, page_request, rows_for
-from dashboard.i18n import category_label, t
+from views.i18n import category_label, t
 from warehouse import queries
+from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/explorer", name="explorer", order=1)
 
@@ -69,7 +69,7 @@ def serve_rows(request, search, lang):
     if request is None:
         raise PreventUpdate
     start, limit, order, descending = page_request(request)
-    filters = from_search(search)
+    filters = Filters.from_search(search)
     with data.cursor() as con:
         if con is None:
             return {"rowData": [], "rowCount": 0}
@@ -89,7 +89,7 @@ def render_frame(search, lang):
     with data.cursor() as con:
         if con is None:
             return column_defs(lang), None
-        filters = from_search(search)
+        filters = Filters.from_search(search)
         total = queries.measure_count(con, filters)
         deadlines = queries.has_deadlines(con, filters)
     return column_defs(lang, deadlines), t("explorer_count", lang).format(n=f"{total:,}")

@@ -8,10 +8,10 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import empty_warehouse, highlighted, no_data
-from dashboard.filters import from_search
-from dashboard.i18n import indicator_name, t, unit_label
-from dashboard.theme import format_number
+from views.i18n import indicator_name, t, unit_label
+from views.theme import format_number
 from warehouse import queries
+from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/indicators", name="indicators", order=2)
 
@@ -40,7 +40,7 @@ def render_list(search, lang):
     with data.cursor() as con:
         if con is None:
             return empty_warehouse(lang)
-        totals = queries.filtered_indicator_totals(con, from_search(search))
+        totals = queries.filtered_indicator_totals(con, Filters.from_search(search))
     totals = totals[totals["n_metrics"] > 0]
     if totals.empty:
         return no_data(lang)
@@ -84,7 +84,7 @@ def render_sources(code, search, lang):
     with data.cursor() as con:
         if con is None:
             return empty_warehouse(lang)
-        rows = queries.indicator_sources(con, from_search(search), code)
+        rows = queries.indicator_sources(con, Filters.from_search(search), code)
     if rows.empty:
         return no_data(lang)
     body = []

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import data, figures, ids
+from dashboard import data, ids
 from dashboard.components import deadline_tiles, empty_warehouse, kpi_tiles
-from dashboard.filters import from_search
-from dashboard.i18n import t
-from dashboard.summaries import deadline_counts, kpis
-from dashboard.theme import GRAPH_CONFIG
-from warehouse import queries
+from views import figures
+from views.i18n import t
+from views.overview import gather_overview
+from views.summaries import deadline_counts
+from views.theme import GRAPH_CONFIG
+from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/meeting", name="meeting", order=9)
 
@@ -77,7 +76,7 @@ def move(_prev, _next, index):
     Input(ids.LANG, "data"),
 )
 def render(index, search, lang):
-    lang, f = lang or "zh", from_search(search)
+    lang, f = lang or "zh", Filters.from_search(search)
     slide = SLIDES[(index or 0) % len(SLIDES)]
     chrome = (
         t("prev", lang),
@@ -89,28 +88,24 @@ def render(index, search, lang):
     with data.cursor() as con:
         if con is None:
             return (empty_warehouse(lang), *chrome)
-        if slide == "kpis":
-            k = kpis(queries.completion(con, f, "items"), queries.completion(con, f, "measures"))
-            totals = queries.filtered_indicator_totals(con, f)
-            body = dbc.Row(
-                kpi_tiles(k, totals, lang),
-                className="g-3 meeting-kpis",
-                id="meeting-kpis",
-            )
-            # Where ledgers give deadlines, what is overdue belongs on the first screen too.
-            deadlines = queries.deadline_measures(con, f, date.today())
-            if not deadlines.empty:
-                body = html.Div([body, deadline_tiles(deadline_counts(deadlines), lang)])
-            return (body, *chrome)
-        if slide in ("completion", "status"):
-            frame = queries.completion(con, f, "items")
-            fig = (
-                figures.completion_by_category if slide == "completion" else figures.status_doughnut
-            )(frame, lang, big=True)
-        elif slide == "heatmap":
-            fig = figures.department_heatmap(queries.department_category(con, f), lang, big=True)
-        else:
-            fig = figures.department_completion(queries.department_summary(con, f), lang, big=True)
+        o = gather_overview(con, f, departments=slide == "departments")
+    if slide == "kpis":
+        body = dbc.Row(
+            kpi_tiles(o.kpis, o.indicators, lang), className="g-3 meeting-kpis", id="meeting-kpis"
+        )
+        # Where ledgers give deadlines, what is overdue belongs on the first screen too.
+        if not o.deadlines.empty:
+            body = html.Div([body, deadline_tiles(deadline_counts(o.deadlines), lang)])
+        return (body, *chrome)
+    if slide in ("completion", "status"):
+        chart_of = (
+            figures.completion_by_category if slide == "completion" else figures.status_doughnut
+        )
+        fig = chart_of(o.completion_items, lang, big=True)
+    elif slide == "heatmap":
+        fig = figures.department_heatmap(o.heat, lang, big=True)
+    else:
+        fig = figures.department_completion(o.departments, lang, big=True)
     graph = dcc.Graph(
         figure=fig, config=GRAPH_CONFIG, style={"height": "80vh"}, id=f"meeting-{slide}"
     )

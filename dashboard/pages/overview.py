@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, html
 
-from dashboard import data, figures, ids
+from dashboard import data, ids
 from dashboard.components import chart, deadline_tiles, empty_warehouse, kpi_tiles
-from dashboard.filters import from_query, from_search, to_search, toggle
-from dashboard.i18n import t
-from dashboard.summaries import deadline_counts, kpis
-from dashboard.theme import format_number
-from warehouse import queries
-from warehouse.queries import Filters
+from views import figures
+from views.i18n import t
+from views.overview import Overview, gather_overview
+from views.summaries import deadline_counts
+from views.theme import format_number
+from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/", name="overview", order=0)
 
@@ -30,7 +28,7 @@ def layout(lang: str | None = None, **query) -> html.Div:
     from the language cookie or with the routing (`routing_callback_inputs`)."""
     lang = lang or "zh"
     kpi_row, completion, status, heatmap, timeline_box, stated, deadlines = overview_parts(
-        from_query(query), lang, "items"
+        Filters.from_query(query), lang, "items"
     )
     return html.Div(
         [
@@ -66,35 +64,30 @@ def layout(lang: str | None = None, **query) -> html.Div:
     )
 
 
-def stated_vs_counted(header: dict | None, k: dict, completion, totals, lang: str):
-    if not header:
+STATED_LABELS = {
+    "problems": "stated_problems",
+    "completed": "stated_completed",
+    "in_progress": "stated_in_progress",
+    "rules_made": "stated_rules_made",
+    "funds_recovered_yuan": "stated_funds",
+}
+
+
+def stated_vs_counted(o: Overview, lang: str):
+    """The one report's stated totals beside the counts (views/stated.py), mismatches flagged."""
+    if not o.header:
         return None
-    by_code = dict(zip(totals["code"], totals["total"], strict=True))
-    counted_status = completion.groupby("status")["n"].sum() if not completion.empty else {}
-    rows = [
-        ("stated_problems", header.get("stated_problems"), k["items"]),
-        ("stated_completed", header.get("stated_completed"), k["items_completed"]),
-        (
-            "stated_in_progress",
-            header.get("stated_in_progress"),
-            int(counted_status.get("in_progress", 0)) if len(counted_status) else 0,
-        ),
-        ("stated_rules_made", header.get("stated_rules_made"), by_code.get("rules_revised")),
-        ("stated_funds", header.get("stated_funds_recovered_yuan"), by_code.get("funds_recovered")),
-    ]
-    rows = [r for r in rows if r[1] is not None]
-    if not rows:
+    if not o.stated:
         return html.P(t("stated_none", lang), className="text-muted", id="stated-none")
     body = []
-    for key, stated, counted in rows:
-        mismatch = counted is None or abs(float(stated) - float(counted or 0)) > 1e-6
-        flag = dbc.Badge(t("stated_mismatch", lang), color="danger") if mismatch else ""
+    for row in o.stated:
+        flag = dbc.Badge(t("stated_mismatch", lang), color="danger") if row.mismatch else ""
         body.append(
             html.Tr(
                 [
-                    html.Td(t(key, lang)),
-                    html.Td(format_number(stated, lang)),
-                    html.Td(format_number(counted, lang)),
+                    html.Td(t(STATED_LABELS.get(row.key, row.key), lang)),
+                    html.Td(format_number(row.stated, lang)),
+                    html.Td(format_number(row.counted, lang)),
                     html.Td(flag),
                 ]
             )
@@ -126,30 +119,17 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
         if con is None:
             empty = figures.completion_by_category(EMPTY, lang)
             return [empty_warehouse(lang)], empty, empty, empty, None, None, None
-        by_item = queries.completion(con, f, "items")
-        by_measure = queries.completion(con, f, "measures")
-        totals = queries.filtered_indicator_totals(con, f)
-        heat = queries.department_category(con, f)
-        header = queries.report_header(con, f.report) if f.report else None
-        # Only ledgers give deadlines; most warehouses have none, and asking is cheaper.
-        deadlines = (
-            queries.deadline_measures(con, f, date.today())
-            if queries.has_deadlines(con, f)
-            else None
-        )
-    completion = by_measure if unit == "measures" else by_item
-    k = kpis(by_item, by_measure)
+        o = gather_overview(con, f)
+    completion = o.completion(unit)
     return (
-        kpi_tiles(k, totals, lang),
+        kpi_tiles(o.kpis, o.indicators, lang),
         figures.completion_by_category(completion, lang),
         figures.status_doughnut(completion, lang),
-        figures.department_heatmap(heat, lang),
-        timeline(header, lang),
-        stated_vs_counted(header, k, by_item, totals, lang),
+        figures.department_heatmap(o.heat, lang),
+        timeline(o.header, lang),
+        stated_vs_counted(o, lang),
         # Deadline warnings only where ledgers give deadlines.
-        None
-        if deadlines is None or deadlines.empty
-        else deadline_tiles(deadline_counts(deadlines), lang),
+        None if o.deadlines.empty else deadline_tiles(deadline_counts(o.deadlines), lang),
     )
 
 
@@ -171,7 +151,7 @@ def redraw_overview(search, lang, unit):
     """A filter, a chart click, the language or the items/measures switch; not on arrival,
     when the layout has drawn the page already."""
     lang = lang or "zh"
-    return (*overview_parts(from_search(search), lang, unit), unit_options(lang))
+    return (*overview_parts(Filters.from_search(search), lang, unit), unit_options(lang))
 
 
 def timeline(header: dict | None, lang: str):
@@ -194,16 +174,16 @@ def timeline(header: dict | None, lang: str):
 )
 def cross_filter(bar, slice_, cell, search):
     """A click on a bar, a slice or a cell filters every view; the same click again clears it."""
-    f = from_search(search)
+    f = Filters.from_search(search)
     trigger = dash.ctx.triggered_id
     point = {ids.CHART_COMPLETION: bar, ids.CHART_STATUS: slice_, ids.CHART_HEATMAP: cell}[trigger]
     if not point or not point.get("points"):
         return dash.no_update
     custom = point["points"][0].get("customdata")
     if trigger == ids.CHART_COMPLETION:
-        f = toggle(f, category=custom[0], status=custom[1])
+        f = f.toggle(category=custom[0], status=custom[1])
     elif trigger == ids.CHART_STATUS:
-        f = toggle(f, status=custom if isinstance(custom, str) else custom[0])
+        f = f.toggle(status=custom if isinstance(custom, str) else custom[0])
     else:
-        f = toggle(f, department=custom[0], category=custom[1])
-    return to_search(f)
+        f = f.toggle(department=custom[0], category=custom[1])
+    return f.to_search()

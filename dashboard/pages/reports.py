@@ -7,7 +7,7 @@ from dash import Input, Output, callback, html
 
 from dashboard import data, ids
 from dashboard.components import empty_warehouse, reports_table
-from dashboard.i18n import t
+from views.i18n import t
 from warehouse.queries import list_reports
 
 dash.register_page(__name__, path="/reports", name="reports", order=4)

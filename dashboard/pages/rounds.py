@@ -8,9 +8,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, figures, ids, rounds
+from dashboard import data, ids
 from dashboard.components import chart, empty_warehouse
-from dashboard.i18n import status_label, t
+from views import figures, rounds
+from views.i18n import status_label, t
+from views.vocabulary import done_statuses
 from warehouse import queries
 
 dash.register_page(__name__, path="/rounds", name="rounds", order=5)
@@ -20,7 +22,9 @@ _EMPTY = pd.DataFrame({"report_id": [], "category": [], "status": [], "n": []})
 
 def layout(**_query) -> html.Div:
     with data.cursor() as con:
-        units = queries.compared_units(con) if con is not None else None
+        units = (
+            queries.compared_units(con, rounds.party_organ_suffix()) if con is not None else None
+        )
     if units is None or units.empty:
         return html.Div(id=ids.ROUNDS_BODY, children=empty_warehouse())
     options = [{"label": f"{u.unit}({u.n_reports})", "value": u.unit} for u in units.itertuples()]
@@ -74,7 +78,7 @@ def render(unit, lang):
     with data.cursor() as con:
         if con is None or not unit:
             return figures.rounds_completion(rounds.completion_shares(_EMPTY), {}, lang), None
-        frame = queries.unit_rounds(con, unit)
+        frame = queries.unit_rounds(con, unit, rounds.party_organ_suffix(), done_statuses())
         order = list(frame["report_id"])
         shares = rounds.completion_shares(queries.rounds_completion(con, order))
         changes = rounds.status_changes(queries.rounds_measures(con, order), order)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -52,6 +52,20 @@ class Category:
     zh: str
     en: str
     keywords: tuple[tuple[str, float], ...]
+    colour: str = "#777777"
+
+
+@dataclass(frozen=True)
+class Status:
+    """One status of the vocabulary (rules/status.yaml `statuses`)."""
+
+    id: str
+    zh: str
+    en: str
+    colour: str
+    badge: str
+    done: bool  # counts as completed in a completion rate
+    open: bool  # keeps a finding open
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,7 @@ class Rules:
     compare: dict  # rules/compare.yaml as read: how rounds are matched
     structure: dict
     categories: tuple[Category, ...]
+    statuses: tuple[Status, ...]
     status_rules: tuple[StatusRule, ...]
     departments: tuple[Department, ...]
     partner_known: tuple[tuple[str, tuple[str, ...]], ...]
@@ -116,6 +131,16 @@ class Rules:
     indicators: tuple[Indicator, ...]
     totals: tuple[TotalRule, ...]
     compiled: dict = field(default_factory=dict)
+
+    @property
+    def category_ids(self) -> tuple[str, ...]:
+        """The category vocabulary, in the order rules/taxonomy.yaml lists it."""
+        return tuple(c.id for c in self.categories)
+
+    @property
+    def status_ids(self) -> tuple[str, ...]:
+        """The status vocabulary, in the order rules/status.yaml lists it."""
+        return tuple(s.id for s in self.statuses)
 
     def rx(self, key: str, flags: int = 0) -> re.Pattern:
         """A compiled pattern from structure.yaml by dotted key, e.g. 'header.team'."""
@@ -161,6 +186,12 @@ def read_rule_files(folder: Path | None = None) -> dict:
     return raw
 
 
+@cache
+def _bundled(name: str) -> dict:
+    """One of the rule files shipped with rectify, as read."""
+    return yaml.load((RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+
+
 @lru_cache(maxsize=4)
 def load_rules(folder: str | None = None) -> Rules:
     raw = read_rule_files(Path(folder) if folder else None)
@@ -179,10 +210,35 @@ def load_rules(folder: str | None = None) -> Rules:
         clause += [(w, q["qualifier"]) for w in q.get("clause", [])]
     prefix.sort(key=lambda x: -len(x[0]))
     suffix.sort(key=lambda x: -len(x[0]))
+    colours = {c["id"]: c.get("colour") for c in _bundled("taxonomy")["categories"]}
     categories = tuple(
-        Category(c["id"], c["zh"], c["en"], tuple((k, float(v)) for k, v in c["keywords"].items()))
+        Category(
+            c["id"],
+            c["zh"],
+            c["en"],
+            tuple((k, float(v)) for k, v in c["keywords"].items()),
+            c.get("colour") or colours.get(c["id"]) or "#777777",
+        )
         for c in raw["taxonomy"]["categories"]
     )
+    # A rules folder copied before the vocabulary moved into the rule files keeps ours.
+    vocabulary = raw["status"].get("statuses") or _bundled("status")["statuses"]
+    statuses = tuple(
+        Status(
+            s["id"],
+            s["zh"],
+            s["en"],
+            s.get("colour") or "#777777",
+            s.get("badge") or "secondary",
+            bool(s.get("done")),
+            bool(s.get("open")),
+        )
+        for s in vocabulary
+    )
+    known = {s.id for s in statuses}
+    for r in raw["status"]["rules"]:
+        if r["status"] not in known:
+            raise RulesError(f"status.yaml {r['id']}: status {r['status']!r} is not in `statuses`")
     status_rules = tuple(
         StatusRule(
             r["id"],
@@ -232,6 +288,7 @@ def load_rules(folder: str | None = None) -> Rules:
         compare=raw["compare"],
         structure=raw["structure"],
         categories=categories,
+        statuses=statuses,
         status_rules=status_rules,
         departments=departments,
         partner_known=tuple((p["name"], tuple(p["aliases"])) for p in partners["known"]),

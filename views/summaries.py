@@ -6,15 +6,17 @@ import pandas as pd
 
 from etl.ledger import deadline_band
 from etl.rules import load_rules
+from views import vocabulary
 
 
 def _counted(frame: pd.DataFrame) -> tuple[int, int]:
     """All and completed, from a completion frame (a few dozen rows: plain Python is quicker
     here than pandas' machinery, and this runs on every overview draw)."""
     total = done = 0
+    done_ids = set(vocabulary.done_statuses())
     for status, n in zip(frame["status"], frame["n"], strict=True):
         total += int(n)
-        done += int(n) if status == "completed" else 0
+        done += int(n) if status in done_ids else 0
     return total, done
 
 
@@ -51,3 +53,29 @@ def deadline_counts(deadlines: pd.DataFrame) -> list[dict]:
         }
         for band in load_rules().ledger["warnings"]
     ]
+
+
+def department_summary(by_status: pd.DataFrame) -> pd.DataFrame:
+    """Per responsible department (busiest first): measures, a column per status of the
+    vocabulary (in its order), `done` (the completed ones) and `completion_rate` (done share),
+    from queries.department_status's long frame."""
+    statuses = vocabulary.statuses()
+    done_ids = set(vocabulary.done_statuses())
+    rows: dict[str, dict] = {}
+    for department, status, n in zip(
+        by_status["department"], by_status["status"], by_status["n"], strict=True
+    ):
+        row = rows.setdefault(department, {"department": department, "measures": 0, "done": 0})
+        row["measures"] += int(n)
+        row[status] = row.get(status, 0) + int(n)
+        row["done"] += int(n) if status in done_ids else 0
+    columns = ["department", "measures", *statuses, "done", "completion_rate"]
+    out = [
+        {
+            **{s: 0 for s in statuses},
+            **row,
+            "completion_rate": row["done"] / row["measures"] if row["measures"] else None,
+        }
+        for row in sorted(rows.values(), key=lambda r: (-r["measures"], r["department"]))
+    ]
+    return pd.DataFrame(out, columns=columns)

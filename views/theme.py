@@ -1,28 +1,11 @@
-"""Colours, order, fonts and number formats: one place for how things look."""
+"""Fonts, figure layout and number formats: one place for how things look (the colours of
+categories and statuses come with their vocabulary, views/vocabulary.py)."""
 
 from __future__ import annotations
 
-CATEGORIES = ("governance", "safety", "party_building", "assets")
-STATUSES = ("completed", "in_progress", "ongoing", "not_started")
-
-CATEGORY_COLOURS = {
-    "governance": "#1f6fb2",
-    "safety": "#d9822b",
-    "party_building": "#c23b3b",
-    "assets": "#3a8f5c",
-}
-STATUS_COLOURS = {
-    "completed": "#2e8b57",
-    "in_progress": "#e0a100",
-    "ongoing": "#4f81bd",
-    "not_started": "#9e9e9e",
-}
-STATUS_BADGE = {
-    "completed": "success",
-    "in_progress": "warning",
-    "ongoing": "primary",
-    "not_started": "secondary",
-}
+# The accent of titles and rules in the deck.
+ACCENT = "#1f6fb2"
+# Category and status colours are vocabulary: views/vocabulary.py reads them from the rules.
 FONT_FAMILY = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 )

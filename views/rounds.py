@@ -10,8 +10,15 @@ import pandas as pd
 
 from etl.normalize import fold
 from etl.rules import load_rules
+from views.stated import reconcile
+from views.vocabulary import done_statuses
 
 _NOT_CONTENT = re.compile(r"[\s\W_\d]+")
+
+
+def party_organ_suffix() -> str:
+    """The pattern that names a unit without its party organ (departments.yaml)."""
+    return load_rules().raw["departments"]["party_organ_suffix"]["pattern"]
 
 
 def threshold(rule_id: str) -> float:
@@ -112,26 +119,27 @@ def recurring_problems(problems: pd.DataFrame, order: list[str]) -> pd.DataFrame
 
 
 def reconciliation(rounds: pd.DataFrame) -> pd.DataFrame:
-    """Per report and total: what it states, what was counted, and whether they differ
-    (a total the report does not state is not a mismatch)."""
-    pairs = (
-        ("problems", "stated_problems", "items"),
-        ("completed", "stated_completed", "items_completed"),
-        ("in_progress", "stated_in_progress", "items_in_progress"),
-    )
+    """Per report and total: what it states, what was counted, and whether they differ, by
+    the same rules as the overview (views/stated.py; a total the report does not state is
+    not a mismatch). Totals counted from items only: the rounds compare items."""
     rows = []
-    for r in rounds.itertuples():
-        for total, stated_col, counted_col in pairs:
-            stated = getattr(r, stated_col)
-            stated = None if pd.isna(stated) else int(stated)
-            counted = int(getattr(r, counted_col))
+    for r in rounds.to_dict("records"):
+        stated = {k[len("stated_") :]: v for k, v in r.items() if k.startswith("stated_")}
+        counted = {
+            "items": r["items"],
+            "items_done": r["items_completed"],
+            "items_status:in_progress": r["items_in_progress"],
+        }
+        for row in reconcile(stated, counted, only_stated=False):
+            if row.counted_by not in counted:
+                continue
             rows.append(
                 {
-                    "report_id": r.report_id,
-                    "total": total,
-                    "stated": stated,
-                    "counted": counted,
-                    "mismatch": stated is not None and stated != counted,
+                    "report_id": r["report_id"],
+                    "total": row.key,
+                    "stated": None if row.stated is None else int(row.stated),
+                    "counted": None if row.counted is None else int(row.counted),
+                    "mismatch": row.mismatch,
                 }
             )
     return pd.DataFrame(rows, columns=["report_id", "total", "stated", "counted", "mismatch"])
@@ -143,7 +151,8 @@ def completion_shares(completion: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["report_id", "category", "items", "completed", "share"])
     grouped = completion.groupby(["report_id", "category"])
     out = grouped["n"].sum().rename("items").to_frame()
-    done = completion[completion["status"] == "completed"].groupby(["report_id", "category"])["n"]
+    finished = completion["status"].isin(done_statuses())
+    done = completion[finished].groupby(["report_id", "category"])["n"]
     out["completed"] = done.sum().reindex(out.index, fill_value=0)
     out["share"] = out["completed"] / out["items"]
     return out.reset_index()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import theme
-from dashboard.i18n import category_label, status_label, t
+from views import theme, vocabulary
+from views.i18n import category_label, status_label, t
 
 
 def _figure(data: list[dict], title: str, big: bool = False, **layout) -> dict:
@@ -40,10 +40,12 @@ def completion_by_category(df: pd.DataFrame, lang: str = "zh", big: bool = False
     counted: dict[tuple[str, str], int] = {}
     for category, status, n in zip(df["category"], df["status"], df["n"], strict=True):
         counted[(category, status)] = counted.get((category, status), 0) + int(n)
-    totals = {c: sum(n for (cat, _s), n in counted.items() if cat == c) for c in theme.CATEGORIES}
-    categories = [c for c in theme.CATEGORIES if totals[c]]
+    totals = {
+        c: sum(n for (cat, _s), n in counted.items() if cat == c) for c in vocabulary.categories()
+    }
+    categories = [c for c in vocabulary.categories() if totals[c]]
     data = []
-    for status in theme.STATUSES:
+    for status in vocabulary.statuses():
         if not any(s == status for _c, s in counted):
             continue
         counts = [counted.get((c, status), 0) for c in categories]
@@ -54,7 +56,7 @@ def completion_by_category(df: pd.DataFrame, lang: str = "zh", big: bool = False
                 "name": status_label(status, lang),
                 "x": [category_label(c, lang) for c in categories],
                 "y": counts,
-                "marker": {"color": theme.STATUS_COLOURS[status]},
+                "marker": {"color": vocabulary.status_colour(status)},
                 "customdata": [
                     [c, status, f"{s:.0%}"] for c, s in zip(categories, shares, strict=True)
                 ],
@@ -83,7 +85,7 @@ def status_doughnut(df: pd.DataFrame, lang: str = "zh", big: bool = False) -> di
     counts: dict[str, int] = {}
     for status, n in zip(df["status"], df["n"], strict=True):
         counts[status] = counts.get(status, 0) + int(n)
-    statuses = [s for s in theme.STATUSES if s in counts]
+    statuses = [s for s in vocabulary.statuses() if s in counts]
     pie = {
         "type": "pie",
         "labels": [status_label(s, lang) for s in statuses],
@@ -91,7 +93,7 @@ def status_doughnut(df: pd.DataFrame, lang: str = "zh", big: bool = False) -> di
         "customdata": statuses,
         "hole": 0.55,
         "sort": False,
-        "marker": {"colors": [theme.STATUS_COLOURS[s] for s in statuses]},
+        "marker": {"colors": [vocabulary.status_colour(s) for s in statuses]},
         "textinfo": "label+percent",
         "hovertemplate": "%{label}: %{value} (%{percent})<extra></extra>",
     }
@@ -107,7 +109,7 @@ def department_heatmap(df: pd.DataFrame, lang: str = "zh", big: bool = False) ->
     for dept, category, n in zip(df["department"], df["category"], df["n"], strict=True):
         row = cells.setdefault(dept, {})
         row[category] = row.get(category, 0) + int(n)
-    categories = [c for c in theme.CATEGORIES if any(c in row for row in cells.values())]
+    categories = [c for c in vocabulary.categories() if any(c in row for row in cells.values())]
     # The busiest department at the top (Plotly draws the first row at the bottom).
     departments = sorted(cells, key=lambda d: (sum(cells[d].values()), d))
     values = [[cells[d].get(c, 0) for c in categories] for d in departments]
@@ -185,7 +187,7 @@ def department_completion(df: pd.DataFrame, lang: str = "zh", big: bool = False)
     ordered = df.sort_values("measures")
     departments = list(ordered["department"])
     data = []
-    for status in theme.STATUSES:
+    for status in vocabulary.statuses():
         if ordered[status].sum() == 0:
             continue
         data.append(
@@ -195,7 +197,7 @@ def department_completion(df: pd.DataFrame, lang: str = "zh", big: bool = False)
                 "name": status_label(status, lang),
                 "y": departments,
                 "x": [int(v) for v in ordered[status]],
-                "marker": {"color": theme.STATUS_COLOURS[status]},
+                "marker": {"color": vocabulary.status_colour(status)},
                 "customdata": [[d, status] for d in departments],
                 "hovertemplate": "%{y} · " + status_label(status, lang) + ": %{x}<extra></extra>",
             }
@@ -218,7 +220,7 @@ def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> d
     title = t("chart_rounds", lang)
     if shares.empty:
         return _empty(title, lang)
-    categories = [c for c in theme.CATEGORIES if c in set(shares["category"])]
+    categories = [c for c in vocabulary.categories() if c in set(shares["category"])]
     data = []
     for k, (report_id, label) in enumerate(labels.items()):
         part = shares[shares["report_id"] == report_id].set_index("category")

@@ -12,11 +12,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from dashboard.filters import describe
-from dashboard.i18n import t
-from dashboard.summaries import kpis, with_bands
+from views.filters import describe
+from views.i18n import t
+from views.overview import gather_overview
 from warehouse import queries
-from warehouse.queries import Filters
+from warehouse.filters import Filters
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ExportContent:
     completion_measures: pd.DataFrame  # the same in measures
     kpis: dict
     indicators: pd.DataFrame  # key indicators with a total under the filters
-    departments: pd.DataFrame  # department_summary
+    departments: pd.DataFrame  # views.summaries.department_summary
     heat: pd.DataFrame  # department × category
     in_progress: pd.DataFrame  # findings' measures still in progress: what is left
     remaining: pd.DataFrame  # measures of the 存在的问题 section
@@ -79,9 +79,7 @@ def gather(
     """Everything an export shows under the filters `f`. `rows=False` skips the full measure
     and figure lists (a deck does not need them); `list_limit` caps the three lists a deck
     shows (their full counts are kept in list_totals)."""
-    items = queries.completion(con, f, "items")
-    measures = queries.completion(con, f, "measures")
-    indicators = queries.filtered_indicator_totals(con, f)
+    o = gather_overview(con, f, today, departments=True)
     # What is left: the findings' measures in progress, unless the filters ask for another status.
     progress_filters = dataclasses.replace(f, status="in_progress")
     lists, totals = {}, {}
@@ -99,24 +97,23 @@ def gather(
             if limit is None or len(lists[key]) < limit
             else queries.measure_count(con, filters, section)
         )
-    today = today or date.today()
     return ExportContent(
         filters=f,
         lang=lang,
-        today=today,
+        today=o.today,
         reports=queries.filtered_reports(con, f),
-        header=queries.report_header(con, f.report) if f.report else None,
-        completion=items,
-        completion_measures=measures,
-        kpis=kpis(items, measures),
-        indicators=indicators[indicators["total"].notna()].reset_index(drop=True),
-        departments=queries.department_summary(con, f),
-        heat=queries.department_category(con, f),
+        header=o.header,
+        completion=o.completion_items,
+        completion_measures=o.completion_measures,
+        kpis=o.kpis,
+        indicators=o.indicators[o.indicators["total"].notna()].reset_index(drop=True),
+        departments=o.departments,
+        heat=o.heat,
         in_progress=lists["in_progress"],
         remaining=lists["remaining"],
         next_steps=lists["next_steps"],
         list_totals=totals,
-        deadlines=with_bands(queries.deadline_measures(con, f, today or date.today())),
+        deadlines=o.deadlines,
         measures=queries.explorer_measures(con, f, limit=None) if rows else None,
         metrics=queries.export_metrics(con, f) if rows else None,
     )

@@ -1,6 +1,9 @@
-"""Every user-facing string, in zh-CN (default) and English."""
+"""Every user-facing string, in zh-CN (default) and English. Category and status names are
+vocabulary from the rule files (views/vocabulary.py), re-exported here for callers."""
 
 from __future__ import annotations
+
+from views.vocabulary import category_label, status_label  # noqa: F401 - re-exported
 
 LANGS = ("zh", "en")
 
@@ -210,14 +213,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "section_findings": {"zh": "反馈问题整改", "en": "Findings"},
     "section_remaining": {"zh": "存在的问题", "en": "Remaining problems"},
     "section_next_steps": {"zh": "下一步措施", "en": "Next steps"},
-    "cat_governance": {"zh": "治理", "en": "Governance"},
-    "cat_safety": {"zh": "安全", "en": "Safety"},
-    "cat_party_building": {"zh": "党建", "en": "Party building"},
-    "cat_assets": {"zh": "资产", "en": "Assets"},
-    "status_completed": {"zh": "已完成", "en": "Completed"},
-    "status_in_progress": {"zh": "推进中", "en": "In progress"},
-    "status_ongoing": {"zh": "常态长效", "en": "Ongoing"},
-    "status_not_started": {"zh": "未启动", "en": "Not started"},
 }
 
 # Units as leaders read them; counter words in English are a gloss.
@@ -248,20 +243,6 @@ def both(key: str) -> str:
 
 def unit_label(unit: str, lang: str = "zh") -> str:
     return UNITS.get(unit, {}).get(lang, unit)
-
-
-def category_label(category: str | None, lang: str = "zh") -> str:
-    return (
-        t(f"cat_{category}", lang)
-        if category and f"cat_{category}" in MESSAGES
-        else (category or "")
-    )
-
-
-def status_label(status: str | None, lang: str = "zh") -> str:
-    return (
-        t(f"status_{status}", lang) if status and f"status_{status}" in MESSAGES else (status or "")
-    )
 
 
 def indicator_name(row, lang: str = "zh") -> str:

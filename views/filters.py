@@ -1,0 +1,29 @@
+"""How the filters read to a person: the bar under the filters and every export's filter
+line (the filter object itself, its URL form and SQL, is warehouse.filters.Filters)."""
+
+from __future__ import annotations
+
+from views.i18n import t
+from views.vocabulary import category_label, status_label
+from warehouse.filters import Filters
+
+
+def parts(f: Filters, report_label: str | None, lang: str) -> list[str]:
+    """The filters that are set, as a reader names them."""
+
+    def name(key: str, value: str) -> str:
+        if key == "report":
+            return report_label or value
+        if key == "category":
+            return category_label(value, lang)
+        if key == "status":
+            return status_label(value, lang)
+        return value
+
+    return f.parts(name)
+
+
+def describe(f: Filters, report_label: str | None, lang: str) -> str:
+    """One line for the active-filters bar and for exports: 当前筛选:… or 未筛选."""
+    named = parts(f, report_label, lang)
+    return t("filter_active", lang) + " " + (" · ".join(named) if named else t("filter_none", lang))

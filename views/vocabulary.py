@@ -1,0 +1,61 @@
+"""Categories and statuses as every view shows them: ids in order, labels in both languages,
+colours and badge styles, all read from rules/taxonomy.yaml and rules/status.yaml (or
+RECTIFY_RULES_DIR's copies). Nothing here lists a category or a status by name."""
+
+from __future__ import annotations
+
+from etl.rules import Category, Status, load_rules
+
+FALLBACK_COLOUR = "#777777"
+
+
+def categories() -> tuple[str, ...]:
+    return load_rules().category_ids
+
+
+def statuses() -> tuple[str, ...]:
+    return load_rules().status_ids
+
+
+def _category(category_id: str | None) -> Category | None:
+    return next((c for c in load_rules().categories if c.id == category_id), None)
+
+
+def _status(status_id: str | None) -> Status | None:
+    return next((s for s in load_rules().statuses if s.id == status_id), None)
+
+
+def category_label(category: str | None, lang: str = "zh") -> str:
+    """The category's name in `lang` ('zh' or 'en'); an id the rules do not know reads as is."""
+    c = _category(category)
+    return (c.zh if lang == "zh" else c.en) if c else (category or "")
+
+
+def status_label(status: str | None, lang: str = "zh") -> str:
+    s = _status(status)
+    return (s.zh if lang == "zh" else s.en) if s else (status or "")
+
+
+def category_colour(category: str | None) -> str:
+    c = _category(category)
+    return c.colour if c else FALLBACK_COLOUR
+
+
+def status_colour(status: str | None) -> str:
+    s = _status(status)
+    return s.colour if s else FALLBACK_COLOUR
+
+
+def status_badge(status: str | None) -> str:
+    """The Bootstrap colour of the status's badge (success, warning …)."""
+    s = _status(status)
+    return s.badge if s else "secondary"
+
+
+def done_statuses() -> tuple[str, ...]:
+    """The statuses a completion rate counts as completed (`done: true`)."""
+    return tuple(s.id for s in load_rules().statuses if s.done)
+
+
+def is_done(status: str | None) -> bool:
+    return status in done_statuses()
