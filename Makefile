@@ -7,7 +7,7 @@ DB ?= warehouse/rectification.duckdb
 SHARED ?= ../shared
 PIP := $(BIN)/pip --disable-pip-version-check -q
 
-.PHONY: install warehouse run test lint eval bench system-deps clean
+.PHONY: install warehouse run test test-fast lint eval bench system-deps clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,8 +39,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: warehouse system-deps lint
-	$(BIN)/pytest
+# The fast lane: unit, warehouse and page-callback tests, no browser, no servers (under 30 s).
+test-fast: install
+	$(BIN)/pytest -m "not browser and not slow"
+
+# Everything, as CI runs it: lint, the fast lane, then the browser and slow tests.
+test: warehouse system-deps lint test-fast
+	$(BIN)/pytest -m "browser or slow"
 
 eval: install
 	$(BIN)/rectify eval $(SHARED)/gold/seed.gold.json $(SHARED)/seeds/000_ea4a386f79e332ee.txt

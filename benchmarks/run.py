@@ -4,11 +4,14 @@
 - skeleton_and_header_seed_warm: normalisation and skeleton alone
 - read_seed_bare_python: the same file read and split into lines by bare Python (the floor)
 - load_1000_copies: 1,000 distinct copies of the seed loaded in one atomic swap (target under 60 s)
+- cli_extract_seed: whole-process `rectify extract` on the seed (target under 0.35 s) beside
+  `python -c pass`, the interpreter's own start, as a ratio
 """
 
 from __future__ import annotations
 
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +39,27 @@ def timed(fn, repeat: int) -> list[float]:
     return times
 
 
+def process_times(argv: list[str], repeat: int) -> list[float]:
+    """Wall times of whole processes (output discarded)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def cli_start() -> None:
+    rectify = str(Path(sys.executable).with_name("rectify"))
+    cli = statistics.median(process_times([rectify, "extract", str(SEED), "--compact"], 11))
+    bare = statistics.median(process_times([sys.executable, "-c", "pass"], 11))
+    print(f"cli_extract_seed_median: {cli:.3f} s")
+    print(f"python_pass_median: {bare:.3f} s")
+    print(f"cli_extract_seed_vs_python_start: {cli / bare:.1f} x")
+
+
 def main() -> None:
+    cli_start()
     text = read_document(SEED).text
     extract(text)  # warm caches (rules, compiled patterns)
     ours = timed(lambda: extract(text), 100)

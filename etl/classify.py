@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from etl.metrics import RawMetric
@@ -22,17 +23,24 @@ def _keyword_index(rules: Rules) -> tuple[re.Pattern, dict[str, tuple[str, ...]]
             for keyword, weight in c.keywords:
                 weights.setdefault(keyword, []).append((c.id, weight))
         ordered = sorted(weights, key=len, reverse=True)
-        hides = {
-            k: tuple(
-                k2
-                for k2 in ordered
-                if k2 in k or any(k2.startswith(k[i:]) for i in range(1, len(k)))
-            )
-            for k in ordered
-        }
         rx = re.compile("|".join(map(re.escape, ordered)))
+        known, in_order = set(weights), sorted(weights)
+        hides = {k: _hidden_by(k, known, in_order) for k in ordered}
         rules.compiled["_keywords"] = (rx, hides, weights)
     return rules.compiled["_keywords"]
+
+
+def _hidden_by(k: str, known: set[str], in_order: list[str]) -> tuple[str, ...]:
+    """The keywords a match on `k` can hide: those inside it, and those starting inside it
+    and running on past its end (found by prefix in the sorted list, not by trying all)."""
+    found = {k[a:b] for a in range(len(k)) for b in range(a + 1, len(k) + 1)} & known
+    for i in range(1, len(k)):
+        tail = k[i:]
+        j = bisect_left(in_order, tail)
+        while j < len(in_order) and in_order[j].startswith(tail):
+            found.add(in_order[j])
+            j += 1
+    return tuple(sorted(found, key=lambda w: (-len(w), w)))
 
 
 def category_scores(text: str, rules: Rules) -> dict[str, float]:

@@ -48,14 +48,24 @@ def seed_extraction(seed_text):
     return extract(seed_text)
 
 
-@pytest.fixture()
-def seed_db(tmp_path) -> Path:
-    """A real warehouse file holding the seed."""
+@pytest.fixture(scope="session")
+def _seed_db_template(tmp_path_factory) -> Path:
     from pipeline import load_paths
 
-    db = tmp_path / "w.duckdb"
+    db = tmp_path_factory.mktemp("seed") / "w.duckdb"
     result = load_paths([SEED], db)
     assert not result.failed
+    return db
+
+
+@pytest.fixture()
+def seed_db(tmp_path, _seed_db_template) -> Path:
+    """A real warehouse file holding the seed (a copy of one loaded once per session, so each
+    test may change its own)."""
+    import shutil
+
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(_seed_db_template, db)
     return db
 
 

@@ -13,6 +13,8 @@ import pytest
 RECTIFY = str(Path(sys.executable).with_name("rectify"))
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse 整改"
+# Every test here runs `rectify user add` (scrypt) or serves the app: the full lane's.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture()

@@ -40,6 +40,7 @@ def test_text_and_extract(seed_text):
     assert {"deadline", "owner", "evidence", "status_cue", "partners"} <= set(out["measures"][0])
 
 
+@pytest.mark.slow
 def test_load_summary_and_env_db(tmp_path):
     db = tmp_path / "env.duckdb"
     proc = run("load", SEED, env={"RECTIFY_DB": str(db)})
@@ -50,6 +51,7 @@ def test_load_summary_and_env_db(tmp_path):
     assert "区城市管理委党委关于四届区委第八轮巡察集中整改进展情况的通报" in listing
 
 
+@pytest.mark.slow
 def test_batch_with_bad_files_loads_the_good_ones(tmp_path):
     db = tmp_path / "w.duckdb"
     empty = tmp_path / "empty.txt"
@@ -81,6 +83,7 @@ def test_batch_with_bad_files_loads_the_good_ones(tmp_path):
         ("reports", "--db", "/no/such/w.duckdb"),
     ],
 )
+@pytest.mark.slow
 def test_single_bad_input_exit_2(args):
     proc = run(*args)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
@@ -110,6 +113,7 @@ def test_eval_on_report_openings(reports_index):
     assert proc.returncode == 0 and proc.stdout.count("metric F1") == len(reports_index)
 
 
+@pytest.mark.slow
 def test_override_survives_reload(tmp_path):
     db = tmp_path / "w.duckdb"
     assert run("load", SEED, "--db", db).returncode == 0

@@ -223,6 +223,7 @@ def served(tmp_path_factory):
     proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_served_page_over_http(served):
     body = urllib.request.urlopen(served[0], timeout=5).read().decode()
     assert "bootstrap.min.css" in body and "cdn" not in body.lower()
@@ -605,6 +606,7 @@ def test_empty_warehouse_says_how_to_load(tmp_path):
         proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_each_worker_is_set_up_before_it_serves(seed_db, monkeypatch):
     """Dash sets itself up on its first request; under threads a second request could find it
     half set up (no bundles registered, no callbacks). wsgi warms each worker up on import."""

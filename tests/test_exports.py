@@ -213,6 +213,7 @@ needs_browser = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs D
 
 
 @needs_browser
+@pytest.mark.slow
 def test_chart_images_are_3x_16_9_png_and_svg(con):
     from exports.images import chart_figures, render
 
@@ -226,6 +227,7 @@ def test_chart_images_are_3x_16_9_png_and_svg(con):
     assert svg.startswith("<svg") and "已完成" in svg  # Chinese kept as text in the SVG
 
 
+@pytest.mark.slow
 def test_cli_exports_deck_csv_xlsx_with_filters(seed_db, tmp_path):
     deck = tmp_path / "out" / "deck.pptx"
     proc = run("export", "deck", "--db", seed_db, "--out", deck, "--department", GARDEN)
@@ -248,6 +250,7 @@ def test_cli_exports_deck_csv_xlsx_with_filters(seed_db, tmp_path):
     ]
 
 
+@pytest.mark.slow
 def test_cli_export_mistakes_get_one_line_and_leave_nothing(seed_db, tmp_path):
     out = tmp_path / "deck.pptx"
     proc = run("export", "deck", "--db", seed_db, "--out", out, "--department", "不存在的部门")
@@ -261,6 +264,7 @@ def test_cli_export_mistakes_get_one_line_and_leave_nothing(seed_db, tmp_path):
     assert proc.returncode == 2 and "no such report" in proc.stderr
 
 
+@pytest.mark.slow
 def test_cli_images_without_a_browser_says_so_quickly(seed_db, tmp_path):
     started = time.monotonic()
     proc = run(
@@ -277,6 +281,7 @@ def test_cli_images_without_a_browser_says_so_quickly(seed_db, tmp_path):
 
 
 @needs_browser
+@pytest.mark.slow
 def test_cli_images_writes_every_chart(seed_db, tmp_path):
     proc = run(
         "export",
@@ -295,6 +300,7 @@ def test_cli_images_writes_every_chart(seed_db, tmp_path):
 
 
 @needs_browser
+@pytest.mark.slow
 def test_images_zip_holds_every_chart(con):
     from exports.images import images_zip
 

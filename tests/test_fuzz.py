@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+import pytest
 from conftest import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -64,6 +65,7 @@ def test_any_unicode_extracts_validly(text):
         max_size=12,
     )
 )
+@pytest.mark.slow
 def test_mutated_seed_extracts_validly(mutations):
     lines = list(SEED_LINES)
     for op, i, extra in mutations:
@@ -108,6 +110,7 @@ def test_any_bytes_decode_or_fail_cleanly(raw):
     st.integers(1, len(SEED_TEXT.encode("utf-8"))),
     st.sampled_from(["utf-8", "gb18030", "utf-16"]),
 )
+@pytest.mark.slow
 def test_truncated_files_in_any_encoding_read_or_fail_cleanly(tmp_path_factory, suffix, cut, enc):
     path = tmp_path_factory.mktemp("fuzz") / f"report{suffix}"
     path.write_bytes(SEED_TEXT.encode(enc)[:cut])
@@ -144,6 +147,7 @@ def test_mixed_encodings_in_one_file_read_or_fail_cleanly(tmp_path):
         assert str(path) in exc.message
 
 
+@pytest.mark.slow
 def test_huge_lines_and_deep_nesting_finish():
     huge = "一是加强管理,完成整改108项。" * 40_000  # one line of about 600,000 characters
     _valid(huge)

@@ -48,6 +48,7 @@ def _content(db: Path) -> tuple:
     return ids, counts
 
 
+@pytest.mark.slow
 def test_load_killed_at_many_points_leaves_old_or_new_warehouse_whole(tmp_path):
     db = tmp_path / "w.duckdb"
     load_paths([SEED], db)
@@ -78,6 +79,7 @@ def test_load_killed_at_many_points_leaves_old_or_new_warehouse_whole(tmp_path):
     assert not list(tmp_path.glob(".w.duckdb.*.tmp*"))
 
 
+@pytest.mark.slow
 def test_disk_full_gives_a_clear_error_and_keeps_the_warehouse(tmp_path):
     db = tmp_path / "w.duckdb"
     load_paths([SEED], db)
@@ -129,6 +131,7 @@ def test_hostile_text_is_stored_as_given_and_filters_stay_bound(tmp_path):
         con.close()
 
 
+@pytest.mark.slow
 def test_hostile_text_exports_cleanly(tmp_path):
     from io import BytesIO
 
@@ -148,6 +151,7 @@ def test_hostile_text_exports_cleanly(tmp_path):
     assert len(to_xlsx(content)) > 0
 
 
+@pytest.mark.slow
 def test_parquet_export_reads_back_in_pyarrow(tmp_path, seed_db):
     import pyarrow.parquet as pq
 

@@ -150,6 +150,7 @@ def test_word_report_gives_the_same_text_and_extraction(tmp_path, seed_text, see
 
 
 @pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="needs Debian's chromium")
+@pytest.mark.slow
 def test_pdf_report_gives_the_same_skeleton_and_metrics(tmp_path, seed_text, seed_extraction):
     _pdf(_official_document(seed_text), tmp_path / "seed.pdf")
     doc = read_document(tmp_path / "seed.pdf")
@@ -160,6 +161,7 @@ def test_pdf_report_gives_the_same_skeleton_and_metrics(tmp_path, seed_text, see
 
 
 @pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="needs Debian's chromium")
+@pytest.mark.slow
 def test_scanned_pdf_says_it_needs_ocr(tmp_path):
     _pdf(
         "<html><body><div style='width:400px;height:600px;background:#888'></div></body></html>",

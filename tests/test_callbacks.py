@@ -1,0 +1,101 @@
+"""Page callbacks called directly, as Dash would call them, on a real seed warehouse: each
+returns what the warehouse queries say, in both languages, for a filter or none."""
+
+from __future__ import annotations
+
+import pytest
+
+from views import vocabulary
+from views.summaries import department_summary
+from warehouse import queries
+from warehouse.db import connect_readonly
+from warehouse.filters import Filters
+
+GARDEN = "区园林绿化服务中心"
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory):
+    """The app made once on a seed warehouse of its own (pages register with it)."""
+    import shutil
+
+    from conftest import SEED
+
+    from dashboard.app import create_app
+    from pipeline import load_paths
+
+    db = tmp_path_factory.mktemp("cb") / "w.duckdb"
+    assert not load_paths([SEED], db).failed
+    create_app(db)
+    yield db
+    shutil.rmtree(db.parent, ignore_errors=True)
+
+
+def _figure_total(fig: dict) -> int:
+    return sum(int(sum(trace["y"])) for trace in fig["data"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("search", ["", "?category=safety", f"?department={GARDEN}"])
+def test_overview_callback_equals_the_queries(app_db, search, lang):
+    from dashboard.pages import overview
+
+    tiles, completion, status, heat, _timeline, _stated, _deadlines, units = (
+        overview.redraw_overview(search, lang, "measures")
+    )
+    con = connect_readonly(app_db)
+    try:
+        counts = queries.completion(con, Filters.from_search(search), "measures")
+    finally:
+        con.close()
+    assert _figure_total(completion) == counts["n"].sum()
+    assert sum(status["data"][0]["values"]) == counts["n"].sum()
+    assert [o["value"] for o in units] == ["items", "measures"]
+    assert completion["layout"]["title"]["text"] == (
+        "各类别整改完成情况" if lang == "zh" else "Completion by category"
+    )
+
+
+def test_overview_cross_filter_toggles(app_db):
+    from dashboard.pages import overview
+
+    click = {"points": [{"customdata": ["safety", "completed"]}]}
+    # Called directly, a callback has no context to name its trigger: set it as Dash's docs
+    # on testing callbacks show.
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    trigger = [{"prop_id": "chart-completion.clickData", "value": click}]
+    token = context_value.set(AttributeDict(triggered_inputs=trigger))
+    try:
+        once = overview.cross_filter(click, None, None, "")
+        twice = overview.cross_filter(click, None, None, once)
+    finally:
+        context_value.reset(token)
+    assert Filters.from_search(once) == Filters(category="safety", status="completed")
+    assert twice == ""
+
+
+def test_departments_callback_lists_every_status_of_the_vocabulary(app_db):
+    from dashboard.pages import departments
+
+    fig, table = departments.render("", "en")
+    con = connect_readonly(app_db)
+    try:
+        summary = department_summary(queries.department_status(con, Filters()))
+    finally:
+        con.close()
+    assert fig["data"][0]["y"][-1] == summary["department"].iloc[0]  # busiest at the top
+    drawn = {trace["name"] for trace in fig["data"]}
+    present = {vocabulary.status_label(s, "en") for s in vocabulary.statuses() if summary[s].sum()}
+    assert drawn == present
+    header = [th.children for th in table.children[0].children.children]
+    assert header[0] == "Department" and header[-1] == "Completion"
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_meeting_slides_render(app_db, index):
+    from dashboard.pages import meeting
+
+    slide, *_chrome = meeting.render(index, "", "zh")
+    assert slide is not None
