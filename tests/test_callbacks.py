@@ -31,6 +31,14 @@ def app_db(tmp_path_factory):
     shutil.rmtree(db.parent, ignore_errors=True)
 
 
+def _page(name: str):
+    """A page's module as the app registered it (Dash imports pages from its pages folder as
+    `pages.<name>`; importing them again under another name would register them twice)."""
+    import sys
+
+    return sys.modules[f"pages.{name}"]
+
+
 def _figure_total(fig: dict) -> int:
     return sum(int(sum(trace["y"])) for trace in fig["data"])
 
@@ -38,7 +46,7 @@ def _figure_total(fig: dict) -> int:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("search", ["", "?category=safety", f"?department={GARDEN}"])
 def test_overview_callback_equals_the_queries(app_db, search, lang):
-    from dashboard.pages import overview
+    overview = _page("overview")
 
     tiles, completion, status, heat, _timeline, _stated, _deadlines, units = (
         overview.redraw_overview(search, lang, "measures")
@@ -57,7 +65,7 @@ def test_overview_callback_equals_the_queries(app_db, search, lang):
 
 
 def test_overview_cross_filter_toggles(app_db):
-    from dashboard.pages import overview
+    overview = _page("overview")
 
     click = {"points": [{"customdata": ["safety", "completed"]}]}
     # Called directly, a callback has no context to name its trigger: set it as Dash's docs
@@ -77,7 +85,7 @@ def test_overview_cross_filter_toggles(app_db):
 
 
 def test_departments_callback_lists_every_status_of_the_vocabulary(app_db):
-    from dashboard.pages import departments
+    departments = _page("departments")
 
     fig, table = departments.render("", "en")
     con = connect_readonly(app_db)
@@ -95,7 +103,7 @@ def test_departments_callback_lists_every_status_of_the_vocabulary(app_db):
 
 @pytest.mark.parametrize("index", range(5))
 def test_meeting_slides_render(app_db, index):
-    from dashboard.pages import meeting
+    meeting = _page("meeting")
 
     slide, *_chrome = meeting.render(index, "", "zh")
     assert slide is not None
