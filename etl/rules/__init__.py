@@ -153,6 +153,18 @@ class Rules:
             self.compiled[cache_key] = re.compile(pattern, flags)
         return self.compiled[cache_key]
 
+    def ledger_rx(self, *path: str | int) -> re.Pattern:
+        """A compiled pattern from ledger.yaml by its path, e.g. ('rows', 'total') or
+        ('deadlines', 0); a broken pattern raises RulesError naming the rule."""
+        cache_key = ("ledger", *path)
+        if cache_key not in self.compiled:
+            node = self.ledger
+            for part in path:
+                node = node[part]
+            where = f"ledger.yaml {node.get('id', '.'.join(map(str, path)))}"
+            self.compiled[cache_key] = _compile(node["pattern"], where)
+        return self.compiled[cache_key]
+
 
 def _compile(pattern: str, where: str) -> re.Pattern:
     try:
