@@ -53,6 +53,7 @@ eval: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/ledger.py
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/exports.py
 	$(BIN)/python benchmarks/scale.py

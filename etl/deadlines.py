@@ -39,7 +39,7 @@ def read_deadline(text: str | None, year: int | None = None, rules: Rules | None
     """The deadline a cell states (see Deadline); `year` is the ledger's own, if it states
     one."""
     rules = rules or load_rules()
-    cell = _SPACE.sub("", _digits(fold(text or "")))
+    cell = _SPACE.sub(" ", _digits(fold(text or ""))).strip()
     if not cell:
         return Deadline(None)
     matches = []  # (end, -start, match): the one that ends last wins, the longest on a tie

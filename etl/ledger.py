@@ -51,12 +51,16 @@ __all__ = [
     "LedgerTable",
     "as_ledger",
     "deadline_band",
+    "filled_date",
     "find_header",
     "ledger_extraction",
     "map_columns",
     "parse_deadline",
     "read_table",
+    "row_totals",
+    "sheet_kind",
     "status_from_cells",
+    "status_word",
 ]
 
 LEDGER_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".csv"}
@@ -285,20 +289,22 @@ def as_ledger(table: LedgerTable, rules: Rules, where: str) -> Ledger:
     sheet_refs = len(content) > 1
     ledger = Ledger(None, [], sheet_refs=sheet_refs)
     seen_tasks: set[tuple[str, str]] = set()
-    read, skipped, above = [], [], []
+    read, skipped, above, covers = [], [], [], []
     for sheet in content:
         name = sheet.name or ""
         if sheet.hidden:
             notes.add("ledger_sheet_hidden", sheet=name)
             skipped.append(name)
             continue
-        kind = _sheet_kind(name, rules)
+        kind = sheet_kind(name, rules)
         header = None if kind in ("cover", "instructions") else find_header(sheet.rows, rules)
+        if kind == "cover":
+            covers.append(_title(sheet.rows, rules))
         if header and kind == "summary" and "measure" not in header.columns:
             header = None
         if header is None:
             top = " ".join(c for c in sheet.rows[0] if c)
-            kind = kind or _sheet_kind(top, rules)
+            kind = kind or sheet_kind(top, rules)
             if kind == "summary":
                 _fill_totals(ledger.stated_totals, _summary_totals(sheet, rules))
             above.extend(" ".join(dict.fromkeys(c for c in r if c)) for r in sheet.rows[:3])
@@ -325,16 +331,18 @@ def as_ledger(table: LedgerTable, rules: Rules, where: str) -> Ledger:
             + (f"; sheets left out: {'、'.join(skipped)}" if skipped else ""),
             "check the sheet, or add the column names your ledger uses to etl/rules/ledger.yaml",
         )
+    ledger.title = ledger.title or next((t for t in covers if t), None)
     if sheet_refs:
         notes.items.insert(0, warn("ledger_sheets_read", sheets="、".join(f"“{n}”" for n in read)))
-    ledger.publish_date, filled_year = _filled_date(above, rules)
+    ledger.publish_date, filled_year = filled_date(above, rules)
     title_year = rules.ledger_rx("title_year").search(fold(ledger.title or ""))
     ledger.year = int(title_year.group("y")) if title_year else filled_year
     ledger.warnings = notes.done()
     return ledger
 
 
-def _sheet_kind(text: str, rules: Rules) -> str | None:
+def sheet_kind(text: str, rules: Rules) -> str | None:
+    """'cover', 'instructions' or 'summary' when a sheet's name (or title) says so."""
     folded = _squash(text)
     for i, rule in enumerate(rules.ledger["sheets"]):
         if folded and rules.ledger_rx("sheets", i).search(folded):
@@ -366,9 +374,14 @@ def _ledger_sheet(sheet: Sheet, header: Header, rules: Rules, notes: _Notes, she
         at = cell_ref(column, number)
         return f"{name}!{at}" if sheet_refs else at
 
+    body = sheet.rows[header.last + 1 :]
+    status_from_text = "status" not in columns and "closed" not in columns
+    if status_from_text and "progress" in columns and _status_like(body, columns, rules):
+        columns["status"] = columns.pop("progress")
+        status_from_text = False
     rows: list[Row] = []
     footer: list[str] = []
-    header_names = header.names
+    text_columns = [columns[f] for f in _TEXT_FIELDS if f in columns]
     total_rx, note_rx, area_rx = (rules.ledger_rx("rows", k) for k in ("total", "note", "area"))
     for i in range(header.last + 1, len(sheet.rows)):
         cells, number = sheet.rows[i], sheet.numbers[i]
@@ -378,40 +391,25 @@ def _ledger_sheet(sheet: Sheet, header: Header, rules: Rules, notes: _Notes, she
         texts = list(dict.fromkeys(t for _, t in filled))
         lead = _squash(texts[0][:_LEAD])
         joined = " ".join(texts)
+        at = ref(filled[0][0], number)
         if total_rx.match(lead) or any(
             total_rx.match(_squash(cells[columns[f]][:_LEAD]))
             for f in ("seq", "problem")
             if f in columns and columns[f] < len(cells)
         ):
-            notes.add("ledger_total_row", ref=ref(filled[0][0], number), text=_clip(joined))
-            _fill_totals(ledger.stated_totals, _row_totals(joined, rules))
-            continue
-        if note_rx.match(lead):
-            notes.add("ledger_note_row", ref=ref(filled[0][0], number), text=_clip(joined))
+            notes.add("ledger_total_row", ref=at, text=_clip(joined))
+            _fill_totals(ledger.stated_totals, row_totals(joined, rules))
+        elif note_rx.match(lead):
+            notes.add("ledger_note_row", ref=at, text=_clip(joined))
             footer.append(joined)
-            continue
-        same = sum(1 for c, t in filled if c < len(header_names) and t == header_names[c])
-        if same >= max(2, len(columns) // 2):
-            notes.add("ledger_header_repeated", ref=ref(filled[0][0], number))
-            continue
-        if len(texts) == 1 and (len(filled) > 1 or area_rx.search(_squash(texts[0]))):
+        elif _repeats_header(filled, header.names, len(columns)):
+            notes.add("ledger_header_repeated", ref=at)
+        elif len(texts) == 1 and (len(filled) > 1 or area_rx.search(_squash(texts[0]))):
             rows.append(Row(number, cells, "area"))
-            continue
-        rows.append(Row(number, cells, "task"))
-    status_from_text = "status" not in columns and "closed" not in columns
-    if status_from_text and "progress" in columns and _status_like(rows, columns, rules):
-        columns["status"] = columns.pop("progress")
-        status_from_text = False
-    text_columns = [columns[f] for f in _TEXT_FIELDS if f in columns]
-    kept = []
-    for row in rows:
-        if row.kind == "task" and not any(row.cells[c] for c in text_columns if c < len(row.cells)):
-            first = next(c for c, t in enumerate(row.cells) if t)
-            texts = " ".join(dict.fromkeys(t for t in row.cells if t))
-            notes.add("ledger_row_no_text", ref=ref(first, row.number), text=_clip(texts))
-            continue
-        kept.append(row)
-    rows = kept
+        elif not any(cells[c] for c in text_columns if c < len(cells)):
+            notes.add("ledger_row_no_text", ref=at, text=_clip(joined))
+        else:
+            rows.append(Row(number, cells, "task"))
     title = _title(sheet.rows[: header.first], rules)
     parsed = LedgerSheet(
         name or None,
@@ -424,12 +422,21 @@ def _ledger_sheet(sheet: Sheet, header: Header, rules: Rules, notes: _Notes, she
     return parsed, title, footer
 
 
-def _status_like(rows: list[Row], columns: dict[str, int], rules: Rules) -> bool:
+def _repeats_header(filled: list[tuple[int, str]], names: list[str], fields: int) -> bool:
+    """A row that repeats the header's names in place (as a table printed over pages does)."""
+    c, first = filled[0]
+    if c >= len(names) or first != names[c]:
+        return False
+    same = sum(1 for c, t in filled if c < len(names) and t == names[c])
+    return same >= max(2, fields // 2)
+
+
+def _status_like(rows: list[list[str]], columns: dict[str, int], rules: Rules) -> bool:
     """Whether the progress column holds status words only (已完成, 正在整改), as a 完成情况
     column under a group header often does."""
     settings = rules.ledger["status_like"]
     col = columns["progress"]
-    cells = [r.cells[col] for r in rows if r.kind == "task" and col < len(r.cells) and r.cells[col]]
+    cells = [r[col] for r in rows if col < len(r) and r[col]]
     if not cells:
         return False
     words = sum(
@@ -451,7 +458,7 @@ def _title(rows: list[list[str]], rules: Rules) -> str | None:
     return None
 
 
-def _filled_date(lines: list[str], rules: Rules) -> tuple[str | None, int | None]:
+def filled_date(lines: list[str], rules: Rules) -> tuple[str | None, int | None]:
     """(publish date, year) from a 填报时间 line; the year alone when the day is not given."""
     rx = rules.ledger_rx("filled_date")
     for line in lines:
@@ -468,7 +475,7 @@ def _filled_date(lines: list[str], rules: Rules) -> tuple[str | None, int | None
     return None, None
 
 
-def _row_totals(text: str, rules: Rules) -> dict:
+def row_totals(text: str, rules: Rules) -> dict:
     """Counts a 合计 row states: the report rules of totals.yaml, then the ledger's own."""
     folded = fold(text)
     totals = stated_totals(folded, rules)
@@ -539,9 +546,9 @@ def status_word(text: str, rules: Rules, _year: int | None = None) -> str | None
     for rule in rules.ledger["statuses"]:
         words = rule["words"]
         if rule.get("whole"):
-            if cell.strip("。.!!") in (str(w).upper() for w in words):
+            if cell.strip("。.!!") in (w.upper() for w in words):
                 return rule["status"]
-        elif any(str(w) in cell for w in words):
+        elif any(w in cell for w in words):
             return rule["status"]
     return None
 
@@ -651,7 +658,7 @@ class _Builder:
         problem = sheet.cell(row, "problem")
         measure = sheet.cell(row, "measure")
         progress = sheet.cell(row, "progress")
-        seq = sheet.cell(row, "seq")
+        seq = sheet.cell(row, "seq").rstrip("、.,，．")
         sub = self.sub_serial.match(_squash(seq)) if seq else None
         major = sub.group("major") if sub else None
         area = self._area(area_name)

@@ -176,7 +176,7 @@ class _XlsxReader:
         self.names = set(archive.namelist())
         self.date_ids = _date_format_ids(rules)
         self.rows_read = 0
-        self.columns: dict[str, int] = {}  # column letters → index
+        self.columns: dict[str, int | None] = {}  # column letters → index
 
     def sheets(self) -> list[Sheet]:
         book = self._office_document()
@@ -307,8 +307,8 @@ class _XlsxReader:
         cells: dict[int, str] = {}
         column = -1
         for c in el.iterchildren(tags.c):
-            ref = c.get("r")
-            column = self._column(ref) if ref else column + 1
+            at = self._column(c.get("r"))
+            column = column + 1 if at is None else at
             text, missing = self._value(c, tags)
             if not text and not missing:
                 continue
@@ -324,13 +324,15 @@ class _XlsxReader:
             row[i] = text
         return row
 
-    def _column(self, ref: str) -> int:
+    def _column(self, ref: str | None) -> int | None:
+        """The column index a cell reference names; None when it names none (the cell then
+        follows the one before, as the format allows)."""
+        if not ref:
+            return None
         letters = ref.rstrip("0123456789")
-        index = self.columns.get(letters)
-        if index is None:
-            index = _column_index(letters) if _CELL_REF.match(ref) else -1
-            self.columns[letters] = index
-        return index
+        if letters not in self.columns:
+            self.columns[letters] = _column_index(letters) if _CELL_REF.match(ref) else None
+        return self.columns[letters]
 
     def _value(self, c, tags: _Tags) -> tuple[str, bool]:
         """(text, formula saved without a value)."""

@@ -30,7 +30,27 @@ def test_every_rule_has_id_description_and_example():
         "status": RAW["status"]["rules"],
         "departments": RAW["departments"]["units"] + RAW["departments"]["partners"]["patterns"],
         "totals": RAW["totals"]["totals"],
-        "ledger": RAW["ledger"]["columns"] + RAW["ledger"]["statuses"] + RAW["ledger"]["warnings"],
+        "ledger": RAW["ledger"]["columns"]
+        + RAW["ledger"]["statuses"]
+        + RAW["ledger"]["warnings"]
+        + RAW["ledger"]["deadlines"]
+        + RAW["ledger"]["sheets"]
+        + RAW["ledger"]["totals"]
+        + RAW["ledger"]["summary_columns"]
+        + list(RAW["ledger"]["rows"].values())
+        + [
+            RAW["ledger"][key]
+            for key in (
+                "count_column",
+                "title",
+                "title_skip",
+                "filled_date",
+                "title_year",
+                "area_sheet",
+                "undated",
+                "date_formats",
+            )
+        ],
         "warnings": RAW["warnings"]["warnings"],
     }
     for name, entries in groups.items():
