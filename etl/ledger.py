@@ -197,13 +197,29 @@ def find_header(rows: list[list[str]], rules: Rules) -> Header | None:
         return None
     index = best[0]
     first = index - 1 if index > 0 and _header_like(rows[index - 1], rules) else index
-    last = index + 1 if index + 1 < len(rows) and _header_like(rows[index + 1], rules) else index
+    below = rows[index + 1] if index + 1 < len(rows) else []
+    last = index + 1 if _header_like(below, rules) and _under_groups(below, rows[index]) else index
     width = max(len(r) for r in rows[first : last + 1])
     names = []
     for c in range(width):
         below_first = [rows[r][c] for r in range(last, first - 1, -1) if c < len(rows[r])]
         names.append(next((n for n in below_first if n), ""))
     return Header(first, last, map_columns(names, rules), names)
+
+
+def _under_groups(row: list[str], header: list[str]) -> bool:
+    """Whether each name in `row` sits under the same name (a merged cell) or under a group
+    header: a blank, or a name that spans the cells beside it (merged, or saved as CSV with
+    blanks after it)."""
+    for c, text in enumerate(row):
+        above = header[c] if c < len(header) else ""
+        if not text or text == above or not above:
+            continue
+        left = header[c - 1] if c > 0 else None
+        right = header[c + 1] if c + 1 < len(header) else ""
+        if above not in (left, right) and right:
+            return False
+    return True
 
 
 def _header_like(row: list[str], rules: Rules) -> bool:
@@ -228,6 +244,7 @@ class Row:
     number: int  # the row's number in its sheet (1-based)
     cells: list[str]
     kind: str  # "task" or "area" (a heading row: 一、…方面)
+    heading: str = ""  # the area an area row heads, as written (一、党的建设方面)
 
 
 @dataclass
@@ -300,18 +317,21 @@ def as_ledger(table: LedgerTable, rules: Rules, where: str) -> Ledger:
         header = None if kind in ("cover", "instructions") else find_header(sheet.rows, rules)
         if kind == "cover":
             covers.append(_title(sheet.rows, rules))
-        if header and kind == "summary" and "measure" not in header.columns:
-            header = None
+        counts = _summary_totals(sheet, rules) if kind == "summary" or header is None else {}
+        if header and kind == "summary" and "measure" not in header.columns and counts:
+            header = None  # counts by area or status, whatever other columns it names
         if header is None:
             top = " ".join(c for c in sheet.rows[0] if c)
             kind = kind or sheet_kind(top, rules)
             if kind == "summary":
-                _fill_totals(ledger.stated_totals, _summary_totals(sheet, rules))
+                _fill_totals(ledger.stated_totals, counts)
             above.extend(" ".join(dict.fromkeys(c for c in r if c)) for r in sheet.rows[:3])
             notes.add(f"ledger_sheet_{kind or 'no_header'}", sheet=name)
             skipped.append(name)
             continue
-        parsed, title, footer = _ledger_sheet(sheet, header, rules, notes, sheet_refs, ledger)
+        parsed, title, footer = _ledger_sheet(
+            sheet, header, rules, notes, sheet_refs, ledger.stated_totals
+        )
         tasks = {_task_key(parsed, r) for r in parsed.rows if r.kind == "task"}
         if tasks and tasks <= seen_tasks:
             notes.add("ledger_sheet_duplicate", sheet=name)
@@ -363,9 +383,11 @@ def _task_key(sheet: LedgerSheet, row: Row) -> tuple[str, str]:
     return _squash(sheet.cell(row, "problem")), _squash(sheet.cell(row, "measure"))
 
 
-def _ledger_sheet(sheet: Sheet, header: Header, rules: Rules, notes: _Notes, sheet_refs, ledger):
-    """(LedgerSheet, its title, its note lines): task and area rows under the header; totals,
-    notes and repeated headers left out with a warning."""
+def _ledger_sheet(
+    sheet: Sheet, header: Header, rules: Rules, notes: _Notes, sheet_refs: bool, totals: dict
+):
+    """(LedgerSheet, its title, its note lines): task and area rows under the header; 合计
+    rows (their counts into `totals`), notes and repeated headers left out with a warning."""
     columns = dict(header.columns)
     name = sheet.name or ""
     area = rules.ledger_rx("area_sheet").search(_squash(name)) if name else None
@@ -382,7 +404,7 @@ def _ledger_sheet(sheet: Sheet, header: Header, rules: Rules, notes: _Notes, she
     rows: list[Row] = []
     footer: list[str] = []
     text_columns = [columns[f] for f in _TEXT_FIELDS if f in columns]
-    total_rx, note_rx, area_rx = (rules.ledger_rx("rows", k) for k in ("total", "note", "area"))
+    total_rx, note_rx = rules.ledger_rx("rows", "total"), rules.ledger_rx("rows", "note")
     for i in range(header.last + 1, len(sheet.rows)):
         cells, number = sheet.rows[i], sheet.numbers[i]
         filled = [(c, t) for c, t in enumerate(cells) if t]
@@ -398,14 +420,14 @@ def _ledger_sheet(sheet: Sheet, header: Header, rules: Rules, notes: _Notes, she
             if f in columns and columns[f] < len(cells)
         ):
             notes.add("ledger_total_row", ref=at, text=_clip(joined))
-            _fill_totals(ledger.stated_totals, row_totals(joined, rules))
+            _fill_totals(totals, row_totals(joined, rules))
         elif note_rx.match(lead):
             notes.add("ledger_note_row", ref=at, text=_clip(joined))
             footer.append(joined)
         elif _repeats_header(filled, header.names, len(columns)):
             notes.add("ledger_header_repeated", ref=at)
-        elif len(texts) == 1 and (len(filled) > 1 or area_rx.search(_squash(texts[0]))):
-            rows.append(Row(number, cells, "area"))
+        elif heading := _area_heading(cells, texts, filled, columns, rules):
+            rows.append(Row(number, cells, "area", heading))
         elif not any(cells[c] for c in text_columns if c < len(cells)):
             notes.add("ledger_row_no_text", ref=at, text=_clip(joined))
         else:
@@ -420,6 +442,25 @@ def _ledger_sheet(sheet: Sheet, header: Header, rules: Rules, notes: _Notes, she
         status_from_text,
     )
     return parsed, title, footer
+
+
+def _area_heading(cells, texts, filled, columns: dict[str, int], rules: Rules) -> str | None:
+    """The area a row heads, or None: one text merged across the row or worded as an area
+    (一、党的建设方面), or an area serial (一, (二)) beside one text, with no measure."""
+    if len(texts) == 1:
+        if len(filled) > 1 or rules.ledger_rx("rows", "area").search(_squash(texts[0])):
+            return texts[0]
+        return None
+    seq = columns.get("seq")
+    measure = columns.get("measure")
+    if len(texts) != 2 or seq is None or seq >= len(cells) or cells[seq] != texts[0]:
+        return None
+    if measure is not None and measure < len(cells) and cells[measure]:
+        return None
+    if not rules.ledger_rx("rows", "area_serial").match(_squash(texts[0])):
+        return None
+    marker = texts[0] if texts[0][-1:] in "、.)）" else texts[0] + "、"
+    return marker + texts[1]
 
 
 def _repeats_header(filled: list[tuple[int, str]], names: list[str], fields: int) -> bool:
@@ -621,7 +662,7 @@ class _Builder:
         for row in sheet.rows:
             if row.kind == "area":
                 self._flush(sheet)
-                area = next(c for c in row.cells if c).strip()
+                area = row.heading
                 carried_area = ""
                 self.current = None
                 continue
@@ -646,8 +687,8 @@ class _Builder:
                 f"A{len(self.areas) + 1}",
                 None,
                 "area",
-                marker.group("marker") if marker else "",
-                self.plain.lines[-1][cut:],
+                line[:cut].strip(),
+                line[cut:],
                 start=start + cut,
                 end=end,
             )

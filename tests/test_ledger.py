@@ -848,3 +848,36 @@ def test_deadlines_not_understood_and_many_blank_statuses_are_said_once_each(tmp
     more = next(w for w in x.warnings if w.code == "ledger_more")
     assert more.args == {"kind": "ledger_status_blank", "n": 25 - cap}
     assert next(w for w in x.warnings if w.code == "status_unknown").args == {"n": 25}
+
+
+def test_area_serials_head_areas_and_arabic_serials_head_problems(tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_text(
+        "序号,问题,整改措施,责任单位,整改状态\n"
+        "一,党的建设方面,,,\n"
+        "1,理论学习不深入,制定学习计划,办公室,已完成\n"
+        "（二）,业务工作方面,,,\n"
+        "2,审计质量控制不严,修订办法,法规科,整改中\n"
+        "3,意识形态工作方面,,,\n"  # a problem whose measures follow, though worded like an area
+        ",,开展专题培训,宣传科,已完成\n",
+        encoding="utf-8",
+    )
+    x = prepare_file(path).extraction
+    assert_ledger(
+        x,
+        {
+            "areas": [("党的建设方面", [0]), ("业务工作方面", [1, 2])],
+            "problems": [
+                ("1", "理论学习不深入"),
+                ("2", "审计质量控制不严"),
+                ("3", "意识形态工作方面"),
+            ],
+            "measures": [
+                (0, "制定学习计划。", DONE, None),
+                (1, "修订办法。", OPEN, None),
+                (2, "开展专题培训。", DONE, None),
+            ],
+            "warnings": [],
+        },
+    )
+    assert [f.label for f in x.findings if f.level == "area"] == ["一、", "（二）"]
