@@ -138,6 +138,7 @@ def _too_wide(path, ref: str, limits: TableLimits) -> InputError:
 
 
 def _too_long(path, sheet: str | None, limits: TableLimits) -> InputError:
+    """Past the row limit: in one sheet (named) or over the workbook's sheets."""
     where = f"sheet {sheet} holds" if sheet else "it holds"
     return InputError(
         path,
@@ -294,8 +295,12 @@ class _XlsxReader:
             sheet.rows.append(row)
             sheet.numbers.append(number)
             self.rows_read += 1
-            if len(sheet.rows) > self.limits.rows or self.rows_read > self.limits.rows:
-                raise _too_long(self.path, sheet.name, self.limits)
+            if self.rows_read > self.limits.rows:  # over the workbook, this sheet included
+                raise _too_long(
+                    self.path,
+                    sheet.name if self.rows_read == len(sheet.rows) else None,
+                    self.limits,
+                )
         if unordered:
             order = sorted(range(len(sheet.numbers)), key=sheet.numbers.__getitem__)
             sheet.rows = [sheet.rows[i] for i in order]
