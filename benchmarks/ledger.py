@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.pipeline import load_paths, prepare_file  # noqa: E402
+from pipeline import load_paths, prepare_file  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_LEDGER_ROWS", "40000"))
 HEADER = ["序号", "反馈问题", "整改措施", "责任单位", "责任领导", "完成时限", "整改状态"]

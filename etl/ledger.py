@@ -885,9 +885,10 @@ def ledger_extraction(ledger: Ledger, rules: Rules | None = None, name: str = ""
     for f in findings:  # problems before their areas: an area's statuses are its problems'
         if f.level != "area" and f.parent_id:
             by_finding.setdefault(f.parent_id, []).extend(by_finding.get(f.id, []))
+    open_statuses = {s.id for s in rules.statuses if s.open}
     for f in findings:
         f.category = f.category or DEFAULT_CATEGORY
-        f.status = derive_finding_status(by_finding.get(f.id, []))
+        f.status = derive_finding_status(by_finding.get(f.id, []), open_statuses)
     metrics = extraction_metrics(norm, plain, measures, folded, 0, len(plain), rules)
     header = _header(title, ledger, rules)
     notes = build.notes

@@ -224,6 +224,7 @@ def test_column_examples_map_to_their_field(rule):
 
 @pytest.mark.parametrize("rule", LEDGER["statuses"], ids=lambda r: r["id"])
 def test_status_examples_read_as_stated(rule):
+    assert rule["status"] in RULES.status_ids
     assert status_word(rule["example"], RULES) == rule["status"]
     # The same word in the 销号 column (是/否 there, or a word) reads the same.
     assert status_from_cells("", rule["example"], RULES) == rule["status"]

@@ -20,6 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT.parent / "shared" / "cases" / "hostile"
 GIB = 1 << 30
+pytestmark = pytest.mark.slow  # each test starts a process
 
 
 def _limit_memory():
