@@ -245,6 +245,7 @@ class Row:
     cells: list[str]
     kind: str  # "task" or "area" (a heading row: 一、…方面)
     heading: str = ""  # the area an area row heads, as written (一、党的建设方面)
+    values: dict[str, str] = field(default_factory=dict)  # a task row's cells by field
 
 
 @dataclass
@@ -257,8 +258,7 @@ class LedgerSheet:
     status_from_text: bool  # no status or 销号 column: the measure's text decides
 
     def cell(self, row: Row, field_name: str) -> str:
-        i = self.columns.get(field_name)
-        return row.cells[i].strip() if i is not None and i < len(row.cells) else ""
+        return row.values.get(field_name, "")
 
 
 @dataclass
@@ -431,7 +431,8 @@ def _ledger_sheet(
         elif not any(cells[c] for c in text_columns if c < len(cells)):
             notes.add("ledger_row_no_text", ref=at, text=_clip(joined))
         else:
-            rows.append(Row(number, cells, "task"))
+            values = {f: cells[c] for f, c in columns.items() if c < len(cells) and cells[c]}
+            rows.append(Row(number, cells, "task", values=values))
     title = _title(sheet.rows[: header.first], rules)
     parsed = LedgerSheet(
         name or None,
