@@ -96,13 +96,16 @@ def _clause(text: str, start: int, end: int) -> str:
 
 def derive_finding_status(statuses: list[str], open_statuses: set[str] | None = None) -> str | None:
     """The spec's rule: not_started if all are; in_progress if any is open (in progress, not
-    started, unknown: `open` in rules/status.yaml); completed if any is; else ongoing."""
+    started, unknown: `open` in rules/status.yaml); completed if any is; else ongoing.
+
+    The first clause holds for every open status alike: a finding whose measures are all
+    unknown is unknown (a leader must not read "in progress" where nobody knows)."""
     if not statuses:
         return None
     if open_statuses is None:
         open_statuses = {s.id for s in load_rules().statuses if s.open}
-    if all(s == "not_started" for s in statuses):
-        return "not_started"
+    if len(set(statuses)) == 1 and statuses[0] in open_statuses:
+        return statuses[0]
     if any(s in open_statuses for s in statuses):
         return "in_progress"
     if "completed" in statuses:

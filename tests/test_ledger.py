@@ -911,3 +911,51 @@ def test_csv_twins_of_the_shared_workbooks_give_the_same_extraction(name, tmp_pa
     twin = _csv_twin(CASES / name, tmp_path / (Path(name).stem + ".csv"))
     xlsx = prepare_file(CASES / name).extraction.to_dict()
     assert prepare_file(twin).extraction.to_dict() == xlsx
+
+
+@needs_cases
+def test_blank_statuses_show_as_unknown_on_the_overview_and_in_the_deck(tmp_path):
+    """A ledger's blank status cells read 未明确 wherever statuses show, and the completion
+    rate counts them as not completed."""
+    import io
+
+    from pptx import Presentation
+
+    from exports.deck import build_deck
+    from views import figures
+    from views.export import gather_for
+    from views.overview import gather_overview
+    from warehouse.db import connect_readonly
+
+    db = tmp_path / "w.duckdb"
+    assert not load_paths([CASES / "15_blank_status_cells.xlsx"], db).failed
+    con = connect_readonly(db)
+    try:
+        o = gather_overview(con, Filters())
+        deck = Presentation(io.BytesIO(build_deck(gather_for("deck", con, Filters(), "zh"))))
+    finally:
+        con.close()
+    # Two of three problems have nothing but a blank status: unknown, not in progress.
+    assert dict(zip(o.completion_items["status"], o.completion_items["n"], strict=True)) == {
+        "unknown": 2,
+        "in_progress": 1,
+    }
+    assert o.kpis["completion_rate"] == 0 and o.kpis["measures_completed"] == 0
+    for unit in ("items", "measures"):
+        doughnut = figures.status_doughnut(o.completion(unit), "zh")
+        assert "未明确" in doughnut["data"][0]["labels"]
+    charted = {
+        str(c)
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_chart
+        for plot in shape.chart.plots
+        for c in plot.categories
+    } | {
+        s.name
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_chart
+        for s in shape.chart.series
+    }
+    assert "未明确" in charted and "已完成" not in charted
