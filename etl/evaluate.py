@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from etl.normalize import fold
 
 HEADER_FIELDS = (
     "title",
@@ -19,6 +22,10 @@ HEADER_FIELDS = (
     "publish_date",
 )
 FINDING_KEYS = ("id", "parent_id", "level", "label", "title")
+NODE_LEVELS = ("area", "problem", "item", "measure")
+NODE_KEY_CHARS = 8  # a predicted node matches a gold one on this many normalised characters
+_QUOTES = set("“”‘’\"'《》「」")
+_LEAD_WORDS = ("关于", "针对")
 MEASURE_KEYS = ("id", "finding_id", "section", "ordinal", "headline", "text", "start", "end")
 
 
@@ -48,6 +55,10 @@ class Score:
     dept_tp: int = 0
     dept_pred: int = 0
     dept_gold: int = 0
+    # Skeleton nodes by level: level → [matched, predicted, gold] (optional gold left out).
+    nodes: dict = field(default_factory=dict)
+    missed_nodes: list = field(default_factory=list)  # (level, gold title)
+    extra_nodes: list = field(default_factory=list)  # (level, predicted title)
 
     @property
     def precision(self) -> float:
@@ -78,6 +89,10 @@ class Score:
         r = self.dept_tp / self.dept_gold
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def node_scores(self, level: str | None = None) -> tuple[float, float, float]:
+        """(precision, recall, F1) of skeleton nodes at `level`, or over all levels."""
+        return _prf(*_node_counts(self.nodes, level))
+
     @property
     def indicators_exact(self) -> int:
         return sum(1 for e, g in self.indicators.values() if _close(e, g))
@@ -87,6 +102,90 @@ def _close(a, b) -> bool:
     if a is None or b is None:
         return a is b
     return abs(float(a) - float(b)) < 1e-6 * max(1.0, abs(float(a)))
+
+
+def _prf(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
+    p = tp / pred if pred else 1.0
+    r = tp / gold if gold else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _node_counts(nodes: dict, level: str | None = None) -> tuple[int, int, int]:
+    rows = [nodes[level]] if level else list(nodes.values())
+    rows = [r for r in rows if r]
+    return tuple(sum(r[i] for r in rows) for i in range(3)) if rows else (0, 0, 0)
+
+
+def node_key(title: str | None) -> str:
+    """A skeleton node's matching key: its first characters after NFKC folding, without
+    whitespace, punctuation or quotes, and without a leading 关于/针对."""
+    text = "".join(
+        ch
+        for ch in fold(title or "")
+        if not ch.isspace() and ch not in _QUOTES and not unicodedata.category(ch).startswith("P")
+    )
+    for word in _LEAD_WORDS:
+        if text.startswith(word):
+            text = text[len(word) :]
+            break
+    return text[:NODE_KEY_CHARS]
+
+
+def predicted_nodes(pred: dict) -> list[tuple[str, str]]:
+    """(level, title) of every finding and measure (a measure's title is its text)."""
+    nodes = [(f["level"], f["title"]) for f in pred["findings"]]
+    return nodes + [("measure", m["text"]) for m in pred["measures"]]
+
+
+def gold_nodes(gold: dict) -> list[dict] | None:
+    """The gold's `skeleton` list, or one derived from its findings and measures."""
+    if "skeleton" in gold:
+        return gold["skeleton"]
+    if "findings" in gold and "measures" in gold:
+        return [{"level": level, "title": title} for level, title in predicted_nodes(gold)]
+    return None
+
+
+def keys_agree(a: str, b: str) -> bool:
+    """Two node keys agree on their first NODE_KEY_CHARS characters; a title shorter than
+    that (针对日常监督不深入的问题 → 日常监督不深入) agrees when it starts the other one."""
+    short = min(len(a), len(b))
+    if short >= NODE_KEY_CHARS:
+        return a[:NODE_KEY_CHARS] == b[:NODE_KEY_CHARS]
+    return short >= NODE_KEY_CHARS // 2 and a[:short] == b[:short]
+
+
+def _take(pool: list[list], level: str, key: str) -> bool:
+    """Remove and report the first [level, key, ...] entry in `pool` agreeing with `key`."""
+    for i, (lv, k, *_rest) in enumerate(pool):
+        if lv == level and keys_agree(k, key):
+            del pool[i]
+            return True
+    return False
+
+
+def _nodes(pred: dict, gold: dict, s: Score) -> None:
+    """Node precision and recall by level: one-to-one matches on level and agreeing keys; a
+    prediction matching an optional gold node counts neither way."""
+    wanted = gold_nodes(gold)
+    if wanted is None:
+        return
+    required = [
+        [g["level"], node_key(g["title"]), g["title"]] for g in wanted if not g.get("optional")
+    ]
+    optional = [[g["level"], node_key(g["title"])] for g in wanted if g.get("optional")]
+    s.nodes = {level: [0, 0, 0] for level in NODE_LEVELS}
+    for level, _key, _title in required:
+        s.nodes.setdefault(level, [0, 0, 0])[2] += 1
+    for level, title in predicted_nodes(pred):
+        key = node_key(title)
+        if _take(required, level, key):
+            s.nodes[level][0] += 1
+            s.nodes[level][1] += 1
+        elif not _take(optional, level, key):
+            s.nodes.setdefault(level, [0, 0, 0])[1] += 1
+            s.extra_nodes.append((level, title))
+    s.missed_nodes += [(level, title) for level, _key, title in required]
 
 
 def gold_for(gold_doc, file: str | Path) -> dict:
@@ -103,6 +202,7 @@ def gold_for(gold_doc, file: str | Path) -> dict:
 def evaluate(pred: dict, gold: dict) -> Score:
     s = Score()
     _header(pred, gold, s)
+    _nodes(pred, gold, s)
     if "findings" in gold and "measures" in gold:
         _skeleton(pred, gold, s)
         _labels(pred, gold, s)
@@ -216,6 +316,7 @@ def render(score: Score, name: str) -> str:
                 f"{'yes' if score.skeleton_exact else 'no'} — {score.skeleton_detail}",
             )
         )
+    rows += _node_rows(score.nodes)
     rows.append(("header fields", f"{score.header_ok}/{score.header_total}"))
     rows.append(("stated totals", f"{score.totals_ok}/{score.totals_total}"))
     rows.append(("metric precision", _fmt(score.precision)))
@@ -233,8 +334,45 @@ def render(score: Score, name: str) -> str:
         lines.append(f"  {code.ljust(30)} expected {_fmt(want)}  got {_fmt(got)}  {mark}")
     for key, want, got in score.header_misses + score.totals_misses:
         lines.append(f"  miss {key}: expected {want!r} got {got!r}")
+    for level, title in score.missed_nodes[:10]:
+        lines.append(f"  missed node: {level} {title[:24]}")
+    for level, title in score.extra_nodes[:10]:
+        lines.append(f"  extra node: {level} {title[:24]}")
     for g in score.missed_metrics[:10]:
         lines.append(f"  missed metric: {g['raw']} ({g['value']} {g['unit']})")
     for p in score.spurious_metrics[:10]:
         lines.append(f"  extra metric: {p['raw']} ({p['value']} {p['unit']})")
     return "\n".join(lines)
+
+
+def _node_row(counts: tuple[int, int, int]) -> str:
+    p, r, f = _prf(*counts)
+    tp, pred, gold = counts
+    return f"P {p:.3f}  R {r:.3f}  F1 {f:.3f}  ({tp} matched, {pred} predicted, {gold} gold)"
+
+
+def _node_rows(nodes: dict) -> list[tuple[str, str]]:
+    if not nodes:
+        return []
+    rows = [("skeleton nodes", _node_row(_node_counts(nodes)))]
+    for level in NODE_LEVELS:
+        if any(nodes.get(level) or ()):
+            rows.append((f"  {level}", _node_row(tuple(nodes[level]))))
+    return rows
+
+
+def render_total(scores: list[Score]) -> str:
+    """One row over several files: skeleton nodes by level, header fields, stated totals."""
+    nodes: dict = {}
+    for s in scores:
+        for level, counts in s.nodes.items():
+            row = nodes.setdefault(level, [0, 0, 0])
+            for i in range(3):
+                row[i] += counts[i]
+    header = (sum(s.header_ok for s in scores), sum(s.header_total for s in scores))
+    totals = (sum(s.totals_ok for s in scores), sum(s.totals_total for s in scores))
+    rows = [("total", f"{len(scores)} files")] + _node_rows(nodes)
+    rows.append(("header fields", f"{header[0]}/{header[1]}"))
+    rows.append(("stated totals", f"{totals[0]}/{totals[1]}"))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)

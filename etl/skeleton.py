@@ -1,23 +1,48 @@
 """Recover a report's skeleton: sections, areas → problems → items, and measures.
 
-One generic pass over the paragraphs. A paragraph's leading marker says what it opens:
-(一) an area, 1. a problem, (1) or 问题1: an item, 一是 a measure; the section it stands in
-(organisation, findings, remaining, next steps) says how to read those markers. Nothing
-here knows one report's wording: markers and section cues come from rules/structure.yaml.
+Three passes over the paragraphs; none knows one report's wording (every cue is in
+rules/structure.yaml):
+
+1. **Nesting.** Paragraphs nest as the document nests them: a marker (一、 (一) 1. (1) 问题1:)
+   of a kind already open closes what is under it and opens a sibling; a first one (一, 1)
+   opens a child; a later number of a kind not open (4. after (二)) goes under the nearest
+   part of a higher usual rank. Text written without line breaks is first split before the
+   markers that continue the document's numbering.
+2. **Roles.** Each top-level part gets its role from what it says and what it holds: how the
+   body organised the work (organisation), which problems it fixed (findings), what remains
+   and what comes next (tail). Inside the findings a marked paragraph is a finding when it,
+   or what it holds, reads as a problem (关于/针对, 问题, 方面, 不到位, 差距 …); marked action
+   paragraphs under a finding, or after a label such as 整改措施:, are its measures.
+3. **Levels.** Findings get area, problem or item from how deep they sit in the findings;
+   the usual level of each marker only breaks ties (a lone list of (1) stays items). A
+   finding that sits two levels under its parent, or an item with nothing above it, is
+   reported as a skipped level.
+
+Measures are what the organisation and tail parts hold, and what each finding without
+sub-findings holds: 一是/二是 paragraphs, paragraphs after a label, marked action paragraphs
+(a headline alone on its line takes the paragraph after it).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from etl.model import LEVELS, Finding, Measure
 from etl.normalize import Normalized
+from etl.numbers import parse_chinese
 from etl.rules import Rules
 
-LEVEL_OF_MARKER = {"paren_cn": "area", "arabic": "problem", "paren_arabic": "item"}
 LEVEL_PREFIX = {"area": "A", "problem": "P", "item": "I"}
+# The usual rank of each marker kind (smaller is higher), for closing parts whose kind is
+# not open; problem_no (问题1:) stands where (1) does.
+RANK = {"top": 0, "paren_cn": 1, "arabic": 2, "paren_arabic": 3, "problem_no": 3}
 _TRAILING = " \t\r\n"
+_HEADLINE_END = re.compile(r"[。!?;\n]")  # where a heading's first sentence ends
+_HEADLINE_STOP = re.compile(r"[。\n]")  # where a measure's headline ends
+OPENING_SCAN_LINES = 120  # a navigation list may stand before the title and the opening
+HEADING_MAX_CHARS = 80  # a heading alone on its line is no longer than this
 
 
 @dataclass
@@ -39,14 +64,41 @@ class Layout:
     date_line: int | None = None
 
 
-@dataclass
-class _Container:
-    """Something that collects body paragraphs: a finding, or a section part."""
+@dataclass(eq=False)
+class Node:
+    """A marked paragraph and what the document puts under it, in order."""
 
-    section: str
-    finding: Finding | None = None
-    segments: list[tuple[int, int, bool]] = field(default_factory=list)  # start, end, marked
-    status_note: str | None = None
+    kind: str
+    number: int
+    line: Line
+    head: int  # folded offset where the heading text starts (after the marker)
+    label: str
+    parent: Node | None = None
+    content: list = field(default_factory=list)  # Line and Node, in document order
+    role: str = ""  # container | finding | measure | part
+    depth: int = 0  # findings above it
+    level: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return self.line.text[self.head - self.line.start :]
+
+    @property
+    def children(self) -> list[Node]:
+        return [c for c in self.content if isinstance(c, Node)]
+
+    @property
+    def end(self) -> int:
+        """Where the last line under this node ends (folded)."""
+        last = self.content[-1] if self.content else None
+        if last is None:
+            return self.line.end
+        return last.end if isinstance(last, Line) else last.end
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
 
 @dataclass
@@ -55,8 +107,11 @@ class Skeleton:
     findings: list[Finding]
     measures: list[Measure]
     status_notes: dict[str, str]  # finding id → its 完成情况 line
+    findings_spans: list[tuple[int, int]] = field(default_factory=list)  # folded, per part
+    skipped: list[Finding] = field(default_factory=list)  # findings with a level skipped
 
 
+# -- lines --------------------------------------------------------------------------------
 def split_lines(norm: Normalized) -> list[Line]:
     lines, pos = [], 0
     for chunk in norm.text.split("\n"):
@@ -65,17 +120,128 @@ def split_lines(norm: Normalized) -> list[Line]:
     return lines
 
 
+def _sub_line(text: str, start: int, end: int) -> Line | None:
+    """The stripped part of `text` between folded offsets start and end, or None if blank."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Line(text[start:end], start, end) if end > start else None
+
+
+def _marker(text: str, rules: Rules) -> tuple[str, re.Match] | None:
+    for marker_id, rx in _marker_patterns(rules):
+        m = rx.match(text)
+        if m:
+            return marker_id, m
+    return None
+
+
+def _marker_patterns(rules: Rules) -> list[tuple[str, re.Pattern]]:
+    key = "_markers"
+    if key not in rules.compiled:
+        rules.compiled[key] = [
+            (mk["id"], re.compile(mk["pattern"])) for mk in rules.structure["markers"]
+        ]
+    return rules.compiled[key]
+
+
+def _number(m: re.Match) -> int:
+    raw = next((g for g in m.groups() if g), "1")
+    try:
+        return int(raw) if raw.isdigit() else parse_chinese(raw)
+    except ValueError:
+        return 1
+
+
+def _unflatten(text: str, lines: list[Line], rules: Rules) -> list[Line]:
+    """Split lines before markers written inside them (a report without line breaks, run-in
+    一、…。二、… paragraphs). A top-level marker is split off when it continues the document's
+    一、二、 numbering; lower markers only inside a line that held such a split, or in a text
+    where no line starts with a marker at all."""
+    flat = not any(_marker(ln.text, rules) for ln in lines)
+    boundary = rules.rx("run_in")
+    last: dict[str, int] = dict.fromkeys(RANK, 0)
+
+    def accept(kind: str, number: int) -> None:
+        last[kind] = number
+        for other, rank in RANK.items():
+            if rank > RANK[kind]:
+                last[other] = 0
+
+    out: list[Line] = []
+    for line in lines:
+        own = _marker(line.text, rules)
+        if own:
+            accept(own[0], _number(own[1]))
+        cuts, line_has_top = [], False
+        for b in boundary.finditer(line.text):
+            pos = b.end()
+            if pos == 0:
+                continue
+            marked = _marker(line.text[pos : pos + 12], rules)
+            if not marked:
+                continue
+            kind, number = marked[0], _number(marked[1])
+            if kind == "top":
+                ok = number == last["top"] + 1
+                line_has_top = line_has_top or ok
+            else:
+                ok = (flat or line_has_top) and number in (1, last[kind] + 1)
+            if ok:
+                accept(kind, number)
+                cuts.append(pos)
+        if not cuts:
+            out.append(line)
+            continue
+        edges = [line.start] + [line.start + c for c in cuts] + [line.end]
+        for a, b in zip(edges, edges[1:], strict=False):
+            piece = _sub_line(text, a, b)
+            if piece:
+                out.append(piece)
+    return _split_title_and_signature(text, out, rules)
+
+
+def _split_title_and_signature(text: str, lines: list[Line], rules: Rules) -> list[Line]:
+    """In a report without line breaks, the title runs into the opening (…的通报 根据…) and the
+    signature and date run on from the last paragraph: split them off."""
+    if not lines:
+        return lines
+    first = lines[0]
+    opening = re.search(r"(?:通报|报告|公告|公示)\s*(?=根据|按照|依据|遵照)", first.text[:300])
+    if opening and opening.end() < len(first.text):
+        cut = first.start + opening.end()
+        lines[:1] = [
+            ln for ln in (_sub_line(text, first.start, cut), _sub_line(text, cut, first.end)) if ln
+        ]
+    last = lines[-1]
+    date = re.search(r"(?:^|(?<=[。\s]))(\d{4}年\d{1,2}月\d{1,2}日)$", last.text)
+    if date and date.start() > 0:
+        cut = last.start + date.start()
+        head = _sub_line(text, last.start, cut)
+        tail = _sub_line(text, cut, last.end)
+        pieces = [head, tail]
+        if head is not None:
+            name = re.search(r"(?<=[。\s])(\S{2,40})$", head.text)
+            if name and rules.rx("header.issuer_line").match(name.group(1)):
+                cut2 = head.start + name.start()
+                pieces = [_sub_line(text, head.start, cut2), _sub_line(text, cut2, head.end), tail]
+        lines[-1:] = [ln for ln in pieces if ln]
+    return lines
+
+
+# -- layout -------------------------------------------------------------------------------
 def find_layout(norm: Normalized, rules: Rules) -> Layout:
-    lines = split_lines(norm)
+    lines = _unflatten(norm.text, split_lines(norm), rules)
     opening_rx, topic_rx = rules.rx("header.opening"), rules.rx("header.opening_topic")
-    opening = next(
-        (
-            i
-            for i, ln in enumerate(lines[:15])
-            if opening_rx.search(ln.text) and topic_rx.search(ln.text)
-        ),
-        None,
-    )
+    opening = None
+    for i, ln in enumerate(lines[:OPENING_SCAN_LINES]):
+        marked = _marker(ln.text, rules)
+        if marked and marked[0] in ("top", "paren_cn"):
+            break  # the body has begun: an opening would stand before it
+        if opening_rx.search(ln.text) and topic_rx.search(ln.text):
+            opening = i
+            break
     if opening is None:
         marker = next((i for i, ln in enumerate(lines) if _marker(ln.text, rules)), len(lines))
         body_start = marker
@@ -100,207 +266,390 @@ def find_layout(norm: Normalized, rules: Rules) -> Layout:
     return Layout(lines, opening, body_start, end, signature, date_line)
 
 
-def _marker(text: str, rules: Rules) -> tuple[str, re.Match] | None:
-    for marker_id, rx in _marker_patterns(rules):
-        m = rx.match(text)
-        if m:
-            return marker_id, m
-    return None
+# -- titles -------------------------------------------------------------------------------
+def finding_title(heading: str, rules: Rules) -> tuple[str, int]:
+    """Title of a finding heading (marker removed) and where its own text ends.
+
+    关于“X”的问题 → X; 针对X的问题。→ X; (一)关于X的整改情况 → X; else the first sentence.
+    """
+    window = heading[:300]
+    quoted = rules.rx("titles.quoted").match(window)
+    if quoted:
+        return quoted.group("a"), quoted.end()
+    suffix = rules.rx("titles.suffix").search(window)
+    sentence_end = _sentence_end(heading)
+    if suffix and suffix.start() <= max(sentence_end, 0) + 200:
+        title, end = heading[: suffix.start()], suffix.end()
+    else:
+        title, end = heading[:sentence_end], sentence_end
+    title = rules.rx("titles.prefix").sub("", title).strip(" ,,。")
+    return title, end
 
 
-def _marker_patterns(rules: Rules) -> list[tuple[str, re.Pattern]]:
-    key = "_markers"
-    if key not in rules.compiled:
-        rules.compiled[key] = [
-            (mk["id"], re.compile(mk["pattern"])) for mk in rules.structure["markers"]
-        ]
-    return rules.compiled[key]
+def _sentence_end(text: str) -> int:
+    m = re.search(r"[。!?;]", text[:2000])
+    return m.start() if m else min(len(text), 2000)
 
 
-def _classify_heading(text: str, rules: Rules) -> str:
+def _headline(text: str) -> str:
+    """A heading's first sentence, where its cues are read."""
+    m = _HEADLINE_END.search(text, 0, HEADING_MAX_CHARS)
+    return text[: m.start()] if m else text[:HEADING_MAX_CHARS]
+
+
+def _heading_only(node: Node) -> bool:
+    """Whether the marked line is a heading alone (no sentence after its first one)."""
+    text = node.heading.strip()
+    if len(text) > HEADING_MAX_CHARS:
+        return False
+    m = _HEADLINE_END.search(text)
+    return m is None or not text[m.end() :].strip()
+
+
+# -- cues ---------------------------------------------------------------------------------
+def _cue_list(rules: Rules, key: str) -> list[re.Pattern]:
+    cache = f"_cues_{key}"
+    if cache not in rules.compiled:
+        rules.compiled[cache] = [re.compile(c["pattern"]) for c in rules.structure[key]]
+    return rules.compiled[cache]
+
+
+def finding_score(text: str, rules: Rules) -> int:
+    """How many kinds of problem cue a heading carries (关于/针对, quoted, 问题/方面, shortfall)."""
+    return sum(1 for rx in _cue_list(rules, "finding_cues") if rx.search(text))
+
+
+def organisation_score(text: str, rules: Rules) -> int:
+    """How many kinds of organisation cue a heading carries (组织领导, 主体责任, 政治站位 …)."""
+    return sum(1 for rx in _cue_list(rules, "organisation_cues") if rx.search(text))
+
+
+def classify_heading(text: str, rules: Rules) -> str:
+    """What a section heading's own words say it holds: tail, organisation or findings."""
     for section in rules.structure["sections"]:
         if re.search(section["pattern"], text):
             return section["id"]
     return "findings"
 
 
+# Kept under its old name for callers of the rules' tests.
+_classify_heading = classify_heading
+
+
 def _tail_part(text: str, rules: Rules) -> str | None:
     hits = [p["id"] for p in rules.structure["tail_parts"] if re.search(p["pattern"], text)]
-    if not hits:
-        return None
-    return hits[0]
+    return hits[0] if hits else None
 
 
-def finding_title(heading: str, rules: Rules) -> tuple[str, int]:
-    """Title of a finding heading (marker removed) and where its own text ends.
-
-    关于“X”的问题 → X; 针对X的问题。→ X; (一)关于X的整改情况 → X; else the first sentence.
-    """
-    quoted = rules.rx("title_quoted").match(heading[:300])
-    if quoted:
-        return quoted.group(1), quoted.end()
-    suffix = re.search(rules.structure["title_suffix"], heading[:300])
-    sentence_end = _sentence_end(heading)
-    if suffix and suffix.start() <= max(sentence_end, 0) + 200:
-        title = heading[: suffix.start()]
-        end = suffix.end()
-    else:
-        title, end = heading[:sentence_end], sentence_end
-    title = re.sub(rules.structure["title_prefix"], "", title).strip(" ,,。")
-    return title, end
+def _is_label(line: Line, rules: Rules) -> bool:
+    return bool(rules.rx("body_labels").match(line.text))
 
 
-def _sentence_end(text: str) -> int:
-    m = re.search(r"[。!?;]", text)
-    return m.start() if m else len(text)
+def _has_label(node: Node, rules: Rules) -> bool:
+    return any(isinstance(c, Line) and _is_label(c, rules) for c in node.content)
 
 
+def _entries(node: Node, rules: Rules) -> list[str]:
+    """Headlines of what a part holds: its marked children and its 一是 paragraphs."""
+    marker_rx = rules.rx("measure_marker")
+    out = []
+    for c in node.content:
+        if isinstance(c, Node):
+            out.append(_headline(c.heading))
+        else:
+            m = marker_rx.match(c.text)
+            if m:
+                out.append(_headline(c.text[m.end() :]))
+    return out
+
+
+def _root_role(node: Node, index: int, rules: Rules) -> str:
+    """tail, organisation or findings, from the heading's words and what the part holds."""
+    head = _headline(node.heading)
+    said = classify_heading(head, rules)
+    if said == "tail":
+        return "tail"
+    f = 2 * finding_score(head, rules) + (2 if said == "findings" and head else 0)
+    o = 2 * organisation_score(head, rules) + (2 if said == "organisation" else 0)
+    for entry in _entries(node, rules):
+        if finding_score(entry, rules):
+            f += 1
+        elif organisation_score(entry, rules):
+            o += 1
+    if any(_has_label(n, rules) for n in node.walk()):
+        f += 2
+    if f == o:
+        return "organisation" if index == 0 and not f else "findings"
+    return "findings" if f > o else "organisation"
+
+
+def _is_container(node: Node, rules: Rules) -> bool:
+    """A findings section's own heading (二、反馈问题整改落实情况), not a finding."""
+    head = _headline(node.heading)
+    if not _heading_only(node) or not node.children:
+        return False
+    specific = [rx for rx in _cue_list(rules, "finding_cues")][1:]  # all but 关于/针对
+    if any(rx.search(head) for rx in specific):
+        return False
+    return bool(rules.rx("container").search(head))
+
+
+def _reads_as_finding(node: Node, rules: Rules) -> bool:
+    if finding_score(_headline(node.heading), rules) or _has_label(node, rules):
+        return True
+    return any(_reads_as_finding(c, rules) for c in node.children)
+
+
+# -- the parser ---------------------------------------------------------------------------
 def parse_skeleton(norm: Normalized, plain: str, rules: Rules) -> Skeleton:
     layout = find_layout(norm, rules)
-    parser = _Parser(norm, plain, rules)
-    for line in layout.lines[layout.body_start : layout.body_end]:
-        if line.text.strip():
-            parser.feed(line)
-    return parser.finish(layout)
+    body = [ln for ln in layout.lines[layout.body_start : layout.body_end] if ln.text.strip()]
+    return _Parser(norm, plain, rules).parse(layout, body)
 
 
 class _Parser:
     def __init__(self, norm: Normalized, plain: str, rules: Rules):
         self.norm, self.plain, self.rules = norm, plain, rules
-        self.section = "preamble"
-        self.tail_part: str | None = None
-        self.findings: list[Finding] = []
-        self.containers: list[_Container] = []
-        self.current: _Container | None = None
-        self.open: dict[str, Finding | None] = {"area": None, "problem": None, "item": None}
-        self.counters = {"area": 0, "problem": 0, "item": 0}
-        self.children: set[str] = set()
+        self.findings: list[Node] = []
+        # (section, finding node or None, segments) where a segment is (start, end, headed)
+        self.parts: list[tuple[str, Node | None, list[tuple[int, int, bool]]]] = []
+        self.spans: list[tuple[int, int]] = []
 
-    # -- helpers -------------------------------------------------------------------------
     def _plain(self, start: int, end: int) -> str:
         a, b = self.norm.to_plain(start, end)
         return self.plain[a:b]
 
-    def _new_container(self, section: str, finding: Finding | None = None) -> _Container:
-        self.current = _Container(section, finding)
-        self.containers.append(self.current)
-        return self.current
+    # -- 1. nesting ------------------------------------------------------------------------
+    def _nest(self, lines: list[Line]) -> tuple[list[Line], list[Node]]:
+        preamble: list[Line] = []
+        roots: list[Node] = []
+        stack: list[Node] = []
+        for line in lines:
+            marked = _marker(line.text, self.rules)
+            if marked is None:
+                (stack[-1].content if stack else preamble).append(line)
+                continue
+            kind, m = marked
+            number = _number(m)
+            node = Node(kind, number, line, line.start + m.end(), m.group(0).strip())
+            if any(n.kind == kind for n in stack):
+                while stack[-1].kind != kind:
+                    stack.pop()
+                stack.pop()
+            elif number > 1:
+                while stack and RANK[stack[-1].kind] >= RANK[kind]:
+                    stack.pop()
+            if stack:
+                node.parent = stack[-1]
+                stack[-1].content.append(node)
+            else:
+                roots.append(node)
+            stack.append(node)
+        return preamble, roots
 
-    # -- feeding lines -------------------------------------------------------------------
-    def feed(self, line: Line) -> None:
-        marked = _marker(line.text, self.rules)
-        kind, m = marked if marked else (None, None)
-        if kind == "top":
-            self._top_heading(line, m)
-        elif self.section == "preamble" and kind in LEVEL_OF_MARKER:
-            # A report that goes straight from its header to the findings: (一) 1. (1).
-            self.section = "findings"
-            self._open_finding(LEVEL_OF_MARKER[kind], line, m)
-        elif self.section in ("organisation", "preamble"):
-            self._organisation_paragraph(line, kind, m)
-        elif self.section == "tail":
-            self._tail_paragraph(line, kind, m)
-        elif kind in LEVEL_OF_MARKER:
-            self._open_finding(LEVEL_OF_MARKER[kind], line, m)
-        else:
-            self._body(line)
+    # -- 2. roles --------------------------------------------------------------------------
+    def parse(self, layout: Layout, lines: list[Line]) -> Skeleton:
+        preamble, roots = self._nest(lines)
+        self._part("organisation", None, [self._line_segment(ln) for ln in preamble], lead=True)
+        for index, root in enumerate(roots):
+            role = _root_role(root, index, self.rules)
+            if role == "tail":
+                self._tail(root)
+            elif role == "organisation":
+                self._organisation(root)
+            else:
+                self.spans.append((root.line.start, root.end))
+                if _is_container(root, self.rules):
+                    root.role = "container"
+                    for child in root.children:
+                        self._finding(child, 0)
+                else:
+                    self._finding(root, 0)
+        findings, skipped = self._levels()
+        measures, notes = self._measures(findings)
+        return Skeleton(layout, findings, measures, notes, self.spans, skipped)
 
-    def _top_heading(self, line: Line, m: re.Match) -> None:
-        heading = line.text[m.end() :]
-        section = _classify_heading(heading, self.rules)
-        self.section = section
-        self.open = {"area": None, "problem": None, "item": None}
-        if section == "tail":
-            self.tail_part = _tail_part(heading, self.rules)
-            self._new_container(self.tail_part or "remaining")
-        elif section == "organisation":
-            self._new_container("organisation")
-        elif self.rules.rx("finding_heading").search(heading):
-            # A report that numbers its findings 一、二、 directly: the heading is an area.
-            self.section = "findings"
-            self._open_finding("area", line, m)
-        else:
-            self.current = None
+    def _line_segment(self, line: Line) -> tuple[int, int, bool]:
+        return (line.start, line.end, False)
 
-    def _organisation_paragraph(self, line: Line, kind: str | None, m: re.Match | None) -> None:
-        """Organisation (and preamble) paragraphs: each marked paragraph is a measure."""
-        if self.section == "preamble" and not self._has_measure_marker(line.text) and kind is None:
-            # Preamble prose before the first heading: keep it only as organisation measures
-            # when it is marked; otherwise it is context, not a measure.
+    def _node_segments(self, node: Node) -> list[tuple[int, int, bool]]:
+        """A marked action paragraph and the lines under it, as one headed segment (a
+        headline alone on its line takes the paragraph after it)."""
+        if node.children:
+            segments = [(node.head, node.line.end, True)]
+            self._collect(node, "", segments)
+            return segments
+        return [(node.head, node.end, True)]
+
+    def _part(self, section: str, finding: Node | None, segments, lead: bool = False) -> None:
+        if segments:
+            self.parts.append((section, finding, segments, lead))
+
+    def _organisation(self, root: Node) -> None:
+        """An organisation part: a run-in paragraph is a measure; a heading holds measures."""
+        if not root.content:
+            if not _heading_only(root):
+                self._part("organisation", None, [(root.head, root.line.end, True)])
             return
-        container = (
-            self.current
-            if self.current and self.current.section == "organisation"
-            else self._new_container("organisation")
+        segments = [] if _heading_only(root) else [(root.head, root.line.end, True)]
+        self._collect(root, "organisation", segments)
+        self._part("organisation", None, segments)
+
+    def _collect(self, node: Node, section: str, segments: list) -> None:
+        """Segments of everything under `node`: lines as they are, marked paragraphs as
+        headed segments, and what a marked paragraph holds when it holds marked ones too."""
+        for c in node.content:
+            if isinstance(c, Line):
+                segments.append(self._line_segment(c))
+            elif c.children:
+                if not _heading_only(c):
+                    segments.append((c.head, c.line.end, True))
+                self._collect(c, section, segments)
+            else:
+                segments += self._node_segments(c)
+
+    def _tail(self, root: Node) -> None:
+        part = _tail_part(_headline(root.heading), self.rules) or "remaining"
+        segments: list = [] if _heading_only(root) else [(root.head, root.line.end, True)]
+        for c in root.content:
+            if isinstance(c, Line):
+                segments.append(self._line_segment(c))
+                continue
+            sub = _tail_part(_headline(c.heading), self.rules) if _heading_only(c) else None
+            if sub and c.content:
+                self._part(part, None, segments)
+                part, segments = sub, []
+                self._collect(c, sub, segments)
+                self._part(part, None, segments)
+                segments = []
+            else:
+                segments += self._node_segments(c)
+        self._part(part, None, segments)
+
+    def _finding(self, node: Node, depth: int) -> None:
+        """A finding: its marked children are findings when any reads as one (or holds one),
+        measures when none does or when a label (整改措施:) came before them."""
+        node.role, node.depth = "finding", depth
+        self.findings.append(node)
+        kids = node.children
+        any_finding = any(_reads_as_finding(c, self.rules) for c in kids)
+        label_seen = False
+        for c in node.content:
+            if isinstance(c, Line):
+                label_seen = label_seen or _is_label(c, self.rules)
+            elif any_finding and not label_seen:
+                self._finding(c, depth + 1)
+            else:
+                c.role = "measure"
+
+    # -- 3. levels -------------------------------------------------------------------------
+    def _levels(self) -> tuple[list[Finding], list[Finding]]:
+        nodes = sorted(self.findings, key=lambda n: n.line.start)
+        if not nodes:
+            return [], []
+        usual = {
+            mk["id"]: LEVELS.index(mk.get("level", "item"))
+            for mk in self.rules.structure["markers"]
+        }
+        depth_count = max(n.depth for n in nodes) + 1
+        by_depth: dict[int, Counter] = {}
+        for n in nodes:
+            by_depth.setdefault(n.depth, Counter())[n.kind] += 1
+        wanted = [usual[by_depth[d].most_common(1)[0][0]] for d in range(depth_count)]
+        holds = any(n.content or self._rest(n) for n in nodes if n.depth == depth_count - 1)
+        first = self._first_level(wanted, holds)
+        kind_depth: dict[str, Counter] = {}
+        for n in nodes:
+            kind_depth.setdefault(n.kind, Counter())[n.depth] += 1
+        kind_level = {
+            k: min(first + c.most_common(1)[0][0], len(LEVELS) - 1) for k, c in kind_depth.items()
+        }
+        counters = dict.fromkeys(LEVELS, 0)
+        out, skipped = [], []
+        made: dict[int, Finding] = {}
+        for n in nodes:
+            index = kind_level[n.kind]
+            parent = n.parent
+            while parent is not None and parent.role != "finding":
+                parent = parent.parent
+            above = LEVELS.index(parent.level) if parent is not None else -1
+            if index <= above:
+                index = min(above + 1, len(LEVELS) - 1)
+            n.level = LEVELS[index]
+            counters[n.level] += 1
+            finding = self._make_finding(n, counters[n.level], made.get(id(parent)))
+            made[id(n)] = finding
+            out.append(finding)
+            if index > above + 1 and index == len(LEVELS) - 1:
+                skipped.append(finding)
+        return out, skipped
+
+    @staticmethod
+    def _first_level(wanted: list[int], holds_measures: bool) -> int:
+        """The level of the shallowest findings: levels run on from it one per depth, as close
+        as can be to the markers' usual levels; a lone level that holds measures is at least
+        problems (一、关于“…”问题 with its 整改情况 is a problem, not an area)."""
+        top = len(LEVELS) - 1
+        lowest = 1 if len(wanted) == 1 and holds_measures else 0
+        choices = range(lowest, max(lowest, top - len(wanted) + 1) + 1)
+        return min(
+            choices, key=lambda s: sum(abs(min(s + d, top) - w) for d, w in enumerate(wanted))
         )
-        offset = m.end() if kind in LEVEL_OF_MARKER else 0
-        container.segments.append((line.start + offset, line.end, bool(offset)))
 
-    def _tail_paragraph(self, line: Line, kind: str | None, m: re.Match | None) -> None:
-        if kind == "paren_cn":
-            part = _tail_part(line.text[m.end() :], self.rules)
-            if part:
-                self.tail_part = part
-                self._new_container(part)
-                return
-        container = self.current or self._new_container(self.tail_part or "remaining")
-        offset = m.end() if kind else 0
-        container.segments.append((line.start + offset, line.end, bool(offset)))
-
-    def _has_measure_marker(self, text: str) -> bool:
-        return bool(self.rules.rx("measure_marker").search(text))
-
-    def _open_finding(self, level: str, line: Line, m: re.Match) -> None:
-        heading = line.text[m.end() :]
-        title, title_end = finding_title(heading, self.rules)
-        if level == "area":
-            parent = None
-        elif level == "problem":
-            parent = self.open["area"]
-        else:
-            parent = self.open["problem"] or self.open["area"]
-        self.counters[level] += 1
-        head_start = line.start + m.end()
-        t_start = head_start + heading.find(title) if title and title in heading else head_start
-        finding = Finding(
-            id=f"{LEVEL_PREFIX[level]}{self.counters[level]}",
-            parent_id=parent.id if parent else None,
-            level=level,
-            label=m.group(0).strip(),
-            title=self._plain(t_start, t_start + len(title)) if title in heading else title,
-            start=self.norm.to_plain(line.start, line.end)[0],
-            end=self.norm.to_plain(line.start, line.end)[1],
-        )
-        if parent:
-            self.children.add(parent.id)
-        self.findings.append(finding)
-        self.open[level] = finding
-        for lower in LEVELS[LEVELS.index(level) + 1 :]:
-            self.open[lower] = None
-        self._new_container("findings", finding)
+    def _rest(self, node: Node) -> tuple[int, int] | None:
+        """The text after a finding's title on its own line, if any."""
+        heading = node.heading
+        _title, title_end = finding_title(heading, self.rules)
         rest = heading[title_end:]
         skip = len(rest) - len(rest.lstrip("。,,;:: "))
-        rest_start = head_start + title_end + skip
-        if rest_start < line.end:
-            self.current.segments.append((rest_start, line.end, False))
+        start = node.head + title_end + skip
+        return (start, node.line.end) if start < node.line.end else None
 
-    def _body(self, line: Line) -> None:
-        if self.current is None:
-            return  # prose between a heading and its first finding: an introduction
-        self.current.segments.append((line.start, line.end, False))
+    def _make_finding(self, n: Node, number: int, parent: Finding | None) -> Finding:
+        heading = n.heading
+        title, _end = finding_title(heading, self.rules)
+        if title and title in heading:
+            t_start = n.head + heading.find(title)
+            title = self._plain(t_start, t_start + len(title))
+        a, b = self.norm.to_plain(n.line.start, n.line.end)
+        return Finding(
+            id=f"{LEVEL_PREFIX[n.level]}{number}",
+            parent_id=parent.id if parent else None,
+            level=n.level,
+            label=n.label,
+            title=title,
+            start=a,
+            end=b,
+        )
 
-    # -- measures ------------------------------------------------------------------------
-    def finish(self, layout: Layout) -> Skeleton:
+    # -- measures --------------------------------------------------------------------------
+    def _measures(self, findings: list[Finding]) -> tuple[list[Measure], dict[str, str]]:
+        by_node = dict(
+            zip(
+                (id(n) for n in sorted(self.findings, key=lambda n: n.line.start)),
+                findings,
+                strict=True,
+            )
+        )
+        for n in self.findings:
+            if any(c.role == "finding" for c in n.children):
+                continue  # a finding with sub-findings: its own prose is an introduction
+            rest = self._rest(n)
+            segments = [(rest[0], rest[1], False)] if rest else []
+            for c in n.content:
+                if isinstance(c, Line):
+                    segments.append(self._line_segment(c))
+                else:
+                    segments += self._node_segments(c)
+            self.parts.append(("findings", n, segments, False))
         measures: list[Measure] = []
         notes: dict[str, str] = {}
-        for container in self.containers:
-            finding = container.finding
-            if finding is not None and finding.id in self.children:
-                continue  # a finding with sub-findings: its own prose is an introduction
-            drafts, note = self._measures_of(container)
+        for section, node, segments, lead in self.parts:
+            finding = by_node[id(node)] if node is not None else None
+            drafts, note = self._spans(segments, section, lead)
             if note and finding is not None:
                 notes[finding.id] = note
-            measures += [self._measure(container, *draft) for draft in drafts]
+            measures += [self._measure(section, finding, *d) for d in drafts]
         # Ordinals count within a finding or section part; ids follow the document.
         measures.sort(key=lambda ms: ms.start)
         seen: dict[tuple, int] = {}
@@ -309,16 +658,24 @@ class _Parser:
             key = (measure.section, measure.finding_id)
             seen[key] = seen.get(key, 0) + 1
             measure.ordinal = seen[key]
-        return Skeleton(layout, self.findings, measures, notes)
+        return measures, notes
 
-    def _measures_of(self, container: _Container) -> tuple[list[tuple[int, int, bool]], str | None]:
-        """Split a container's paragraphs into (start, end, has_headline) spans."""
+    def _spans(
+        self, segments, section: str, lead: bool
+    ) -> tuple[list[tuple[int, int, bool]], str | None]:
+        """Split a part's segments into (start, end, has_headline) measure spans.
+
+        A status line (完成情况:已完成) is a note, not a measure; a label (整改情况:) is cut
+        off; 一是/二是 split a paragraph into measures (what comes before the first is a lead
+        and is dropped); outside the findings an unmarked paragraph just before marked ones
+        leads into them and is dropped; in the preamble (`lead`) unmarked paragraphs are
+        context, not measures.
+        """
         text = self.norm.text
         label_rx, status_rx = self.rules.rx("body_labels"), self.rules.rx("status_line")
         marker_rx = self.rules.rx("measure_marker")
         spans: list[tuple[int, int, bool]] = []
         note = None
-        segments = container.segments
         for index, (start, end, headed) in enumerate(segments):
             para = text[start:end]
             status = status_rx.match(para)
@@ -335,11 +692,13 @@ class _Parser:
                     m_end = marks[k + 1].start() if k + 1 < len(marks) else len(para)
                     spans.append((start + mark.end(), start + m_end, True))
                 continue
-            next_marked = index + 1 < len(segments) and (
-                segments[index + 1][2]
-                or marker_rx.match(text[segments[index + 1][0] : segments[index + 1][1]])
+            if lead and not headed:
+                continue
+            following = segments[index + 1] if index + 1 < len(segments) else None
+            next_marked = following is not None and (
+                following[2] or marker_rx.match(text[following[0] : following[1]])
             )
-            if container.section != "findings" and next_marked and not headed:
+            if section != "findings" and next_marked and not headed:
                 continue  # an introduction to the marked paragraphs that follow
             if para.strip():
                 spans.append((start, end, headed))
@@ -349,24 +708,26 @@ class _Parser:
     def _trim(self, span: tuple[int, int, bool]) -> tuple[int, int, bool]:
         start, end, headed = span
         text = self.norm.text
-        while start < end and text[start] in " ,,:;:、":
+        while start < end and text[start] in " ,,:;:、\n":
             start += 1
         while end > start and text[end - 1] in _TRAILING:
             end -= 1
         return start, end, headed
 
-    def _measure(self, container: _Container, start: int, end: int, headed: bool) -> Measure:
-        """A measure without its id and ordinal, which `finish` numbers in document order."""
+    def _measure(
+        self, section: str, finding: Finding | None, start: int, end: int, headed: bool
+    ) -> Measure:
+        """A measure without its id and ordinal, which `_measures` numbers in document order."""
         a, b = self.norm.to_plain(start, end)
         body = self.plain[a:b]
         headline = None
         if headed:
-            stop = re.search(r"。", self.norm.text[start:end])
-            headline = self._plain(start, start + stop.start()) if stop else body
+            stop = _HEADLINE_STOP.search(self.norm.text, start, end)
+            headline = self._plain(start, stop.start()) if stop else body
         return Measure(
             id="",
-            finding_id=container.finding.id if container.finding else None,
-            section=container.section,
+            finding_id=finding.id if finding else None,
+            section=section,
             ordinal=0,
             headline=headline,
             text=body,

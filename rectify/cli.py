@@ -208,7 +208,7 @@ def cmd_reports(args) -> int:
 
 def cmd_eval(args) -> int:
     from etl.errors import InputError
-    from etl.evaluate import evaluate, gold_for, render
+    from etl.evaluate import evaluate, gold_for, render, render_total
     from etl.extract import extract
     from etl.reader import read_document
 
@@ -218,6 +218,7 @@ def cmd_eval(args) -> int:
         raise InputError(
             args.gold, f"cannot read the gold ({exc})", "give the gold JSON file"
         ) from exc
+    scores = []
     for i, file in enumerate(args.files):
         try:
             gold = gold_for(gold_doc, file)
@@ -226,9 +227,13 @@ def cmd_eval(args) -> int:
                 file, "has no entry in the gold", "check the gold file's 'file' names"
             ) from exc
         pred = extract(read_document(file).text).to_dict()
+        scores.append(evaluate(pred, gold))
         if i:
             print()
-        print(render(evaluate(pred, gold), str(file)))
+        print(render(scores[-1], str(file)))
+    if len(scores) > 1:
+        print()
+        print(render_total(scores))
     return 0
 
 
