@@ -1,4 +1,10 @@
-"""The report's header: title, issuer, inspected unit, round, team and its dates."""
+"""The report's header: title, issuer, inspected unit, round, team and its dates.
+
+Read from the lines before the opening paragraph (title, metadata block, date stamps) and
+from the opening paragraph itself (根据…部署, the team, the inspected body, the dates). Page
+furniture a portal leaves around the title (无障碍 登录, 【巡察整改】, 字号 大 中 小, a list of
+links) is cut off by the cues in rules/structure.yaml, never glued to the title or issuer.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,15 @@ from etl.model import ReportHeader
 from etl.rules import Rules
 from etl.skeleton import Layout
 
+TITLE_MAX_CHARS = 120
+TITLE_LINES = 3  # a title broken over at most this many lines
+HEAD_LINES_WITHOUT_OPENING = 8
+_TITLE_TAIL = re.compile(
+    r"(?:\s|[::|])*(?:发布时间|发布日期|信息来源|来源|作者|编辑|浏览|点击|阅读|字号|字体|【|\[|"
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}).*$"
+)
+_PARTY_ORGAN = re.compile(r"(党组|党委|党工委|工委|委员会|党总支|党支部)$")
+
 
 def _iso(year: int, month: int, day: int) -> str | None:
     try:
@@ -17,24 +32,43 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", "", text.split("|")[0])
+def _head_lines(layout: Layout) -> list[str]:
+    """The lines before the opening paragraph (or the first few, lacking one)."""
+    stop = layout.opening if layout.opening is not None else HEAD_LINES_WITHOUT_OPENING
+    return [ln.text for ln in layout.lines[: min(stop, layout.body_start or stop)]]
+
+
+def _clean_title_line(text: str, rules: Rules) -> str:
+    """A head line without its metadata label, the furniture before it and what follows
+    the title on the same line (发布时间…, 字号…)."""
+    text = text.split("|")[0]
+    text = rules.rx("header.title_label").sub("", text.strip())
+    text = rules.rx("header.title_noise").sub("", text)
+    text = _TITLE_TAIL.sub("", text)
+    return re.sub(r"\s+", "", text)
 
 
 def find_title(layout: Layout, rules: Rules) -> str | None:
-    """Join the lines before the opening paragraph until they read as a title (…的通报)."""
-    head = [ln.text for ln in layout.lines[: layout.opening if layout.opening is not None else 4]]
+    """The title: the last line (or up to three consecutive lines) before the opening that
+    reads as one (…关于…的通报), furniture removed."""
+    head = [_clean_title_line(t, rules) for t in _head_lines(layout)]
     end_rx = rules.rx("header.title_end")
-    for i in range(len(head)):
-        joined = ""
-        for j in range(i, min(i + 3, len(head))):
-            joined += _clean(head[j])
-            if (
-                end_rx.search(joined)
-                and ("关于" in joined or "整改" in joined)
-                and len(joined) <= 120
-            ):
+    for j in range(len(head) - 1, -1, -1):
+        if not head[j] or not end_rx.search(head[j]):
+            continue
+        fallback = None
+        for i in range(j, max(-1, j - TITLE_LINES), -1):
+            joined = "".join(head[i : j + 1])
+            if len(joined) > TITLE_MAX_CHARS:
+                break
+            if "关于" in joined:
                 return joined
+            if fallback is None and "整改" in joined:
+                fallback = joined
+            if i < j and not head[i]:
+                break
+        if fallback:
+            return fallback
     return None
 
 
@@ -45,16 +79,30 @@ def _text_window(layout: Layout) -> str:
     return "\n".join(ln.text for ln in layout.lines[: min(len(layout.lines), 6)])
 
 
+def title_body(title: str | None) -> str | None:
+    """The body a title names before 关于 (中共某县林业局党组关于… → 中共某县林业局党组)."""
+    if title and "关于" in title:
+        prefix = title.split("关于", 1)[0]
+        if 2 <= len(prefix) <= 40:
+            return prefix
+    return None
+
+
 def extract_header(layout: Layout, rules: Rules) -> ReportHeader:
     header = ReportHeader()
     header.title = find_title(layout, rules)
     opening = _text_window(layout)
-    top = "\n".join(ln.text for ln in layout.lines[: (layout.opening or 0) + 1])
+    short = rules.rx("header.short_name")
 
     team = rules.rx("header.team").search(opening)
     header.team = team.group(1) if team else None
-    inspected = rules.rx("header.inspected").search(opening)
-    header.inspected_unit = inspected.group(1) if inspected else None
+    inspected_rx = rules.rx("header.inspected")
+    inspected = (inspected_rx.search(opening, team.end()) if team else None) or inspected_rx.search(
+        opening
+    )
+    body = title_body(header.title)
+    if inspected:
+        header.inspected_unit = _resolve_we(short.sub("", inspected.group(1)), body, rules)
     kind_source = header.team or header.title or opening
     if "巡视" in kind_source or ("巡视" in opening and "巡察" not in opening):
         header.inspection_kind = "巡视"
@@ -63,9 +111,31 @@ def extract_header(layout: Layout, rules: Rules) -> ReportHeader:
 
     header.round = _round(header.title, opening, rules)
     _dates(header, opening, rules)
-    header.publish_date = _publish_date(layout, top, rules)
-    header.issuer = _issuer(layout, header, rules)
+    header.publish_date = _publish_date(layout, rules)
+    header.issuer = _issuer(layout, header, body, opening, rules)
     return header
+
+
+def _resolve_we(name: str, body: str | None, rules: Rules) -> str:
+    """我单位 / 我院党组 is the body the title names (keeping 党组/党委 when it says so)."""
+    we = rules.rx("header.we").match(name)
+    if not we or not body:
+        return name
+    organ = we.group(2)
+    if organ and not _PARTY_ORGAN.search(body):
+        return body + organ
+    return body
+
+
+def _abbreviations(text: str, rules: Rules) -> dict[str, str]:
+    """Abbreviations the text defines: 中共某区科学技术协会党组(以下简称区科协党组) gives
+    区科协党组 → 中共某区科学技术协会党组 (the name is what stands before the note, after 对/向)."""
+    out = {}
+    for m in rules.rx("header.short_name").finditer(text):
+        before = re.split(r"[,。,;:、]|对|向|由", text[max(0, m.start() - 40) : m.start()])[-1]
+        if len(before) >= 2:
+            out[m.group(1)] = before
+    return out
 
 
 def _round(title: str | None, opening: str, rules: Rules) -> str | None:
@@ -108,19 +178,38 @@ def _dates(header: ReportHeader, opening: str, rules: Rules) -> None:
             header.feedback_date = guess
 
 
-def _publish_date(layout: Layout, top: str, rules: Rules) -> str | None:
+def _publish_date(layout: Layout, rules: Rules) -> str | None:
+    """The date under the signature; else a labelled date (发布时间:, 成文日期:), a date with a
+    time stamp, or a line that starts with a date, before the opening."""
     if layout.date_line is not None:
         m = rules.rx("header.date_line").match(layout.lines[layout.date_line].text)
         return _iso(*map(int, m.groups()))
-    m = rules.rx("header.meta_publish").search(top)
-    return _iso(*map(int, m.groups())) if m else None
+    head = _head_lines(layout)
+    for key, how in (("meta_publish", "search"), ("stamped_date", "search"), ("bare_date", "match")):
+        rx = rules.rx(f"header.{key}")
+        for line in head:
+            m = getattr(rx, how)(line.strip())
+            if m:
+                found = _iso(*map(int, m.groups()[:3]))
+                if found:
+                    return found
+    return None
 
 
-def _issuer(layout: Layout, header: ReportHeader, rules: Rules) -> str | None:
+def _issuer(
+    layout: Layout, header: ReportHeader, body: str | None, opening: str, rules: Rules
+) -> str | None:
+    """The signature line; else the body the title names; else the body the team reported
+    back to (向X反馈); else the inspected body."""
+    short = rules.rx("header.short_name")
     if layout.signature is not None:
-        return layout.lines[layout.signature].text.strip()
-    if header.title and "关于" in header.title:
-        prefix = header.title.split("关于", 1)[0]
-        if 2 <= len(prefix) <= 40:
-            return prefix
+        return short.sub("", layout.lines[layout.signature].text.strip())
+    if body:
+        return short.sub("", body)
+    told = rules.rx("header.feedback_to").search(opening)
+    if told:
+        name = _resolve_we(short.sub("", told.group(1)), body, rules)
+        name = _abbreviations(opening, rules).get(name, name)
+        if not rules.rx("header.we").match(name):
+            return name
     return header.inspected_unit

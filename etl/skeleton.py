@@ -205,6 +205,7 @@ def _unflatten(text: str, lines: list[Line], rules: Rules) -> list[Line]:
 def _split_title_and_signature(text: str, lines: list[Line], rules: Rules) -> list[Line]:
     """In a report without line breaks, the title runs into the opening (…的通报 根据…) and the
     signature and date run on from the last paragraph: split them off."""
+    lines = [ln for ln in lines if ln.text.strip()]
     if not lines:
         return lines
     first = lines[0]
@@ -324,16 +325,13 @@ def organisation_score(text: str, rules: Rules) -> int:
     return sum(1 for rx in _cue_list(rules, "organisation_cues") if rx.search(text))
 
 
-def classify_heading(text: str, rules: Rules) -> str:
-    """What a section heading's own words say it holds: tail, organisation or findings."""
+def classify_heading(text: str, rules: Rules) -> str | None:
+    """What a section heading's own words say it holds (tail, organisation or findings), or
+    None when they do not say."""
     for section in rules.structure["sections"]:
         if re.search(section["pattern"], text):
             return section["id"]
-    return "findings"
-
-
-# Kept under its old name for callers of the rules' tests.
-_classify_heading = classify_heading
+    return None
 
 
 def _tail_part(text: str, rules: Rules) -> str | None:
@@ -369,7 +367,7 @@ def _root_role(node: Node, index: int, rules: Rules) -> str:
     said = classify_heading(head, rules)
     if said == "tail":
         return "tail"
-    f = 2 * finding_score(head, rules) + (2 if said == "findings" and head else 0)
+    f = 2 * finding_score(head, rules) + (2 if said == "findings" else 0)
     o = 2 * organisation_score(head, rules) + (2 if said == "organisation" else 0)
     for entry in _entries(node, rules):
         if finding_score(entry, rules):

@@ -142,9 +142,9 @@ def test_marker_examples(rule):
 
 @pytest.mark.parametrize("rule", RAW["structure"]["sections"], ids=lambda r: r["id"])
 def test_section_examples(rule):
-    from etl.skeleton import _classify_heading
+    from etl.skeleton import classify_heading
 
-    assert _classify_heading(rule["example"].split("、", 1)[1], RULES) == rule["id"]
+    assert classify_heading(rule["example"].split("、", 1)[1], RULES) == rule["id"]
 
 
 def test_category_scores_equal_counting_each_keyword(seed_extraction):
