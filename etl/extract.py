@@ -31,7 +31,7 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
     norm = normalize(plain)
     skeleton = parse_skeleton(norm, plain, rules)
     header = extract_header(skeleton.layout, rules)
-    header.stated_totals = stated_totals(norm.text, rules)
+    header.stated_totals = stated_totals(_outside(norm.text, skeleton.findings_spans), rules)
     findings, measures = skeleton.findings, skeleton.measures
     folded = {m.id: norm.text[slice(*norm.to_folded(m.start, m.end))] for m in measures}
 
@@ -48,16 +48,26 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
         m.partners = find_partners(folded[m.id], m.departments, rules)
 
     layout = skeleton.layout
-    body_from = (
-        layout.lines[layout.body_start].start
-        if layout.body_start < len(layout.lines)
-        else len(norm.text)
-    )
+    # Figures are taken from the opening paragraph on (期间移交立行立改事项2件), not from the
+    # title, metadata or page furniture above it.
+    first = layout.opening if layout.opening is not None else layout.body_start
+    body_from = layout.lines[first].start if first < len(layout.lines) else len(norm.text)
     body_to = (
         layout.lines[layout.body_end - 1].end if layout.body_end > layout.body_start else body_from
     )
     metrics = extraction_metrics(norm, plain, measures, folded, body_from, body_to, rules)
     return Extraction(header, findings, measures, metrics, text=plain)
+
+
+def _outside(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text without the given (sorted, disjoint) spans: what a report says about itself
+    outside its findings, where each finding's own figures stand."""
+    parts, pos = [], 0
+    for start, end in sorted(spans):
+        parts.append(text[pos:start])
+        pos = max(pos, end)
+    parts.append(text[pos:])
+    return "\n".join(parts)
 
 
 def _folded_headline(m: Measure, folded_text: str) -> str:

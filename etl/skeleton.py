@@ -107,7 +107,8 @@ class Skeleton:
     findings: list[Finding]
     measures: list[Measure]
     status_notes: dict[str, str]  # finding id → its 完成情况 line
-    findings_spans: list[tuple[int, int]] = field(default_factory=list)  # folded, per part
+    # Folded spans of the top-level findings (what they say about themselves is not a total).
+    findings_spans: list[tuple[int, int]] = field(default_factory=list)
     skipped: list[Finding] = field(default_factory=list)  # findings with a level skipped
 
 
@@ -456,7 +457,6 @@ class _Parser:
             elif role == "organisation":
                 self._organisation(root)
             else:
-                self.spans.append((root.line.start, root.end))
                 if _is_container(root, self.rules):
                     root.role = "container"
                     for child in root.children:
@@ -529,6 +529,8 @@ class _Parser:
         measures when none does or when a label (整改措施:) came before them."""
         node.role, node.depth = "finding", depth
         self.findings.append(node)
+        if depth == 0:
+            self.spans.append((node.line.start, node.end))
         kids = node.children
         any_finding = any(_reads_as_finding(c, self.rules) for c in kids)
         label_seen = False
