@@ -17,11 +17,12 @@ from etl.classify import (
 )
 from etl.header import extract_header
 from etl.metrics import find_metrics, metric_value
-from etl.model import Extraction, Finding, Measure, Metric
+from etl.model import Extraction, Finding, Measure, Metric, ParseWarning
 from etl.normalize import fold, normalize
 from etl.rules import Rules, load_rules
 from etl.skeleton import parse_skeleton
 from etl.totals import stated_totals
+from etl.warnings import warn
 
 DEFAULT_CATEGORY = "governance"
 
@@ -56,7 +57,44 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
         layout.lines[layout.body_end - 1].end if layout.body_end > layout.body_start else body_from
     )
     metrics = extraction_metrics(norm, plain, measures, folded, body_from, body_to, rules)
-    return Extraction(header, findings, measures, metrics, text=plain)
+    warnings = parse_warnings(header, findings, measures, skeleton.skipped, rules)
+    return Extraction(header, findings, measures, metrics, warnings, text=plain)
+
+
+def _warning_entry(code: str, rules: Rules) -> dict:
+    return next(w for w in rules.raw["warnings"]["warnings"] if w["id"] == code)
+
+
+def parse_warnings(
+    header, findings: list[Finding], measures: list[Measure], skipped: list[Finding], rules: Rules
+) -> list[ParseWarning]:
+    """Where the parse is unsure (spec: `warnings`), in a stable order: the skeleton, the
+    stated totals, the statuses, the header. A clean report gets none."""
+    out: list[ParseWarning] = []
+    if not findings and not measures:
+        out.append(warn("no_findings"))
+    elif not findings:
+        out.append(warn("findings_not_found", measures=len(measures)))
+    for f in skipped:
+        out.append(warn("level_skipped", f.start, f.end, label=f.label, title=f.title[:40]))
+    stated = header.stated_totals.get("problems")
+    if stated is not None and findings:
+        by_level = Counter(f.level for f in findings)
+        parents = {f.parent_id for f in findings}
+        leaves = sum(1 for f in findings if f.id not in parents)
+        if stated not in {*by_level.values(), leaves}:
+            counted = next(by_level[lv] for lv in ("problem", "item", "area") if by_level[lv])
+            out.append(warn("stated_vs_counted", stated=stated, counted=counted))
+    no_cue = _warning_entry("status_no_cue", rules)
+    graded = [m for m in measures if m.section == "findings"]
+    blind = sum(1 for m in graded if not m.status_cue)
+    if len(graded) >= no_cue["min_measures"] and blind > no_cue["share"] * len(graded):
+        out.append(warn("status_no_cue", n=blind, total=len(graded)))
+    fields = _warning_entry("header_missing", rules)["fields"]
+    missing = [f"{zh} {key}" for key, zh in fields.items() if getattr(header, key) is None]
+    if missing:
+        out.append(warn("header_missing", fields=", ".join(missing)))
+    return out
 
 
 def _outside(text: str, spans: list[tuple[int, int]]) -> str:

@@ -185,7 +185,11 @@ def _publish_date(layout: Layout, rules: Rules) -> str | None:
         m = rules.rx("header.date_line").match(layout.lines[layout.date_line].text)
         return _iso(*map(int, m.groups()))
     head = _head_lines(layout)
-    for key, how in (("meta_publish", "search"), ("stamped_date", "search"), ("bare_date", "match")):
+    for key, how in (
+        ("meta_publish", "search"),
+        ("stamped_date", "search"),
+        ("bare_date", "match"),
+    ):
         rx = rules.rx(f"header.{key}")
         for line in head:
             m = getattr(rx, how)(line.strip())

@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="load report files or folders into the warehouse (atomic)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     _db_arg(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar; a count of each file's warnings"
+    )
 
     p = sub.add_parser("reports", help="list the reports in the warehouse")
     _db_arg(p)
@@ -165,10 +167,13 @@ def cmd_load(args) -> int:
     bar.close()
     for p in result.loaded:
         x = p.extraction
+        doubts = f", {len(x.warnings)} warning(s)" if args.quiet and x.warnings else ""
         print(
             f"loaded {p.file_name} → report {p.report_id}: {len(x.findings)} findings, "
-            f"{len(x.measures)} measures, {len(x.metrics)} metrics"
+            f"{len(x.measures)} measures, {len(x.metrics)} metrics{doubts}"
         )
+        for w in [] if args.quiet else x.warnings:
+            print(f"  warning [{w.code}]: {w.message}")
     if result.loaded:
         print(f"warehouse {db}: {len(result.loaded)} report(s) loaded")
     if result.failed:
