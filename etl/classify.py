@@ -216,18 +216,37 @@ def find_partners(text: str, departments: list[str], rules: Rules) -> list[str]:
     return ordered
 
 
-def match_indicator(metric: RawMetric, measure_text: str, rules: Rules) -> str | None:
-    """The first catalogue entry whose unit and clause/sentence/measure rules the metric meets."""
+def match_indicator(
+    metric: RawMetric, measure_text: str, rules: Rules, measure_hits: dict | None = None
+) -> str | None:
+    """The first catalogue entry whose unit and clause/sentence/measure rules the metric meets.
+
+    A `target` figure (planned or owed: 计划, 应追缴 …) feeds no indicator, so indicator totals
+    add results only and a sentence giving a target and its progress is not counted twice.
+    `measure_hits` caches, per indicator code, whether `measure_text` meets its measure rules
+    (pass one dict per measure: a long measure is then searched once, not once per figure).
+    """
+    if metric.role == "target":
+        return None
+    clause = sentence = None
     for ind in rules.indicators:
         if metric.unit_normalized not in ind.units:
             continue
-        if not all(rx.search(metric.clause) for rx in ind.clause):
+        clause = metric.clause if clause is None else clause
+        if not all(rx.search(clause) for rx in ind.clause):
             continue
-        if not all(rx.search(metric.sentence) for rx in ind.sentence):
+        sentence = metric.sentence if sentence is None else sentence
+        if not all(rx.search(sentence) for rx in ind.sentence):
             continue
-        if not all(rx.search(measure_text) for rx in ind.measure):
+        if measure_hits is None or ind.code not in measure_hits:
+            hit = all(rx.search(measure_text) for rx in ind.measure)
+            if measure_hits is not None:
+                measure_hits[ind.code] = hit
+        else:
+            hit = measure_hits[ind.code]
+        if not hit:
             continue
-        if any(rx.search(metric.clause) for rx in ind.exclude):
+        if any(rx.search(clause) for rx in ind.exclude):
             continue
         return ind.code
     return None

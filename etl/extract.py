@@ -16,7 +16,7 @@ from etl.classify import (
     own_offices,
 )
 from etl.header import extract_header
-from etl.metrics import find_metrics, metric_value
+from etl.metrics import iter_metrics, metric_value
 from etl.model import Extraction, Finding, Measure, Metric, ParseWarning
 from etl.normalize import fold, normalize
 from etl.rules import Rules, load_rules
@@ -136,16 +136,23 @@ def extraction_metrics(
     norm, plain: str, measures: list[Measure], folded: dict, start: int, end: int, rules: Rules
 ) -> list[Metric]:
     """Every figure between `start` and `end` of the normalised text, tied to the measure
-    whose span holds it, with its indicator and its offsets in the plain text."""
+    whose span holds it, with its role, its indicator (results only) and its offsets in the
+    plain text."""
     starts = [m.start for m in measures]
+    hits: dict[str, dict] = {}  # measure id → indicator code → whether the measure qualifies
     out = []
-    for raw in find_metrics(norm.text, rules, start, end):
+    for raw in iter_metrics(norm.text, rules, start, end):
         a, b = norm.to_plain(raw.start, raw.end)
         i = bisect_right(starts, a) - 1
         measure = (
             measures[i] if i >= 0 and measures[i].start <= a and b <= measures[i].end else None
         )
-        context = folded[measure.id] if measure else raw.sentence
+        if measure is not None:
+            indicator = match_indicator(
+                raw, folded[measure.id], rules, hits.setdefault(measure.id, {})
+            )
+        else:
+            indicator = match_indicator(raw, raw.sentence, rules)
         out.append(
             Metric(
                 measure_id=measure.id if measure else None,
@@ -154,10 +161,11 @@ def extraction_metrics(
                 unit_normalized=raw.unit_normalized,
                 qualifier=raw.qualifier,
                 label=raw.label,
-                indicator=match_indicator(raw, context, rules),
+                indicator=indicator,
                 raw=plain[a:b],
                 start=a,
                 end=b,
+                role=raw.role,
             )
         )
     return out

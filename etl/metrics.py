@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from etl.numbers import CN_NUMERAL_CHARS, as_plain_number, parse_number
@@ -17,9 +17,19 @@ from etl.rules import Rules
 _CN = f"[{CN_NUMERAL_CHARS}]"
 # Arabic (with , groups or decimals) or Chinese numerals; a qualifier word written between
 # number and unit (余, 多: see units.yaml) may also sit inside the number (百余万, 3.2万余).
-_NUMBER = r"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:{between}?[万亿])?|{cn}+(?:{between}{cn}*)?"
+# A number starts where a run of digits or numerals starts (the lookbehinds) and takes the
+# run whole (possessive), so a run of 200,000 numerals is read once, not once per character.
+_NUMBER = (
+    r"(?<!\d)(?<!\d\.)(?:\d{{1,3}}(?:,\d{{3}})++|\d++)(?:\.\d++)?(?:{between}?[万亿])?"
+    r"|(?<!{cn}){cn}++(?:{between}{cn}*+)?"
+)
 _CLAUSE_BREAK = "。;;,,:!?\n"
 _SENTENCE_BREAK = "。;;!?\n"
+# How far a clause or a sentence reaches on either side of a figure: a line without
+# punctuation is not read whole for each of its figures.
+CLAUSE_REACH = 120
+SENTENCE_REACH = 300
+NUMERAL_MAX_CHARS = 24  # a longer run of digits or numerals is not a quantity
 _LABEL_LEAD = re.compile(
     r"^(?:截至[^,]*|(?:\d{4}年)?(?:\d{1,2}月)?(?:份|以来|底|初|末)?|全年|今年|去年|目前|其中|同时|并|共计|共|累计|合计|先后|已|均)+"
 )
@@ -30,6 +40,8 @@ _LABEL_TAIL = re.compile(
 
 @dataclass(frozen=True)
 class RawMetric:
+    """A figure found in folded text: offsets into that text, not copies of its sentence."""
+
     value: Decimal
     unit: str
     unit_normalized: str
@@ -37,8 +49,18 @@ class RawMetric:
     label: str
     start: int  # folded offsets
     end: int
-    clause: str
-    sentence: str
+    clause_span: tuple[int, int]  # the clause around the figure (between , ; 。), bounded
+    sentence_span: tuple[int, int]  # the sentence around it (between 。 ; ! ?), bounded
+    role: str = "result"  # result or target (see `roles` in units.yaml)
+    source: str = field(default="", repr=False, compare=False)  # the folded text (shared)
+
+    @property
+    def clause(self) -> str:
+        return self.source[slice(*self.clause_span)]
+
+    @property
+    def sentence(self) -> str:
+        return self.source[slice(*self.sentence_span)]
 
 
 def _metric_regex(rules: Rules) -> re.Pattern:
@@ -74,6 +96,8 @@ def _not_a_figure(text: str, m: re.Match, quoted: list[tuple[int, int]]) -> bool
     """Ordinals, small Chinese counts, names in quotes, codes: see `exclusions` in units.yaml."""
     num, n_start = m.group("num"), m.start("num")
     before = text[n_start - 1] if n_start > 0 else ""
+    if len(num) > NUMERAL_MAX_CHARS:
+        return True
     if num[0] in CN_NUMERAL_CHARS:
         if not re.search("[十百千万亿]", num) and m.group("more") is None:
             return True  # small counts spelled only in Chinese numerals are optional: skip
@@ -116,17 +140,19 @@ def _is_code(text: str, start: int, end: int) -> bool:
 class _Breaks:
     """Positions of the characters that end a clause or a sentence, found once per text."""
 
-    def __init__(self, text: str, chars: str):
+    def __init__(self, text: str, chars: str, reach: int):
         self.text_len = len(text)
+        self.reach = reach
         self.positions = [m.start() for m in re.finditer(f"[{re.escape(chars)}]", text)]
 
     def around(self, start: int, end: int) -> tuple[int, int]:
-        """The span between the break before `start` and the break at or after `end`."""
+        """The span between the break before `start` and the break at or after `end`, at
+        most `reach` characters on either side."""
         i = bisect_right(self.positions, start - 1)
         left = self.positions[i - 1] + 1 if i else 0
         j = bisect_right(self.positions, end - 1)
         right = self.positions[j] if j < len(self.positions) else self.text_len
-        return left, right
+        return max(left, start - self.reach), min(right, end + self.reach)
 
 
 def _label(text: str, clause_start: int, num_start: int, unit_end: int, clause_end: int) -> str:
@@ -145,6 +171,11 @@ def find_metrics(
     text: str, rules: Rules, start: int = 0, end: int | None = None
 ) -> list[RawMetric]:
     """All metrics in folded `text[start:end]`, in order."""
+    return list(iter_metrics(text, rules, start, end))
+
+
+def iter_metrics(text: str, rules: Rules, start: int = 0, end: int | None = None):
+    """The metrics of `find_metrics` one by one, in order (time and memory linear in the text)."""
     end = len(text) if end is None else end
     unit_by_spelling = {u.written: u for u in rules.units}
     prefixes = dict(rules.qualifier_prefix)
@@ -152,8 +183,9 @@ def find_metrics(
     suffixes = dict(rules.qualifier_suffix)
     rx = _metric_regex(rules)
     quoted = _quoted_spans(text)
-    clauses, sentences = _Breaks(text, _CLAUSE_BREAK), _Breaks(text, _SENTENCE_BREAK)
-    found = []
+    clauses = _Breaks(text, _CLAUSE_BREAK, CLAUSE_REACH)
+    sentences = _Breaks(text, _SENTENCE_BREAK, SENTENCE_REACH)
+    previous: list[RawMetric] = []  # figures earlier in the same sentence, for roles
     for m in rx.finditer(text, start, end):
         if _not_a_figure(text, m, quoted):
             continue
@@ -180,27 +212,100 @@ def find_metrics(
         if m.group("suffix"):
             qualifier = suffixes[m.group("suffix")]
         c_start, c_end = clauses.around(n_start, m.end())
-        s_start, s_end = sentences.around(n_start, m.end())
-        clause = text[c_start:c_end]
+        s_span = sentences.around(n_start, m.end())
+        lead = text[c_start:n_start]
         if qualifier == "exact":
             for cue, q in rules.qualifier_clause:
-                if cue in text[c_start:n_start]:
+                if cue in lead:
                     qualifier = q
                     break
-        found.append(
-            RawMetric(
-                value=value,
-                unit=unit_written,
-                unit_normalized=normalized,
-                qualifier=qualifier,
-                label=_label(text, c_start, n_start - len(prefix), m.end("unit"), c_end),
-                start=n_start - len(prefix),
-                end=m.end(),
-                clause=clause,
-                sentence=text[s_start:s_end],
-            )
+        found = RawMetric(
+            value=value,
+            unit=unit_written,
+            unit_normalized=normalized,
+            qualifier=qualifier,
+            label=_label(text, c_start, n_start - len(prefix), m.end("unit"), c_end),
+            start=n_start - len(prefix),
+            end=m.end(),
+            clause_span=(c_start, c_end),
+            sentence_span=s_span,
+            role=figure_role(lead, rules),
+            source=text,
         )
-    return found
+        progress = _progress_of(found, lead, previous, rules)
+        if progress is not None:
+            yield from _flush(previous, until=progress)
+            previous.remove(progress)
+            yield replace(progress, role="target")
+        previous.append(found)
+        # Figures leave the window once no later figure of their sentence can qualify them.
+        while previous and previous[0].sentence_span[1] <= found.start:
+            yield previous.pop(0)
+        if len(previous) > _PENDING_MAX:
+            yield previous.pop(0)
+    yield from previous
+
+
+_PENDING_MAX = 8  # figures of one sentence held back to learn their role
+
+
+def _flush(previous: list[RawMetric], until: RawMetric):
+    """Yield (and drop) the held figures before `until`, keeping document order."""
+    while previous and previous[0] is not until:
+        yield previous.pop(0)
+
+
+def figure_role(lead: str, rules: Rules) -> str:
+    """`target` when the clause before the figure says it is planned or owed (计划, 力争,
+    应追缴, 涉及资金 …), unless the same clause reports it done: a result cue after that word
+    (计划…已完成) or an achievement before it (完成年度目标任务); else `result`."""
+    cues = _role_cues(rules)
+    target_at, cue_len = -1, 0
+    for cue in cues["target"]:
+        at = lead.rfind(cue)
+        if at > target_at:
+            target_at, cue_len = at, len(cue)
+    if target_at < 0:
+        return "result"
+    after, before = lead[target_at + cue_len :], lead[:target_at]
+    if any(c in after for c in cues["result"]) or any(c in before for c in cues["achieved"]):
+        return "result"
+    return "target"
+
+
+def _progress_of(found: RawMetric, lead: str, previous: list[RawMetric], rules: Rules):
+    """The earlier figure of the same sentence that `found` reports progress on: 追缴违规资金
+    15.6万元,已追缴12.3万元 — same unit, a smaller value, a progress cue (已) before it and a
+    verb the two share (追缴). That earlier figure is a target, not a result."""
+    cues = _role_cues(rules)
+    if found.role != "result" or not any(c in lead for c in cues["progress"]):
+        return None
+    for p in reversed(previous):
+        if p.role != "result" or p.unit_normalized != found.unit_normalized:
+            continue
+        if p.value <= found.value or not _same_sentence(found.source, p.end, found.start):
+            continue
+        if any(v in lead and v in p.label for v in cues["shared_verbs"]):
+            return p
+    return None
+
+
+def _same_sentence(text: str, a: int, b: int) -> bool:
+    return b - a <= SENTENCE_REACH and not any(ch in _SENTENCE_BREAK for ch in text[a:b])
+
+
+def _role_cues(rules: Rules) -> dict[str, tuple[str, ...]]:
+    if "_roles" not in rules.compiled:
+        cues: dict[str, list[str]] = {
+            key: [] for key in ("target", "result", "achieved", "progress", "shared_verbs")
+        }
+        for entry in rules.raw["units"].get("roles", []):
+            for key in cues:
+                cues[key] += entry.get(key, [])
+        rules.compiled["_roles"] = {
+            k: tuple(sorted(v, key=len, reverse=True)) for k, v in cues.items()
+        }
+    return rules.compiled["_roles"]
 
 
 def metric_value(raw: RawMetric) -> int | float:
