@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 TOTAL_KEYS = (
@@ -113,3 +115,33 @@ class Extraction:
             "metrics": [asdict(m) for m in self.metrics],
             "warnings": [asdict(w) for w in self.warnings],
         }
+
+    def json_chunks(self, indent: int | None = 2) -> Iterator[str]:
+        """The text of json.dumps(self.to_dict(), ensure_ascii=False, indent=indent), piece by
+        piece, so that a report with hundreds of thousands of figures is written without
+        holding its whole JSON (or its dict) in memory."""
+
+        def dump(value, depth: int) -> str:
+            text = json.dumps(value, ensure_ascii=False, indent=indent)
+            return text.replace("\n", "\n" + " " * (indent * depth)) if indent else text
+
+        lists = {
+            "findings": self.findings,
+            "measures": self.measures,
+            "metrics": self.metrics,
+            "warnings": self.warnings,
+        }
+        pad = " " * (indent or 0)
+        newline = "\n" if indent else ""
+        comma = "," + newline if indent else ", "
+        yield "{" + newline + pad + '"report": ' + dump(asdict(self.report), 1)
+        for key, items in lists.items():
+            yield comma + pad + json.dumps(key) + ": "
+            if not items:
+                yield "[]"
+                continue
+            yield "[" + newline
+            for i, item in enumerate(items):
+                yield (comma if i else "") + pad * 2 + dump(asdict(item), 2)
+            yield newline + pad + "]"
+        yield newline + "}"

@@ -8,7 +8,9 @@ character of the folded text, the offset of the plain-text character it came fro
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Characters NFKC leaves alone that reports use interchangeably with ASCII ones.
@@ -33,7 +35,9 @@ class Normalized:
     """Folded text plus a map from each folded position back to the plain text."""
 
     text: str
-    origin: tuple[int, ...]  # origin[i] = plain offset of folded char i; one extra at the end
+    # origin[i] = plain offset of folded char i, one extra at the end: a range when folding
+    # kept every offset (the usual case), else a compact array (8 bytes a character).
+    origin: Sequence[int]
 
     def to_plain(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded [start, end) span to the plain-text span it came from."""
@@ -52,12 +56,16 @@ def normalize(plain: str) -> Normalized:
     text = plain.translate(_TABLE)
     if len(text) == len(plain):
         # Almost always: every folded character replaced exactly one plain one.
-        return Normalized(text, tuple(range(len(plain) + 1)))
-    origin: list[int] = []
+        return Normalized(text, range(len(plain) + 1))
+    origin = array("q")
     for i, ch in enumerate(plain):
-        origin.extend([i] * len(_TABLE[ord(ch)]))
+        n = len(_TABLE[ord(ch)])
+        if n == 1:
+            origin.append(i)
+        elif n:
+            origin.extend([i] * n)
     origin.append(len(plain))
-    return Normalized(text, tuple(origin))
+    return Normalized(text, origin)
 
 
 def fold(text: str) -> str:

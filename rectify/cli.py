@@ -150,7 +150,9 @@ def cmd_extract(args) -> int:
     from pipeline import prepare_file
 
     x = prepare_file(args.file).extraction
-    print(json.dumps(x.to_dict(), ensure_ascii=False, indent=None if args.compact else 2))
+    for chunk in x.json_chunks(None if args.compact else 2):
+        sys.stdout.write(chunk)
+    sys.stdout.write("\n")
     return 0
 
 
