@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 
 from etl.metrics import RawMetric
@@ -125,13 +125,25 @@ def descendants(findings: list[Finding]) -> dict[str, set[str]]:
     return under
 
 
+def measures_under(findings: list[Finding], measures: list[Measure]) -> dict[str, list[Measure]]:
+    """Each finding id → the measures of itself and every finding under it, in order
+    (grouped once, so a report with thousands of findings is not read once per finding)."""
+    own: dict[str | None, list[Measure]] = {}
+    for m in measures:
+        own.setdefault(m.finding_id, []).append(m)
+    under = descendants(findings)
+    return {
+        f.id: sorted((m for g in under[f.id] for m in own.get(g, ())), key=lambda m: m.start)
+        for f in findings
+    }
+
+
 def derive_finding_statuses(findings: list[Finding], measures: list[Measure]) -> None:
     """Set each finding's status from the measures under it (see derive_finding_status)."""
-    under = descendants(findings)
+    grouped = measures_under(findings, measures)
+    open_statuses = {s.id for s in load_rules().statuses if s.open}
     for f in findings:
-        f.status = derive_finding_status(
-            [m.status for m in measures if m.finding_id in under[f.id]]
-        )
+        f.status = derive_finding_status([m.status for m in grouped[f.id]], open_statuses)
 
 
 def _alias_index(rules: Rules) -> tuple[re.Pattern, dict[str, str]]:
@@ -153,16 +165,19 @@ def find_departments(text: str, rules: Rules, home: str | None = None) -> list[s
     rx, names = _alias_index(rules)
     hits: list[tuple[int, str]] = []
     ends: set[int] = set()
-    starts_taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # alias matches do not overlap: starts and stops are both sorted
+    stops: list[int] = []
     for m in rx.finditer(text):
         hits.append((m.start(), names[m.group(0)]))
         ends.add(m.end())
-        starts_taken.append((m.start(), m.end()))
+        starts.append(m.start())
+        stops.append(m.end())
     if home:
         for word_rx in rules.own_body_words:
             for m in word_rx.finditer(text):
                 # Attached to a named unit (园林中心党委) or inside one: not the body's own.
-                if m.start() in ends or any(a <= m.start() < b for a, b in starts_taken):
+                i = bisect_right(starts, m.start()) - 1
+                if m.start() in ends or (i >= 0 and m.start() < stops[i]):
                     continue
                 hits.append((m.start(), home))
     ordered = []

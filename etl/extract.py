@@ -9,10 +9,10 @@ from etl.classify import (
     classify_category,
     classify_status,
     derive_finding_statuses,
-    descendants,
     find_departments,
     find_partners,
     match_indicator,
+    measures_under,
     own_offices,
 )
 from etl.header import extract_header
@@ -120,9 +120,9 @@ def _assign_categories(
         m.id: classify_category(folded[m.id], rules, _folded_headline(m, folded[m.id]))
         for m in measures
     }
-    under = descendants(findings)
+    grouped = measures_under(findings, measures)
     for f in findings:
-        votes = Counter(own[m.id] for m in measures if m.finding_id in under[f.id] and own[m.id])
+        votes = Counter(own[m.id] for m in grouped[f.id] if own[m.id])
         f.category = classify_category(fold(f.title), rules) or (
             votes.most_common(1)[0][0] if votes else DEFAULT_CATEGORY
         )
