@@ -86,9 +86,17 @@ def _build_metric_regex(rules: Rules) -> re.Pattern:
 
 def _prefix_word(text: str, pos: int, rules: Rules) -> str:
     """The qualifier word (超过, 约 …) written just before position `pos`, or ''."""
-    for word, _q in rules.qualifier_prefix:  # longest first
-        if text.startswith(word, pos - len(word)) and pos >= len(word):
-            return word
+    if "_prefix" not in rules.compiled:
+        words = [w for w, _q in rules.qualifier_prefix]  # longest first
+        longest = max((len(w) for w in words), default=0)
+        alternation = "|".join(re.escape(w) for w in words) or "(?!)"
+        rules.compiled["_prefix"] = (re.compile(f"(?:{alternation})$"), longest)
+    rx, longest = rules.compiled["_prefix"]
+    window = text[max(0, pos - longest) : pos]
+    for i in range(len(window)):  # the longest word ending at pos wins
+        m = rx.match(window, i)
+        if m:
+            return m.group(0)
     return ""
 
 
@@ -260,14 +268,11 @@ def figure_role(lead: str, rules: Rules) -> str:
     应追缴, 涉及资金 …), unless the same clause reports it done: a result cue after that word
     (计划…已完成) or an achievement before it (完成年度目标任务); else `result`."""
     cues = _role_cues(rules)
-    target_at, cue_len = -1, 0
-    for cue in cues["target"]:
-        at = lead.rfind(cue)
-        if at > target_at:
-            target_at, cue_len = at, len(cue)
-    if target_at < 0:
+    hits = list(cues["target_rx"].finditer(lead))
+    if not hits:
         return "result"
-    after, before = lead[target_at + cue_len :], lead[:target_at]
+    last = hits[-1]
+    after, before = lead[last.end() :], lead[: last.start()]
     if any(c in after for c in cues["result"]) or any(c in before for c in cues["achieved"]):
         return "result"
     return "target"
@@ -294,7 +299,7 @@ def _same_sentence(text: str, a: int, b: int) -> bool:
     return b - a <= SENTENCE_REACH and not any(ch in _SENTENCE_BREAK for ch in text[a:b])
 
 
-def _role_cues(rules: Rules) -> dict[str, tuple[str, ...]]:
+def _role_cues(rules: Rules) -> dict:
     if "_roles" not in rules.compiled:
         cues: dict[str, list[str]] = {
             key: [] for key in ("target", "result", "achieved", "progress", "shared_verbs")
@@ -302,9 +307,10 @@ def _role_cues(rules: Rules) -> dict[str, tuple[str, ...]]:
         for entry in rules.raw["units"].get("roles", []):
             for key in cues:
                 cues[key] += entry.get(key, [])
-        rules.compiled["_roles"] = {
-            k: tuple(sorted(v, key=len, reverse=True)) for k, v in cues.items()
-        }
+        compiled: dict = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in cues.items()}
+        alternation = "|".join(re.escape(c) for c in compiled["target"]) or "(?!)"
+        compiled["target_rx"] = re.compile(alternation)
+        rules.compiled["_roles"] = compiled
     return rules.compiled["_roles"]
 
 
