@@ -50,6 +50,8 @@ class Line:
     text: str  # folded
     start: int  # folded offsets
     end: int
+    physical: int = -1  # the line of the text it is (part of)
+    inline: bool = False  # split off from inside that line (a run-in marker)
 
 
 @dataclass
@@ -115,19 +117,24 @@ class Skeleton:
 # -- lines --------------------------------------------------------------------------------
 def split_lines(norm: Normalized) -> list[Line]:
     lines, pos = [], 0
-    for chunk in norm.text.split("\n"):
-        lines.append(Line(chunk, pos, pos + len(chunk)))
+    for i, chunk in enumerate(norm.text.split("\n")):
+        lines.append(Line(chunk, pos, pos + len(chunk), i))
         pos += len(chunk) + 1
     return lines
 
 
-def _sub_line(text: str, start: int, end: int) -> Line | None:
-    """The stripped part of `text` between folded offsets start and end, or None if blank."""
+def _sub_line(text: str, start: int, end: int, of: Line | None = None) -> Line | None:
+    """The stripped part of `text` between folded offsets start and end (a piece of line
+    `of`), or None if blank."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Line(text[start:end], start, end) if end > start else None
+    if end <= start:
+        return None
+    physical = of.physical if of is not None else -1
+    inline = of is not None and start > of.start
+    return Line(text[start:end], start, end, physical, inline)
 
 
 def _marker(text: str, rules: Rules) -> tuple[str, re.Match] | None:
@@ -197,7 +204,7 @@ def _unflatten(text: str, lines: list[Line], rules: Rules) -> list[Line]:
             continue
         edges = [line.start] + [line.start + c for c in cuts] + [line.end]
         for a, b in zip(edges, edges[1:], strict=False):
-            piece = _sub_line(text, a, b)
+            piece = _sub_line(text, a, b, line)
             if piece:
                 out.append(piece)
     return _split_title_and_signature(text, out, rules)
@@ -362,8 +369,9 @@ def _entries(node: Node, rules: Rules) -> list[str]:
     return out
 
 
-def _root_role(node: Node, index: int, rules: Rules) -> str:
-    """tail, organisation or findings, from the heading's words and what the part holds."""
+def _root_role(node: Node, previous: str | None, rules: Rules) -> str:
+    """tail, organisation or findings, from the heading's words and what the part holds; a
+    part with no evidence either way goes with the part before it (organisation first)."""
     head = _headline(node.heading)
     said = classify_heading(head, rules)
     if said == "tail":
@@ -378,7 +386,7 @@ def _root_role(node: Node, index: int, rules: Rules) -> str:
     if any(_has_label(n, rules) for n in node.walk()):
         f += 2
     if f == o:
-        return "organisation" if index == 0 and not f else "findings"
+        return (previous or "organisation") if not f else "findings"
     return "findings" if f > o else "organisation"
 
 
@@ -424,6 +432,10 @@ class _Parser:
         roots: list[Node] = []
         stack: list[Node] = []
         for line in lines:
+            # Markers written inside one line (一、…。二、… in a lead paragraph) hold only what
+            # that line holds: the next line is not theirs.
+            while stack and stack[-1].line.inline and stack[-1].line.physical != line.physical:
+                stack.pop()
             marked = _marker(line.text, self.rules)
             if marked is None:
                 (stack[-1].content if stack else preamble).append(line)
@@ -450,8 +462,9 @@ class _Parser:
     def parse(self, layout: Layout, lines: list[Line]) -> Skeleton:
         preamble, roots = self._nest(lines)
         self._part("organisation", None, [self._line_segment(ln) for ln in preamble], lead=True)
-        for index, root in enumerate(roots):
-            role = _root_role(root, index, self.rules)
+        role = None
+        for root in roots:
+            role = _root_role(root, role, self.rules)
             if role == "tail":
                 self._tail(root)
             elif role == "organisation":

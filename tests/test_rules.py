@@ -15,21 +15,37 @@ RAW = read_rule_files()
 RULES = load_rules()
 
 
+def _structure_rules(node=None) -> list[dict]:
+    """Every rule in structure.yaml: each dict that holds a pattern, wherever it sits."""
+    node = RAW["structure"] if node is None else node
+    if isinstance(node, dict):
+        if "pattern" in node:
+            return [node]
+        return [r for v in node.values() for r in _structure_rules(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in _structure_rules(v)]
+    return []
+
+
+STRUCTURE_RULES = _structure_rules()
+
+
 def _ids(entries, key="id"):
     return [e[key] for e in entries]
 
 
 def test_every_rule_has_id_description_and_example():
     groups = {
-        "units": RAW["units"]["units"] + RAW["units"]["qualifiers"] + RAW["units"]["exclusions"],
+        "units": RAW["units"]["units"]
+        + RAW["units"]["qualifiers"]
+        + RAW["units"]["exclusions"]
+        + RAW["units"]["roles"],
         "reader": RAW["reader"]["furniture"],
-        "structure": RAW["structure"]["markers"]
-        + RAW["structure"]["sections"]
-        + RAW["structure"]["tail_parts"],
+        "structure": STRUCTURE_RULES,
         "taxonomy": RAW["taxonomy"]["categories"],
         "status": RAW["status"]["rules"],
         "departments": RAW["departments"]["units"] + RAW["departments"]["partners"]["patterns"],
-        "totals": RAW["totals"]["totals"],
+        "totals": RAW["totals"]["totals"] + RAW["totals"]["not_totals"],
         "ledger": RAW["ledger"]["columns"]
         + RAW["ledger"]["statuses"]
         + RAW["ledger"]["warnings"]
@@ -138,6 +154,117 @@ def test_marker_examples(rule):
 
     marked = _marker(fold(rule["example"]), RULES)
     assert marked and marked[0] == rule["id"]
+
+
+def test_structure_has_no_bare_pattern():
+    """Every pattern in structure.yaml sits in a rule with its id, description and example:
+    no string stands anywhere else than in one of those fields."""
+    fields = {"id", "pattern", "description", "example", "expect", "level"}
+
+    def bare(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, str | int) and key not in fields:
+                    yield f"{path}.{key}"
+                yield from bare(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, str):
+                    yield f"{path}[{i}]"
+                yield from bare(value, f"{path}[{i}]")
+
+    assert list(bare(RAW["structure"], "structure")) == []
+    for rule in STRUCTURE_RULES:
+        assert rule.get("id") and rule.get("description") and rule.get("example"), rule
+
+
+@pytest.mark.parametrize("rule", STRUCTURE_RULES, ids=lambda r: r["id"])
+def test_structure_patterns_match_their_examples(rule):
+    """Each pattern finds its example; `expect` is its first group (or the match, or a
+    count of matches when it is a number) unless a parser test below reads it otherwise."""
+    import re
+
+    rx = re.compile(rule["pattern"])
+    example = fold(rule["example"])
+    m = rx.search(example)
+    assert m, (rule["id"], example)
+    want = rule.get("expect")
+    if want is None or rule["id"] in ("suffix", "prefix", "quoted", "body_label", "status_line"):
+        return
+    if isinstance(want, int):
+        assert len(list(rx.finditer(example))) == want
+    else:
+        assert (m.group(1) if rx.groups else m.group(0)) == want
+
+
+@pytest.mark.parametrize("key", ["quoted", "suffix", "prefix"])
+def test_title_examples(key):
+    from etl.skeleton import finding_title
+
+    rule = RAW["structure"]["titles"][key]
+    assert finding_title(fold(rule["example"]), RULES)[0] == rule["expect"]
+
+
+def test_body_label_and_status_line_examples():
+    label, status = RAW["structure"]["body_labels"], RAW["structure"]["status_line"]
+    m = RULES.rx("body_labels").match(fold(label["example"]))
+    assert fold(label["example"])[m.end() :] == label["expect"]
+    assert RULES.rx("status_line").match(status["example"]).group(2) == status["expect"]
+
+
+@pytest.mark.parametrize("rule", RAW["structure"]["finding_cues"], ids=lambda r: r["id"])
+def test_finding_cue_examples_read_as_findings(rule):
+    from etl.skeleton import finding_score, organisation_score
+
+    heading = fold(rule["example"]).split("、", 1)[-1].split(")", 1)[-1]
+    assert finding_score(heading, RULES) >= 1
+    assert organisation_score(heading, RULES) == 0
+
+
+@pytest.mark.parametrize("rule", RAW["structure"]["organisation_cues"], ids=lambda r: r["id"])
+def test_organisation_cue_examples_read_as_organisation(rule):
+    from etl.skeleton import finding_score, organisation_score
+
+    heading = fold(rule["example"]).split("、", 1)[-1].split(")", 1)[-1]
+    assert organisation_score(heading, RULES) >= 1
+    assert finding_score(heading, RULES) == 0
+
+
+@pytest.mark.parametrize("rule", RAW["structure"]["tail_parts"], ids=lambda r: r["id"])
+def test_tail_part_examples(rule):
+    from etl.skeleton import _tail_part
+
+    assert _tail_part(fold(rule["example"]), RULES) == rule["id"]
+
+
+@pytest.mark.parametrize("rule", RAW["units"]["roles"], ids=lambda r: r["id"])
+def test_role_examples(rule):
+    """Each figure of the example has the role `expect` lists; targets feed no indicator."""
+    from etl.classify import match_indicator
+
+    text = fold(rule["example"])
+    found = find_metrics(text, RULES)
+    assert [m.role for m in found] == rule["expect"]
+    for m in found:
+        if m.role == "target":
+            assert match_indicator(m, text, RULES) is None
+
+
+def test_a_target_and_its_progress_count_once():
+    from etl.extract import extract
+
+    x = extract(
+        "一、反馈问题整改情况\n1.关于“违规发放补贴”的问题\n"
+        "整改情况:追缴违规资金15.6万元,已追缴12.3万元。\n"
+    )
+    funds = [mt for mt in x.metrics if mt.indicator == "funds_recovered"]
+    assert [mt.value for mt in funds] == [123000]
+    assert [mt.role for mt in x.metrics] == ["target", "result"]
+
+
+@pytest.mark.parametrize("rule", RAW["totals"]["not_totals"], ids=lambda r: r["id"])
+def test_not_totals_examples_give_no_total(rule):
+    assert not any(stated_totals(fold(rule["example"]), RULES).values())
 
 
 @pytest.mark.parametrize("rule", RAW["structure"]["sections"], ids=lambda r: r["id"])
