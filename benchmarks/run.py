@@ -1,6 +1,9 @@
 """Benchmarks: one `name: value unit` line per figure, with the bare-Python reference beside ours.
 
 - extract_seed_warm: complete extraction of the seed (target under 20 ms warm)
+- extract_N_chars: complete extraction of a report of N = 20,000, 200,000 and 2,000,000
+  characters (the seed's findings repeated), with the time per 1,000 characters beside it:
+  linear growth shows as a flat per-1,000 figure
 - skeleton_and_header_seed_warm: normalisation and skeleton alone
 - read_seed_bare_python: the same file read and split into lines by bare Python (the floor)
 - load_1000_copies: 1,000 distinct copies of the seed loaded in one atomic swap (target under 60 s)
@@ -58,6 +61,21 @@ def cli_start() -> None:
     print(f"cli_extract_seed_vs_python_start: {cli / bare:.1f} x")
 
 
+def report_of(seed: str, size: int) -> str:
+    """A report of `size` characters: the seed's head, its findings section repeated (the
+    markers start again each time, as in a long report), and its tail."""
+    lines = seed.split("\n")
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("二、"))
+    stop = next(i for i, ln in enumerate(lines) if ln.startswith("三、"))
+    head, findings, tail = lines[:start], "\n".join(lines[start:stop]), lines[stop:]
+    body, fill = [], size - len("\n".join(head + tail)) - 2
+    while fill > 0:
+        piece = findings[:fill]
+        body.append(piece)
+        fill -= len(piece) + 1
+    return "\n".join(head + body + tail)[:size]
+
+
 def main() -> None:
     cli_start()
     text = read_document(SEED).text
@@ -70,6 +88,14 @@ def main() -> None:
     print(f"extract_seed_warm_min: {min(ours) * 1000:.2f} ms")
     print(f"extract_seed_warm_median: {statistics.median(ours) * 1000:.2f} ms")
     print(f"extract_seed_warm_p95: {sorted(ours)[int(len(ours) * 0.95) - 1] * 1000:.2f} ms")
+    print(f"extract_seed_per_1k_chars: {min(ours) * 1000 / (len(text) / 1000):.3f} ms")
+    for size in (20_000, 200_000, 2_000_000):
+        big = report_of(text, size)
+        runs = timed(lambda big=big: extract(big), max(1, 2_000_000 // size // 2))
+        best = min(runs) * 1000
+        label = f"{size // 1000}k" if size < 1_000_000 else f"{size // 1_000_000}M"
+        print(f"extract_{label}_chars: {best:.1f} ms")
+        print(f"extract_{label}_chars_per_1k_chars: {best / (len(big) / 1000):.3f} ms")
     print(f"skeleton_and_header_seed_warm_median: {statistics.median(skeleton_only) * 1000:.2f} ms")
     print(f"read_seed_bare_python_median: {statistics.median(bare) * 1000:.3f} ms")
 
