@@ -323,9 +323,17 @@ def _cue_list(rules: Rules, key: str) -> list[re.Pattern]:
     return rules.compiled[cache]
 
 
+def finding_cues(text: str, rules: Rules) -> set[str]:
+    """The ids of the problem cues a heading carries (about, quoted, problem_word, shortfall)."""
+    ids = [c["id"] for c in rules.structure["finding_cues"]]
+    return {
+        i for i, rx in zip(ids, _cue_list(rules, "finding_cues"), strict=True) if rx.search(text)
+    }
+
+
 def finding_score(text: str, rules: Rules) -> int:
     """How many kinds of problem cue a heading carries (关于/针对, quoted, 问题/方面, shortfall)."""
-    return sum(1 for rx in _cue_list(rules, "finding_cues") if rx.search(text))
+    return len(finding_cues(text, rules))
 
 
 def organisation_score(text: str, rules: Rules) -> int:
@@ -395,9 +403,8 @@ def _is_container(node: Node, rules: Rules) -> bool:
     head = _headline(node.heading)
     if not _heading_only(node) or not node.children:
         return False
-    specific = [rx for rx in _cue_list(rules, "finding_cues")][1:]  # all but 关于/针对
-    if any(rx.search(head) for rx in specific):
-        return False
+    if finding_cues(head, rules) - {"about"}:
+        return False  # it names a problem of its own (quoted, 不到位, …的问题), not 关于 alone
     return bool(rules.rx("container").search(head))
 
 
@@ -484,13 +491,13 @@ class _Parser:
         return (line.start, line.end, False)
 
     def _node_segments(self, node: Node) -> list[tuple[int, int, bool]]:
-        """A marked action paragraph and the lines under it, as one headed segment (a
-        headline alone on its line takes the paragraph after it)."""
-        if node.children:
-            segments = [(node.head, node.line.end, True)]
-            self._collect(node, "", segments)
-            return segments
-        return [(node.head, node.end, True)]
+        """A marked action paragraph as a headed segment; a headline alone on its line takes
+        the paragraphs after it, others are paragraphs of their own."""
+        if _heading_only(node) and not node.children:
+            return [(node.head, node.end, True)]
+        segments = [(node.head, node.line.end, True)]
+        self._collect(node, "", segments)
+        return segments
 
     def _part(self, section: str, finding: Node | None, segments, lead: bool = False) -> None:
         if segments:
@@ -520,7 +527,7 @@ class _Parser:
                 segments += self._node_segments(c)
 
     def _tail(self, root: Node) -> None:
-        part = _tail_part(_headline(root.heading), self.rules) or "remaining"
+        part = _tail_part(_headline(root.heading), self.rules) or "next_steps"
         segments: list = [] if _heading_only(root) else [(root.head, root.line.end, True)]
         for c in root.content:
             if isinstance(c, Line):
@@ -570,7 +577,14 @@ class _Parser:
             by_depth.setdefault(n.depth, Counter())[n.kind] += 1
         wanted = [usual[by_depth[d].most_common(1)[0][0]] for d in range(depth_count)]
         holds = any(n.content or self._rest(n) for n in nodes if n.depth == depth_count - 1)
-        first = self._first_level(wanted, holds)
+        if depth_count == 1 and holds:
+            # One level of findings holding measures: each marker's level when it stands alone.
+            alone = {
+                mk["id"]: LEVELS.index(mk.get("alone", mk.get("level", "item")))
+                for mk in self.rules.structure["markers"]
+            }
+            wanted = [alone[by_depth[0].most_common(1)[0][0]]]
+        first = self._first_level(wanted)
         kind_depth: dict[str, Counter] = {}
         for n in nodes:
             kind_depth.setdefault(n.kind, Counter())[n.depth] += 1
@@ -598,13 +612,11 @@ class _Parser:
         return out, skipped
 
     @staticmethod
-    def _first_level(wanted: list[int], holds_measures: bool) -> int:
+    def _first_level(wanted: list[int]) -> int:
         """The level of the shallowest findings: levels run on from it one per depth, as close
-        as can be to the markers' usual levels; a lone level that holds measures is at least
-        problems (一、关于“…”问题 with its 整改情况 is a problem, not an area)."""
+        as can be to the markers' usual levels (ties go to the higher level)."""
         top = len(LEVELS) - 1
-        lowest = 1 if len(wanted) == 1 and holds_measures else 0
-        choices = range(lowest, max(lowest, top - len(wanted) + 1) + 1)
+        choices = range(0, max(0, top - len(wanted) + 1) + 1)
         return min(
             choices, key=lambda s: sum(abs(min(s + d, top) - w) for d, w in enumerate(wanted))
         )
