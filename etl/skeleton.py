@@ -163,31 +163,24 @@ def _number(m: re.Match) -> int:
 
 
 def _unflatten(text: str, lines: list[Line], rules: Rules) -> list[Line]:
-    """Split lines before markers written inside them (a report without line breaks, run-in
-    一、…。二、… paragraphs). A top-level marker is split off when it continues the document's
-    一、二、 numbering; lower markers only inside a line that held such a split, or in a text
-    where no line starts with a marker at all."""
+    """Split lines where a paragraph was run on into them (a report without line breaks,
+    run-in 一、…。二、… paragraphs, a 整改情况: label after a full stop). A top-level marker is
+    split off when it continues the document's 一、二、 numbering; lower markers only inside a
+    line that held such a split, or in a text where no line starts with a marker at all, and
+    when they start their own numbering or continue it."""
     flat = not any(_marker(ln.text, rules) for ln in lines)
-    boundary = rules.rx("run_in")
+    boundary, labels = rules.rx("run_in"), rules.rx("run_in_label")
+    opening = rules.rx("run_in_opening")
     last: dict[str, int] = dict.fromkeys(RANK, 0)
-
-    def accept(kind: str, number: int) -> None:
-        last[kind] = number
-        for other, rank in RANK.items():
-            if rank > RANK[kind]:
-                last[other] = 0
-
     out: list[Line] = []
     for line in lines:
         own = _marker(line.text, rules)
         if own:
-            accept(own[0], _number(own[1]))
+            last[own[0]] = _number(own[1])
         cuts, line_has_top = [], False
         for b in boundary.finditer(line.text):
             pos = b.end()
-            if pos == 0:
-                continue
-            marked = _marker(line.text[pos : pos + 12], rules)
+            marked = _marker(line.text[pos : pos + 12], rules) if pos else None
             if not marked:
                 continue
             kind, number = marked[0], _number(marked[1])
@@ -197,17 +190,38 @@ def _unflatten(text: str, lines: list[Line], rules: Rules) -> list[Line]:
             else:
                 ok = (flat or line_has_top) and number in (1, last[kind] + 1)
             if ok:
-                accept(kind, number)
+                last[kind] = number
                 cuts.append(pos)
+        cuts += [b.end() for b in labels.finditer(line.text) if b.end()]
+        cuts += [m.end() for m in opening.finditer(line.text) if m.end() < len(line.text)]
         if not cuts:
             out.append(line)
             continue
-        edges = [line.start] + [line.start + c for c in cuts] + [line.end]
+        edges = [line.start] + [line.start + c for c in sorted(set(cuts))] + [line.end]
         for a, b in zip(edges, edges[1:], strict=False):
             piece = _sub_line(text, a, b, line)
             if piece:
-                out.append(piece)
+                out += _heading_gap(text, piece, line, rules)
     return _split_title_and_signature(text, out, rules)
+
+
+def _heading_gap(text: str, piece: Line, line: Line, rules: Rules) -> list[Line]:
+    """A marked piece of a run-in line whose heading is followed by a space and its text
+    (三、下一步工作打算 持续巩固…) as the heading and the paragraph under it."""
+    marked = _marker(piece.text, rules)
+    if not marked:
+        return [piece]
+    gap = re.compile(r"\s+").search(
+        piece.text, marked[1].end(), marked[1].end() + HEADING_MAX_CHARS
+    )
+    if not gap or _HEADLINE_END.search(piece.text, marked[1].end(), gap.start()):
+        return [piece]
+    cut = piece.start + gap.start()
+    return [
+        ln
+        for ln in (_sub_line(text, piece.start, cut, line), _sub_line(text, cut, piece.end, line))
+        if ln
+    ]
 
 
 def _split_title_and_signature(text: str, lines: list[Line], rules: Rules) -> list[Line]:
@@ -222,6 +236,15 @@ def _split_title_and_signature(text: str, lines: list[Line], rules: Rules) -> li
         cut = first.start + opening.end()
         lines[:1] = [
             ln for ln in (_sub_line(text, first.start, cut), _sub_line(text, cut, first.end)) if ln
+        ]
+    closing = rules.rx("closing_run_in").search(lines[-1].text)
+    if closing and closing.start() > 0:
+        last = lines[-1]
+        cut = last.start + closing.start()
+        lines[-1:] = [
+            ln
+            for ln in (_sub_line(text, last.start, cut, last), _sub_line(text, cut, last.end, last))
+            if ln
         ]
     last = lines[-1]
     date = re.search(r"(?:^|(?<=[。\s]))(\d{4}年\d{1,2}月\d{1,2}日)$", last.text)
