@@ -402,7 +402,8 @@ def _entries(node: Node, rules: Rules) -> list[str]:
 
 def _root_role(node: Node, previous: str | None, rules: Rules) -> str:
     """tail, organisation or findings, from the heading's words and what the part holds; a
-    part with no evidence either way goes with the part before it (organisation first)."""
+    part with no evidence either way is organisation (or tail, after a tail part): a finding
+    has to read as one."""
     head = _headline(node.heading)
     said = classify_heading(head, rules)
     if said == "tail":
@@ -417,7 +418,9 @@ def _root_role(node: Node, previous: str | None, rules: Rules) -> str:
     if any(_has_label(n, rules) for n in node.walk()):
         f += 2
     if f == o:
-        return (previous or "organisation") if not f else "findings"
+        if f:
+            return "findings"
+        return "tail" if previous == "tail" else "organisation"
     return "findings" if f > o else "organisation"
 
 
@@ -432,9 +435,18 @@ def _is_container(node: Node, rules: Rules) -> bool:
 
 
 def _reads_as_finding(node: Node, rules: Rules) -> bool:
-    if finding_score(_headline(node.heading), rules) or _has_label(node, rules):
+    """A marked paragraph under a finding is a finding when it holds a labelled rectification
+    (整改情况:) or findings of its own, or reads as a problem and holds something (a
+    paragraph, or text after its title); a lone sentence with nothing under it is a measure
+    (1.追回违规资金3万元。)."""
+    if _has_label(node, rules) or any(_reads_as_finding(c, rules) for c in node.children):
         return True
-    return any(_reads_as_finding(c, rules) for c in node.children)
+    if not finding_score(_headline(node.heading), rules):
+        return False
+    if node.content:
+        return True
+    _title, title_end = finding_title(node.heading, rules)
+    return bool(node.heading[title_end:].strip(" 。,,;:: "))
 
 
 # -- the parser ---------------------------------------------------------------------------

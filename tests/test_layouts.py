@@ -87,6 +87,45 @@ def test_1_no_line_breaks_gives_the_same_skeleton():
     assert b.report.team == "县委第一巡察组" and b.report.feedback_date == "2024-06-05"
 
 
+def test_1_the_seed_without_line_breaks_keeps_its_skeleton(seed_text, seed_extraction):
+    flat = " ".join(seed_text.split("\n"))
+    x = extract(flat)
+    assert [(f.level, f.label, f.title) for f in x.findings] == [
+        (f.level, f.label, f.title) for f in seed_extraction.findings
+    ]
+    assert [(m.section, m.text) for m in x.measures] == [
+        (m.section, m.text) for m in seed_extraction.measures
+    ]
+    assert x.report.publish_date == "2025-05-20" and x.warnings == []
+
+
+def test_3_marked_action_lines_under_a_problem_are_its_measures():
+    text = "\n".join(
+        [
+            OPENING,
+            "二、反馈问题整改落实情况",
+            "(一)关于“理论学习不深入”问题",
+            "1.制定年度学习计划,开展集中学习12次。",
+            "2.开展专题研讨4次。",
+            "(二)关于“资金管理不规范”问题",
+            "1.追回违规资金3万元。",
+            "三、整改成效",
+            "巡察反馈的问题已全部完成整改。",
+        ]
+    )
+    x = extract(text)
+    assert nodes(x) == [
+        ("problem", "(一)", "理论学习不深入"),
+        ("problem", "(二)", "资金管理不规范"),
+    ]
+    assert [(s, label) for s, label, _ in measures(x)] == [
+        ("findings", "(一)"),
+        ("findings", "(一)"),
+        ("findings", "(二)"),
+        ("organisation", None),
+    ]
+
+
 @pytest.mark.parametrize(
     "heading,children",
     [
