@@ -18,8 +18,9 @@ from etl.skeleton import Layout
 TITLE_MAX_CHARS = 120
 TITLE_LINES = 3  # a title broken over at most this many lines
 HEAD_LINES_WITHOUT_OPENING = 8
+HEAD_LINE_MAX_CHARS = 400  # longer lines are text, not a title, metadata or a date stamp
 _TITLE_TAIL = re.compile(
-    r"(?:\s|[::|])*(?:发布时间|发布日期|信息来源|来源|作者|编辑|浏览|点击|阅读|字号|字体|【|\[|"
+    r"(?:发布时间|发布日期|信息来源|来源|作者|编辑|浏览|点击|阅读|字号|字体|【|\[|"
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}).*$"
 )
 _PARTY_ORGAN = re.compile(r"(党组|党委|党工委|工委|委员会|党总支|党支部)$")
@@ -33,9 +34,11 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 
 def _head_lines(layout: Layout) -> list[str]:
-    """The lines before the opening paragraph (or the first few, lacking one)."""
+    """The lines before the opening paragraph (or the first few, lacking one); a line too
+    long to be a title or a date line reads as empty."""
     stop = layout.opening if layout.opening is not None else HEAD_LINES_WITHOUT_OPENING
-    return [ln.text for ln in layout.lines[: min(stop, layout.body_start or stop)]]
+    lines = layout.lines[: min(stop, layout.body_start or stop)]
+    return [ln.text if len(ln.text) <= HEAD_LINE_MAX_CHARS else "" for ln in lines]
 
 
 def _clean_title_line(text: str, rules: Rules) -> str:
@@ -44,7 +47,7 @@ def _clean_title_line(text: str, rules: Rules) -> str:
     text = text.split("|")[0]
     text = rules.rx("header.title_label").sub("", text.strip())
     text = rules.rx("header.title_noise").sub("", text)
-    text = _TITLE_TAIL.sub("", text)
+    text = _TITLE_TAIL.sub("", text).rstrip(" \t::|")
     return re.sub(r"\s+", "", text)
 
 
@@ -62,6 +65,10 @@ def find_title(layout: Layout, rules: Rules) -> str | None:
             if len(joined) > TITLE_MAX_CHARS:
                 break
             if "关于" in joined:
+                # 中共某县林业局党组 / 关于…的通报: the body's name on the line above belongs too.
+                above = head[i - 1] if i and head[i].startswith("关于") else ""
+                if above and rules.rx("header.issuer_line").match(above):
+                    return above + joined
                 return joined
             if fallback is None and "整改" in joined:
                 fallback = joined

@@ -356,6 +356,11 @@ def test_9_page_furniture_is_not_glued_to_the_title_or_issuer():
     assert (r.inspection_start, r.feedback_date) == ("2024-03-01", "2024-06-05")
 
 
+def test_9_a_title_broken_before_关于_keeps_the_body_above():
+    r = _header(["中共某县林业局党组", "关于县委第二轮巡察集中整改进展情况的通报", OPENING, *BODY])
+    assert (r.title, r.issuer) == (TITLE, "中共某县林业局党组")
+
+
 def test_10_metadata_blocks_give_the_title_and_publish_date():
     title = "中共梅州市交通运输局党组关于市委第五轮巡察整改进展情况的通报"
     lines = [
