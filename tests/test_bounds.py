@@ -60,6 +60,25 @@ def test_a_2000000_character_line_with_figures(tmp_path):
     assert len(x["measures"]) == 2
 
 
+def test_runs_of_spaces_tabs_and_digits(tmp_path):
+    """Whitespace runs in a title line and in the text, and a long run of digits."""
+    path = tmp_path / "runs.txt"
+    path.write_text(
+        "中共某县林业局党组关于巡察整改情况的通报 "
+        + " " * 300_000
+        + "。\n"
+        + HEAD.split("\n", 1)[1]
+        + "整改"
+        + "\t" * 300_000
+        + "完成。"
+        + "1" * 300_000
+        + "次。\n",
+        encoding="utf-8",
+    )
+    x = _extract_bounded(path, tmp_path / "out.json")
+    assert x["report"]["team"] == "区委第五巡察组" and x["metrics"] == []
+
+
 @pytest.mark.skipif(
     not (SHARED / "cases" / "hostile" / "txt_long_line_50000.txt").exists(),
     reason="../shared/cases is not beside this clone",

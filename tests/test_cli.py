@@ -51,6 +51,22 @@ def test_load_summary_and_env_db(tmp_path):
     assert "区城市管理委党委关于四届区委第八轮巡察集中整改进展情况的通报" in listing
 
 
+def test_load_prints_each_files_warnings_or_their_count(tmp_path):
+    db = tmp_path / "w.duckdb"
+    doubtful = REPORTS_DIR / "r04.txt"  # an opening: no header facts, 34 problems stated
+    proc = run("load", SEED, doubtful, "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("loaded r04.txt"))
+    warned = [line for line in lines[at + 1 :] if line.startswith("  warning")]
+    assert "  warning [stated_vs_counted]: the report states 34 problems" in "\n".join(warned)
+    assert any("[header_missing]" in line for line in warned)
+    seed_at = next(i for i, line in enumerate(lines) if line.startswith("loaded 000_"))
+    assert not lines[seed_at + 1].startswith("  warning")  # the seed has none
+    quiet = run("load", doubtful, "--db", db, "--quiet").stdout
+    assert f"{len(warned)} warning(s)" in quiet and "  warning" not in quiet
+
+
 @pytest.mark.slow
 def test_batch_with_bad_files_loads_the_good_ones(tmp_path):
     db = tmp_path / "w.duckdb"
