@@ -410,11 +410,11 @@ def _root_role(node: Node, previous: str | None, rules: Rules) -> str:
         return "tail"
     f = 2 * finding_score(head, rules) + (2 if said == "findings" else 0)
     o = 2 * organisation_score(head, rules) + (2 if said == "organisation" else 0)
-    for entry in _entries(node, rules):
+    for entry in _entries(node, rules):  # what the part holds weighs as much as its words
         if finding_score(entry, rules):
-            f += 1
+            f += 2
         elif organisation_score(entry, rules):
-            o += 1
+            o += 2
     if any(_has_label(n, rules) for n in node.walk()):
         f += 2
     if f == o:
