@@ -460,8 +460,9 @@ class _Parser:
     def __init__(self, norm: Normalized, plain: str, rules: Rules):
         self.norm, self.plain, self.rules = norm, plain, rules
         self.findings: list[Node] = []
-        # (section, finding node or None, segments) where a segment is (start, end, headed)
-        self.parts: list[tuple[str, Node | None, list[tuple[int, int, bool]]]] = []
+        # (section, finding node or None, segments, lead) where a segment is (start, end,
+        # headed) and `lead` marks the paragraphs before the first section (the preamble)
+        self.parts: list[tuple[str, Node | None, list[tuple[int, int, bool]], bool]] = []
         self.spans: list[tuple[int, int]] = []
 
     def _plain(self, start: int, end: int) -> str:
@@ -531,7 +532,7 @@ class _Parser:
         if _heading_only(node) and not node.children:
             return [(node.head, node.end, True)]
         segments = [(node.head, node.line.end, True)]
-        self._collect(node, "", segments)
+        self._collect(node, segments)
         return segments
 
     def _part(self, section: str, finding: Node | None, segments, lead: bool = False) -> None:
@@ -540,15 +541,11 @@ class _Parser:
 
     def _organisation(self, root: Node) -> None:
         """An organisation part: a run-in paragraph is a measure; a heading holds measures."""
-        if not root.content:
-            if not _heading_only(root):
-                self._part("organisation", None, [(root.head, root.line.end, True)])
-            return
         segments = [] if _heading_only(root) else [(root.head, root.line.end, True)]
-        self._collect(root, "organisation", segments)
+        self._collect(root, segments)
         self._part("organisation", None, segments)
 
-    def _collect(self, node: Node, section: str, segments: list) -> None:
+    def _collect(self, node: Node, segments: list) -> None:
         """Segments of everything under `node`: lines as they are, marked paragraphs as
         headed segments, and what a marked paragraph holds when it holds marked ones too."""
         for c in node.content:
@@ -557,7 +554,7 @@ class _Parser:
             elif c.children:
                 if not _heading_only(c):
                     segments.append((c.head, c.line.end, True))
-                self._collect(c, section, segments)
+                self._collect(c, segments)
             else:
                 segments += self._node_segments(c)
 
@@ -572,7 +569,7 @@ class _Parser:
             if sub and c.content:
                 self._part(part, None, segments)
                 part, segments = sub, []
-                self._collect(c, sub, segments)
+                self._collect(c, segments)
                 self._part(part, None, segments)
                 segments = []
             else:
