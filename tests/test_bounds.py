@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import SHARED
 
+pytestmark = pytest.mark.slow  # each test starts a process
+
 RECTIFY = str(Path(sys.executable).with_name("rectify"))
 ADDRESS_SPACE = 1 << 30  # 1 GiB
 HEAD = (

@@ -51,6 +51,7 @@ def test_load_summary_and_env_db(tmp_path):
     assert "区城市管理委党委关于四届区委第八轮巡察集中整改进展情况的通报" in listing
 
 
+@pytest.mark.slow
 def test_load_prints_each_files_warnings_or_their_count(tmp_path):
     db = tmp_path / "w.duckdb"
     doubtful = REPORTS_DIR / "r04.txt"  # an opening: no header facts, 34 problems stated
