@@ -19,9 +19,11 @@ _CN = f"[{CN_NUMERAL_CHARS}]"
 # number and unit (余, 多: see units.yaml) may also sit inside the number (百余万, 3.2万余).
 # A number starts where a run of digits or numerals starts (the lookbehinds) and takes the
 # run whole (possessive), so a run of 200,000 numerals is read once, not once per character.
+# The lookahead first lets the regex engine skip to the next digit or numeral quickly.
 _NUMBER = (
+    r"(?=[\d{cn_chars}])(?:"
     r"(?<!\d)(?<!\d\.)(?:\d{{1,3}}(?:,\d{{3}})++|\d++)(?:\.\d++)?(?:{between}?[万亿])?"
-    r"|(?<!{cn}){cn}++(?:{between}{cn}*+)?"
+    r"|(?<!{cn}){cn}++(?:{between}{cn}*+)?)"
 )
 _CLAUSE_BREAK = "。;;,,:!?\n"
 _SENTENCE_BREAK = "。;;!?\n"
@@ -74,7 +76,7 @@ def _build_metric_regex(rules: Rules) -> re.Pattern:
         return "|".join(re.escape(w) for w in words) or "(?!)"
 
     between = f"(?:{alt(w for w, _ in rules.qualifier_between)})"
-    number = _NUMBER.format(between=between, cn=_CN)
+    number = _NUMBER.format(between=between, cn=_CN, cn_chars=CN_NUMERAL_CHARS)
     return re.compile(
         # The pattern starts at the number, so the regex engine can skip ahead to digits;
         # a qualifier written before the number is looked up afterwards (_prefix_word).

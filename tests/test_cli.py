@@ -185,3 +185,12 @@ def test_override_survives_reload(tmp_path):
         db,
     )
     assert bad.returncode == 2 and "unknown indicator" in bad.stderr
+
+
+@pytest.mark.parametrize("indent", [2, None])
+def test_extract_json_is_written_piece_by_piece_as_json_dumps_writes_it(indent, seed_extraction):
+    from etl.extract import extract
+
+    for x in (seed_extraction, extract("没有结构的一句话。")):
+        whole = json.dumps(x.to_dict(), ensure_ascii=False, indent=indent)
+        assert "".join(x.json_chunks(indent)) == whole
