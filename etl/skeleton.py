@@ -583,8 +583,9 @@ class _Parser:
         self.findings.append(node)
         if depth == 0:
             self.spans.append((node.line.start, node.end))
-        kids = node.children
-        any_finding = any(_reads_as_finding(c, self.rules) for c in kids)
+        # Three levels at most (area, problem, item): what sits under an item is its measures.
+        deepest = depth >= len(LEVELS) - 1
+        any_finding = not deepest and any(_reads_as_finding(c, self.rules) for c in node.children)
         label_seen = False
         for c in node.content:
             if isinstance(c, Line):

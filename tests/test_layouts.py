@@ -207,6 +207,25 @@ def test_3_levels_follow_the_documents_nesting():
     assert all(w.code != "level_skipped" for w in y.warnings)
 
 
+def test_3_a_fourth_marked_level_is_the_items_measures():
+    text = "\n".join(
+        [
+            OPENING,
+            "一、在落实上级决策部署方面",
+            "(一)关于“林长制落实不到位”问题的整改",
+            "1.针对“巡林记录不全”问题",
+            "(1)补录巡林记录120条。",
+            "(2)建立巡林记录抽查制度。",
+        ]
+    )
+    x = extract(text)
+    assert [f.level for f in x.findings] == ["area", "problem", "item"]
+    assert [(m.finding_id, m.text) for m in x.measures] == [
+        ("I1", "补录巡林记录120条。"),
+        ("I1", "建立巡林记录抽查制度。"),
+    ]
+
+
 def test_4_an_area_worded_as_a_bare_problem_statement():
     text = "\n".join(
         [
