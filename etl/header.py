@@ -192,14 +192,10 @@ def _publish_date(layout: Layout, rules: Rules) -> str | None:
         m = rules.rx("header.date_line").match(layout.lines[layout.date_line].text)
         return _iso(*map(int, m.groups()))
     head = _head_lines(layout)
-    for key, how in (
-        ("meta_publish", "search"),
-        ("stamped_date", "search"),
-        ("bare_date", "match"),
-    ):
+    for key in ("meta_publish", "stamped_date", "bare_date"):
         rx = rules.rx(f"header.{key}")
         for line in head:
-            m = getattr(rx, how)(line.strip())
+            m = rx.search(line.strip())
             if m:
                 found = _iso(*map(int, m.groups()[:3]))
                 if found:

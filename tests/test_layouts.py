@@ -410,6 +410,11 @@ def test_11_publish_dates_without_a_label(line, date):
     assert _header([TITLE, line, OPENING, *BODY]).publish_date == date
 
 
+def test_11_a_date_beside_the_title():
+    r = _header([f"{TITLE}  2024-08-06", OPENING, *BODY])
+    assert (r.title, r.publish_date) == (TITLE, "2024-08-06")
+
+
 @pytest.mark.parametrize(
     "team,inspected",
     [
