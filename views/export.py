@@ -12,9 +12,10 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from views.filters import describe
+from views.filters import cite_reports, describe
 from views.i18n import t
 from views.overview import gather_overview
+from views.theme import format_date
 from warehouse import queries
 from warehouse.filters import Filters
 
@@ -56,15 +57,12 @@ class ExportContent:
 
     def source_note(self, section: str | None = None) -> str:
         """A slide's citation: the reports it draws on and, where it has one, the section."""
-        titles = [f"《{title}》" for title in self.reports["title"].dropna().head(5)]
-        more = len(self.reports) - len(titles)
-        cited = "、".join(titles) + (
-            t("export_more_reports", self.lang).format(n=more) if more > 0 else ""
-        )
+        cited = cite_reports(list(self.reports["title"]), self.lang, shown=5)
         where = f" · {t(f'section_{section}', self.lang)}" if section else ""
         return (
-            f"{t('export_source', self.lang)}{cited or t('filter_all_reports', self.lang)}{where}\n"
-            f"{self.filter_line}\n{t('export_generated', self.lang)} {self.today.isoformat()}"
+            f"{t('export_source', self.lang)}{cited}{where}\n"
+            f"{self.filter_line}\n{t('export_generated', self.lang)} "
+            f"{format_date(self.today, self.lang)}"
         )
 
 

@@ -59,3 +59,10 @@ def done_statuses() -> tuple[str, ...]:
 
 def is_done(status: str | None) -> bool:
     return status in done_statuses()
+
+
+def headline_indicators() -> tuple[str, ...]:
+    """The codes of the indicators shown first (rules/indicators.yaml `headline`), in order;
+    none when an organisation's copy of the rules predates the list."""
+    raw = load_rules().raw["indicators"]
+    return tuple(code for rule in raw.get("headline") or [] for code in rule["codes"])
