@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from etl.ledger import deadline_band
+from views import clock
 from views.i18n import category_label, status_label, t
 
 # Rows come from the server a block at a time (AG Grid's infinite row model), so a filter
@@ -85,7 +86,7 @@ def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
 
 
 def rows_for(frame, lang: str, today: date | None = None) -> list[dict]:
-    today = today or date.today()
+    today = today or clock.today()
     rows = []
     for r in frame.itertuples():
         rows.append(

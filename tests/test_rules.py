@@ -68,7 +68,12 @@ def test_headline_indicators_are_catalogue_codes_in_the_order_shown():
     assert rule["id"] and rule["description"]
     catalogue = {i.code: i for i in RULES.indicators}
     codes = headline_indicators()
-    assert codes == ("gas_hazards_closed", "heating_network_renovated", "funds_recovered", "rules_revised")
+    assert codes == (
+        "gas_hazards_closed",
+        "heating_network_renovated",
+        "funds_recovered",
+        "rules_revised",
+    )
     assert len(set(codes)) == len(codes) and set(codes) <= set(catalogue)
     # The example names them as the overview shows them, in the same order.
     names = [catalogue[c].zh for c in codes]

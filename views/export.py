@@ -12,7 +12,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from views.filters import cite_reports, describe
+from views.filters import cite_reports, describe, parts
 from views.i18n import t
 from views.overview import gather_overview
 from views.theme import format_date
@@ -139,8 +139,18 @@ UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def file_name(content: ExportContent, what: str, suffix: str) -> str:
-    """A download's name after what it is, the report and the date, safe on every system:
-    整改完成情况_某某通报_2026-11-29.pptx."""
-    title = UNSAFE_IN_NAMES.sub("", content.title).strip(" .")[:40] or "rectify"
-    what = UNSAFE_IN_NAMES.sub("", what).strip(" .")
-    return f"{what}_{title}_{content.today.isoformat()}.{suffix}"
+    """A download's name after what it is, the report, the other filters and the date, safe
+    on every system: 整改进展汇报_全部通报_区园林绿化服务中心_已完成_2026-11-29.pptx."""
+
+    def safe(text: str, limit: int) -> str:
+        return UNSAFE_IN_NAMES.sub("", text).strip(" .")[:limit]
+
+    title = safe(content.title, 40) or "rectify"
+    others = [
+        safe(p, 20)
+        for p in parts(dataclasses.replace(content.filters, report=None), None, content.lang)
+    ]
+    return (
+        "_".join([safe(what, 40), title, *[p for p in others if p], content.today.isoformat()])
+        + f".{suffix}"
+    )

@@ -70,12 +70,6 @@ def _bar_height(rows: int) -> int:
     return max(300, 150 + 44 * rows)
 
 
-def _done_first(statuses) -> list[str]:
-    """Statuses with the completed ones first, so a bar's done share starts at its left."""
-    done = set(vocabulary.done_statuses())
-    return [s for s in statuses if s in done] + [s for s in statuses if s not in done]
-
-
 def completion_by_category(
     df: pd.DataFrame,
     lang: str = "zh",
@@ -100,7 +94,7 @@ def completion_by_category(
     want_category, want_status = picked
     selecting = want_category is not None or want_status is not None
     data = []
-    for status in _done_first(vocabulary.statuses()):
+    for status in vocabulary.statuses_done_first():
         if not any(s == status for _c, s in counted):
             continue
         counts = [counted.get((c, status), 0) for c in categories]
@@ -384,7 +378,7 @@ def department_completion(
         title = t("chart_departments_top", lang).format(n=limit)
     departments = list(ordered["department"])
     data = []
-    for status in _done_first(vocabulary.statuses()):
+    for status in vocabulary.statuses_done_first():
         if status not in ordered or ordered[status].sum() == 0:
             continue
         counts = [int(v) for v in ordered[status]]

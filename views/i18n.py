@@ -157,6 +157,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_deadline": {"zh": "完成时限", "en": "Deadline"},
     "col_days_left": {"zh": "剩余天数", "en": "Days left"},
     "col_owner": {"zh": "责任人", "en": "Owner"},
+    "col_evidence": {"zh": "佐证材料", "en": "Evidence"},
     "deck_deadlines": {"zh": "整改时限预警", "en": "Deadlines: overdue and due soon"},
     "nav_data": {"zh": "数据", "en": "Data"},
     "upload_hint": {

@@ -216,7 +216,7 @@ def explorer_measures(
         WITH page AS (SELECT * FROM ({_measures_sql(f)}) y{in_section}
                       ORDER BY {template.format(t="", dir=direction)} LIMIT $limit OFFSET $offset),
              fm AS (SELECT x.*, m.headline, m.status_cue, m.text, m.end_offset, m.deadline,
-                           r.title AS report_title
+                           m.owner, m.evidence, r.title AS report_title
                     FROM page x
                     JOIN measure m ON m.report_id = x.report_id AND m.measure_id = x.measure_id
                     JOIN report r ON r.report_id = x.report_id),
@@ -229,7 +229,8 @@ def explorer_measures(
         SELECT fm.report_id, fm.measure_id, fm.section,
                concat_ws(' › ', up2.title, up1.title, leaf.title) AS path, fm.headline, fm.category,
                fm.status, fm.status_cue, array_to_string(fm.departments, '、') AS departments,
-               mt.figures, fm.start_offset, fm.end_offset, fm.text, fm.report_title, fm.deadline
+               mt.figures, fm.start_offset, fm.end_offset, fm.text, fm.report_title, fm.deadline,
+               fm.owner, fm.evidence
         FROM fm
         LEFT JOIN leaf ON leaf.report_id = fm.report_id AND leaf.finding_id = fm.finding_id
         LEFT JOIN up1 ON up1.report_id = leaf.report_id AND up1.finding_id = leaf.parent_id
