@@ -47,7 +47,10 @@ REPORTS_TABLE = "reports-table"
 MEETING_HINT = "meeting-hint"
 MEETING_EXIT = "meeting-exit"
 EXPLORER_NOTE = "explorer-note"
-GRID_REFRESHED = "measures-grid-refreshed"
+EXPLORER_PAGE = "explorer-page"
+EXPLORER_PAGE_INFO = "explorer-page-info"
+EXPLORER_PREV = "explorer-prev"
+EXPLORER_NEXT = "explorer-next"
 
 # Exports (issue 5): the navbar's menu, its download, and each chart's PNG/SVG buttons.
 EXPORT_MENU = "export-menu"

@@ -105,6 +105,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "共 {n} 条整改措施符合筛选条件。",
         "en": "{n} measures match the filters.",
     },
+    "explorer_page": {
+        "zh": "第 {page} / {pages} 页(第 {first}–{last} 条,共 {n} 条)",
+        "en": "Page {page} of {pages} (rows {first}–{last} of {n})",
+    },
     "detail_pick": {
         "zh": "点选表格中的一行,查看原文与数据出处。",
         "en": "Select a row to read its source text and figures.",
