@@ -78,25 +78,52 @@ def test_explorer_pages_cover_every_measure_once_in_order(con):
     paged = [m for p in pages for m in p["measure_id"]]
     assert paged == list(everything["measure_id"])
     assert list(everything["start_offset"]) == sorted(everything["start_offset"])
-    # Sorted by status, descending: the page holds the same rows the full sort would.
-    by_status = queries.explorer_measures(con, Filters(), limit=79, order="status", descending=True)
-    assert list(by_status["status"]) == sorted(everything["status"], reverse=True)
-    first = queries.explorer_measures(con, Filters(), limit=10, order="status", descending=True)
+    # Sorted by status as the column reads (its label), descending: the page holds the same
+    # rows the full sort would.
+    from dashboard.grid import label_rank
+
+    rank = label_rank("status", "zh")
+    by_status = queries.explorer_measures(
+        con, Filters(), limit=79, order="status", descending=True, label_rank=rank
+    )
+    labels = [vocabulary.status_label(s) for s in by_status["status"]]
+    assert labels == sorted(labels, reverse=True) and len(set(labels)) > 1
+    first = queries.explorer_measures(
+        con, Filters(), limit=10, order="status", descending=True, label_rank=rank
+    )
     assert list(first["measure_id"]) == list(by_status["measure_id"][:10])
+    # Every column sorts by what it shows.
+    for order, column in (("headline", "headline"), ("departments", "departments")):
+        rows = queries.explorer_measures(con, Filters(), limit=None, order=order)
+        shown = [v if isinstance(v, str) else "" for v in rows[column]]
+        assert [v for v in shown if v] == sorted(v for v in shown if v)
     # Counts agree with the filtered rows, through the rollup and through the facts.
     garden = Filters(department=GARDEN)
     assert queries.measure_count(con, garden) == len(queries.explorer_measures(con, garden)) == 14
 
 
-def test_explorer_grid_request_is_bounded_and_sorts_only_known_columns():
-    from dashboard.grid import page_request
+def test_explorer_sort_and_page_requests_are_bounded_and_known():
+    from dashboard.grid import PAGE_SIZE, column_defs, label_rank, page_bounds, sort_request
 
-    assert page_request({"startRow": 50, "endRow": 100}) == (50, 50, "report", False)
-    assert page_request({"startRow": 0, "endRow": 100000})[1] == 500
-    sort = [{"colId": "status_label", "sort": "desc"}]
-    assert page_request({"startRow": 0, "endRow": 50, "sortModel": sort})[2:] == ("status", True)
+    assert page_bounds(1, 79) == (1, PAGE_SIZE) and page_bounds(5, 79) == (1, PAGE_SIZE)
+    assert page_bounds(-3, 79) == (0, 0) and page_bounds(2, 0) == (0, 0)
+    state = [{"colId": "status_label", "sort": "desc", "sortIndex": 0}, {"colId": "path"}]
+    assert sort_request(state) == ("status", True)
+    assert sort_request([{"colId": "category_label", "sort": "asc"}]) == ("category", False)
     hostile = [{"colId": "1; DROP TABLE measure", "sort": "asc"}]
-    assert page_request({"startRow": 0, "endRow": 50, "sortModel": hostile})[2] == "report"
+    assert sort_request(hostile) == ("report", False) and sort_request(None) == ("report", False)
+    # Category sorts by its label in the reader's language, not by the hidden id.
+    zh = [vocabulary.category_label(c, "zh") for c in label_rank("category", "zh")]
+    en = [vocabulary.category_label(c, "en") for c in label_rank("category", "en")]
+    assert zh == sorted(zh) and en == sorted(en) and label_rank("report", "zh") is None
+    # Every column of the table can be sorted, and a sort is the server's.
+    columns = column_defs("zh")
+    assert {c["field"] for c in columns} >= {"report", "path", "category_label", "deadline"}
+    assert all(
+        sort_request([{"colId": c["field"], "sort": "asc"}])[0] != "report"
+        or c["field"] == "report"
+        for c in columns
+    )
 
 
 def test_indicator_totals_and_sources(con):
@@ -139,15 +166,26 @@ def test_measure_detail_offsets(con):
 def test_figures_carry_the_query_values(con):
     frame = queries.completion(con, Filters(), "items")
     fig = figures.completion_by_category(frame, "zh")
-    assert sum(sum(trace["y"]) for trace in fig["data"]) == 29
-    assert {trace["name"] for trace in fig["data"]} <= {"已完成", "推进中", "常态长效", "未启动"}
-    assert fig["data"][0]["x"][0] in ("治理", "安全", "党建", "资产")
+    assert sum(c[2] for trace in fig["data"] for c in trace["customdata"]) == 29
+    assert {trace["name"] for trace in fig["data"]} <= {
+        "已完成",
+        "推进中",
+        "常态长效",
+        "未启动",
+        "未明确",
+    }
+    assert fig["data"][0]["name"] == "已完成"  # the completed share first, at the left
+    assert fig["data"][0]["y"][0] in ("治理", "安全", "党建", "资产")
+    # Each bar is a category's shares; they add up to the whole bar.
+    for k, label in enumerate(fig["data"][0]["y"]):
+        assert sum(trace["x"][k] for trace in fig["data"]) == pytest.approx(1)
+        assert label in " ".join(a["y"] for a in fig["layout"]["annotations"])
     doughnut = figures.status_doughnut(frame, "en")
     assert sum(doughnut["data"][0]["values"]) == 29 and "Completed" in doughnut["data"][0]["labels"]
     cells = queries.department_category(con, Filters())
     heat = figures.department_heatmap(cells, "zh")
     assert GARDEN in heat["data"][0]["y"]
-    assert sum(map(sum, heat["data"][0]["z"])) == cells["n"].sum()
+    assert sum(v or 0 for row in heat["data"][0]["z"] for v in row) == cells["n"].sum()
     depts = figures.department_completion(
         department_summary(queries.department_status(con, Filters())), "zh"
     )
@@ -155,6 +193,10 @@ def test_figures_carry_the_query_values(con):
     rid = con.execute("SELECT report_id FROM report").fetchone()[0]
     timeline = figures.milestones(queries.report_header(con, rid), "en")
     assert len(timeline["data"]) == 3 and "Feedback" in [tr["name"] for tr in timeline["data"]]
+    assert (
+        figures.milestones(queries.report_header(con, rid), "zh")["layout"]["xaxis"]["tickformat"]
+        == "%Y年%-m月"
+    )
     assert "Pick one report" in figures.milestones(None, "en")["layout"]["annotations"][0]["text"]
     empty = figures.completion_by_category(frame.iloc[0:0], "zh")
     assert "没有数据" in empty["layout"]["annotations"][0]["text"]
@@ -171,6 +213,11 @@ def test_filters_round_trip_and_toggle():
 def test_number_formats():
     assert format_number(96000, "zh") == "9.6万" and format_number(96000, "en") == "96,000"
     assert format_number(33.9, "zh") == "33.9" and format_number(108, "zh") == "108"
+    assert format_number(3.2e8, "zh") == "3.2亿" and format_number(3.2e8, "en") == "320,000,000"
+    assert format_number(301058800, "zh") == "3.01亿" and format_number(32000, "zh") == "3.2万"
+    assert format_number(19866, "zh") == "1.99万" and format_number(5000, "zh") == "5000"
+    assert format_number(99999999, "zh") == "1亿"  # not 10000万
+    assert format_number(float("nan"), "zh") == "—" and format_number(None, "en") == "—"
 
 
 # -- In a real browser --------------------------------------------------------------------

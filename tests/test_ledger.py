@@ -179,11 +179,11 @@ def test_deadline_tiles_and_explorer_column(ledger_files, tmp_path):
     finally:
         con.close()
     assert [(r["deadline"], r["deadline_band"]) for r in rows] == [
-        ("2024-12-31", None),  # done: no warning
-        ("2025-06-30", "on_track"),
-        ("2025-01-15", "due_soon"),
+        ("2024年12月31日", None),  # done: no warning
+        ("2025年6月30日", "on_track"),
+        ("2025年1月15日", "due_soon"),
         ("", None),
-        ("2025-03-01", "on_track"),
+        ("2025年3月1日", "on_track"),
     ]
     assert [(c["band"], c["n"]) for c in counts] == [
         ("overdue", 1),
