@@ -4,6 +4,7 @@ driven in Debian's chromium (no console errors, no foreign requests, filters, me
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -318,10 +319,20 @@ def browser_page(served):
 
 
 def _total_js(graph_id: str) -> str:
-    """JavaScript for the sum of a bar chart's values as drawn (-1 until it is drawn)."""
+    """JavaScript for the counts a bar chart stands for as drawn (-1 until it is drawn): a
+    horizontal bar's count is its customdata[2] (its length is a share)."""
     return (
         f"(() => {{ const d = document.querySelector('#{graph_id} .js-plotly-plot')?.data;"
-        f" return d && d.length ? d.reduce((s, tr) => s + (tr.y || []).reduce((a, b) => a + b, 0), 0) : -1; }})()"
+        " const n = tr => tr.orientation === 'h' ? (tr.customdata || []).map(c => c[2]) : (tr.y || []);"
+        f" return d && d.length ? d.reduce((s, tr) => s + n(tr).reduce((a, b) => a + b, 0), 0) : -1; }})()"
+    )
+
+
+def _dimmed_js(graph_id: str) -> str:
+    """JavaScript: how many bars a cross-filter dimmed (drawn, not dropped)."""
+    return (
+        f"(() => {{ const d = document.querySelector('#{graph_id} .js-plotly-plot')?.data || [];"
+        " return d.reduce((s, tr) => s + [].concat(tr.marker?.opacity ?? 1).filter(o => o < 1).length, 0); })()"
     )
 
 
@@ -407,14 +418,20 @@ def test_overview_kpis_filter_cross_filter_and_reset(browser_page, served):
     page.wait_for_function(
         "() => window.location.search.includes('category=') && window.location.search.includes('status=')"
     )
-    page.wait_for_function(
-        f"() => {_total_js('chart-completion')} > 0 && {_total_js('chart-completion')} < 29"
+    # The pick is highlighted among the rest: every bar stays, the others dimmed; the tiles
+    # count the pick alone.
+    _wait(page, f"() => {_dimmed_js('chart-completion')} > 0", "bars dimmed")
+    assert _chart_total(page, "chart-completion") == 29
+    _wait(
+        page,
+        "() => !document.querySelector('#kpi-items')?.innerText.includes('/ 29')",
+        "tiles count the pick",
     )
     assert "当前筛选" in page.inner_text("#active-filters")
     page.wait_for_timeout(300)
     click_first_bar()
     page.wait_for_function("() => !window.location.search")
-    page.wait_for_function(f"() => {_total_js('chart-completion')} === 29")  # redrawn in full
+    page.wait_for_function(f"() => {_dimmed_js('chart-completion')} === 0")  # all bars again
     page.wait_for_timeout(300)  # let Plotly finish the redraw before clicking again
     click_first_bar()
     page.wait_for_function("() => window.location.search.includes('category=')")
@@ -431,19 +448,64 @@ def test_explorer_pages_filters_and_opens_the_source_sentence(browser_page, serv
     page.goto(base + "/explorer")
     page.wait_for_selector(".ag-row")
     _wait(page, "() => document.querySelector('#explorer-note')?.innerText.includes('79')", "count")
-    # Rows come a block at a time: the second page is fetched from the server on demand.
+    # Rows come a page at a time: the second page is fetched from the server on demand.
     first = page.inner_text(".ag-center-cols-container .ag-row[row-index='0']")
-    page.click(".ag-paging-button[aria-label='Next Page']")
-    page.wait_for_selector(".ag-row[row-index='50']")
-    page.click(".ag-paging-button[aria-label='Previous Page']")
-    page.wait_for_selector(".ag-row[row-index='0']")
+    assert "第 1 / 2 页" in page.inner_text("#explorer-page-info")
+    page.click("#explorer-next")
+    _wait(
+        page,
+        "() => document.querySelector('#explorer-page-info')?.innerText.includes('第 2 / 2 页')",
+        "page 2",
+    )
+    _wait(
+        page,
+        "() => window.dash_ag_grid.getApi('measures-grid').getDisplayedRowCount() === 29",
+        "rows 51-79",
+    )
+    page.click("#explorer-prev")
+    _wait(
+        page,
+        "() => document.querySelector('#explorer-page-info')?.innerText.includes('第 1 / 2 页')",
+        "page 1",
+    )
+    # A row grows to its text: rows differ in height, none cuts its text.
+    _wait(
+        page,
+        "() => new Set([...document.querySelectorAll('.ag-center-cols-container .ag-row')]"
+        ".map(r => r.offsetHeight)).size > 1",
+        "rows of their own heights",
+    )
+    page.wait_for_timeout(500)
+    clipped = page.evaluate(
+        "() => [...document.querySelectorAll('.ag-center-cols-container .ag-cell')]"
+        ".filter(c => c.scrollHeight > c.clientHeight + 2).length"
+    )
+    assert clipped == 0
+    # Sorting by 类别 orders the rows by the label shown.
+    page.click(".ag-header-cell[col-id='category_label'] .ag-header-cell-label")
+    _wait(
+        page,
+        "() => document.querySelector('.ag-header-cell[col-id=\\'category_label\\']')?.getAttribute('aria-sort') === 'ascending'",
+        "sorted",
+    )
+    page.wait_for_timeout(1500)
+    shown = page.evaluate(
+        "() => { const out = []; window.dash_ag_grid.getApi('measures-grid')"
+        ".forEachNodeAfterFilterAndSort(n => out.push(n.data.category_label)); return out; }"
+    )
+    assert shown == sorted(shown) and len(set(shown)) > 1
 
     # Free text typed in the filter bar refetches the rows: only measures that mention it.
     page.fill("#filter-text", "燃气")
     page.press("#filter-text", "Enter")
     con = connect_readonly(served[1])
     expected = queries.measure_count(con, Filters(q="燃气"))
-    gas = queries.explorer_measures(con, Filters(q="燃气"), limit=1)
+    from dashboard.grid import label_rank
+
+    # The first row in the order the table is sorted in (by 类别, as clicked above).
+    gas = queries.explorer_measures(
+        con, Filters(q="燃气"), limit=1, order="category", label_rank=label_rank("category", "zh")
+    )
     con.close()
     _wait(
         page,
@@ -452,7 +514,7 @@ def test_explorer_pages_filters_and_opens_the_source_sentence(browser_page, serv
     )
     _wait(
         page,
-        f"() => document.querySelectorAll('.ag-center-cols-container .ag-row').length === {min(expected, 50)}",
+        f"() => window.dash_ag_grid.getApi('measures-grid').getDisplayedRowCount() === {min(expected, 50)}",
         "text filter rows",
     )
     assert page.inner_text(".ag-center-cols-container .ag-row[row-index='0']") != first
@@ -494,7 +556,7 @@ def test_export_menu_gives_a_deck_and_charts_save_as_png(browser_page, served, t
     with page.expect_download() as download:
         page.click("#chart-completion ~ .chart-downloads button >> nth=0")
     name = download.value.suggested_filename
-    assert name.startswith("各类别整改完成情况_") and name.endswith(".png")
+    assert name.startswith("各类别整改完成率_") and name.endswith(".png")
     image = tmp_path / name
     download.value.save_as(image)
     assert struct.unpack(">II", image.read_bytes()[16:24]) == (3840, 2160)
@@ -723,4 +785,91 @@ def test_a_browser_without_modern_built_ins_gets_the_polyfill_and_works(browser_
     page.wait_for_selector("#kpi-gas_hazards_closed")
     _wait(page, f"() => {_total_js('chart-completion')} === 29", "overview drawn")
     assert len(polyfills) == 1
+    assert problems == []
+
+
+# -- At a projector's, a laptop's and a monitor's size ----------------------------------------
+
+TICKS_JS = """(sel) => [...document.querySelectorAll(sel + ' .ytick text')].map(t => {
+    const svg = t.closest('svg').getBoundingClientRect(), r = t.getBoundingClientRect();
+    return {text: t.textContent, inside: r.left >= svg.left - 1 && r.right <= svg.right + 1
+            && r.top >= svg.top - 1 && r.bottom <= svg.bottom + 1};
+})"""
+OVERFLOW_JS = """() => [...document.querySelectorAll('.meeting *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    if (!r.width || !r.height) return false;
+    const style = getComputedStyle(e);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    return r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1;
+}).map(e => e.tagName + ' ' + (e.getAttribute('class') || '') + ' ' + (e.textContent || '').slice(0, 30))"""
+
+
+def _department_names(db) -> set[str]:
+    con = connect_readonly(db)
+    try:
+        return set(queries.department_options(con))
+    finally:
+        con.close()
+
+
+def _full_names_inside(page, selector: str, names: set[str]) -> None:
+    ticks = page.evaluate(TICKS_JS, selector)
+    assert ticks, selector
+    for tick in ticks:
+        assert tick["text"] in names, (selector, tick)  # the full name, never its tail
+        assert tick["inside"], (selector, tick)
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 768)])
+def test_overview_first_chart_fits_and_axes_read_in_full(browser_page, served, size):
+    page, base, problems = browser_page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(base + "/")
+    _wait_chart(page, "chart-completion")
+    _wait_chart(page, "chart-heatmap")
+    page.wait_for_timeout(500)
+    box = page.locator("#chart-completion .main-svg").first.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size[1], box  # no scrolling needed
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size[0], box
+    _full_names_inside(page, "#chart-heatmap", _department_names(served[1]))
+    # Numbers on the axes read as written (no 5k, 3M), in 万 or 亿 when large.
+    ticks = page.evaluate(
+        "() => [...document.querySelectorAll('#overview-body .xtick text, #overview-body .ytick text,"
+        " #overview-body .cbaxis text')].map(t => t.textContent)"
+    )
+    assert ticks and not [t for t in ticks if re.search(r"\d[kKMG]$", t)]
+    # The heat map has its colour bar; the headline indicators are there, the rest a click away.
+    assert page.locator("#chart-heatmap .colorbar").count() == 1
+    assert "108" in page.inner_text("#kpi-gas_hazards_closed")
+    assert not page.is_visible("#kpi-trainings")
+    page.click("#more-indicators")
+    page.wait_for_selector("#kpi-trainings", state="visible")
+    page.goto(base + "/departments")
+    _wait_chart(page, "chart-departments")
+    _full_names_inside(page, "#chart-departments", _department_names(served[1]))
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 768), (1920, 1080)])
+def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, served, size):
+    page, base, problems = browser_page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(base + f"/meeting?department={GARDEN}")
+    page.wait_for_selector("#meeting-kpis")
+    names = _department_names(served[1])
+    for slide in ("kpis", "completion", "status", "heatmap", "departments"):
+        page.wait_for_selector(f"#meeting-{slide}")
+        if slide != "kpis":
+            _wait_chart(page, f"meeting-{slide}")
+        page.wait_for_timeout(600)  # let Plotly settle into the slide's box
+        assert page.evaluate(OVERFLOW_JS) == [], slide
+        footer = page.inner_text("#meeting-footer")
+        assert "《区城市管理委党委关于" in footer and GARDEN in footer and "年" in footer
+        if slide in ("heatmap", "departments"):
+            _full_names_inside(page, f"#meeting-{slide}", names)
+        page.keyboard.press("ArrowRight")
     assert problems == []
