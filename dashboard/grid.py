@@ -73,8 +73,8 @@ def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
         {"field": "report", "headerName": t("col_report", lang), "flex": 2, "minWidth": 120},
         {"field": "path", "headerName": t("col_path", lang), "flex": 4, "minWidth": 170},
         {"field": "headline", "headerName": t("col_headline", lang), "flex": 3, "minWidth": 140},
-        {"field": "category_label", "headerName": t("col_category", lang), "width": 90},
-        {"field": "status_label", "headerName": t("col_status", lang), "width": 100},
+        {"field": "category_label", "headerName": t("col_category", lang), "width": 100, **wrapped},
+        {"field": "status_label", "headerName": t("col_status", lang), "width": 105, **wrapped},
         {
             "field": "departments",
             "headerName": t("col_departments", lang),

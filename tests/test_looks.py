@@ -58,6 +58,7 @@ def test_long_names_wrap_evenly_and_lose_nothing():
     wrapped = theme.wrap_label(name, 10)
     assert wrapped == "区城市综合行<br>政执法支队" and wrapped.replace("<br>", "") == name
     assert theme.wrap_label("办公室", 10) == "办公室"
+    assert theme.wrap_label("Party building", 12) == "Party<br>building"  # between words
 
 
 def test_department_axes_carry_full_names(con):

@@ -453,5 +453,11 @@ def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> d
         title,
         barmode="group",
         legend={"orientation": "h", "y": -0.15},
-        yaxis={"tickformat": ".0%", "range": [0, 1.1], "title": {"text": t("col_rate", lang)}},
+        yaxis={
+            "tickformat": ".0%",
+            "range": [0, 1.1],
+            "title": {"text": t("col_rate", lang)},
+            "automargin": True,
+        },
+        xaxis={"automargin": True},
     )

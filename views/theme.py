@@ -156,6 +156,15 @@ def wrap_label(text: str, width: int) -> str:
     text = str(text)
     if len(text) <= width:
         return text
+    if " " in text:  # words (an English label): break between them, never inside one
+        lines, line = [], ""
+        for word in text.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        return "<br>".join([*lines, line])
     lines = -(-len(text) // width)
     size = -(-len(text) // lines)
     return "<br>".join(text[i : i + size] for i in range(0, len(text), size))
