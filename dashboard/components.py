@@ -37,8 +37,9 @@ def kpi_tile(
     card = html.Div(
         [
             html.Div(label, className="kpi-label"),
+            # The figure never breaks; its unit may go under it in a narrow tile.
             html.Div(
-                [*(value if isinstance(value, list) else [value])]
+                [html.Span(value, className="kpi-num")]
                 + ([html.Span(unit, className="kpi-unit")] if unit else []),
                 className="kpi-value",
             ),

@@ -804,6 +804,11 @@ OVERFLOW_JS = """() => [...document.querySelectorAll('.meeting *')].filter(e => 
 }).map(e => e.tagName + ' ' + (e.getAttribute('class') || '') + ' ' + (e.textContent || '').slice(0, 30))"""
 
 
+# A tile's figure wider than its tile (spilling over the next one).
+SPILL_JS = """() => [...document.querySelectorAll('.kpi-tile')].filter(
+    t => t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)"""
+
+
 def _department_names(db) -> set[str]:
     con = connect_readonly(db)
     try:
@@ -830,6 +835,7 @@ def test_overview_first_chart_fits_and_axes_read_in_full(browser_page, served, s
     _wait_chart(page, "chart-completion")
     _wait_chart(page, "chart-heatmap")
     page.wait_for_timeout(500)
+    assert page.evaluate(SPILL_JS) == []
     box = page.locator("#chart-completion .main-svg").first.bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= size[1], box  # no scrolling needed
     assert box["x"] >= 0 and box["x"] + box["width"] <= size[0], box
@@ -854,10 +860,15 @@ def test_overview_first_chart_fits_and_axes_read_in_full(browser_page, served, s
 
 @needs_browser
 @pytest.mark.browser
-@pytest.mark.parametrize("size", [(1366, 768), (1024, 768), (1920, 1080)])
-def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, served, size):
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    [((1366, 768), "zh"), ((1024, 768), "zh"), ((1920, 1080), "zh"), ((1024, 768), "en")],
+)
+def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, served, size, lang):
     page, base, problems = browser_page
     page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
+    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
     page.goto(base + f"/meeting?department={GARDEN}")
     page.wait_for_selector("#meeting-kpis")
     names = _department_names(served[1])
@@ -867,8 +878,12 @@ def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, serve
             _wait_chart(page, f"meeting-{slide}")
         page.wait_for_timeout(600)  # let Plotly settle into the slide's box
         assert page.evaluate(OVERFLOW_JS) == [], slide
+        assert page.evaluate(SPILL_JS) == [], slide
         footer = page.inner_text("#meeting-footer")
-        assert "《区城市管理委党委关于" in footer and GARDEN in footer and "年" in footer
+        assert "《区城市管理委党委关于" in footer and GARDEN in footer
+        assert re.search(
+            r"\d{4}年\d+月\d+日" if lang == "zh" else r"\d+ [A-Z][a-z]{2} \d{4}", footer
+        )
         if slide in ("heatmap", "departments"):
             _full_names_inside(page, f"#meeting-{slide}", names)
         page.keyboard.press("ArrowRight")
