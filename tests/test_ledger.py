@@ -960,12 +960,6 @@ def test_blank_statuses_show_as_unknown_on_the_overview_and_in_the_deck(tmp_path
         for s in shape.chart.series
     }
     assert "未明确" in charted and "已完成" not in charted
-    assert re.search(rule["pattern"], fold(rule["example"])).group(1) == rule["expect"]
-    assert parse_deadline("2024年12月31日") == "2024-12-31"
-    assert parse_deadline("2025.3") == "2025-03-31"
-    assert parse_deadline("2024年底前") == "2024-12-31"
-    assert parse_deadline("2025/02/30") is None and parse_deadline("长期坚持") is None
-    assert status_from_cells("", "是否", RULES) is None  # 是 must be the whole 销号 cell
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
