@@ -360,8 +360,21 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
         height=220,
         showlegend=False,
         yaxis={"visible": False, "range": [0.5, 1.6]},
-        xaxis={"type": "date", "tickformat": theme.DATE_TICKS[lang], "automargin": True},
+        xaxis={
+            "type": "date",
+            "tickformat": theme.DATE_TICKS[lang],
+            "automargin": True,
+            "range": _padded_dates([x for trace in data for x in trace["x"]]),
+        },
     )
+
+
+def _padded_dates(days: list[str]) -> list[str]:
+    """A date axis's range with room either side for the labels at its ends."""
+    stamps = [pd.Timestamp(d) for d in days]
+    first, last = min(stamps), max(stamps)
+    pad = max((last - first) * 0.12, pd.Timedelta(days=15))
+    return [str((first - pad).date()), str((last + pad).date())]
 
 
 def department_completion(
