@@ -50,6 +50,14 @@ def kpi_tile(
     return html.Div(card, className=width, **extra)
 
 
+def step_button(button_id: str) -> dbc.Button:
+    """A quiet previous/next button (meeting mode's slides, the explorer's pages); its label
+    comes from the page's callback, in the reader's language."""
+    return dbc.Button(
+        id=button_id, n_clicks=0, color="secondary", outline=True, size="sm", className="me-2"
+    )
+
+
 def status_badge(status: str | None, lang: str = "zh") -> dbc.Badge:
     colour = vocabulary.status_badge(status)
     # Light and yellow badges need dark text to be read (未明确 is light grey).

@@ -65,6 +65,10 @@ def _label_axis(names: list[str], width: int, **extra) -> dict:
     }
 
 
+# A legend in one line above the plot, in the order the traces are drawn.
+TOP_LEGEND = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"}
+
+
 def _bar_height(rows: int) -> int:
     """The overview's first row of charts: tall enough for `rows` bars, the same for both."""
     return max(300, 150 + 44 * rows)
@@ -156,13 +160,7 @@ def completion_by_category(
     layout = {
         "barmode": "stack",
         "bargap": 0.35,
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "y": 1.0,
-            "yanchor": "bottom",
-            "traceorder": "normal",
-        },
+        "legend": TOP_LEGEND,
         "xaxis": {"range": [0, 1], "tickformat": ".0%", "fixedrange": True},
         "yaxis": _label_axis(labels, 12, autorange="reversed", fixedrange=True),
         "annotations": notes,
@@ -414,13 +412,7 @@ def department_completion(
         )
     layout = {
         "barmode": "stack",
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "y": 1.0,
-            "yanchor": "bottom",
-            "traceorder": "normal",
-        },
+        "legend": TOP_LEGEND,
         "xaxis": theme.value_axis(float(ordered["measures"].max()), lang, automargin=True),
         "yaxis": _label_axis(departments, 10 if big else 14),
         "margin": {**theme.FIGURE_LAYOUT["margin"], "t": 90 if big else 80},

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import empty_warehouse, highlighted, status_badge
+from dashboard.components import empty_warehouse, highlighted, status_badge, step_button
 from dashboard.grid import (
     PAGE_SIZE,
     column_defs,
@@ -57,21 +57,9 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                             ),
                             html.Div(
                                 [
-                                    dbc.Button(
-                                        id=ids.EXPLORER_PREV,
-                                        n_clicks=0,
-                                        size="sm",
-                                        color="secondary",
-                                        outline=True,
-                                    ),
+                                    step_button(ids.EXPLORER_PREV),
                                     html.Span(id=ids.EXPLORER_PAGE_INFO, className="mx-2"),
-                                    dbc.Button(
-                                        id=ids.EXPLORER_NEXT,
-                                        n_clicks=0,
-                                        size="sm",
-                                        color="secondary",
-                                        outline=True,
-                                    ),
+                                    step_button(ids.EXPLORER_NEXT),
                                 ],
                                 className="explorer-pager",
                             ),

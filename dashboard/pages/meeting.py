@@ -7,7 +7,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import deadline_tiles, empty_warehouse, headline_tiles, indicator_tiles
+from dashboard.components import (
+    deadline_tiles,
+    empty_warehouse,
+    headline_tiles,
+    indicator_tiles,
+    step_button,
+)
 from views import figures
 from views.filters import cite_reports, describe
 from views.i18n import t
@@ -36,22 +42,8 @@ def layout(**_query) -> html.Div:
                     html.Div(id=ids.MEETING_FOOTER, className="meeting-source"),
                     html.Div(
                         [
-                            dbc.Button(
-                                id=ids.MEETING_PREV,
-                                n_clicks=0,
-                                color="secondary",
-                                outline=True,
-                                size="sm",
-                                className="me-2",
-                            ),
-                            dbc.Button(
-                                id=ids.MEETING_NEXT,
-                                n_clicks=0,
-                                color="secondary",
-                                outline=True,
-                                size="sm",
-                                className="me-2",
-                            ),
+                            step_button(ids.MEETING_PREV),
+                            step_button(ids.MEETING_NEXT),
                             html.Span(id=ids.MEETING_HINT, className="text-muted me-2"),
                             dcc.Link(id=ids.MEETING_EXIT, href="/"),
                         ],
