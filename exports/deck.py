@@ -220,7 +220,8 @@ class _Deck:
         data = CategoryChartData()
         data.categories = [category_label(c, self.lang) for c in categories]
         for status, values in series.items():
-            data.add_series(status_label(status, self.lang), values)
+            # An empty segment is left out (no "0" label at the end of a bar).
+            data.add_series(status_label(status, self.lang), [v or None for v in values])
         # Bars of 100%: each category's completed share at its left reads as its rate; the
         # labels give the counts, the data stays editable in PowerPoint.
         frame = self._chart(slide, XL_CHART_TYPE.BAR_STACKED_100, data)
