@@ -53,7 +53,7 @@ CALLBACKS = {  # name → (an output id the callback writes, the bare queries it
         ),
     ),
     "explorer": (
-        "measures-grid.getRowsResponse",
+        "measures-grid.rowData",
         lambda con, f: (queries.explorer_measures(con, f, limit=50), queries.measure_count(con, f)),
     ),
     "departments": ("chart-departments", lambda con, f: queries.department_status(con, f)),

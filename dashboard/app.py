@@ -114,20 +114,22 @@ def _filter_bar() -> html.Div:
         [
             dbc.Row(
                 [
-                    dbc.Col(dcc.Dropdown(id=ids.F_REPORT, **dropdown), md=4),
+                    dbc.Col(dcc.Dropdown(id=ids.F_REPORT, **dropdown), md=6, lg=3),
                     dbc.Col(
                         dcc.Dropdown(
                             id=ids.F_DEPARTMENT, options=_department_options(), **dropdown
                         ),
-                        md=3,
+                        md=6,
+                        lg=3,
                     ),
-                    dbc.Col(dcc.Dropdown(id=ids.F_CATEGORY, **dropdown), md=2),
-                    dbc.Col(dcc.Dropdown(id=ids.F_STATUS, **dropdown), md=2),
+                    dbc.Col(dcc.Dropdown(id=ids.F_CATEGORY, **dropdown), md=4, lg=2),
+                    dbc.Col(dcc.Dropdown(id=ids.F_STATUS, **dropdown), md=4, lg=2),
                     dbc.Col(
                         dcc.Input(
                             id=ids.F_TEXT, type="search", debounce=True, className="form-control"
                         ),
-                        md=1,
+                        md=4,
+                        lg=2,
                     ),
                 ],
                 className="g-2",

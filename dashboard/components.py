@@ -24,22 +24,45 @@ def empty_warehouse(lang: str = "zh") -> html.Div:
     )
 
 
-def kpi_tile(label: str, value: str, unit: str = "", tile_id: str | None = None) -> html.Div:
-    # Plain elements with Bootstrap's classes, as few as show it: the overview draws a score
+def kpi_tile(
+    label: str,
+    value,
+    unit: str = "",
+    tile_id: str | None = None,
+    width: str = "col-6 col-md-4 col-lg-3",
+    extra_class: str = "",
+) -> html.Div:
+    # Plain elements with Bootstrap's classes, as few as show it: the overview draws a dozen
     # of these on every filter change, and each component costs the renderer time.
     card = html.Div(
         [
             html.Div(label, className="kpi-label"),
-            html.Div([value, html.Span(unit, className="kpi-unit")], className="kpi-value"),
+            # The figure never breaks; its unit may go under it in a narrow tile.
+            html.Div(
+                [html.Span(value, className="kpi-num")]
+                + ([html.Span(unit, className="kpi-unit")] if unit else []),
+                className="kpi-value",
+            ),
         ],
-        className="card card-body kpi-tile",
+        className=f"card card-body kpi-tile {extra_class}".strip(),
     )
     extra = {"id": tile_id} if tile_id else {}
-    return html.Div(card, className="col-6 col-md-4 col-lg-3", **extra)
+    return html.Div(card, className=width, **extra)
+
+
+def step_button(button_id: str) -> dbc.Button:
+    """A quiet previous/next button (meeting mode's slides, the explorer's pages); its label
+    comes from the page's callback, in the reader's language."""
+    return dbc.Button(
+        id=button_id, n_clicks=0, color="secondary", outline=True, size="sm", className="me-2"
+    )
 
 
 def status_badge(status: str | None, lang: str = "zh") -> dbc.Badge:
-    return dbc.Badge(status_label(status, lang), color=vocabulary.status_badge(status))
+    colour = vocabulary.status_badge(status)
+    # Light and yellow badges need dark text to be read (未明确 is light grey).
+    text = "dark" if colour in ("light", "warning", "info") else None
+    return dbc.Badge(status_label(status, lang), color=colour, text_color=text)
 
 
 def highlighted(text: str, spans: list[tuple[int, int]]) -> list:
@@ -59,33 +82,49 @@ def no_data(lang: str = "zh") -> html.Div:
     return html.Div(t("no_data", lang), className="text-muted p-3")
 
 
-def kpi_tiles(k: dict, totals, lang: str) -> list:
-    """Items, measures, completion rate, then every key indicator that has figures."""
+def _done_of(done: int, total: int, lang: str) -> list:
     return [
-        kpi_tile(t("kpi_items", lang), format_number(k["items"], lang), tile_id="kpi-items"),
-        kpi_tile(
-            t("kpi_measures", lang), format_number(k["measures"], lang), tile_id="kpi-measures"
-        ),
-        kpi_tile(t("kpi_rate", lang), format_percent(k["completion_rate"]), tile_id="kpi-rate"),
-        *indicator_tiles(totals, lang),
+        format_number(done, lang),
+        html.Span(f" / {format_number(total, lang)}", className="kpi-of"),
     ]
 
 
-def indicator_tiles(totals, lang: str) -> list:
-    columns = ("code", "name_zh", "name_en", "total", "unit", "n_metrics")
-    rows = (
-        dict(zip(columns, values, strict=True))
-        for values in zip(*(totals[c] for c in columns), strict=True)
-    )
+def headline_tiles(k: dict, lang: str, width: str = "col-12 col-sm-4") -> list:
+    """The overview's first row: the completion rate, items and measures completed of all."""
+    return [
+        kpi_tile(
+            t("kpi_rate", lang),
+            format_percent(k["completion_rate"]),
+            tile_id="kpi-rate",
+            width=width,
+            extra_class="kpi-rate",
+        ),
+        kpi_tile(
+            t("kpi_items_done", lang),
+            _done_of(k["items_completed"], k["items"], lang),
+            tile_id="kpi-items",
+            width=width,
+        ),
+        kpi_tile(
+            t("kpi_measures_done", lang),
+            _done_of(k["measures_completed"], k["measures"], lang),
+            tile_id="kpi-measures",
+            width=width,
+        ),
+    ]
+
+
+def indicator_tiles(frame, lang: str, width: str = "col-6 col-md-4 col-lg-3") -> list:
+    """A tile per indicator of `frame` (views.summaries.headline_split's halves), with unit."""
     return [
         kpi_tile(
             indicator_name(row, lang),
             format_number(row["total"], lang),
             unit_label(row["unit"], lang),
             tile_id=f"kpi-{row['code']}",
+            width=width,
         )
-        for row in rows
-        if row["n_metrics"] > 0
+        for row in frame.to_dict("records")
     ]
 
 

@@ -1,4 +1,9 @@
-"""The explorer table: its columns, its rows, and the server-side paging of a grid request."""
+"""The explorer table: its columns, its rows, the grid's own words in the reader's language,
+and how a sort or a page asked for in the grid becomes a query.
+
+The grid holds one page of rows at a time, fetched from the server (so a filter that keeps
+a million measures costs one page), with the grid's client-side row model: that is what
+lets each row grow to its text (AG Grid's infinite model needs one fixed row height)."""
 
 from __future__ import annotations
 
@@ -7,73 +12,80 @@ from datetime import date
 import pandas as pd
 
 from etl.ledger import deadline_band
+from views import clock
 from views.i18n import category_label, status_label, t
+from views.theme import format_date
+from views.vocabulary import categories, statuses
 
-# Rows come from the server a block at a time (AG Grid's infinite row model), so a filter
-# that keeps a million measures costs one page of rows, never the whole list.
-BLOCK_SIZE = 50
+PAGE_SIZE = 50
 
-# Grid columns the server can sort by, and the query order each one stands for.
-SORTABLE = {"category_label": "category", "status_label": "status", "path": "report"}
+# Grid columns, and the query order (warehouse.queries.EXPLORER_ORDERS) each sorts by.
+SORTABLE = {
+    "report": "title",
+    "path": "path",
+    "headline": "headline",
+    "category_label": "category",
+    "status_label": "status",
+    "departments": "departments",
+    "figures": "figures",
+    "deadline": "deadline",
+}
 
 
-def page_request(request: dict | None) -> tuple[int, int, str, bool]:
-    """Offset, row count, order and direction from the grid's request for a block."""
-    request = request or {}
-    start = max(0, int(request.get("startRow") or 0))
-    end = int(request.get("endRow") or start + BLOCK_SIZE)
-    limit = min(max(1, end - start), 500)  # never more than a few blocks at once
-    order, descending = "report", False
-    for item in request.get("sortModel") or []:
-        if item.get("colId") in SORTABLE:
-            order, descending = SORTABLE[item["colId"]], item.get("sort") == "desc"
-            break
-    return start, limit, order, descending
+def sort_request(column_state: list[dict] | None) -> tuple[str, bool]:
+    """The order and direction of the column the grid is sorted by (its columnState), or the
+    reports' own order; a column the server does not know sorts nothing."""
+    for column in sorted(
+        (c for c in column_state or [] if c.get("sort")), key=lambda c: c.get("sortIndex") or 0
+    ):
+        if column.get("colId") in SORTABLE:
+            return SORTABLE[column["colId"]], column["sort"] == "desc"
+    return "report", False
+
+
+def label_rank(order: str, lang: str) -> list[str] | None:
+    """Category or status ids in the order of their labels in `lang`, for sorting the column
+    by what it shows; None for other orders."""
+    if order == "category":
+        return sorted(categories(), key=lambda c: category_label(c, lang))
+    if order == "status":
+        return sorted(statuses(), key=lambda s: status_label(s, lang))
+    return None
+
+
+def page_bounds(page: int, total: int) -> tuple[int, int]:
+    """The page asked for, kept within the rows there are, and its first row's offset."""
+    last = max(0, (total - 1) // PAGE_SIZE)
+    page = min(max(0, int(page or 0)), last)
+    return page, page * PAGE_SIZE
+
+
+# Keeps the server's order: a click on a header asks the server (sort_request), and the grid
+# must not sort the page it is given again by its own rules.
+KEEP_ORDER = {"function": "0"}
 
 
 def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
-    """The table's columns; the 完成时限 column only where ledgers give deadlines."""
-    wrapped = {"wrapText": True, "cellClass": "cell-clamp"}
+    """The table's columns, each sortable by what it shows; long text wraps and the row grows
+    to it; the 完成时限 column only where ledgers give deadlines."""
+    wrapped = {"wrapText": True, "autoHeight": True, "cellClass": "cell-wrap"}
     columns = [
-        {
-            "field": "path",
-            "headerName": t("col_path", lang),
-            "flex": 4,
-            "tooltipField": "path",
-            "sortable": True,
-            **wrapped,
-        },
-        {
-            "field": "headline",
-            "headerName": t("col_headline", lang),
-            "flex": 3,
-            "tooltipField": "headline",
-            **wrapped,
-        },
-        {
-            "field": "category_label",
-            "headerName": t("col_category", lang),
-            "width": 100,
-            "sortable": True,
-        },
-        {
-            "field": "status_label",
-            "headerName": t("col_status", lang),
-            "width": 110,
-            "sortable": True,
-        },
+        {"field": "report", "headerName": t("col_report", lang), "flex": 2, "minWidth": 120},
+        {"field": "path", "headerName": t("col_path", lang), "flex": 4, "minWidth": 170},
+        {"field": "headline", "headerName": t("col_headline", lang), "flex": 3, "minWidth": 140},
+        {"field": "category_label", "headerName": t("col_category", lang), "width": 100, **wrapped},
+        {"field": "status_label", "headerName": t("col_status", lang), "width": 105, **wrapped},
         {
             "field": "departments",
             "headerName": t("col_departments", lang),
             "flex": 2,
-            "tooltipField": "departments",
-            **wrapped,
+            "minWidth": 110,
         },
-        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, **wrapped},
+        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, "minWidth": 100},
         {
             "field": "deadline",
             "headerName": t("col_deadline", lang),
-            "width": 120,
+            "width": 140,
             # The band (overdue, due soon …) colours the cell, by rules/ledger.yaml.
             "cellClassRules": {
                 f"deadline-{band}": f"params.data && params.data.deadline_band === '{band}'"
@@ -81,34 +93,67 @@ def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
             },
         },
     ]
+    for column in columns:
+        column["comparator"] = KEEP_ORDER
+        if "flex" in column:
+            column.update(wrapped)
     return columns if deadlines else columns[:-1]
 
 
 def rows_for(frame, lang: str, today: date | None = None) -> list[dict]:
-    today = today or date.today()
+    today = today or clock.today()
     rows = []
     for r in frame.itertuples():
         rows.append(
             {
                 "key": f"{r.report_id}/{r.measure_id}",
-                "path": r.path or t(f"section_{r.section}", lang),
-                "headline": r.headline or "",
+                "report": _text(r.report_title),
+                "path": _text(r.path) or t(f"section_{r.section}", lang),
+                "headline": _text(r.headline),
                 "category_label": category_label(r.category, lang),
                 "status_label": status_label(r.status, lang),
-                "departments": r.departments or "",
-                "figures": r.figures or "",
-                "deadline": _day(r.deadline),
+                "departments": _text(r.departments),
+                "figures": _text(r.figures).replace(";", "; "),
+                "deadline": format_date(r.deadline, lang),
                 "deadline_band": _band(r.deadline, r.status, today),
             }
         )
     return rows
 
 
-def _day(value) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+def _text(value) -> str:
+    """A text cell; blank for a missing value (None or pandas' NaN)."""
+    return value if isinstance(value, str) else ""
 
 
 def _band(deadline, status: str | None, today: date) -> str | None:
     if deadline is None or pd.isna(deadline):
         return None
     return deadline_band((pd.Timestamp(deadline).date() - today).days, status)
+
+
+# The grid's own words (pager, loading, no rows) in Chinese; AG Grid's English is its default.
+LOCALE_ZH = {
+    "page": "第",
+    "of": "/",
+    "to": "至",
+    "more": "更多",
+    "next": "下一页",
+    "last": "末页",
+    "first": "首页",
+    "previous": "上一页",
+    "loadingOoo": "加载中…",
+    "noRowsToShow": "没有符合条件的整改措施",
+    "searchOoo": "搜索…",
+    "pageSizeSelectorLabel": "每页:",
+    "ariaPageSizeSelectorLabel": "每页行数",
+    "sortAscending": "升序",
+    "sortDescending": "降序",
+    "sortUnSort": "取消排序",
+    "ariaSortableColumn": "按 Enter 排序",
+    "ariaRowSelect": "按空格选择此行",
+}
+
+
+def locale_text(lang: str) -> dict:
+    return LOCALE_ZH if lang == "zh" else {}

@@ -5,6 +5,7 @@ citing its source. Pure: ExportContent in, bytes out."""
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,19 +17,24 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from views import theme, vocabulary
-from views.export import DECK_LIST_ROWS, ExportContent
-from views.i18n import category_label, indicator_name, status_label, t
+from views.export import ExportContent
+from views.i18n import category_label, indicator_name, status_label, t, unit_label
+from views.summaries import headline_split
 
-ROWS_PER_TABLE = 12
-MEASURE_ROWS = 8  # measures carry a sentence each: fewer rows to a slide
-# A long list continues in the workbook, not over dozens of slides: as many slides as the rows
-# gather_for fetches for a deck fill.
-MAX_SLIDES_PER_LIST = DECK_LIST_ROWS // MEASURE_ROWS
+# A long list continues in the workbook, not over dozens of slides: at most this many slides
+# of one list (a slide holds the rows that fit it, see _fit_rows).
+MAX_SLIDES_PER_LIST = 5
 TEXT_LIMIT = 90  # characters of a measure's text on a slide; the notes and workbook hold all
+TABLE_HEAD_PT, TABLE_BODY_PT = 13, 11
+# A table cell's inner margins as PowerPoint and LibreOffice draw them (0.1" sides, 0.05"
+# top and bottom), and the line height of its text, for reckoning how tall a row grows.
+CELL_SIDE_PT, CELL_TOP_PT, LINE_HEIGHT = 7.2, 3.6, 1.25
+EMU_PER_PT = 12700
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -126,11 +132,12 @@ class _Deck:
         header = self.c.header or {}
         lines = [
             header.get("inspected_unit") or "",
-            f"{t('col_published', self.lang)}: {header['publish_date']}"
+            f"{t('col_published', self.lang)}: "
+            f"{theme.format_date(header['publish_date'], self.lang)}"
             if header.get("publish_date")
             else "",
             self.c.filter_line,
-            f"{t('export_generated', self.lang)} {self.c.today.isoformat()}",
+            f"{t('export_generated', self.lang)} {theme.format_date(self.c.today, self.lang)}",
         ]
         subtitle = _placeholder(slide, PP_PLACEHOLDER.SUBTITLE)
         text = "\n".join(_clean(line) for line in lines if line)
@@ -142,39 +149,66 @@ class _Deck:
         self._notes(slide, None)
 
     def kpi_slide(self) -> None:
+        """The completion rate, items and measures done of all, then the headline indicators
+        (rules/indicators.yaml `headline`) with their units in the deck's language."""
         slide = self._slide(t("deck_kpis", self.lang))
-        k = self.c.kpis
-        tiles = [
-            (t("kpi_items", self.lang), theme.format_number(k["items"], self.lang), ""),
-            (t("kpi_measures", self.lang), theme.format_number(k["measures"], self.lang), ""),
-            (t("kpi_rate", self.lang), theme.format_percent(k["completion_rate"]), ""),
+        k, lang = self.c.kpis, self.lang
+        of = "{} / {}"
+        first = [
+            (t("kpi_rate", lang), theme.format_percent(k["completion_rate"])),
+            (
+                t("kpi_items_done", lang),
+                of.format(
+                    theme.format_number(k["items_completed"], lang),
+                    theme.format_number(k["items"], lang),
+                ),
+            ),
+            (
+                t("kpi_measures_done", lang),
+                of.format(
+                    theme.format_number(k["measures_completed"], lang),
+                    theme.format_number(k["measures"], lang),
+                ),
+            ),
         ]
-        for row in self.c.indicators.head(5).itertuples():
-            tiles.append(
-                (
-                    indicator_name(row._asdict(), self.lang),
-                    theme.format_number(row.total, self.lang),
-                    row.unit,
-                )
+        headline, rest = headline_split(self.c.indicators)
+        if headline.empty:
+            headline = rest.head(4)
+        second = [
+            (
+                indicator_name(row, lang),
+                theme.format_quantity(row["total"], unit_label(row["unit"], lang), lang),
             )
-        per_row = 4
+            for row in headline.head(4).to_dict("records")
+        ]
         gap = Emu(int(self.width * 0.015))
-        tile_w = Emu(int((self.width - 2 * self.margin - gap * (per_row - 1)) / per_row))
         tile_h = Emu(int(self.height * 0.28))
-        for i, (label, value, unit) in enumerate(tiles):
-            left = self.margin + (tile_w + gap) * (i % per_row)
-            top = self.top + (tile_h + gap) * (i // per_row)
-            box = slide.shapes.add_textbox(left, top, tile_w, tile_h)
-            frame = box.text_frame
-            frame.word_wrap = True
-            frame.text = _clean(label)
-            value_line = frame.add_paragraph()
-            value_line.text = f"{value} {_clean(unit)}".strip()
-            _style_text_frame(frame, size=16, colour=_rgb("#555555"))
-            for run in value_line.runs:
-                run.font.size, run.font.bold = Pt(36), True
-                run.font.color.rgb = _rgb(theme.ACCENT)
+        for number, tiles in enumerate((first, second)):
+            if not tiles:
+                continue
+            per_row = max(len(tiles), 3)
+            tile_w = Emu(int((self.width - 2 * self.margin - gap * (per_row - 1)) / per_row))
+            top = self.top + (tile_h + gap) * number
+            for i, (label, value) in enumerate(tiles):
+                left = self.margin + (tile_w + gap) * i
+                self._tile(slide, left, top, tile_w, tile_h, label, value)
         self._notes(slide, "findings")
+
+    def _tile(self, slide, left, top, width, height, label: str, value: str) -> None:
+        """A label over a figure; the figure on one line, its size made to fit the tile."""
+        label_h = Emu(int(height * 0.4))
+        box = slide.shapes.add_textbox(left, top, width, label_h)
+        box.text_frame.word_wrap = True
+        box.text_frame.text = _clean(label)
+        _style_text_frame(box.text_frame, size=16, colour=_rgb("#555555"))
+        figure = slide.shapes.add_textbox(left, top + label_h, width, height - label_h)
+        frame = figure.text_frame
+        frame.word_wrap = False  # a number never breaks across lines
+        frame.text = _clean(value)
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        inner_pt = width / EMU_PER_PT - 2 * CELL_SIDE_PT
+        size = int(min(40, inner_pt / max(_text_ems(value), 1)))
+        _style_text_frame(frame, size=max(size, 12), bold=True, colour=_rgb(theme.ACCENT))
 
     def completion_slide(self) -> None:
         slide = self._slide(t("chart_completion", self.lang))
@@ -186,9 +220,20 @@ class _Deck:
         data = CategoryChartData()
         data.categories = [category_label(c, self.lang) for c in categories]
         for status, values in series.items():
-            data.add_series(status_label(status, self.lang), values)
-        frame = self._chart(slide, XL_CHART_TYPE.COLUMN_STACKED, data)
-        for plot_series, status in zip(frame.chart.series, series, strict=True):
+            # An empty segment is left out (no "0" label at the end of a bar).
+            data.add_series(status_label(status, self.lang), [v or None for v in values])
+        # Bars of 100%: each category's completed share at its left reads as its rate; the
+        # labels give the counts, the data stays editable in PowerPoint.
+        frame = self._chart(slide, XL_CHART_TYPE.BAR_STACKED_100, data)
+        chart = frame.chart
+        chart.category_axis.reverse_order = True  # the first category at the top
+        chart.value_axis.tick_labels.number_format = "0%"
+        chart.value_axis.tick_labels.number_format_is_linked = False
+        plot = chart.plots[0]
+        plot.gap_width = 60
+        plot.has_data_labels = True
+        plot.data_labels.show_value = True
+        for plot_series, status in zip(chart.series, series, strict=True):
             plot_series.format.fill.solid()
             plot_series.format.fill.fore_color.rgb = _rgb(vocabulary.status_colour(status))
         self._notes(slide, "findings", t("unit_items", self.lang))
@@ -215,12 +260,12 @@ class _Deck:
     def indicator_slides(self) -> None:
         rows = [
             [
-                indicator_name(r._asdict(), self.lang),
-                theme.format_number(r.total, self.lang),
-                r.unit,
-                str(int(r.n_metrics)),
+                indicator_name(r, self.lang),
+                theme.format_number(r["total"], self.lang),
+                unit_label(r["unit"], self.lang),
+                theme.format_number(r["n_metrics"], self.lang),
             ]
-            for r in self.c.indicators.itertuples()
+            for r in pd.concat(headline_split(self.c.indicators)).to_dict("records")
         ]
         columns = [t("col_indicator", self.lang), t("col_total", self.lang)]
         columns += [t("col_unit_of", self.lang), t("col_metrics", self.lang)]
@@ -230,8 +275,8 @@ class _Deck:
         frame = self.c.departments
         shown = [s for s in vocabulary.statuses() if s in frame and frame[s].sum() > 0]
         rows = [
-            [r["department"], str(int(r["measures"]))]
-            + [str(int(r[s])) for s in shown]
+            [r["department"], theme.format_number(r["measures"], self.lang)]
+            + [theme.format_number(r[s], self.lang) for s in shown]
             + [theme.format_percent(r["completion_rate"])]
             for r in frame.to_dict("records")
         ]
@@ -256,8 +301,8 @@ class _Deck:
                 _short(r.text, 60),
                 _clean(r.departments or ""),
                 _clean(r.owner or ""),
-                pd.Timestamp(r.deadline).date().isoformat(),
-                str(int(r.days_left)),
+                theme.format_date(r.deadline, self.lang),
+                theme.format_number(r.days_left, self.lang),
             ]
             for r in urgent.itertuples()
         ]
@@ -265,7 +310,7 @@ class _Deck:
         columns += [t("col_owner", self.lang), t("col_deadline", self.lang)]
         columns += [t("col_days_left", self.lang)]
         self._table_slides(
-            t("deck_deadlines", self.lang), columns, rows, "findings", [7, 3, 2, 2, 2], MEASURE_ROWS
+            t("deck_deadlines", self.lang), columns, rows, "findings", [7, 3, 2, 3, 2]
         )
 
     def measure_slides(self, key: str, title_key: str, section: str) -> None:
@@ -287,7 +332,6 @@ class _Deck:
             rows,
             section,
             [3, 7, 3, 2],
-            MEASURE_ROWS,
             total=self.c.list_totals[key],
         )
 
@@ -302,9 +346,9 @@ class _Deck:
             self._text_box(slide, title, Emu(int(self.height * 0.05)), size=28, bold=True)
         return slide
 
-    def _text_box(self, slide, text: str, top, size: int, bold: bool = False) -> None:
+    def _text_box(self, slide, text: str, top, size: int, bold: bool = False, height=None) -> None:
         box = slide.shapes.add_textbox(
-            self.margin, top, self.width - 2 * self.margin, Emu(int(self.height * 0.12))
+            self.margin, top, self.width - 2 * self.margin, height or Emu(int(self.height * 0.12))
         )
         box.text_frame.word_wrap = True
         box.text_frame.text = _clean(text)
@@ -334,49 +378,87 @@ class _Deck:
         rows: list[list[str]],
         section: str | None,
         widths: Sequence[int],
-        per_slide: int = ROWS_PER_TABLE,
         total: int | None = None,
     ) -> None:
+        """As many slides as the rows take (at most MAX_SLIDES_PER_LIST), each holding the
+        rows that fit it; a note under the last table, in a band of its own, says how many
+        rows were left out (`total`: how many the list has in all)."""
         if not rows:
             slide = self._slide(title)
             self._text_box(slide, t("no_data", self.lang), self.top, size=20)
             self._notes(slide, section)
             return
-        chunks = [rows[i : i + per_slide] for i in range(0, len(rows), per_slide)]
-        shown = chunks[:MAX_SLIDES_PER_LIST]
-        for number, chunk in enumerate(shown):
+        width = self.width - 2 * self.margin
+        col_widths = [Emu(int(width * w / sum(widths))) for w in widths]
+        note_top = self.height - Emu(int(self.height * 0.09))
+        room = note_top - Emu(int(self.height * 0.02)) - self.top
+        head_h = _row_height(columns, col_widths, TABLE_HEAD_PT)
+        heights = [_row_height(row, col_widths, TABLE_BODY_PT) for row in rows]
+        chunks: list[list[int]] = []
+        for i, h in enumerate(heights):
+            used = head_h + sum(heights[j] for j in chunks[-1]) if chunks else None
+            if used is None or used + h > room:
+                if len(chunks) == MAX_SLIDES_PER_LIST:
+                    break
+                chunks.append([])
+            chunks[-1].append(i)
+        shown = sum(len(c) for c in chunks)
+        left_out = (len(rows) if total is None else total) - shown
+        for number, chunk in enumerate(chunks):
             heading = title if number == 0 else f"{title}{t('deck_continued', self.lang)}"
             slide = self._slide(heading)
-            self._table(slide, columns, chunk, widths)
-            left_out = (len(rows) if total is None else total) - sum(len(c) for c in shown)
+            self._table(
+                slide,
+                columns,
+                [rows[i] for i in chunk],
+                col_widths,
+                [head_h] + [heights[i] for i in chunk],
+            )
             extra = None
-            if number == len(shown) - 1 and left_out:
-                extra = t("deck_more_rows", self.lang).format(n=left_out)
-                self._text_box(slide, extra, self.height - Emu(int(self.height * 0.09)), size=12)
+            if number == len(chunks) - 1 and left_out > 0:
+                extra = t("deck_more_rows", self.lang).format(
+                    n=theme.format_number(left_out, self.lang)
+                )
+                self._text_box(slide, extra, note_top, size=12, height=Emu(int(self.height * 0.06)))
             self._notes(slide, section, extra)
 
-    def _table(self, slide, columns: Sequence[str], rows: list[list[str]], widths) -> None:
-        width = self.width - 2 * self.margin
-        height = self.height - self.top - Emu(int(self.height * 0.1))
+    def _table(self, slide, columns: Sequence[str], rows, col_widths, heights) -> None:
         shape = slide.shapes.add_table(
-            len(rows) + 1, len(columns), self.margin, self.top, width, height
+            len(rows) + 1, len(columns), self.margin, self.top, sum(col_widths), sum(heights)
         )
         table = shape.table
-        total = sum(widths)
-        for i, w in enumerate(widths):
-            table.columns[i].width = Emu(int(width * w / total))
+        for i, w in enumerate(col_widths):
+            table.columns[i].width = w
+        for i, h in enumerate(heights):
+            table.rows[i].height = h
         for j, name in enumerate(columns):
             table.cell(0, j).text = _clean(name)
-            _style_text_frame(table.cell(0, j).text_frame, size=13, bold=True)
+            _style_text_frame(table.cell(0, j).text_frame, size=TABLE_HEAD_PT, bold=True)
         for i, row in enumerate(rows, start=1):
             for j, value in enumerate(row):
                 cell = table.cell(i, j)
                 cell.text = _clean(value)
-                _style_text_frame(cell.text_frame, size=11)
+                _style_text_frame(cell.text_frame, size=TABLE_BODY_PT)
 
     def _notes(self, slide, section: str | None, extra: str | None = None) -> None:
         note = self.c.source_note(section)
         slide.notes_slide.notes_text_frame.text = note + (f"\n{extra}" if extra else "")
+
+
+def _text_ems(text: str) -> float:
+    """How wide a text is set, in ems: a Chinese character one em, Latin and digits about
+    0.6 (a conservative reckoning, so that what is measured to fit does fit)."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in str(text))
+
+
+def _row_height(values: Sequence[str], col_widths, size_pt: int) -> Emu:
+    """How tall a table row grows when its cells wrap within their columns at `size_pt`."""
+    lines = 1
+    for value, width in zip(values, col_widths, strict=True):
+        inner_ems = max((width / EMU_PER_PT - 2 * CELL_SIDE_PT) / size_pt, 1)
+        paragraphs = _clean(value).split("\n")
+        lines = max(lines, sum(max(1, math.ceil(_text_ems(p) / inner_ems)) for p in paragraphs))
+    return Emu(int((lines * size_pt * LINE_HEIGHT + 2 * CELL_TOP_PT) * EMU_PER_PT))
 
 
 def _placeholder(slide, kind):
@@ -408,7 +490,8 @@ def completion_series(frame: pd.DataFrame) -> tuple[list[str], dict[str, list[in
     completion chart, the same numbers the dashboard draws."""
     present = set(frame["category"].dropna())
     categories = [c for c in vocabulary.categories() if c in present]
-    statuses = [s for s in vocabulary.statuses() if s in set(frame["status"].dropna())]
+    present_statuses = set(frame["status"].dropna())
+    statuses = [s for s in vocabulary.statuses_done_first() if s in present_statuses]
     counts = frame.groupby(["category", "status"])["n"].sum()
     series = {s: [int(counts.get((c, s), 0)) for c in categories] for s in statuses}
     return categories, series

@@ -21,6 +21,7 @@ PLOTLY_BUNDLE = Path(__file__).resolve().parent.parent / "assets" / "plotly-rect
 WIDTH, HEIGHT, SCALE = 1280, 720, 3  # 16:9; PNG comes out 3840 x 2160
 FIRST_RENDER_TIMEOUT = 90  # seconds: starting chromium on a busy machine is slow
 RENDER_TIMEOUT = 30
+IMAGE_DEPARTMENTS = 18
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
@@ -102,8 +103,11 @@ def chart_figures(content: ExportContent) -> dict[str, dict]:
     charts = {
         "chart_completion": figures.completion_by_category(content.completion, lang),
         "chart_status": figures.status_doughnut(content.completion, lang),
-        "chart_heatmap": figures.department_heatmap(content.heat, lang),
-        "chart_departments": figures.department_completion(content.departments, lang),
+        # As many departments as a 16:9 canvas shows with their names legible.
+        "chart_heatmap": figures.department_heatmap(content.heat, lang, limit=IMAGE_DEPARTMENTS),
+        "chart_departments": figures.department_completion(
+            content.departments, lang, limit=IMAGE_DEPARTMENTS
+        ),
     }
     if content.header:
         charts["chart_timeline"] = figures.milestones(content.header, lang)

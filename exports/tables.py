@@ -30,9 +30,19 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
+# A ledger's own columns, carried where the data has them (reports have none of them).
+LEDGER_COLUMNS = (
+    ("deadline", "col_deadline"),
+    ("owner", "col_owner"),
+    ("evidence", "col_evidence"),
+)
+
+
 def measures_table(content: ExportContent) -> pd.DataFrame:
+    """The filtered measures with their provenance; 完成时限, 责任人 and 佐证材料 (a ledger's
+    deadline as a date, owner and evidence) when any measure has them."""
     lang, m = content.lang, content.measures
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("col_report", lang): m["report_title"],
             "report_id": m["report_id"],
@@ -50,6 +60,15 @@ def measures_table(content: ExportContent) -> pd.DataFrame:
             "end_offset": m["end_offset"].astype("int64"),
         }
     )
+    at = table.columns.get_loc(t("col_figures", lang)) + 1
+    for column, key in LEDGER_COLUMNS:
+        if column in m and m[column].notna().any():
+            values = m[column]
+            if column == "deadline":
+                values = pd.to_datetime(values).dt.date
+            table.insert(at, t(key, lang), values.where(values.notna(), None))
+            at += 1
+    return table
 
 
 def metrics_table(content: ExportContent) -> pd.DataFrame:

@@ -40,7 +40,22 @@ def _page(name: str):
 
 
 def _figure_total(fig: dict) -> int:
-    return sum(int(sum(trace["y"])) for trace in fig["data"])
+    """The counts a bar chart stands for (a horizontal bar's customdata[2] holds its count)."""
+    return sum(
+        int(c[2]) if trace.get("orientation") == "h" and trace["type"] == "bar" else int(y)
+        for trace in fig["data"]
+        for c, y in zip(trace.get("customdata") or trace["y"], trace["y"], strict=True)
+    )
+
+
+def _text(component) -> str:
+    """Every string inside a Dash component tree."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(_text(c) for c in component)
+    children = getattr(component, "children", None)
+    return "" if children is None else _text(children)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -48,20 +63,42 @@ def _figure_total(fig: dict) -> int:
 def test_overview_callback_equals_the_queries(app_db, search, lang):
     overview = _page("overview")
 
-    tiles, completion, status, heat, _timeline, _stated, _deadlines, units = (
+    tiles, completion, status, heat, _timeline, _stated, _deadlines, indicators, units = (
         overview.redraw_overview(search, lang, "measures")
     )
+    f = Filters.from_search(search)
     con = connect_readonly(app_db)
     try:
-        counts = queries.completion(con, Filters.from_search(search), "measures")
+        counts = queries.completion(con, f, "measures")
+        # The charts highlight a pick among the rest: completion across every category and
+        # status, the doughnut across every status of the chosen category.
+        around = queries.completion(con, Filters(department=f.department), "measures")
+        totals = queries.filtered_indicator_totals(con, f).set_index("code")
     finally:
         con.close()
-    assert _figure_total(completion) == counts["n"].sum()
+    assert _figure_total(completion) == around["n"].sum()
     assert sum(status["data"][0]["values"]) == counts["n"].sum()
+    shown = _text(tiles)
+    done = counts[counts["status"] == "completed"]["n"].sum()
+    assert f"{int(done)} / {int(counts['n'].sum())}" in shown.replace("  ", " ")
     assert [o["value"] for o in units] == ["items", "measures"]
     assert completion["layout"]["title"]["text"] == (
-        "各类别整改完成情况" if lang == "zh" else "Completion by category"
+        "各类别整改完成率" if lang == "zh" else "Completion rate by category"
     )
+    safety = vocabulary.category_label("safety", lang)
+    for trace in completion["data"]:
+        for label, opacity in zip(trace["y"], trace["marker"]["opacity"], strict=True):
+            assert opacity == (
+                1
+                if f.category in (None, "safety") and (f.category is None or label == safety)
+                else 0.3
+            )
+    # The headline indicators lead, in the order the rules give, with their units.
+    words = _text(indicators)
+    if "gas_hazards_closed" in totals.index and totals.loc["gas_hazards_closed", "n_metrics"]:
+        gas = totals.loc["gas_hazards_closed"]
+        assert (gas["name_zh"] if lang == "zh" else gas["name_en"]) in words
+        assert ("项" if lang == "zh" else "items") in words
 
 
 def test_overview_cross_filter_toggles(app_db):
@@ -102,8 +139,13 @@ def test_departments_callback_lists_every_status_of_the_vocabulary(app_db):
 
 
 @pytest.mark.parametrize("index", range(5))
-def test_meeting_slides_render(app_db, index):
+def test_meeting_slides_render_with_a_footer_naming_reports_filters_and_date(app_db, index):
+    from views import clock
+
     meeting = _page("meeting")
 
-    slide, *_chrome = meeting.render(index, "", "zh")
+    slide, footer, *_chrome = meeting.render(index, f"?department={GARDEN}", "zh")
     assert slide is not None
+    today = clock.today()
+    assert "《区城市管理委党委关于" in footer and GARDEN in footer
+    assert f"{today.year}年{today.month}月{today.day}日" in footer

@@ -4,6 +4,7 @@ driven in Debian's chromium (no console errors, no foreign requests, filters, me
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -78,25 +79,52 @@ def test_explorer_pages_cover_every_measure_once_in_order(con):
     paged = [m for p in pages for m in p["measure_id"]]
     assert paged == list(everything["measure_id"])
     assert list(everything["start_offset"]) == sorted(everything["start_offset"])
-    # Sorted by status, descending: the page holds the same rows the full sort would.
-    by_status = queries.explorer_measures(con, Filters(), limit=79, order="status", descending=True)
-    assert list(by_status["status"]) == sorted(everything["status"], reverse=True)
-    first = queries.explorer_measures(con, Filters(), limit=10, order="status", descending=True)
+    # Sorted by status as the column reads (its label), descending: the page holds the same
+    # rows the full sort would.
+    from dashboard.grid import label_rank
+
+    rank = label_rank("status", "zh")
+    by_status = queries.explorer_measures(
+        con, Filters(), limit=79, order="status", descending=True, label_rank=rank
+    )
+    labels = [vocabulary.status_label(s) for s in by_status["status"]]
+    assert labels == sorted(labels, reverse=True) and len(set(labels)) > 1
+    first = queries.explorer_measures(
+        con, Filters(), limit=10, order="status", descending=True, label_rank=rank
+    )
     assert list(first["measure_id"]) == list(by_status["measure_id"][:10])
+    # Every column sorts by what it shows.
+    for order, column in (("headline", "headline"), ("departments", "departments")):
+        rows = queries.explorer_measures(con, Filters(), limit=None, order=order)
+        shown = [v if isinstance(v, str) else "" for v in rows[column]]
+        assert [v for v in shown if v] == sorted(v for v in shown if v)
     # Counts agree with the filtered rows, through the rollup and through the facts.
     garden = Filters(department=GARDEN)
     assert queries.measure_count(con, garden) == len(queries.explorer_measures(con, garden)) == 14
 
 
-def test_explorer_grid_request_is_bounded_and_sorts_only_known_columns():
-    from dashboard.grid import page_request
+def test_explorer_sort_and_page_requests_are_bounded_and_known():
+    from dashboard.grid import PAGE_SIZE, column_defs, label_rank, page_bounds, sort_request
 
-    assert page_request({"startRow": 50, "endRow": 100}) == (50, 50, "report", False)
-    assert page_request({"startRow": 0, "endRow": 100000})[1] == 500
-    sort = [{"colId": "status_label", "sort": "desc"}]
-    assert page_request({"startRow": 0, "endRow": 50, "sortModel": sort})[2:] == ("status", True)
+    assert page_bounds(1, 79) == (1, PAGE_SIZE) and page_bounds(5, 79) == (1, PAGE_SIZE)
+    assert page_bounds(-3, 79) == (0, 0) and page_bounds(2, 0) == (0, 0)
+    state = [{"colId": "status_label", "sort": "desc", "sortIndex": 0}, {"colId": "path"}]
+    assert sort_request(state) == ("status", True)
+    assert sort_request([{"colId": "category_label", "sort": "asc"}]) == ("category", False)
     hostile = [{"colId": "1; DROP TABLE measure", "sort": "asc"}]
-    assert page_request({"startRow": 0, "endRow": 50, "sortModel": hostile})[2] == "report"
+    assert sort_request(hostile) == ("report", False) and sort_request(None) == ("report", False)
+    # Category sorts by its label in the reader's language, not by the hidden id.
+    zh = [vocabulary.category_label(c, "zh") for c in label_rank("category", "zh")]
+    en = [vocabulary.category_label(c, "en") for c in label_rank("category", "en")]
+    assert zh == sorted(zh) and en == sorted(en) and label_rank("report", "zh") is None
+    # Every column of the table can be sorted, and a sort is the server's.
+    columns = column_defs("zh")
+    assert {c["field"] for c in columns} >= {"report", "path", "category_label", "deadline"}
+    assert all(
+        sort_request([{"colId": c["field"], "sort": "asc"}])[0] != "report"
+        or c["field"] == "report"
+        for c in columns
+    )
 
 
 def test_indicator_totals_and_sources(con):
@@ -139,15 +167,26 @@ def test_measure_detail_offsets(con):
 def test_figures_carry_the_query_values(con):
     frame = queries.completion(con, Filters(), "items")
     fig = figures.completion_by_category(frame, "zh")
-    assert sum(sum(trace["y"]) for trace in fig["data"]) == 29
-    assert {trace["name"] for trace in fig["data"]} <= {"已完成", "推进中", "常态长效", "未启动"}
-    assert fig["data"][0]["x"][0] in ("治理", "安全", "党建", "资产")
+    assert sum(c[2] for trace in fig["data"] for c in trace["customdata"]) == 29
+    assert {trace["name"] for trace in fig["data"]} <= {
+        "已完成",
+        "推进中",
+        "常态长效",
+        "未启动",
+        "未明确",
+    }
+    assert fig["data"][0]["name"] == "已完成"  # the completed share first, at the left
+    assert fig["data"][0]["y"][0] in ("治理", "安全", "党建", "资产")
+    # Each bar is a category's shares; they add up to the whole bar.
+    for k, label in enumerate(fig["data"][0]["y"]):
+        assert sum(trace["x"][k] for trace in fig["data"]) == pytest.approx(1)
+        assert label in " ".join(a["y"] for a in fig["layout"]["annotations"])
     doughnut = figures.status_doughnut(frame, "en")
     assert sum(doughnut["data"][0]["values"]) == 29 and "Completed" in doughnut["data"][0]["labels"]
     cells = queries.department_category(con, Filters())
     heat = figures.department_heatmap(cells, "zh")
     assert GARDEN in heat["data"][0]["y"]
-    assert sum(map(sum, heat["data"][0]["z"])) == cells["n"].sum()
+    assert sum(v or 0 for row in heat["data"][0]["z"] for v in row) == cells["n"].sum()
     depts = figures.department_completion(
         department_summary(queries.department_status(con, Filters())), "zh"
     )
@@ -155,6 +194,10 @@ def test_figures_carry_the_query_values(con):
     rid = con.execute("SELECT report_id FROM report").fetchone()[0]
     timeline = figures.milestones(queries.report_header(con, rid), "en")
     assert len(timeline["data"]) == 3 and "Feedback" in [tr["name"] for tr in timeline["data"]]
+    assert (
+        figures.milestones(queries.report_header(con, rid), "zh")["layout"]["xaxis"]["tickformat"]
+        == "%Y年%-m月"
+    )
     assert "Pick one report" in figures.milestones(None, "en")["layout"]["annotations"][0]["text"]
     empty = figures.completion_by_category(frame.iloc[0:0], "zh")
     assert "没有数据" in empty["layout"]["annotations"][0]["text"]
@@ -171,6 +214,11 @@ def test_filters_round_trip_and_toggle():
 def test_number_formats():
     assert format_number(96000, "zh") == "9.6万" and format_number(96000, "en") == "96,000"
     assert format_number(33.9, "zh") == "33.9" and format_number(108, "zh") == "108"
+    assert format_number(3.2e8, "zh") == "3.2亿" and format_number(3.2e8, "en") == "320,000,000"
+    assert format_number(301058800, "zh") == "3.01亿" and format_number(32000, "zh") == "3.2万"
+    assert format_number(19866, "zh") == "1.99万" and format_number(5000, "zh") == "5000"
+    assert format_number(99999999, "zh") == "1亿"  # not 10000万
+    assert format_number(float("nan"), "zh") == "—" and format_number(None, "en") == "—"
 
 
 # -- In a real browser --------------------------------------------------------------------
@@ -271,10 +319,20 @@ def browser_page(served):
 
 
 def _total_js(graph_id: str) -> str:
-    """JavaScript for the sum of a bar chart's values as drawn (-1 until it is drawn)."""
+    """JavaScript for the counts a bar chart stands for as drawn (-1 until it is drawn): a
+    horizontal bar's count is its customdata[2] (its length is a share)."""
     return (
         f"(() => {{ const d = document.querySelector('#{graph_id} .js-plotly-plot')?.data;"
-        f" return d && d.length ? d.reduce((s, tr) => s + (tr.y || []).reduce((a, b) => a + b, 0), 0) : -1; }})()"
+        " const n = tr => tr.orientation === 'h' ? (tr.customdata || []).map(c => c[2]) : (tr.y || []);"
+        f" return d && d.length ? d.reduce((s, tr) => s + n(tr).reduce((a, b) => a + b, 0), 0) : -1; }})()"
+    )
+
+
+def _dimmed_js(graph_id: str) -> str:
+    """JavaScript: how many bars a cross-filter dimmed (drawn, not dropped)."""
+    return (
+        f"(() => {{ const d = document.querySelector('#{graph_id} .js-plotly-plot')?.data || [];"
+        " return d.reduce((s, tr) => s + [].concat(tr.marker?.opacity ?? 1).filter(o => o < 1).length, 0); })()"
     )
 
 
@@ -360,14 +418,20 @@ def test_overview_kpis_filter_cross_filter_and_reset(browser_page, served):
     page.wait_for_function(
         "() => window.location.search.includes('category=') && window.location.search.includes('status=')"
     )
-    page.wait_for_function(
-        f"() => {_total_js('chart-completion')} > 0 && {_total_js('chart-completion')} < 29"
+    # The pick is highlighted among the rest: every bar stays, the others dimmed; the tiles
+    # count the pick alone.
+    _wait(page, f"() => {_dimmed_js('chart-completion')} > 0", "bars dimmed")
+    assert _chart_total(page, "chart-completion") == 29
+    _wait(
+        page,
+        "() => !document.querySelector('#kpi-items')?.innerText.includes('/ 29')",
+        "tiles count the pick",
     )
     assert "当前筛选" in page.inner_text("#active-filters")
     page.wait_for_timeout(300)
     click_first_bar()
     page.wait_for_function("() => !window.location.search")
-    page.wait_for_function(f"() => {_total_js('chart-completion')} === 29")  # redrawn in full
+    page.wait_for_function(f"() => {_dimmed_js('chart-completion')} === 0")  # all bars again
     page.wait_for_timeout(300)  # let Plotly finish the redraw before clicking again
     click_first_bar()
     page.wait_for_function("() => window.location.search.includes('category=')")
@@ -384,19 +448,64 @@ def test_explorer_pages_filters_and_opens_the_source_sentence(browser_page, serv
     page.goto(base + "/explorer")
     page.wait_for_selector(".ag-row")
     _wait(page, "() => document.querySelector('#explorer-note')?.innerText.includes('79')", "count")
-    # Rows come a block at a time: the second page is fetched from the server on demand.
+    # Rows come a page at a time: the second page is fetched from the server on demand.
     first = page.inner_text(".ag-center-cols-container .ag-row[row-index='0']")
-    page.click(".ag-paging-button[aria-label='Next Page']")
-    page.wait_for_selector(".ag-row[row-index='50']")
-    page.click(".ag-paging-button[aria-label='Previous Page']")
-    page.wait_for_selector(".ag-row[row-index='0']")
+    assert "第 1 / 2 页" in page.inner_text("#explorer-page-info")
+    page.click("#explorer-next")
+    _wait(
+        page,
+        "() => document.querySelector('#explorer-page-info')?.innerText.includes('第 2 / 2 页')",
+        "page 2",
+    )
+    _wait(
+        page,
+        "() => window.dash_ag_grid.getApi('measures-grid').getDisplayedRowCount() === 29",
+        "rows 51-79",
+    )
+    page.click("#explorer-prev")
+    _wait(
+        page,
+        "() => document.querySelector('#explorer-page-info')?.innerText.includes('第 1 / 2 页')",
+        "page 1",
+    )
+    # A row grows to its text: rows differ in height, none cuts its text.
+    _wait(
+        page,
+        "() => new Set([...document.querySelectorAll('.ag-center-cols-container .ag-row')]"
+        ".map(r => r.offsetHeight)).size > 1",
+        "rows of their own heights",
+    )
+    page.wait_for_timeout(500)
+    clipped = page.evaluate(
+        "() => [...document.querySelectorAll('.ag-center-cols-container .ag-cell')]"
+        ".filter(c => c.scrollHeight > c.clientHeight + 2).length"
+    )
+    assert clipped == 0
+    # Sorting by 类别 orders the rows by the label shown.
+    page.click(".ag-header-cell[col-id='category_label'] .ag-header-cell-label")
+    _wait(
+        page,
+        "() => document.querySelector('.ag-header-cell[col-id=\\'category_label\\']')?.getAttribute('aria-sort') === 'ascending'",
+        "sorted",
+    )
+    page.wait_for_timeout(1500)
+    shown = page.evaluate(
+        "() => { const out = []; window.dash_ag_grid.getApi('measures-grid')"
+        ".forEachNodeAfterFilterAndSort(n => out.push(n.data.category_label)); return out; }"
+    )
+    assert shown == sorted(shown) and len(set(shown)) > 1
 
     # Free text typed in the filter bar refetches the rows: only measures that mention it.
     page.fill("#filter-text", "燃气")
     page.press("#filter-text", "Enter")
     con = connect_readonly(served[1])
     expected = queries.measure_count(con, Filters(q="燃气"))
-    gas = queries.explorer_measures(con, Filters(q="燃气"), limit=1)
+    from dashboard.grid import label_rank
+
+    # The first row in the order the table is sorted in (by 类别, as clicked above).
+    gas = queries.explorer_measures(
+        con, Filters(q="燃气"), limit=1, order="category", label_rank=label_rank("category", "zh")
+    )
     con.close()
     _wait(
         page,
@@ -405,7 +514,7 @@ def test_explorer_pages_filters_and_opens_the_source_sentence(browser_page, serv
     )
     _wait(
         page,
-        f"() => document.querySelectorAll('.ag-center-cols-container .ag-row').length === {min(expected, 50)}",
+        f"() => window.dash_ag_grid.getApi('measures-grid').getDisplayedRowCount() === {min(expected, 50)}",
         "text filter rows",
     )
     assert page.inner_text(".ag-center-cols-container .ag-row[row-index='0']") != first
@@ -442,12 +551,12 @@ def test_export_menu_gives_a_deck_and_charts_save_as_png(browser_page, served, t
     con = connect_readonly(served[1])
     expected = int(queries.completion(con, Filters(department=GARDEN), "items")["n"].sum())
     con.close()
-    assert sum(sum(series.values) for series in charts[0].series) == expected
+    assert sum(v or 0 for series in charts[0].series for v in series.values) == expected
 
     with page.expect_download() as download:
         page.click("#chart-completion ~ .chart-downloads button >> nth=0")
     name = download.value.suggested_filename
-    assert name.startswith("各类别整改完成情况_") and name.endswith(".png")
+    assert name.startswith("各类别整改完成率_") and name.endswith(".png")
     image = tmp_path / name
     download.value.save_as(image)
     assert struct.unpack(">II", image.read_bytes()[16:24]) == (3840, 2160)
@@ -676,4 +785,106 @@ def test_a_browser_without_modern_built_ins_gets_the_polyfill_and_works(browser_
     page.wait_for_selector("#kpi-gas_hazards_closed")
     _wait(page, f"() => {_total_js('chart-completion')} === 29", "overview drawn")
     assert len(polyfills) == 1
+    assert problems == []
+
+
+# -- At a projector's, a laptop's and a monitor's size ----------------------------------------
+
+TICKS_JS = """(sel) => [...document.querySelectorAll(sel + ' .ytick text')].map(t => {
+    const svg = t.closest('svg').getBoundingClientRect(), r = t.getBoundingClientRect();
+    return {text: t.textContent, inside: r.left >= svg.left - 1 && r.right <= svg.right + 1
+            && r.top >= svg.top - 1 && r.bottom <= svg.bottom + 1};
+})"""
+OVERFLOW_JS = """() => [...document.querySelectorAll('.meeting *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    if (!r.width || !r.height) return false;
+    const style = getComputedStyle(e);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    return r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1;
+}).map(e => e.tagName + ' ' + (e.getAttribute('class') || '') + ' ' + (e.textContent || '').slice(0, 30))"""
+
+
+# A tile's figure wider than its tile (spilling over the next one).
+SPILL_JS = """() => [...document.querySelectorAll('.kpi-tile')].filter(
+    t => t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)"""
+
+
+def _department_names(db) -> set[str]:
+    con = connect_readonly(db)
+    try:
+        return set(queries.department_options(con))
+    finally:
+        con.close()
+
+
+def _full_names_inside(page, selector: str, names: set[str]) -> None:
+    ticks = page.evaluate(TICKS_JS, selector)
+    assert ticks, selector
+    for tick in ticks:
+        assert tick["text"] in names, (selector, tick)  # the full name, never its tail
+        assert tick["inside"], (selector, tick)
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 768)])
+def test_overview_first_chart_fits_and_axes_read_in_full(browser_page, served, size):
+    page, base, problems = browser_page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(base + "/")
+    _wait_chart(page, "chart-completion")
+    _wait_chart(page, "chart-heatmap")
+    page.wait_for_timeout(500)
+    assert page.evaluate(SPILL_JS) == []
+    box = page.locator("#chart-completion .main-svg").first.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size[1], box  # no scrolling needed
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size[0], box
+    _full_names_inside(page, "#chart-heatmap", _department_names(served[1]))
+    # Numbers on the axes read as written (no 5k, 3M), in 万 or 亿 when large.
+    ticks = page.evaluate(
+        "() => [...document.querySelectorAll('#overview-body .xtick text, #overview-body .ytick text,"
+        " #overview-body .cbaxis text')].map(t => t.textContent)"
+    )
+    assert ticks and not [t for t in ticks if re.search(r"\d[kKMG]$", t)]
+    # The heat map has its colour bar; the headline indicators are there, the rest a click away.
+    assert page.locator("#chart-heatmap .colorbar").count() == 1
+    assert "108" in page.inner_text("#kpi-gas_hazards_closed")
+    assert not page.is_visible("#kpi-trainings")
+    page.click("#more-indicators")
+    page.wait_for_selector("#kpi-trainings", state="visible")
+    page.goto(base + "/departments")
+    _wait_chart(page, "chart-departments")
+    _full_names_inside(page, "#chart-departments", _department_names(served[1]))
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    [((1366, 768), "zh"), ((1024, 768), "zh"), ((1920, 1080), "zh"), ((1024, 768), "en")],
+)
+def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, served, size, lang):
+    page, base, problems = browser_page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
+    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
+    page.goto(base + f"/meeting?department={GARDEN}")
+    page.wait_for_selector("#meeting-kpis")
+    names = _department_names(served[1])
+    for slide in ("kpis", "completion", "status", "heatmap", "departments"):
+        page.wait_for_selector(f"#meeting-{slide}")
+        if slide != "kpis":
+            _wait_chart(page, f"meeting-{slide}")
+        page.wait_for_timeout(600)  # let Plotly settle into the slide's box
+        assert page.evaluate(OVERFLOW_JS) == [], slide
+        assert page.evaluate(SPILL_JS) == [], slide
+        footer = page.inner_text("#meeting-footer")
+        assert "《区城市管理委党委关于" in footer and GARDEN in footer
+        assert re.search(
+            r"\d{4}年\d+月\d+日" if lang == "zh" else r"\d+ [A-Z][a-z]{2} \d{4}", footer
+        )
+        if slide in ("heatmap", "departments"):
+            _full_names_inside(page, f"#meeting-{slide}", names)
+        page.keyboard.press("ArrowRight")
     assert problems == []

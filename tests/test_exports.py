@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import struct
 import time
 import zipfile
@@ -66,7 +67,8 @@ def test_deck_charts_hold_the_warehouse_numbers(con, department):
 
     charts = _charts(prs)
     completion = charts[t("chart_completion")]
-    assert completion.chart_type == XL_CHART_TYPE.COLUMN_STACKED
+    # 100% bars: each category's completed share reads as its rate; the data are the counts.
+    assert completion.chart_type == XL_CHART_TYPE.BAR_STACKED_100
     expected = queries.completion(con, f, "items")
     counts = expected.groupby(["category", "status"])["n"].sum()
     categories = list(completion.plots[0].categories)
@@ -76,8 +78,8 @@ def test_deck_charts_hold_the_warehouse_numbers(con, department):
     for series in completion.series:
         status = {status_label(s): s for s in expected["status"]}[series.name]
         for label, value in zip(categories, series.values, strict=True):
-            assert value == counts.get((by_label[label], status), 0)
-    total = sum(sum(s.values) for s in completion.series)
+            assert (value or 0) == counts.get((by_label[label], status), 0)
+    total = sum(v or 0 for s in completion.series for v in s.values)
     assert total == expected["n"].sum() == (29 if department is None else total)
 
     doughnut = charts[t("chart_status")]
@@ -119,9 +121,9 @@ def test_deck_in_english_and_from_a_template(con, tmp_path):
     template.write_bytes(build_deck(gather(con, Filters(), "zh", TODAY)))
     prs = _deck(con, Filters(status="in_progress"), "en", template)
     titles = _titles(prs)
-    assert "Completion by category" in titles and "Measures still in progress" in titles
+    assert "Completion rate by category" in titles and "Measures still in progress" in titles
     # The template's own slides are dropped; its layouts are used.
-    assert titles.count("Completion by category") == 1
+    assert titles.count("Completion rate by category") == 1
     assert len(prs.slide_layouts) == len(Presentation(str(template)).slide_layouts)
 
 
@@ -134,14 +136,77 @@ def test_deck_says_how_many_measures_it_left_out(con):
     cut = gather(con, Filters(), "zh", TODAY, rows=False, list_limit=8)
     assert len(cut.in_progress) == 8 and cut.list_totals["in_progress"] == total
     prs = Presentation(io.BytesIO(build_deck(cut)))
-    notes = [
-        s.notes_slide.notes_text_frame.text
-        for s in prs.slides
-        if s.shapes.title.text.startswith(t("deck_in_progress"))
-    ]
-    assert len(notes) == 1 and f"另有 {total - 8} 条未列出" in notes[0]
+    slides = [s for s in prs.slides if s.shapes.title.text.startswith(t("deck_in_progress"))]
+    rows = sum(len(sh.table.rows) - 1 for s in slides for sh in s.shapes if sh.has_table)
+    assert rows == 8  # the eight fetched, over as many slides as they take
+    notes = [s.notes_slide.notes_text_frame.text for s in slides]
+    said = f"另有 {total - 8} 条未列出"
+    assert [said in n for n in notes] == [False] * (len(slides) - 1) + [True]
+    # On the slide, the note stands in a place of its own, under the table.
+    last = slides[-1]
+    table = next(sh for sh in last.shapes if sh.has_table)
+    note = next(sh for sh in last.shapes if sh.has_text_frame and said in sh.text_frame.text)
+    assert note.top >= table.top + table.height and note.top + note.height <= prs.slide_height
     deck_content = gather_for("deck", con, Filters(), "zh", TODAY)
     assert deck_content.measures is None and deck_content.list_totals["in_progress"] == total
+
+
+def _runs(prs) -> list[str]:
+    return [
+        run.text
+        for slide in prs.slides
+        for shape in slide.shapes
+        for frame in (
+            [shape.text_frame]
+            if shape.has_text_frame
+            else [c.text_frame for row in shape.table.rows for c in row.cells]
+            if shape.has_table
+            else []
+        )
+        for paragraph in frame.paragraphs
+        for run in paragraph.runs
+    ]
+
+
+def test_deck_speaks_its_language_keeps_tables_on_the_slide_and_leads_with_headlines(con):
+    from views.summaries import headline_split
+    from views.vocabulary import headline_indicators
+
+    zh = _deck(con, Filters())
+    runs = _runs(zh)
+    assert runs and not [r for r in runs if re.search(r"yuan|m2|km", r)]
+    en = _deck(con, Filters(), "en")
+    assert not [r for r in _runs(en) if re.search(r"[座户]", r)]
+    for prs in (zh, en):
+        tables = [sh for s in prs.slides for sh in s.shapes if sh.has_table]
+        assert len(tables) >= 4
+        for shape in tables:
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= prs.slide_width
+            assert shape.top + shape.height <= prs.slide_height
+            # The frame is as tall as its rows, each reckoned for the text it wraps.
+            assert sum(row.height for row in shape.table.rows) == shape.height
+    # The KPI slide: the completion rate and the headline indicators, with their units.
+    kpi = next(s for s in zh.slides if s.shapes.title.text == t("deck_kpis"))
+    text = " ".join(sh.text_frame.text for sh in kpi.shapes if sh.has_text_frame)
+    headline, _rest = headline_split(queries.filtered_indicator_totals(con, Filters()))
+    assert list(headline["code"]) == [
+        c for c in headline_indicators() if c in set(headline["code"])
+    ]
+    assert {"gas_hazards_closed", "heating_network_renovated"} <= set(headline["code"])
+    for row in headline.to_dict("records"):
+        assert row["name_zh"] in text
+    assert "108项" in text and "33.9公里" in text and "整改完成率" in text
+    # Figures are never broken across lines: each is one run in a box that does not wrap.
+    figure = next(sh for sh in kpi.shapes if sh.has_text_frame and sh.text_frame.text == "108项")
+    assert figure.text_frame.word_wrap is False
+
+
+def test_file_names_carry_the_filters(con):
+    content = gather(con, Filters(department=GARDEN, status="completed"), "zh", TODAY)
+    name = file_name(content, t("export_deck_name"), "pptx")
+    title = "区城市管理委党委关于四届区委第八轮巡察集中整改进展情况的通报"
+    assert name == f"整改进展汇报_{title}_{GARDEN}_已完成_2026-11-29.pptx"
 
 
 def test_workbook_and_csv_read_back_equal_the_filtered_rows(con):

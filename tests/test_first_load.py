@@ -83,9 +83,10 @@ def test_overview_layout_is_drawn_with_the_query_it_routes_with(seed_db):
         return found
 
     drawn = graphs(overview.layout(lang="en", department=GARDEN), {})
-    assert sum(sum(tr["y"]) for tr in drawn["chart-completion"]["data"]) == expected
+    counts = [c[2] for tr in drawn["chart-completion"]["data"] for c in tr["customdata"]]
+    assert sum(counts) == expected
     assert drawn["chart-status"]["data"][0]["type"] == "pie"
-    assert "Completion by category" in json.dumps(drawn["chart-completion"]["layout"]["title"])
+    assert "Completion rate by category" in json.dumps(drawn["chart-completion"]["layout"]["title"])
     with_report = graphs(overview.layout(lang="zh", report=report), {})
     assert {tr["type"] for tr in with_report["chart-timeline"]["data"]} == {"scatter"}
 

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
@@ -178,11 +179,11 @@ def test_deadline_tiles_and_explorer_column(ledger_files, tmp_path):
     finally:
         con.close()
     assert [(r["deadline"], r["deadline_band"]) for r in rows] == [
-        ("2024-12-31", None),  # done: no warning
-        ("2025-06-30", "on_track"),
-        ("2025-01-15", "due_soon"),
+        ("2024年12月31日", None),  # done: no warning
+        ("2025年6月30日", "on_track"),
+        ("2025年1月15日", "due_soon"),
         ("", None),
-        ("2025-03-01", "on_track"),
+        ("2025年3月1日", "on_track"),
     ]
     assert [(c["band"], c["n"]) for c in counts] == [
         ("overdue", 1),
@@ -959,3 +960,42 @@ def test_blank_statuses_show_as_unknown_on_the_overview_and_in_the_deck(tmp_path
         for s in shape.chart.series
     }
     assert "未明确" in charted and "已完成" not in charted
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_csv_and_workbook_of_a_ledger_carry_deadline_owner_and_evidence(
+    ledger_files, tmp_path, lang
+):
+    from exports.tables import to_csv, to_xlsx
+    from views.export import gather
+    from views.i18n import t
+
+    db = tmp_path / "w.duckdb"
+    load_paths([ledger_files[0]], db)
+    con = connect_readonly(db)
+    try:
+        content = gather(con, Filters(), lang, date(2025, 1, 10))
+    finally:
+        con.close()
+    deadline, owner, evidence = (t(k, lang) for k in ("col_deadline", "col_owner", "col_evidence"))
+    back = pd.read_csv(io.BytesIO(to_csv(content)), encoding="utf-8-sig", keep_default_na=False)
+    book = pd.read_excel(io.BytesIO(to_xlsx(content)), sheet_name=t("sheet_measures", lang))
+    for table in (back, book):
+        columns = list(table.columns)
+        assert columns.index(deadline) < columns.index(owner) < columns.index(evidence)
+        assert list(table[owner]) == ["张某", "李某", "王某", "赵某", "钱某"]
+        assert table[evidence].iloc[0] == "整治台账"
+    days = ["2024-12-31", "2025-06-30", "2025-01-15", "", "2025-03-01"]
+    assert list(back[deadline]) == days
+    assert [str(v)[:10] if not pd.isna(v) else "" for v in book[deadline]] == days
+    assert pd.Timestamp(book[deadline].iloc[0]).date() == date(2024, 12, 31)
+    assert pd.isna(book[deadline].iloc[3])
+
+
+def test_exports_of_reports_leave_ledger_columns_out(con):
+    from exports.tables import measures_table
+    from views.export import gather
+    from views.i18n import t
+
+    table = measures_table(gather(con, Filters(), "zh", date(2025, 1, 10)))
+    assert t("col_deadline") not in table.columns and t("col_owner") not in table.columns

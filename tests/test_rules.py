@@ -77,6 +77,26 @@ def test_every_rule_has_id_description_and_example():
         assert e["code"] and e["description"] and e["example"] and e["zh"] and e["en"]
 
 
+def test_headline_indicators_are_catalogue_codes_in_the_order_shown():
+    from views.vocabulary import headline_indicators
+
+    (rule,) = RAW["indicators"]["headline"]
+    assert rule["id"] and rule["description"]
+    catalogue = {i.code: i for i in RULES.indicators}
+    codes = headline_indicators()
+    assert codes == (
+        "gas_hazards_closed",
+        "heating_network_renovated",
+        "funds_recovered",
+        "rules_revised",
+    )
+    assert len(set(codes)) == len(codes) and set(codes) <= set(catalogue)
+    # The example names them as the overview shows them, in the same order.
+    names = [catalogue[c].zh for c in codes]
+    assert [n for n in names if n in rule["example"]] == names
+    assert sorted(names, key=rule["example"].index) == names
+
+
 @pytest.mark.parametrize(
     "rule", RAW["units"]["units"] + RAW["units"]["qualifiers"], ids=lambda r: r["id"]
 )

@@ -41,7 +41,7 @@ out["counted_statuses"] = sorted(set(o.completion_measures["status"]))
 out["item_categories"] = sorted(set(o.completion_items["category"]))
 for lang in ("zh", "en"):
     fig = figures.completion_by_category(o.completion_measures, lang)
-    out[f"chart_{lang}"] = sorted({x for trace in fig["data"] for x in trace["x"]})
+    out[f"chart_{lang}"] = sorted({y for trace in fig["data"] for y in trace["y"]})  # categories
     out[f"legend_{lang}"] = sorted(trace["name"] for trace in fig["data"])
     deck = Presentation(io.BytesIO(build_deck(gather_for("deck", con, Filters(), lang))))
     out[f"deck_{lang}"] = sorted(

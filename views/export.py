@@ -12,9 +12,10 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from views.filters import describe
+from views.filters import cite_reports, describe, parts
 from views.i18n import t
 from views.overview import gather_overview
+from views.theme import format_date
 from warehouse import queries
 from warehouse.filters import Filters
 
@@ -56,15 +57,12 @@ class ExportContent:
 
     def source_note(self, section: str | None = None) -> str:
         """A slide's citation: the reports it draws on and, where it has one, the section."""
-        titles = [f"《{title}》" for title in self.reports["title"].dropna().head(5)]
-        more = len(self.reports) - len(titles)
-        cited = "、".join(titles) + (
-            t("export_more_reports", self.lang).format(n=more) if more > 0 else ""
-        )
+        cited = cite_reports(list(self.reports["title"]), self.lang, shown=5)
         where = f" · {t(f'section_{section}', self.lang)}" if section else ""
         return (
-            f"{t('export_source', self.lang)}{cited or t('filter_all_reports', self.lang)}{where}\n"
-            f"{self.filter_line}\n{t('export_generated', self.lang)} {self.today.isoformat()}"
+            f"{t('export_source', self.lang)}{cited}{where}\n"
+            f"{self.filter_line}\n{t('export_generated', self.lang)} "
+            f"{format_date(self.today, self.lang)}"
         )
 
 
@@ -141,8 +139,18 @@ UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def file_name(content: ExportContent, what: str, suffix: str) -> str:
-    """A download's name after what it is, the report and the date, safe on every system:
-    整改完成情况_某某通报_2026-11-29.pptx."""
-    title = UNSAFE_IN_NAMES.sub("", content.title).strip(" .")[:40] or "rectify"
-    what = UNSAFE_IN_NAMES.sub("", what).strip(" .")
-    return f"{what}_{title}_{content.today.isoformat()}.{suffix}"
+    """A download's name after what it is, the report, the other filters and the date, safe
+    on every system: 整改进展汇报_全部通报_区园林绿化服务中心_已完成_2026-11-29.pptx."""
+
+    def safe(text: str, limit: int) -> str:
+        return UNSAFE_IN_NAMES.sub("", text).strip(" .")[:limit]
+
+    title = safe(content.title, 40) or "rectify"
+    others = [
+        safe(p, 20)
+        for p in parts(dataclasses.replace(content.filters, report=None), None, content.lang)
+    ]
+    return (
+        "_".join([safe(what, 40), title, *[p for p in others if p], content.today.isoformat()])
+        + f".{suffix}"
+    )

@@ -16,7 +16,18 @@ def _figure(data: list[dict], title: str, big: bool = False, **layout) -> dict:
     base = dict(theme.FIGURE_LAYOUT)
     if big:
         base["font"] = {**base["font"], "size": theme.MEETING_FONT_SIZE}
-    return {"data": data, "layout": {**base, "title": {"text": title}, **layout}}
+        base["margin"] = {**base["margin"], "t": 80}
+    # The title hangs from the top of the figure, inside it, whatever the margins.
+    heading = {
+        "text": title,
+        "x": 0.01,
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": {"t": 12},
+    }
+    return {"data": data, "layout": {**base, "title": heading, **layout}}
 
 
 def _empty(title: str, lang: str, big: bool = False, message: str = "no_data") -> dict:
@@ -32,8 +43,47 @@ def _empty(title: str, lang: str, big: bool = False, message: str = "no_data") -
     return _figure([], title, big, annotations=[note], xaxis=hidden, yaxis=hidden)
 
 
-def completion_by_category(df: pd.DataFrame, lang: str = "zh", big: bool = False) -> dict:
-    """Stacked bars: categories × status, counts with shares in the hover."""
+def _faded(hex_colour: str, alpha: float) -> str:
+    colour = hex_colour.lstrip("#")
+    r, g, b = (int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _picked(value: str, chosen: str | None) -> bool:
+    """Whether a bar, slice or cell of `value` is part of a cross-filter's pick (none: all)."""
+    return chosen is None or value == chosen
+
+
+def _label_axis(names: list[str], width: int, **extra) -> dict:
+    """A category axis of full names, long ones wrapped (never cut), given room by automargin."""
+    return {
+        "tickmode": "array",
+        "tickvals": names,
+        "ticktext": [theme.wrap_label(n, width) for n in names],
+        "automargin": True,
+        **extra,
+    }
+
+
+# A legend in one line above the plot, in the order the traces are drawn.
+TOP_LEGEND = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"}
+
+
+def _bar_height(rows: int) -> int:
+    """The overview's first row of charts: tall enough for `rows` bars, the same for both."""
+    return max(300, 150 + 44 * rows)
+
+
+def completion_by_category(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    big: bool = False,
+    picked: tuple[str | None, str | None] = (None, None),
+) -> dict:
+    """Completion rate by category: one bar per category split by status into shares (the
+    completed share first, at the left), the rate and counts beside each bar. `picked`
+    (category, status) is what a cross-filter chose: drawn in full, the rest dimmed.
+    Each segment's customdata: category, status, count, share, count as read, total as read."""
     title = t("chart_completion", lang)
     if df.empty:
         return _empty(title, lang, big)
@@ -44,8 +94,11 @@ def completion_by_category(df: pd.DataFrame, lang: str = "zh", big: bool = False
         c: sum(n for (cat, _s), n in counted.items() if cat == c) for c in vocabulary.categories()
     }
     categories = [c for c in vocabulary.categories() if totals[c]]
+    labels = [category_label(c, lang) for c in categories]
+    want_category, want_status = picked
+    selecting = want_category is not None or want_status is not None
     data = []
-    for status in vocabulary.statuses():
+    for status in vocabulary.statuses_done_first():
         if not any(s == status for _c, s in counted):
             continue
         counts = [counted.get((c, status), 0) for c in categories]
@@ -53,32 +106,77 @@ def completion_by_category(df: pd.DataFrame, lang: str = "zh", big: bool = False
         data.append(
             {
                 "type": "bar",
+                "orientation": "h",
                 "name": status_label(status, lang),
-                "x": [category_label(c, lang) for c in categories],
-                "y": counts,
-                "marker": {"color": vocabulary.status_colour(status)},
+                "y": labels,
+                "x": shares,
+                "marker": {
+                    "color": vocabulary.status_colour(status),
+                    "opacity": [
+                        1
+                        if not selecting
+                        or (_picked(c, want_category) and _picked(status, want_status))
+                        else theme.DIMMED_OPACITY
+                        for c in categories
+                    ],
+                },
                 "customdata": [
-                    [c, status, f"{s:.0%}"] for c, s in zip(categories, shares, strict=True)
+                    [
+                        c,
+                        status,
+                        n,
+                        theme.format_percent(s),
+                        theme.format_number(n, lang),
+                        theme.format_number(totals[c], lang),
+                    ]
+                    for c, n, s in zip(categories, counts, shares, strict=True)
                 ],
-                "hovertemplate": "%{x} · "
+                "hovertemplate": "%{y} · "
                 + status_label(status, lang)
-                + ": %{y} (%{customdata[2]})<extra></extra>",
-                "text": counts,
+                + ": %{customdata[4]}/%{customdata[5]} (%{customdata[3]})<extra></extra>",
+                "text": [theme.format_percent(s) if s >= 0.08 else "" for s in shares],
                 "textposition": "inside",
+                "insidetextanchor": "middle",
             }
         )
-    return _figure(
-        data,
-        title,
-        big,
-        barmode="stack",
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": {"text": t("axis_count", lang)}},
-    )
+    done = set(vocabulary.done_statuses())
+    notes = []
+    for c, label in zip(categories, labels, strict=True):
+        finished = sum(n for (cat, s), n in counted.items() if cat == c and s in done)
+        notes.append(
+            {
+                "x": 1,
+                "xref": "paper",
+                "xanchor": "left",
+                "xshift": 8,
+                "y": label,
+                "yref": "y",
+                "showarrow": False,
+                "align": "left",
+                "text": f"<b>{theme.format_percent(finished / totals[c])}</b> "
+                f"{theme.format_number(finished, lang)}/{theme.format_number(totals[c], lang)}",
+            }
+        )
+    layout = {
+        "barmode": "stack",
+        "bargap": 0.35,
+        "legend": TOP_LEGEND,
+        "xaxis": {"range": [0, 1], "tickformat": ".0%", "fixedrange": True},
+        "yaxis": _label_axis(labels, 12, autorange="reversed", fixedrange=True),
+        "annotations": notes,
+        "margin": {**theme.FIGURE_LAYOUT["margin"], "t": 80, "r": 180 if big else 110},
+    }
+    if not big:
+        layout["height"] = _bar_height(len(categories))
+    return _figure(data, title, big, **layout)
 
 
-def status_doughnut(df: pd.DataFrame, lang: str = "zh", big: bool = False) -> dict:
-    """Share of each status; takes the same frame as completion_by_category."""
+def status_doughnut(
+    df: pd.DataFrame, lang: str = "zh", big: bool = False, picked: str | None = None
+) -> dict:
+    """Share of each status; takes the same frame as completion_by_category. `picked` (a
+    status a cross-filter chose) is pulled out, the other slices dimmed; the completion rate
+    stands in the hole."""
     title = t("chart_status", lang)
     if df.empty:
         return _empty(title, lang, big)
@@ -86,22 +184,57 @@ def status_doughnut(df: pd.DataFrame, lang: str = "zh", big: bool = False) -> di
     for status, n in zip(df["status"], df["n"], strict=True):
         counts[status] = counts.get(status, 0) + int(n)
     statuses = [s for s in vocabulary.statuses() if s in counts]
+    total = sum(counts.values())
+    done = sum(counts[s] for s in statuses if vocabulary.is_done(s))
+    colours = [
+        vocabulary.status_colour(s)
+        if _picked(s, picked)
+        else _faded(vocabulary.status_colour(s), theme.DIMMED_OPACITY)
+        for s in statuses
+    ]
     pie = {
         "type": "pie",
         "labels": [status_label(s, lang) for s in statuses],
         "values": [counts[s] for s in statuses],
-        "customdata": statuses,
+        "customdata": [[s, theme.format_number(counts[s], lang)] for s in statuses],
         "hole": 0.55,
         "sort": False,
-        "marker": {"colors": [vocabulary.status_colour(s) for s in statuses]},
-        "textinfo": "label+percent",
-        "hovertemplate": "%{label}: %{value} (%{percent})<extra></extra>",
+        "direction": "clockwise",
+        "pull": [0.08 if picked is not None and s == picked else 0 for s in statuses],
+        "marker": {"colors": colours, "line": {"color": "white", "width": 1}},
+        "textinfo": "percent",
+        "hovertemplate": "%{label}: %{customdata[1]} (%{percent})<extra></extra>",
     }
-    return _figure([pie], title, big, showlegend=False)
+    centre = {
+        "text": f"<b>{theme.format_percent(done / total if total else None)}</b><br>"
+        f"{t('col_rate', lang)}",
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "font": {"size": (theme.MEETING_FONT_SIZE if big else 14) + 4},
+    }
+    layout = {
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.05},
+        "annotations": [centre],
+    }
+    if not big:
+        layout["height"] = _bar_height(len(set(df["category"])) if "category" in df else 0)
+    return _figure([pie], title, big, **layout)
 
 
-def department_heatmap(df: pd.DataFrame, lang: str = "zh", big: bool = False) -> dict:
-    """Departments × categories, measures per cell."""
+def department_heatmap(
+    df: pd.DataFrame,
+    lang: str = "zh",
+    big: bool = False,
+    picked: tuple[str | None, str | None] = (None, None),
+    limit: int | None = None,
+) -> dict:
+    """Departments × categories, measures per cell, light (few) to dark (many) on a colour
+    bar; an empty cell is blank. `limit` keeps the busiest departments (the title says so);
+    `picked` (department, category) is drawn in full over the rest, dimmed."""
     title = t("chart_heatmap", lang)
     if df.empty:
         return _empty(title, lang, big)
@@ -112,20 +245,69 @@ def department_heatmap(df: pd.DataFrame, lang: str = "zh", big: bool = False) ->
     categories = [c for c in vocabulary.categories() if any(c in row for row in cells.values())]
     # The busiest department at the top (Plotly draws the first row at the bottom).
     departments = sorted(cells, key=lambda d: (sum(cells[d].values()), d))
+    if limit is not None and len(departments) > limit:
+        departments = departments[-limit:]
+        title = t("chart_heatmap_top", lang).format(n=limit)
     values = [[cells[d].get(c, 0) for c in categories] for d in departments]
-    heat = {
-        "type": "heatmap",
-        "z": values,
-        "x": [category_label(c, lang) for c in categories],
-        "y": departments,
-        "customdata": [[[dept, c] for c in categories] for dept in departments],
-        "colorscale": "Blues",
-        "text": values,
-        "texttemplate": "%{text}",
-        "hovertemplate": "%{y} · %{x}: %{z}<extra></extra>",
-        "showscale": False,
+    top = max(max(row) for row in values)
+    ticks = theme.nice_ticks(top)
+    labels = [category_label(c, lang) for c in categories]
+    want_department, want_category = picked
+    selecting = want_department is not None or want_category is not None
+
+    def layer(keep) -> dict:
+        return {
+            "type": "heatmap",
+            "z": [
+                [v if v and keep(d, c) else None for v, c in zip(row, categories, strict=True)]
+                for d, row in zip(departments, values, strict=True)
+            ],
+            "x": labels,
+            "y": departments,
+            "customdata": [
+                [[d, c, theme.format_number(cells[d].get(c, 0), lang)] for c in categories]
+                for d in departments
+            ],
+            "colorscale": theme.SEQUENTIAL,
+            "zmin": 0,
+            "zmax": ticks[-1],
+            "xgap": 2,
+            "ygap": 2,
+            "text": [
+                [
+                    theme.format_number(v, lang) if v and keep(d, c) else ""
+                    for v, c in zip(row, categories, strict=True)
+                ]
+                for d, row in zip(departments, values, strict=True)
+            ],
+            "texttemplate": "%{text}",
+            "hovertemplate": "%{y} · %{x}: %{customdata[2]}<extra></extra>",
+            "hoverongaps": False,
+            "showscale": False,
+        }
+
+    heat = layer(lambda d, c: True)
+    heat["showscale"] = True
+    heat["colorbar"] = {
+        "title": {"text": t("axis_measures", lang), "side": "top"},
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [theme.format_number(v, lang) for v in ticks],
+        "thickness": 14,
+        "len": 0.8 if big else min(1.0, 300 / (60 + 40 * len(departments)) + 0.2),
     }
-    return _figure([heat], title, big, height=max(300, 60 + 40 * len(departments)))
+    data = [heat]
+    if selecting:
+        heat["opacity"] = theme.DIMMED_OPACITY
+        data.append(layer(lambda d, c: _picked(d, want_department) and _picked(c, want_category)))
+    layout = {
+        "xaxis": {"side": "top", "automargin": True, "fixedrange": True},
+        "yaxis": _label_axis(departments, 10 if big else 12, fixedrange=True),
+        "margin": {**theme.FIGURE_LAYOUT["margin"], "t": 90 if big else 80},
+    }
+    if not big:
+        layout["height"] = max(320, 130 + 40 * len(departments))
+    return _figure(data, title, big, **layout)
 
 
 def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict:
@@ -134,6 +316,7 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
     if not header:
         return _empty(title, lang, big, message="pick_report_for_timeline")
     data = []
+    hover = "%{x|" + theme.DATE_HOVER[lang] + "}<extra></extra>"
     start, end = header.get("inspection_start"), header.get("inspection_end")
     if start and end:
         data.append(
@@ -144,7 +327,7 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
                 "mode": "lines+markers",
                 "line": {"width": 10, "color": "#1f6fb2"},
                 "name": t("ms_inspection", lang),
-                "hovertemplate": "%{x|%Y-%m-%d}<extra></extra>",
+                "hovertemplate": t("ms_inspection", lang) + " " + hover,
             }
         )
     points = [
@@ -163,7 +346,7 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
                     "text": [t(key, lang)],
                     "textposition": "top center",
                     "name": t(key, lang),
-                    "hovertemplate": "%{x|%Y-%m-%d}<extra></extra>",
+                    "hovertemplate": t(key, lang) + " " + hover,
                 }
             )
     if not data:
@@ -175,41 +358,68 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
         height=220,
         showlegend=False,
         yaxis={"visible": False, "range": [0.5, 1.6]},
-        xaxis={"type": "date"},
+        xaxis={
+            "type": "date",
+            "tickformat": theme.DATE_TICKS[lang],
+            "automargin": True,
+            "range": _padded_dates([x for trace in data for x in trace["x"]]),
+        },
     )
 
 
-def department_completion(df: pd.DataFrame, lang: str = "zh", big: bool = False) -> dict:
-    """Per department: measures by status, horizontal stacked bars."""
+def _padded_dates(days: list[str]) -> list[str]:
+    """A date axis's range with room either side for the labels at its ends."""
+    stamps = [pd.Timestamp(d) for d in days]
+    first, last = min(stamps), max(stamps)
+    pad = max((last - first) * 0.12, pd.Timedelta(days=15))
+    return [str((first - pad).date()), str((last + pad).date())]
+
+
+def department_completion(
+    df: pd.DataFrame, lang: str = "zh", big: bool = False, limit: int | None = None
+) -> dict:
+    """Per department: measures by status, horizontal stacked bars, the busiest at the top;
+    `limit` keeps the busiest departments (the title says so)."""
     title = t("chart_departments", lang)
     if df.empty:
         return _empty(title, lang, big)
     ordered = df.sort_values("measures")
+    if limit is not None and len(ordered) > limit:
+        ordered = ordered.tail(limit)
+        title = t("chart_departments_top", lang).format(n=limit)
     departments = list(ordered["department"])
     data = []
-    for status in vocabulary.statuses():
-        if ordered[status].sum() == 0:
+    for status in vocabulary.statuses_done_first():
+        if status not in ordered or ordered[status].sum() == 0:
             continue
+        counts = [int(v) for v in ordered[status]]
         data.append(
             {
                 "type": "bar",
                 "orientation": "h",
                 "name": status_label(status, lang),
                 "y": departments,
-                "x": [int(v) for v in ordered[status]],
+                "x": counts,
                 "marker": {"color": vocabulary.status_colour(status)},
-                "customdata": [[d, status] for d in departments],
-                "hovertemplate": "%{y} · " + status_label(status, lang) + ": %{x}<extra></extra>",
+                "customdata": [
+                    [d, status, theme.format_number(n, lang)]
+                    for d, n in zip(departments, counts, strict=True)
+                ],
+                "hovertemplate": "%{y} · "
+                + status_label(status, lang)
+                + ": %{customdata[2]}<extra></extra>",
             }
         )
-    return _figure(
-        data,
-        title,
-        big,
-        barmode="stack",
-        height=max(300, 80 + 40 * len(ordered)),
-        legend={"orientation": "h", "y": -0.1},
-    )
+    layout = {
+        "barmode": "stack",
+        "legend": TOP_LEGEND,
+        "xaxis": theme.value_axis(float(ordered["measures"].max()), lang, automargin=True),
+        "yaxis": _label_axis(departments, 10 if big else 14),
+        "margin": {**theme.FIGURE_LAYOUT["margin"], "t": 90 if big else 80},
+    }
+    if not big:
+        layout["height"] = max(320, 130 + 40 * len(ordered))
+    return _figure(data, title, big, **layout)
 
 
 ROUND_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#6baed6", "#2171b5")
@@ -248,5 +458,11 @@ def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> d
         title,
         barmode="group",
         legend={"orientation": "h", "y": -0.15},
-        yaxis={"tickformat": ".0%", "range": [0, 1.1], "title": {"text": t("col_rate", lang)}},
+        yaxis={
+            "tickformat": ".0%",
+            "range": [0, 1.1],
+            "title": {"text": t("col_rate", lang)},
+            "automargin": True,
+        },
+        xaxis={"automargin": True},
     )

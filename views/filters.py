@@ -27,3 +27,13 @@ def describe(f: Filters, report_label: str | None, lang: str) -> str:
     """One line for the active-filters bar and for exports: 当前筛选:… or 未筛选."""
     named = parts(f, report_label, lang)
     return t("filter_active", lang) + " " + (" · ".join(named) if named else t("filter_none", lang))
+
+
+def cite_reports(titles: list[str], lang: str, shown: int = 1) -> str:
+    """The reports a view draws on (their titles, None for an untitled one), as a footer or
+    a slide's note names them: 《A》, or 《A》等 12 份通报; 全部通报 when none has a title."""
+    named = [f"《{title}》" for title in titles if isinstance(title, str) and title][:shown]
+    if not named:
+        return t("filter_all_reports", lang)
+    more = len(titles) - len(named)
+    return "、".join(named) + (t("export_more_reports", lang).format(n=more) if more > 0 else "")

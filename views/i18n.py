@@ -57,10 +57,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "filter_active": {"zh": "当前筛选:", "en": "Filters:"},
     "kpi_items": {"zh": "具体问题", "en": "Items"},
     "kpi_measures": {"zh": "整改措施", "en": "Measures"},
-    "kpi_rate": {"zh": "问题完成率", "en": "Items completed"},
+    "kpi_rate": {"zh": "整改完成率", "en": "Completion rate"},
+    "kpi_items_done": {"zh": "具体问题 已完成 / 总数", "en": "Items completed / all"},
+    "kpi_measures_done": {"zh": "整改措施 已完成 / 总数", "en": "Measures completed / all"},
+    "more_indicators": {"zh": "其余 {n} 项指标", "en": "{n} more indicators"},
     "unit_items": {"zh": "按具体问题", "en": "Count items"},
     "unit_measures": {"zh": "按整改措施", "en": "Count measures"},
-    "chart_completion": {"zh": "各类别整改完成情况", "en": "Completion by category"},
+    "chart_completion": {"zh": "各类别整改完成率", "en": "Completion rate by category"},
     "chart_status": {"zh": "整改状态", "en": "Status"},
     "chart_heatmap": {
         "zh": "责任单位 × 类别(整改措施数)",
@@ -68,6 +71,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "chart_timeline": {"zh": "时间节点", "en": "Milestones"},
     "chart_departments": {"zh": "各部门整改完成情况", "en": "Completion by department"},
+    "chart_departments_top": {
+        "zh": "各部门整改完成情况(措施最多的 {n} 个单位)",
+        "en": "Completion by department (the {n} with most measures)",
+    },
+    "chart_heatmap_top": {
+        "zh": "责任单位 × 类别(整改措施数,措施最多的 {n} 个单位)",
+        "en": "Department × category (measures; the {n} departments with most)",
+    },
+    "axis_measures": {"zh": "措施数", "en": "Measures"},
     "axis_count": {"zh": "数量", "en": "Count"},
     "ms_inspection": {"zh": "巡察/巡视进驻", "en": "Inspection"},
     "ms_feedback": {"zh": "反馈意见", "en": "Feedback"},
@@ -92,6 +104,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "explorer_count": {
         "zh": "共 {n} 条整改措施符合筛选条件。",
         "en": "{n} measures match the filters.",
+    },
+    "explorer_page": {
+        "zh": "第 {page} / {pages} 页(第 {first}–{last} 条,共 {n} 条)",
+        "en": "Page {page} of {pages} (rows {first}–{last} of {n})",
     },
     "detail_pick": {
         "zh": "点选表格中的一行,查看原文与数据出处。",
@@ -145,6 +161,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_deadline": {"zh": "完成时限", "en": "Deadline"},
     "col_days_left": {"zh": "剩余天数", "en": "Days left"},
     "col_owner": {"zh": "责任人", "en": "Owner"},
+    "col_evidence": {"zh": "佐证材料", "en": "Evidence"},
     "deck_deadlines": {"zh": "整改时限预警", "en": "Deadlines: overdue and due soon"},
     "nav_data": {"zh": "数据", "en": "Data"},
     "upload_hint": {

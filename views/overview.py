@@ -3,7 +3,7 @@ overview page, meeting mode and every export draw on the same `Overview`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import duckdb
@@ -30,10 +30,32 @@ class Overview:
     header: dict | None  # the one report's header when the filters pick one
     deadlines: pd.DataFrame  # open measures with a deadline (ledgers), banded; often empty
     stated: list[Reconciled]  # the report's stated totals beside the counts (one report)
+    # For charts that highlight a cross-filter's pick among the rest rather than drop the rest:
+    # completion without the category and status filters, the heat map without department
+    # and category (each filtered by everything else). None unless asked for.
+    completion_context_items: pd.DataFrame | None = None
+    completion_context_measures: pd.DataFrame | None = None
+    heat_context: pd.DataFrame | None = None
 
     def completion(self, unit: str) -> pd.DataFrame:
         """Completion counted in 'items' or 'measures'."""
         return self.completion_measures if unit == "measures" else self.completion_items
+
+    def completion_context(self, unit: str) -> pd.DataFrame:
+        """Completion in 'items' or 'measures' across every category and status (the other
+        filters applied), for a chart that highlights the chosen ones; else as filtered."""
+        frame = (
+            self.completion_context_measures
+            if unit == "measures"
+            else self.completion_context_items
+        )
+        return self.completion(unit) if frame is None else frame
+
+    def status_context(self, unit: str) -> pd.DataFrame:
+        """Completion across every status within the chosen category, for the doughnut."""
+        frame = self.completion_context(unit)
+        category = self.filters.category
+        return frame if category is None else frame[frame["category"] == category]
 
 
 def counted(o_kpis: dict, completion_items: pd.DataFrame, indicators: pd.DataFrame) -> dict:
@@ -54,9 +76,11 @@ def gather_overview(
     f: Filters,
     today: date | None = None,
     departments: bool = False,
+    context: bool = False,
 ) -> Overview:
     """Everything the overview shows under `f`; `departments` adds the per-department
-    summary (meeting mode and exports show it, the overview page does not)."""
+    summary (meeting mode and exports show it, the overview page does not); `context` the
+    frames its charts highlight a cross-filter in (Overview.completion_context)."""
     today = today or clock.today()
     by_item = queries.completion(con, f, "items")
     by_measure = queries.completion(con, f, "measures")
@@ -77,7 +101,17 @@ def gather_overview(
         if header
         else []
     )
+    extra = {}
+    if context:
+        open_chart = replace(f, category=None, status=None)
+        if open_chart != f:
+            extra["completion_context_items"] = queries.completion(con, open_chart, "items")
+            extra["completion_context_measures"] = queries.completion(con, open_chart, "measures")
+        open_heat = replace(f, department=None, category=None)
+        if open_heat != f:
+            extra["heat_context"] = queries.department_category(con, open_heat)
     return Overview(
+        **extra,
         filters=f,
         today=today,
         completion_items=by_item,

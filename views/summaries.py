@@ -79,3 +79,18 @@ def department_summary(by_status: pd.DataFrame) -> pd.DataFrame:
         for row in sorted(rows.values(), key=lambda r: (-r["measures"], r["department"]))
     ]
     return pd.DataFrame(out, columns=columns)
+
+
+def headline_split(indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indicators that have figures, as (headline, rest): the headline ones in the order
+    rules/indicators.yaml lists them under `headline`, the rest in catalogue order, so that
+    tiles and slides keep their places whatever the totals."""
+    shown = indicators[indicators["n_metrics"] > 0]
+    headline = vocabulary.headline_indicators()
+    catalogue = [i.code for i in load_rules().indicators]
+    rank = {code: k for k, code in enumerate(headline)}
+    rank.update({code: len(headline) + k for k, code in enumerate(catalogue) if code not in rank})
+    ordered = shown.assign(_rank=[rank.get(c, len(rank)) for c in shown["code"]])
+    ordered = ordered.sort_values(["_rank", "code"], kind="stable").drop(columns="_rank")
+    first = ordered["code"].isin(headline)
+    return ordered[first].reset_index(drop=True), ordered[~first].reset_index(drop=True)

@@ -57,5 +57,19 @@ def done_statuses() -> tuple[str, ...]:
     return tuple(s.id for s in load_rules().statuses if s.done)
 
 
+def statuses_done_first() -> tuple[str, ...]:
+    """The statuses with the completed ones first, so a stacked bar's done share starts at
+    its left (charts of completion on screen and in the deck)."""
+    done = set(done_statuses())
+    return tuple(s for s in statuses() if s in done) + tuple(s for s in statuses() if s not in done)
+
+
 def is_done(status: str | None) -> bool:
     return status in done_statuses()
+
+
+def headline_indicators() -> tuple[str, ...]:
+    """The codes of the indicators shown first (rules/indicators.yaml `headline`), in order;
+    none when an organisation's copy of the rules predates the list."""
+    raw = load_rules().raw["indicators"]
+    return tuple(code for rule in raw.get("headline") or [] for code in rule["codes"])

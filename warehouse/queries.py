@@ -178,11 +178,31 @@ def department_status(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFram
     return con.execute(sql, f.bound(sql)).df()
 
 
-# The orders the explorer's table may ask for, by column: constant SQL, picked by name.
+# The orders the explorer's table may ask for, by column: constant SQL, picked by name. Each
+# sorts the rows by what the column shows; `{t}` is the alias of the facts, `{dir}` ASC or
+# DESC. Category and status sort by their labels' rank, bound as $label_rank (a list of ids in
+# the order of their labels in the reader's language); the path in document order.
 EXPLORER_ORDERS = {
     "report": "{t}report_id {dir}, {t}start_offset",
-    "category": "{t}category {dir} NULLS LAST, {t}report_id, {t}start_offset",
-    "status": "{t}status {dir} NULLS LAST, {t}report_id, {t}start_offset",
+    "path": "{t}report_id {dir}, {t}start_offset {dir}",
+    "title": "{t}_title {dir} NULLS LAST, {t}report_id, {t}start_offset",
+    "headline": "{t}_headline {dir} NULLS LAST, {t}report_id, {t}start_offset",
+    "category": "list_position($label_rank, {t}category) {dir} NULLS LAST, {t}report_id, {t}start_offset",
+    "status": "list_position($label_rank, {t}status) {dir} NULLS LAST, {t}report_id, {t}start_offset",
+    "departments": "array_to_string({t}departments, '、') {dir}, {t}report_id, {t}start_offset",
+    "figures": "{t}_figures {dir} NULLS LAST, {t}report_id, {t}start_offset",
+    "deadline": "{t}_deadline {dir} NULLS LAST, {t}report_id, {t}start_offset",
+}
+# What an order needs beside the facts (joined for every filtered row, so only when asked).
+_ORDER_JOINS = {
+    "title": "LEFT JOIN (SELECT report_id, title AS _title FROM report) USING (report_id)",
+    "headline": "LEFT JOIN (SELECT report_id, measure_id, headline AS _headline FROM measure)"
+    " USING (report_id, measure_id)",
+    "deadline": "LEFT JOIN (SELECT report_id, measure_id, deadline AS _deadline FROM measure)"
+    " USING (report_id, measure_id)",
+    "figures": "LEFT JOIN (SELECT report_id, measure_id,"
+    " string_agg(raw, ';' ORDER BY start_offset) AS _figures FROM metric GROUP BY ALL)"
+    " USING (report_id, measure_id)",
 }
 
 
@@ -205,18 +225,23 @@ def explorer_measures(
     order: str = "report",
     descending: bool = False,
     section: str | None = None,
+    label_rank: list[str] | None = None,
 ) -> pd.DataFrame:
     """One page of the filtered measures, `limit` rows (None: all) from `offset` in `order`
-    (a key of EXPLORER_ORDERS), with report, path, departments, text and figures; `section`
-    keeps one section of the reports (e.g. 'remaining')."""
-    template = EXPLORER_ORDERS.get(order, EXPLORER_ORDERS["report"])
+    (a key of EXPLORER_ORDERS), with report, path, departments, text, figures and a ledger's
+    deadline, owner and evidence; `section` keeps one section of the reports (e.g.
+    'remaining'); `label_rank` the category or status ids in the order their labels sort."""
+    if order not in EXPLORER_ORDERS or (order in ("category", "status") and not label_rank):
+        order = "report"
+    template = EXPLORER_ORDERS[order]
     direction = "DESC" if descending else "ASC"
     in_section = " WHERE section = $section" if section else ""
+    joined = _ORDER_JOINS.get(order, "")
     sql = f"""
-        WITH page AS (SELECT * FROM ({_measures_sql(f)}) y{in_section}
+        WITH page AS (SELECT * FROM ({_measures_sql(f)}) y {joined}{in_section}
                       ORDER BY {template.format(t="", dir=direction)} LIMIT $limit OFFSET $offset),
              fm AS (SELECT x.*, m.headline, m.status_cue, m.text, m.end_offset, m.deadline,
-                           r.title AS report_title
+                           m.owner, m.evidence, r.title AS report_title
                     FROM page x
                     JOIN measure m ON m.report_id = x.report_id AND m.measure_id = x.measure_id
                     JOIN report r ON r.report_id = x.report_id),
@@ -229,7 +254,8 @@ def explorer_measures(
         SELECT fm.report_id, fm.measure_id, fm.section,
                concat_ws(' › ', up2.title, up1.title, leaf.title) AS path, fm.headline, fm.category,
                fm.status, fm.status_cue, array_to_string(fm.departments, '、') AS departments,
-               mt.figures, fm.start_offset, fm.end_offset, fm.text, fm.report_title, fm.deadline
+               mt.figures, fm.start_offset, fm.end_offset, fm.text, fm.report_title, fm.deadline,
+               fm.owner, fm.evidence
         FROM fm
         LEFT JOIN leaf ON leaf.report_id = fm.report_id AND leaf.finding_id = fm.finding_id
         LEFT JOIN up1 ON up1.report_id = leaf.report_id AND up1.finding_id = leaf.parent_id
@@ -240,7 +266,7 @@ def explorer_measures(
           ON mt.report_id = fm.report_id AND mt.measure_id = fm.measure_id
         ORDER BY {template.format(t="fm.", dir=direction)}
     """
-    params = f.bound(sql, limit=limit, offset=offset, section=section)
+    params = f.bound(sql, limit=limit, offset=offset, section=section, label_rank=label_rank)
     return con.execute(sql, params).df()
 
 

@@ -5,52 +5,68 @@ from __future__ import annotations
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import empty_warehouse, highlighted, status_badge
-from dashboard.grid import BLOCK_SIZE, column_defs, page_request, rows_for
+from dashboard.components import empty_warehouse, highlighted, status_badge, step_button
+from dashboard.grid import (
+    PAGE_SIZE,
+    column_defs,
+    label_rank,
+    locale_text,
+    page_bounds,
+    rows_for,
+    sort_request,
+)
 from views.i18n import category_label, t
+from views.theme import format_number
 from warehouse import queries
 from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/explorer", name="explorer", order=1)
 
 
-def layout(**_query) -> html.Div:
+def layout(lang: str | None = None, **_query) -> html.Div:
+    lang = lang or "zh"
     return html.Div(
         [
             html.Div(id=ids.EXPLORER_NOTE, className="text-muted small mb-1"),
-            dcc.Store(id=ids.GRID_REFRESHED),
+            dcc.Store(id=ids.EXPLORER_PAGE, data=0),
             dbc.Row(
                 [
                     dbc.Col(
-                        dag.AgGrid(
-                            id=ids.GRID,
-                            rowModelType="infinite",
-                            columnDefs=[],
-                            defaultColDef={"sortable": False, "resizable": True},
-                            dashGridOptions={
-                                "rowSelection": {
-                                    "mode": "singleRow",
-                                    "enableClickSelection": True,
-                                    "checkboxes": False,
+                        [
+                            dag.AgGrid(
+                                id=ids.GRID,
+                                rowData=[],
+                                columnDefs=[],
+                                defaultColDef={"sortable": True, "resizable": True},
+                                dashGridOptions={
+                                    "rowSelection": {
+                                        "mode": "singleRow",
+                                        "enableClickSelection": True,
+                                        "checkboxes": False,
+                                    },
+                                    "animateRows": False,
+                                    "localeText": locale_text(lang),
+                                    "suppressMultiSort": True,
                                 },
-                                "animateRows": False,
-                                "pagination": True,
-                                "paginationPageSize": BLOCK_SIZE,
-                                "cacheBlockSize": BLOCK_SIZE,
-                                "maxBlocksInCache": 20,
-                                "rowHeight": 56,
-                                "tooltipShowDelay": 300,
-                            },
-                            getRowId="params.data.key",
-                            style={"height": "70vh"},
-                        ),
-                        lg=8,
+                                getRowId="params.data.key",
+                                className="explorer-grid",
+                                style={"height": "calc(100vh - 250px)", "minHeight": "320px"},
+                            ),
+                            html.Div(
+                                [
+                                    step_button(ids.EXPLORER_PREV),
+                                    html.Span(id=ids.EXPLORER_PAGE_INFO, className="mx-2"),
+                                    step_button(ids.EXPLORER_NEXT),
+                                ],
+                                className="explorer-pager",
+                            ),
+                        ],
+                        xl=8,
                     ),
-                    dbc.Col(html.Div(id=ids.DETAIL, className="measure-detail"), lg=4),
+                    dbc.Col(html.Div(id=ids.DETAIL, className="measure-detail"), xl=4),
                 ]
             ),
         ],
@@ -59,23 +75,54 @@ def layout(**_query) -> html.Div:
 
 
 @callback(
-    Output(ids.GRID, "getRowsResponse"),
-    Input(ids.GRID, "getRowsRequest"),
-    State(ids.URL, "search"),
-    State(ids.LANG, "data"),
+    Output(ids.GRID, "rowData"),
+    Output(ids.EXPLORER_PAGE, "data"),
+    Output(ids.EXPLORER_PAGE_INFO, "children"),
+    Output(ids.EXPLORER_PREV, "children"),
+    Output(ids.EXPLORER_NEXT, "children"),
+    Output(ids.EXPLORER_PREV, "disabled"),
+    Output(ids.EXPLORER_NEXT, "disabled"),
+    Input(ids.URL, "search"),
+    Input(ids.LANG, "data"),
+    Input(ids.GRID, "columnState"),
+    Input(ids.EXPLORER_PREV, "n_clicks"),
+    Input(ids.EXPLORER_NEXT, "n_clicks"),
+    State(ids.EXPLORER_PAGE, "data"),
 )
-def serve_rows(request, search, lang):
+def serve_page(search, lang, column_state, _prev, _next, page):
+    """One page of rows in the order the grid's header asks for: the previous or next page
+    on the pager's buttons, the first again on a new filter or sort."""
     lang = lang or "zh"
-    if request is None:
-        raise PreventUpdate
-    start, limit, order, descending = page_request(request)
+    trigger = dash.ctx.triggered_id
+    step = {ids.EXPLORER_PREV: -1, ids.EXPLORER_NEXT: 1}.get(trigger)
+    page = (page or 0) + step if step else 0
+    order, descending = sort_request(column_state)
     filters = Filters.from_search(search)
     with data.cursor() as con:
         if con is None:
-            return {"rowData": [], "rowCount": 0}
-        frame = queries.explorer_measures(con, filters, limit, start, order, descending)
-        total = start + len(frame) if len(frame) < limit else queries.measure_count(con, filters)
-    return {"rowData": rows_for(frame, lang), "rowCount": total}
+            return [], 0, "", t("prev", lang), t("next", lang), True, True
+        total = queries.measure_count(con, filters)
+        page, offset = page_bounds(page, total)
+        frame = queries.explorer_measures(
+            con, filters, PAGE_SIZE, offset, order, descending, label_rank=label_rank(order, lang)
+        )
+    pages = max(1, -(-total // PAGE_SIZE))
+    info = t("explorer_page", lang).format(
+        page=page + 1,
+        pages=pages,
+        first=format_number(offset + 1 if total else 0, lang),
+        last=format_number(offset + len(frame), lang),
+        n=format_number(total, lang),
+    )
+    return (
+        rows_for(frame, lang),
+        page,
+        info,
+        t("prev", lang),
+        t("next", lang),
+        page == 0,
+        page >= pages - 1,
+    )
 
 
 @callback(
@@ -92,26 +139,9 @@ def render_frame(search, lang):
         filters = Filters.from_search(search)
         total = queries.measure_count(con, filters)
         deadlines = queries.has_deadlines(con, filters)
-    return column_defs(lang, deadlines), t("explorer_count", lang).format(n=f"{total:,}")
-
-
-# A filter or language change asks the grid to fetch its rows again (the server callback
-# reads the current filters from the URL with each block).
-clientside_callback(
-    f"""
-    function (search, lang) {{
-        const grid = window.dash_ag_grid && window.dash_ag_grid.getApi;
-        if (grid) {{
-            try {{ grid({ids.GRID!r}).purgeInfiniteCache(); }} catch (e) {{ /* grid not ready */ }}
-        }}
-        return window.dash_clientside.no_update;
-    }}
-    """,
-    Output(ids.GRID_REFRESHED, "data"),
-    Input(ids.URL, "search"),
-    Input(ids.LANG, "data"),
-    prevent_initial_call=True,
-)
+    return column_defs(lang, deadlines), t("explorer_count", lang).format(
+        n=format_number(total, lang)
+    )
 
 
 @callback(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import empty_warehouse, highlighted, no_data
 from views.i18n import indicator_name, t, unit_label
-from views.theme import format_number
+from views.summaries import headline_split
+from views.theme import format_number, format_quantity
 from warehouse import queries
 from warehouse.filters import Filters
 
@@ -41,14 +43,15 @@ def render_list(search, lang):
         if con is None:
             return empty_warehouse(lang)
         totals = queries.filtered_indicator_totals(con, Filters.from_search(search))
-    totals = totals[totals["n_metrics"] > 0]
+    # The headline indicators first, then the catalogue's order: the same places every time.
+    totals = pd.concat(headline_split(totals))
     if totals.empty:
         return no_data(lang)
     items = [
         dbc.ListGroupItem(
             [
                 html.Span(indicator_name(row, lang), className="me-auto"),
-                html.Strong(f"{format_number(row['total'], lang)} {unit_label(row['unit'], lang)}"),
+                html.Strong(format_quantity(row["total"], unit_label(row["unit"], lang), lang)),
             ],
             id={"type": "indicator", "code": row["code"]},
             action=True,

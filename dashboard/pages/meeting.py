@@ -7,45 +7,50 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import deadline_tiles, empty_warehouse, kpi_tiles
+from dashboard.components import (
+    deadline_tiles,
+    empty_warehouse,
+    headline_tiles,
+    indicator_tiles,
+    step_button,
+)
 from views import figures
+from views.filters import cite_reports, describe
 from views.i18n import t
 from views.overview import gather_overview
-from views.summaries import deadline_counts
-from views.theme import GRAPH_CONFIG
+from views.summaries import deadline_counts, headline_split
+from views.theme import GRAPH_CONFIG, format_date
+from warehouse import queries
 from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/meeting", name="meeting", order=9)
 
 SLIDES = ("kpis", "completion", "status", "heatmap", "departments")
+# Departments on one slide: as many as a 1024×768 projector shows in large type.
+MEETING_DEPARTMENTS = 8
 
 
 def layout(**_query) -> html.Div:
-    # The hidden buttons are what assets/meeting.js presses for arrow keys and clickers.
+    # The whole screen: the slide takes what the footer leaves (assets/rectify.css). The
+    # hidden-key buttons are what assets/meeting.js presses for arrow keys and clickers.
     return html.Div(
         [
             dcc.Store(id=ids.MEETING_INDEX, data=0),
             html.Div(id=ids.MEETING_SLIDE, className="meeting-slide"),
             html.Div(
                 [
-                    dbc.Button(
-                        id=ids.MEETING_PREV,
-                        n_clicks=0,
-                        color="secondary",
-                        outline=True,
-                        className="me-2",
+                    html.Div(id=ids.MEETING_FOOTER, className="meeting-source"),
+                    html.Div(
+                        [
+                            step_button(ids.MEETING_PREV),
+                            step_button(ids.MEETING_NEXT),
+                            html.Span(id=ids.MEETING_HINT, className="text-muted me-2"),
+                            dcc.Link(id=ids.MEETING_EXIT, href="/"),
+                        ],
+                        className="meeting-controls",
                     ),
-                    dbc.Button(
-                        id=ids.MEETING_NEXT,
-                        n_clicks=0,
-                        color="secondary",
-                        outline=True,
-                        className="me-3",
-                    ),
-                    html.Span(id=ids.MEETING_HINT, className="text-muted me-3"),
-                    dcc.Link(id=ids.MEETING_EXIT, href="/"),
                 ],
-                className="meeting-controls",
+                className="meeting-footer",
             ),
         ],
         className="meeting",
@@ -66,6 +71,7 @@ def move(_prev, _next, index):
 
 @callback(
     Output(ids.MEETING_SLIDE, "children"),
+    Output(ids.MEETING_FOOTER, "children"),
     Output(ids.MEETING_PREV, "children"),
     Output(ids.MEETING_NEXT, "children"),
     Output(ids.MEETING_HINT, "children"),
@@ -76,6 +82,8 @@ def move(_prev, _next, index):
     Input(ids.LANG, "data"),
 )
 def render(index, search, lang):
+    """The slide at `index` under the filters, and its footer: the report(s), the filters
+    and the date it shows."""
     lang, f = lang or "zh", Filters.from_search(search)
     slide = SLIDES[(index or 0) % len(SLIDES)]
     chrome = (
@@ -87,26 +95,51 @@ def render(index, search, lang):
     )
     with data.cursor() as con:
         if con is None:
-            return (empty_warehouse(lang), *chrome)
-        o = gather_overview(con, f, departments=slide == "departments")
+            return (empty_warehouse(lang), None, *chrome)
+        o = gather_overview(con, f, departments=slide == "departments", context=True)
+        titles = list(queries.filtered_reports(con, f)["title"])
+    label = o.header.get("title") if o.header else None
+    footer = " · ".join(
+        [cite_reports(titles, lang), describe(f, label, lang), format_date(o.today, lang)]
+    )
+    return (_slide(slide, o, f, lang), footer, *chrome)
+
+
+def _slide(slide: str, o, f: Filters, lang: str):
     if slide == "kpis":
-        body = dbc.Row(
-            kpi_tiles(o.kpis, o.indicators, lang), className="g-3 meeting-kpis", id="meeting-kpis"
-        )
+        headline, rest = headline_split(o.indicators)
+        if headline.empty:
+            headline = rest.head(4)
+        parts = [
+            dbc.Row(headline_tiles(o.kpis, lang), className="g-3"),
+            dbc.Row(indicator_tiles(headline, lang, width="col-6 col-lg-3"), className="g-3 mt-1"),
+        ]
         # Where ledgers give deadlines, what is overdue belongs on the first screen too.
         if not o.deadlines.empty:
-            body = html.Div([body, deadline_tiles(deadline_counts(o.deadlines), lang)])
-        return (body, *chrome)
-    if slide in ("completion", "status"):
-        chart_of = (
-            figures.completion_by_category if slide == "completion" else figures.status_doughnut
+            parts.append(deadline_tiles(deadline_counts(o.deadlines), lang))
+        return html.Div(parts, className="meeting-kpis", id="meeting-kpis")
+    if slide == "completion":
+        fig = figures.completion_by_category(
+            o.completion_context("items"), lang, big=True, picked=(f.category, f.status)
         )
-        fig = chart_of(o.completion_items, lang, big=True)
+    elif slide == "status":
+        fig = figures.status_doughnut(o.status_context("items"), lang, big=True, picked=f.status)
     elif slide == "heatmap":
-        fig = figures.department_heatmap(o.heat, lang, big=True)
+        fig = figures.department_heatmap(
+            o.heat if o.heat_context is None else o.heat_context,
+            lang,
+            big=True,
+            picked=(f.department, f.category),
+            limit=MEETING_DEPARTMENTS,
+        )
     else:
-        fig = figures.department_completion(o.departments, lang, big=True)
-    graph = dcc.Graph(
-        figure=fig, config=GRAPH_CONFIG, style={"height": "80vh"}, id=f"meeting-{slide}"
+        fig = figures.department_completion(
+            o.departments, lang, big=True, limit=MEETING_DEPARTMENTS
+        )
+    # The figure fills the slide's box (sized by the stylesheet), whatever the screen.
+    return dcc.Graph(
+        figure=fig,
+        config={**GRAPH_CONFIG, "responsive": True},
+        className="meeting-graph",
+        id=f"meeting-{slide}",
     )
-    return (graph, *chrome)

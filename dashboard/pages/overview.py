@@ -8,11 +8,17 @@ import pandas as pd
 from dash import Input, Output, State, callback, html
 
 from dashboard import data, ids
-from dashboard.components import chart, deadline_tiles, empty_warehouse, kpi_tiles
+from dashboard.components import (
+    chart,
+    deadline_tiles,
+    empty_warehouse,
+    headline_tiles,
+    indicator_tiles,
+)
 from views import figures
 from views.i18n import t
 from views.overview import Overview, gather_overview
-from views.summaries import deadline_counts
+from views.summaries import deadline_counts, headline_split
 from views.theme import format_number
 from warehouse.filters import Filters
 
@@ -25,28 +31,34 @@ def layout(lang: str | None = None, **query) -> html.Div:
     """The page drawn in full on the server, in the request that brings it: the first
     layout when a visitor arrives here (dashboard/arrival.py), or Dash's routing when they
     come from another page. Either way the figures need no further round trip. `lang` comes
-    from the language cookie or with the routing (`routing_callback_inputs`)."""
+    from the language cookie or with the routing (`routing_callback_inputs`).
+
+    Its story, top to bottom: the completion rate with items and measures completed, then
+    completion by category (at 1366×768 without scrolling), the headline indicators with the
+    rest one click away, deadlines where ledgers give them, then departments and milestones."""
     lang = lang or "zh"
-    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines = overview_parts(
-        Filters.from_query(query), lang, "items"
+    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines, indicators = (
+        overview_parts(Filters.from_query(query), lang, "items")
     )
     return html.Div(
         [
-            dbc.Row(kpi_row, id=ids.KPI_ROW, className="g-2 mb-2"),
-            html.Div(deadlines, id=ids.DEADLINES),
+            dbc.Row(kpi_row, id=ids.KPI_ROW, className="g-2 mb-1"),
             dbc.RadioItems(
                 id=ids.UNIT_SWITCH,
                 options=unit_options(lang),
                 value="items",
                 inline=True,
-                className="mb-2",
+                className="unit-switch",
             ),
             dbc.Row(
                 [
                     dbc.Col(chart(ids.CHART_COMPLETION, completion), lg=8),
                     dbc.Col(chart(ids.CHART_STATUS, status), lg=4),
-                ]
+                ],
+                className="g-2",
             ),
+            html.Div(indicators, id=ids.INDICATOR_TILES),
+            html.Div(deadlines, id=ids.DEADLINES),
             dbc.Row(
                 [
                     dbc.Col(chart(ids.CHART_HEATMAP, heatmap), lg=7),
@@ -57,11 +69,35 @@ def layout(lang: str | None = None, **query) -> html.Div:
                         ],
                         lg=5,
                     ),
-                ]
+                ],
+                className="g-2",
             ),
         ],
         id=ids.OVERVIEW_BODY,
     )
+
+
+def indicator_block(indicators, lang: str):
+    """The headline indicators as tiles, the others behind one click (a <details>)."""
+    headline, rest = headline_split(indicators)
+    if headline.empty and rest.empty:
+        return None
+    if headline.empty:  # nothing chosen has figures here: the first few stand in
+        headline, rest = rest.head(4), rest.iloc[4:]
+    parts = [dbc.Row(indicator_tiles(headline, lang), className="g-2")]
+    if not rest.empty:
+        parts.append(
+            html.Details(
+                [
+                    html.Summary(
+                        t("more_indicators", lang).format(n=len(rest)), id="more-indicators"
+                    ),
+                    dbc.Row(indicator_tiles(rest, lang), className="g-2 mt-1"),
+                ],
+                className="more-indicators",
+            )
+        )
+    return html.Div(parts, className="mt-2 mb-2")
 
 
 STATED_LABELS = {
@@ -113,23 +149,30 @@ def unit_options(lang: str) -> list[dict]:
 
 
 def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
-    """Everything the page shows under the filters: KPI tiles, the three charts, the
-    timeline, stated totals beside counted ones, and deadline warnings."""
+    """Everything the page shows under the filters: headline tiles, the three charts, the
+    timeline, stated totals beside counted ones, deadline warnings and indicator tiles."""
     with data.cursor() as con:
         if con is None:
             empty = figures.completion_by_category(EMPTY, lang)
-            return [empty_warehouse(lang)], empty, empty, empty, None, None, None
-        o = gather_overview(con, f)
-    completion = o.completion(unit)
+            return [empty_warehouse(lang)], empty, empty, empty, None, None, None, None
+        o = gather_overview(con, f, context=True)
+    # A cross-filter highlights its pick among the rest (the tiles count the pick alone).
     return (
-        kpi_tiles(o.kpis, o.indicators, lang),
-        figures.completion_by_category(completion, lang),
-        figures.status_doughnut(completion, lang),
-        figures.department_heatmap(o.heat, lang),
+        headline_tiles(o.kpis, lang),
+        figures.completion_by_category(
+            o.completion_context(unit), lang, picked=(f.category, f.status)
+        ),
+        figures.status_doughnut(o.status_context(unit), lang, picked=f.status),
+        figures.department_heatmap(
+            o.heat if o.heat_context is None else o.heat_context,
+            lang,
+            picked=(f.department, f.category),
+        ),
         timeline(o.header, lang),
         stated_vs_counted(o, lang),
         # Deadline warnings only where ledgers give deadlines.
         None if o.deadlines.empty else deadline_tiles(deadline_counts(o.deadlines), lang),
+        indicator_block(o.indicators, lang),
     )
 
 
@@ -141,6 +184,7 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     Output(ids.TIMELINE_BOX, "children"),
     Output(ids.STATED_TOTALS, "children"),
     Output(ids.DEADLINES, "children"),
+    Output(ids.INDICATOR_TILES, "children"),
     Output(ids.UNIT_SWITCH, "options"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),

@@ -1,0 +1,183 @@
+"""How numbers, labels and colours read: one number format (万/亿 in Chinese, separators in
+English) on tiles and axes, full department names, a light-to-dark heat map, cross-filter
+highlights, and "today" in the organisation's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+
+from views import clock, figures, theme, vocabulary
+from views.summaries import headline_split
+from warehouse import queries
+from warehouse.filters import Filters
+
+GARDEN = "区园林绿化服务中心"
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_value_axes_read_in_wan_and_yi_never_k_or_m():
+    axis = theme.value_axis(3.2e8, "zh")
+    assert axis["ticktext"] == ["0", "1亿", "2亿", "3亿", "4亿"] and axis["range"][1] >= 3.2e8
+    assert theme.value_axis(32000, "zh")["ticktext"][-1].endswith("万")
+    english = theme.value_axis(32000, "en")["ticktext"]
+    assert english[-1] == "40,000" and not any(t.endswith(("k", "M")) for t in english)
+    assert theme.nice_ticks(29) == [0, 10, 20, 30] and theme.nice_ticks(0) == [0, 1]
+
+
+def test_a_total_of_3_2e8_reads_3_2_yi_on_its_tile():
+    from dashboard.components import indicator_tiles
+
+    frame = pd.DataFrame(
+        [{"code": "funds_recovered", "name_zh": "资金", "name_en": "Funds", "total": 3.2e8,
+          "unit": "yuan", "n_metrics": 2}]
+    )  # fmt: skip
+    zh, en = str(indicator_tiles(frame, "zh")), str(indicator_tiles(frame, "en"))
+    assert "3.2亿" in zh and "元" in zh and "yuan" not in zh
+    assert "320,000,000" in en and "yuan" in en
+    assert theme.format_quantity(3.01e8, "元", "zh") == "3.01亿元"
+    assert theme.format_quantity(33.9, "km", "en") == "33.9 km"
+
+
+def test_dates_read_as_year_and_month_in_chinese():
+    assert theme.format_month("2024-06-27", "zh") == "2024年6月"
+    assert theme.format_month(date(2024, 6, 27), "en") == "Jun 2024"
+    assert theme.format_date(pd.Timestamp("2024-06-27"), "zh") == "2024年6月27日"
+    assert theme.format_date(None, "zh") == "" and theme.format_date(pd.NaT, "en") == ""
+
+
+def test_long_names_wrap_evenly_and_lose_nothing():
+    name = "区城市综合行政执法支队"
+    wrapped = theme.wrap_label(name, 10)
+    assert wrapped == "区城市综合行<br>政执法支队" and wrapped.replace("<br>", "") == name
+    assert theme.wrap_label("办公室", 10) == "办公室"
+    assert theme.wrap_label("Party building", 12) == "Party<br>building"  # between words
+
+
+def test_department_axes_carry_full_names(con):
+    from views.summaries import department_summary
+
+    heat = figures.department_heatmap(queries.department_category(con, Filters()), "zh")
+    axis = heat["layout"]["yaxis"]
+    assert axis["automargin"] is True
+    assert [text.replace("<br>", "") for text in axis["ticktext"]] == axis["tickvals"]
+    assert GARDEN in axis["tickvals"]
+    summary = department_summary(queries.department_status(con, Filters()))
+    bars = figures.department_completion(summary, "zh", big=True, limit=3)
+    shown = bars["layout"]["yaxis"]["tickvals"]
+    assert shown == list(summary["department"].head(3))[::-1]  # the busiest three, top down
+    assert "3" in bars["layout"]["title"]["text"]
+    assert all(t.endswith(("0", "5")) or t == "0" for t in bars["layout"]["xaxis"]["ticktext"])
+
+
+def test_heatmap_runs_light_to_dark_with_a_colour_bar_and_blank_empty_cells(con):
+    cells = queries.department_category(con, Filters())
+    heat = figures.department_heatmap(cells, "zh")["data"][0]
+    scale = heat["colorscale"]
+    assert _luminance(scale[0][1]) > _luminance(scale[-1][1]) + 100  # few: light; many: dark
+    assert heat["showscale"] is True and heat["zmin"] == 0
+    assert heat["colorbar"]["title"]["text"] == "措施数"
+    flat = [v for row in heat["z"] for v in row]
+    texts = [v for row in heat["text"] for v in row]
+    assert None in flat and 0 not in flat  # an empty cell is blank, not a pale 0
+    assert all(t == "" for v, t in zip(flat, texts, strict=True) if v is None)
+
+
+def test_cross_filter_highlights_the_pick_and_dims_the_rest(con):
+    frame = queries.completion(con, Filters(), "items")
+    fig = figures.completion_by_category(frame, "zh", picked=("safety", "completed"))
+    safety = vocabulary.category_label("safety")
+    for trace in fig["data"]:
+        for label, opacity in zip(trace["y"], trace["marker"]["opacity"], strict=True):
+            picked = label == safety and trace["name"] == vocabulary.status_label("completed")
+            assert opacity == (1 if picked else theme.DIMMED_OPACITY)
+    # Every bar is still drawn: the chart does not shrink to the one picked.
+    assert len(fig["data"][0]["y"]) == len(set(frame["category"]))
+    doughnut = figures.status_doughnut(frame, "zh", picked="completed")["data"][0]
+    assert (
+        doughnut["pull"][doughnut["customdata"].index(["completed", doughnut["customdata"][0][1]])]
+        > 0
+    )
+    assert (
+        sum(c.startswith("rgba") for c in doughnut["marker"]["colors"])
+        == len(doughnut["values"]) - 1
+    )
+    heat = figures.department_heatmap(
+        queries.department_category(con, Filters()), "zh", picked=(GARDEN, None)
+    )
+    assert len(heat["data"]) == 2 and heat["data"][0]["opacity"] == theme.DIMMED_OPACITY
+    row = heat["data"][1]["y"].index(GARDEN)
+    assert all(v is None for k, r in enumerate(heat["data"][1]["z"]) if k != row for v in r)
+
+
+def test_overview_context_keeps_every_category_around_a_pick(con):
+    from views.overview import gather_overview
+
+    o = gather_overview(con, Filters(category="safety", status="completed"), context=True)
+    assert set(o.completion_context("items")["category"]) == set(
+        queries.completion(con, Filters(), "items")["category"]
+    )
+    assert set(o.completion("items")["category"]) == {"safety"}
+    assert set(o.status_context("items")["category"]) == {"safety"}
+    plain = gather_overview(con, Filters(department=GARDEN))
+    assert plain.completion_context("items") is plain.completion_items
+
+
+def test_headline_indicators_lead_in_the_rules_order_whatever_the_totals(con):
+    totals = queries.filtered_indicator_totals(con, Filters())
+    headline, rest = headline_split(totals)
+    assert (
+        list(headline["code"])
+        == [c for c in vocabulary.headline_indicators() if c in set(totals["code"])][
+            : len(headline)
+        ]
+    )
+    assert headline["code"].iloc[0] == "gas_hazards_closed"
+    # The rest in catalogue order: the same places however the totals change.
+    reversed_totals = totals.assign(total=totals["total"][::-1].to_numpy())
+    assert list(headline_split(reversed_totals)[1]["code"]) == list(rest["code"])
+    assert not set(headline["code"]) & set(rest["code"])
+
+
+def test_today_follows_rectify_tz(monkeypatch, con):
+    from views.export import gather
+
+    for zone in ("Asia/Shanghai", "Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        monkeypatch.setenv("RECTIFY_TZ", zone)
+        assert clock.today() == datetime.now(ZoneInfo(zone)).date()
+    monkeypatch.setenv("RECTIFY_TZ", "Not/AZone")
+    assert clock.today() == datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    monkeypatch.setenv("RECTIFY_TZ", "Pacific/Kiritimati")  # UTC+14: often a day ahead of UTC
+    assert gather(con, Filters(), "zh", rows=False).today == clock.today()
+
+
+def test_the_explorer_bands_deadlines_by_the_organisations_today(monkeypatch):
+    from dashboard import grid
+
+    frame = pd.DataFrame(
+        [{"report_id": "r", "measure_id": "M1", "report_title": "t", "path": "p", "section": "findings",
+          "headline": "h", "category": "safety", "status": "in_progress", "departments": float("nan"),
+          "figures": None, "deadline": pd.Timestamp("2025-01-15")}]
+    )  # fmt: skip
+    monkeypatch.setattr(clock, "today", lambda: date(2025, 1, 16))
+    (row,) = grid.rows_for(frame, "zh")
+    assert row["deadline_band"] == "overdue" and row["departments"] == "" and row["figures"] == ""
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 10, 1))
+    assert grid.rows_for(frame, "zh")[0]["deadline_band"] == "on_track"
+
+
+@pytest.mark.parametrize("status", ["unknown", "in_progress", "completed"])
+def test_every_status_badge_is_readable(status):
+    from dashboard.components import status_badge
+
+    badge = status_badge(status, "zh")
+    assert badge.children == vocabulary.status_label(status, "zh")
+    if vocabulary.status_badge(status) in ("light", "warning"):
+        assert badge.text_color == "dark"
