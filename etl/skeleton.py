@@ -302,25 +302,46 @@ def find_layout(norm: Normalized, rules: Rules) -> Layout:
 def finding_title(heading: str, rules: Rules) -> tuple[str, int]:
     """Title of a finding heading (marker removed) and where its own text ends.
 
-    关于“X”的问题 → X; 针对X的问题。→ X; (一)关于X的整改情况 → X; else the first sentence.
+    关于“X”的问题 → X; 针对X的问题。→ X; (一)关于X的整改情况 → X; 问题1:X。→ X; else the first
+    sentence (a full stop inside an open quote does not end it). A bare statement runs to its
+    sentence end: 超编问题,本轮仍然存在。 is one title, where 关于X的问题,… ends at 问题.
     """
+    label = rules.rx("titles.label").match(heading)
+    skip = label.end() if label else 0
+    title, end = _title_after_label(heading[skip:], rules)
+    return title, end + skip
+
+
+def _title_after_label(heading: str, rules: Rules) -> tuple[str, int]:
     window = heading[:300]
     quoted = rules.rx("titles.quoted").match(window)
     if quoted:
         return quoted.group("a"), quoted.end()
+    prefix = rules.rx("titles.prefix")
     suffix = rules.rx("titles.suffix").search(window)
     sentence_end = _sentence_end(heading)
+    if suffix and not prefix.match(window) and window[suffix.end() : suffix.end() + 1] in (",", ","):
+        suffix = None  # a word of the statement (…超编问题,本轮…), not the heading's end
     if suffix and suffix.start() <= max(sentence_end, 0) + 200:
         title, end = heading[: suffix.start()], suffix.end()
     else:
         title, end = heading[:sentence_end], sentence_end
-    title = rules.rx("titles.prefix").sub("", title).strip(" ,,。")
+    title = prefix.sub("", title).strip(" ,,。")
     return title, end
 
 
 def _sentence_end(text: str) -> int:
-    m = re.search(r"[。!?;]", text[:2000])
-    return m.start() if m else min(len(text), 2000)
+    """Where the first sentence ends: a full stop not inside an open “quote” (a quoted
+    finding may hold several sentences; one cut off by the end of the text holds the rest)."""
+    depth = 0
+    for i, ch in enumerate(text[:2000]):
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in "。!?;":
+            return i
+    return min(len(text), 2000)
 
 
 def _headline(text: str) -> str:
@@ -523,6 +544,13 @@ class _Parser:
         measures, notes = self._measures(findings)
         return Skeleton(layout, findings, measures, notes, self.spans, skipped)
 
+    def _cut_off(self, node: Node) -> bool:
+        """A marked paragraph with nothing under it that the text stops inside (an excerpt cut
+        in its first sentence)."""
+        if node.content or node.line.end < len(self.norm.text.rstrip()):
+            return False
+        return not re.search(r"[。!?;”)]\s*$", node.heading)
+
     def _line_segment(self, line: Line) -> tuple[int, int, bool]:
         return (line.start, line.end, False)
 
@@ -578,14 +606,21 @@ class _Parser:
 
     def _finding(self, node: Node, depth: int) -> None:
         """A finding: its marked children are findings when any reads as one (or holds one),
-        measures when none does or when a label (整改措施:) came before them."""
+        measures when none does or when a label (整改措施:) came before them. A last child the
+        text stops inside (an excerpt) is a finding when what is left of it reads as one, or
+        when it sits under an area heading (…方面): its words are cut off before they say so."""
         node.role, node.depth = "finding", depth
         self.findings.append(node)
         if depth == 0:
             self.spans.append((node.line.start, node.end))
         # Three levels at most (area, problem, item): what sits under an item is its measures.
         deepest = depth >= len(LEVELS) - 1
-        any_finding = not deepest and any(_reads_as_finding(c, self.rules) for c in node.children)
+        area = bool(self.rules.rx("area_heading").search(_headline(node.heading)))
+        any_finding = not deepest and any(
+            _reads_as_finding(c, self.rules)
+            or (self._cut_off(c) and (area or finding_score(_headline(c.heading), self.rules)))
+            for c in node.children
+        )
         label_seen = False
         for c in node.content:
             if isinstance(c, Line):
