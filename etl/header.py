@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 from etl.model import ReportHeader
+from etl.numbers import parse_chinese
 from etl.rules import Rules
 from etl.skeleton import Layout
 
@@ -79,11 +80,23 @@ def find_title(layout: Layout, rules: Rules) -> str | None:
     return None
 
 
-def _text_window(layout: Layout) -> str:
-    """The opening paragraph (or, lacking one, the first lines) where header facts are told."""
-    if layout.opening is not None:
-        return layout.lines[layout.opening].text
-    return "\n".join(ln.text for ln in layout.lines[: min(len(layout.lines), 6)])
+OPENING_CONTINUED_LINES = 2  # paragraphs after the opening that may go on telling it
+
+
+def _text_window(layout: Layout, rules: Rules) -> str:
+    """The opening paragraph (or, lacking one, the first lines) where header facts are told,
+    with the paragraphs right after it that go on telling them the same way (2022年1月27日,
+    …向…反馈巡察情况): an opening may run over two paragraphs."""
+    if layout.opening is None:
+        return "\n".join(ln.text for ln in layout.lines[: min(len(layout.lines), 6)])
+    opening_rx, topic_rx = rules.rx("header.opening"), rules.rx("header.opening_topic")
+    texts = [layout.lines[layout.opening].text]
+    stop = min(layout.body_end, layout.opening + 1 + OPENING_CONTINUED_LINES)
+    for line in layout.lines[layout.opening + 1 : stop]:
+        if not (opening_rx.search(line.text) and topic_rx.search(line.text)):
+            break
+        texts.append(line.text)
+    return "\n".join(texts)
 
 
 def title_body(title: str | None) -> str | None:
@@ -98,40 +111,70 @@ def title_body(title: str | None) -> str | None:
 def extract_header(layout: Layout, rules: Rules) -> ReportHeader:
     header = ReportHeader()
     header.title = find_title(layout, rules)
-    opening = _text_window(layout)
+    opening = _text_window(layout, rules)
+    whole = "\n".join(ln.text for ln in layout.lines)
     short = rules.rx("header.short_name")
 
     team = rules.rx("header.team").search(opening)
     header.team = team.group(1) if team else None
+    # Several teams and no one of them named: the text tells a whole round, not one body's.
+    round_wide = team is None and _several_teams(opening, rules)
     inspected_rx = rules.rx("header.inspected")
     inspected = (inspected_rx.search(opening, team.end()) if team else None) or inspected_rx.search(
         opening
     )
     body = title_body(header.title)
-    if inspected:
-        header.inspected_unit = _resolve_we(short.sub("", inspected.group(1)), body, rules)
+    if inspected and not round_wide:
+        header.inspected_unit = _resolve_we(short.sub("", inspected.group(1)), body, whole, rules)
     kind_source = header.team or header.title or opening
     if "巡视" in kind_source or ("巡视" in opening and "巡察" not in opening):
         header.inspection_kind = "巡视"
     elif "巡察" in kind_source or "巡察" in opening:
         header.inspection_kind = "巡察"
 
-    header.round = _round(header.title, opening, rules)
+    header.round = _round(header.title, opening, whole, rules)
     _dates(header, opening, rules)
     header.publish_date = _publish_date(layout, rules)
-    header.issuer = _issuer(layout, header, body, opening, rules)
+    header.issuer = _issuer(layout, header, body, opening, whole, round_wide, rules)
     return header
 
 
-def _resolve_we(name: str, body: str | None, rules: Rules) -> str:
-    """我单位 / 我院党组 is the body the title names (keeping 党组/党委 when it says so)."""
+def _several_teams(opening: str, rules: Rules) -> bool:
+    m = rules.rx("header.several_teams").search(opening)
+    if not m:
+        return False
+    raw = m.group(1)
+    try:
+        return (int(raw) if raw.isdigit() else parse_chinese(raw.replace("两", "二"))) > 1
+    except ValueError:
+        return False
+
+
+def _resolve_we(name: str, body: str | None, text: str, rules: Rules) -> str | None:
+    """我单位 / 我院党组 is the body the title names (keeping 党组/党委 when it says so); with no
+    title, the body as it names itself on a rectification document it issued
+    (《中共某院党组关于…整改方案》). Unresolved, it is not a name (None, and a warning says so)."""
     we = rules.rx("header.we").match(name)
-    if not we or not body:
+    if not we:
         return name
+    if not body:
+        body = _own_name(we.group(1), text, rules)
+        if not body:
+            return None
     organ = we.group(2)
     if organ and not _PARTY_ORGAN.search(body):
         return body + organ
     return body
+
+
+def _own_name(institution: str, text: str, rules: Rules) -> str | None:
+    """The name the body gives itself on its own rectification document, if it is one of
+    the kind 我X says (我院 → a name with 院; 我单位 → any)."""
+    for m in rules.rx("header.own_document").finditer(text):
+        name = m.group(1)
+        if institution == "单位" or institution in name:
+            return name
+    return None
 
 
 def _abbreviations(text: str, rules: Rules) -> dict[str, str]:
@@ -145,35 +188,74 @@ def _abbreviations(text: str, rules: Rules) -> dict[str, str]:
     return out
 
 
-def _round(title: str | None, opening: str, rules: Rules) -> str | None:
+def _round(title: str | None, opening: str, text: str, rules: Rules) -> str | None:
+    """The round as the title names it; else as the opening does; else the round whose
+    feedback or rectification the text speaks of (…第二轮巡察的整改进展情况)."""
     if title:
         m = rules.rx("header.round_in_title").search(title)
         if m:
             return m.group(1)
-    m = rules.rx("header.round_in_text").search(opening)
+    m = rules.rx("header.round_in_text").search(opening) or rules.rx(
+        "header.round_rectified"
+    ).search(text)
     return m.group(1) if m else None
 
 
-def _dates(header: ReportHeader, opening: str, rules: Rules) -> None:
+def month_day(digits: str) -> tuple[int, int] | None:
+    """A month and day printed without 月 (717 → 7, 17; 1112 → 11, 12), where only one split
+    of the digits is a date; None when none or several are (111 is 1-11 or 11-1)."""
+    found = set()
+    for i in (1, 2):
+        month, day = digits[:i], digits[i:]
+        if not day or len(day) > 2 or month == "0" or (i == 1 and day.startswith("0")):
+            continue
+        m, d = int(month), int(day)
+        if 1 <= m <= 12 and _iso(2000, m, d):  # a leap year: 229 reads as 2-29
+            found.add((m, d))
+    return found.pop() if len(found) == 1 else None
+
+
+def _stay(opening: str, rules: Rules) -> tuple[int, tuple | None, tuple | None]:
+    """Where the stay ends in the opening, its first day and its last (year, month, day),
+    the last day's year None when the text leaves it out; also printed without 年/月
+    (2024717日至830日) where the digits have one reading."""
     span = rules.rx("header.date_range").search(opening)
-    after = 0
-    end_date = None
     if span:
         y1, m1, d1, y2, m2, d2 = span.groups()
-        header.inspection_start = _iso(int(y1), int(m1), int(d1))
-        end_year = int(y2) if y2 else int(y1)
-        header.inspection_end = _iso(end_year, int(m2), int(d2))
+        return span.end(), (int(y1), int(m1), int(d1)), (y2 and int(y2), int(m2), int(d2))
+    bare = rules.rx("header.date_range_unmarked").search(opening)
+    if bare:
+        y1, md1, y2, md2 = bare.groups()
+        first, last = month_day(md1), month_day(md2)
+        if first and last:
+            return bare.end(), (int(y1), *first), (y2 and int(y2), *last)
+    return 0, None, None
+
+
+def _dates(header: ReportHeader, opening: str, rules: Rules) -> None:
+    after, first, last = _stay(opening, rules)
+    end_date = None
+    if first and last:
+        y1, m1, d1 = first
+        y2, m2, d2 = last
+        header.inspection_start = _iso(y1, m1, d1)
+        end_year = y2 or y1
+        header.inspection_end = _iso(end_year, m2, d2)
         if (
             header.inspection_end
             and header.inspection_start
             and header.inspection_end < header.inspection_start
         ):
-            header.inspection_end = _iso(end_year + 1, int(m2), int(d2))  # a period over New Year
+            header.inspection_end = _iso(end_year + 1, m2, d2)  # a period over New Year
         end_date = header.inspection_end
-        after = span.end()
     feedback = rules.rx("header.feedback").search(opening, after)
-    if feedback:
-        year, month, day = feedback.groups()
+    groups = feedback.groups() if feedback else None
+    if not feedback:
+        bare = rules.rx("header.feedback_unmarked").search(opening, after)
+        read = month_day(bare.group(1)) if bare else None
+        groups = (None, *read) if read else None
+    if groups:
+        year, month, day = groups
         if year:
             header.feedback_date = _iso(int(year), int(month), int(day))
         elif end_date:
@@ -204,19 +286,28 @@ def _publish_date(layout: Layout, rules: Rules) -> str | None:
 
 
 def _issuer(
-    layout: Layout, header: ReportHeader, body: str | None, opening: str, rules: Rules
+    layout: Layout,
+    header: ReportHeader,
+    body: str | None,
+    opening: str,
+    text: str,
+    round_wide: bool,
+    rules: Rules,
 ) -> str | None:
     """The signature line; else the body the title names; else the body the team reported
-    back to (向X反馈); else the inspected body."""
+    back to (向X反馈); else the inspected body. A round's notice (several teams) names no
+    issuer unless it is signed or titled."""
     short = rules.rx("header.short_name")
     if layout.signature is not None:
         return short.sub("", layout.lines[layout.signature].text.strip())
     if body:
         return short.sub("", body)
+    if round_wide:
+        return None
     told = rules.rx("header.feedback_to").search(opening)
     if told:
-        name = _resolve_we(short.sub("", told.group(1)), body, rules)
-        name = _abbreviations(opening, rules).get(name, name)
-        if not rules.rx("header.we").match(name):
+        name = _resolve_we(short.sub("", told.group(1)), body, text, rules)
+        name = _abbreviations(opening, rules).get(name, name) if name else None
+        if name and not rules.rx("header.we").match(name):
             return name
     return header.inspected_unit

@@ -8,12 +8,18 @@ from etl.rules import Rules
 
 
 def stated_totals(text: str, rules: Rules) -> dict:
+    """The totals a report states about itself (spec: `report.stated_totals`). The first rule
+    (in file order) that matches sets its key; a sum of money given as several figures in one
+    sentence (清退…万元、追回…万元) is no single stated total and stays None."""
     totals: dict = dict.fromkeys(TOTAL_KEYS)
     for rule in rules.totals:
         if totals[rule.key] is not None:
             continue
         m = rule.pattern.search(text)
         if not m:
+            continue
+        single = rules.total_single_figure.get(rule.key)
+        if single is not None and _figures_in_sentence(single, text, m) > 1:
             continue
         groups = {k: v for k, v in m.groupdict().items() if v}
         raw = next(iter(groups.values()), None)
@@ -27,3 +33,11 @@ def stated_totals(text: str, rules: Rules) -> dict:
     if totals["funds_recovered_yuan"] is not None:
         totals["funds_recovered_yuan"] = float(totals["funds_recovered_yuan"])
     return totals
+
+
+def _figures_in_sentence(pattern, text: str, m) -> int:
+    """How many figures `pattern` finds in the sentence of match `m`."""
+    start = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+    stops = [i for i in (text.find("。", m.end()), text.find("\n", m.end())) if i >= 0]
+    end = min(stops) if stops else len(text)
+    return sum(1 for _ in pattern.finditer(text, start, end))

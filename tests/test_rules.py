@@ -45,7 +45,9 @@ def test_every_rule_has_id_description_and_example():
         "taxonomy": RAW["taxonomy"]["categories"],
         "status": RAW["status"]["rules"],
         "departments": RAW["departments"]["units"] + RAW["departments"]["partners"]["patterns"],
-        "totals": RAW["totals"]["totals"] + RAW["totals"]["not_totals"],
+        "totals": RAW["totals"]["totals"]
+        + RAW["totals"]["not_totals"]
+        + RAW["totals"]["single_figure"],
         "ledger": RAW["ledger"]["columns"]
         + RAW["ledger"]["statuses"]
         + RAW["ledger"]["warnings"]
@@ -281,6 +283,16 @@ def test_a_target_and_its_progress_count_once():
     funds = [mt for mt in x.metrics if mt.indicator == "funds_recovered"]
     assert [mt.value for mt in funds] == [123000]
     assert [mt.role for mt in x.metrics] == ["target", "result"]
+
+
+@pytest.mark.parametrize("rule", RAW["totals"]["single_figure"], ids=lambda r: r["id"])
+def test_single_figure_examples(rule):
+    """Each figure of the example is one of its kind; together they state no one total."""
+    import re
+
+    example = fold(rule["example"])
+    assert len(re.findall(rule["pattern"], example)) == rule["expect"]
+    assert stated_totals(example, RULES)[rule["key"]] is None
 
 
 @pytest.mark.parametrize("rule", RAW["totals"]["not_totals"], ids=lambda r: r["id"])

@@ -130,6 +130,8 @@ class Rules:
     partner_strip: re.Pattern | None
     indicators: tuple[Indicator, ...]
     totals: tuple[TotalRule, ...]
+    # stated-total key → the pattern of one figure of its kind (totals.yaml single_figure)
+    total_single_figure: dict = field(default_factory=dict)
     compiled: dict = field(default_factory=dict)
 
     @property
@@ -317,4 +319,8 @@ def load_rules(folder: str | None = None) -> Rules:
         ),
         indicators=indicators,
         totals=totals,
+        total_single_figure={
+            t["key"]: _compile(t["pattern"], f"totals.yaml {t['id']}")
+            for t in raw["totals"].get("single_figure", [])
+        },
     )
