@@ -21,7 +21,7 @@ from etl.model import Extraction, Finding, Measure, Metric, ParseWarning
 from etl.normalize import fold, normalize
 from etl.rules import Rules, load_rules
 from etl.skeleton import parse_skeleton
-from etl.totals import stated_totals
+from etl.totals import read_totals
 from etl.warnings import warn
 
 DEFAULT_CATEGORY = "governance"
@@ -32,7 +32,9 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
     norm = normalize(plain)
     skeleton = parse_skeleton(norm, plain, rules)
     header = extract_header(skeleton.layout, rules)
-    header.stated_totals = stated_totals(_outside(norm.text, skeleton.findings_spans), rules)
+    header.stated_totals, in_parts = read_totals(
+        _outside(norm.text, skeleton.findings_spans), rules
+    )
     findings, measures = skeleton.findings, skeleton.measures
     folded = {m.id: norm.text[slice(*norm.to_folded(m.start, m.end))] for m in measures}
 
@@ -57,7 +59,7 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
         layout.lines[layout.body_end - 1].end if layout.body_end > layout.body_start else body_from
     )
     metrics = extraction_metrics(norm, plain, measures, folded, body_from, body_to, rules)
-    warnings = parse_warnings(header, findings, measures, skeleton.skipped, rules)
+    warnings = parse_warnings(header, findings, measures, skeleton.skipped, rules, in_parts)
     return Extraction(header, findings, measures, metrics, warnings, text=plain)
 
 
@@ -66,10 +68,16 @@ def _warning_entry(code: str, rules: Rules) -> dict:
 
 
 def parse_warnings(
-    header, findings: list[Finding], measures: list[Measure], skipped: list[Finding], rules: Rules
+    header,
+    findings: list[Finding],
+    measures: list[Measure],
+    skipped: list[Finding],
+    rules: Rules,
+    in_parts: dict[str, int] | None = None,
 ) -> list[ParseWarning]:
     """Where the parse is unsure (spec: `warnings`), in a stable order: the skeleton, the
-    stated totals, the statuses, the header. A clean report gets none."""
+    stated totals, the statuses, the header. A clean report gets none. `in_parts` names the
+    stated totals left empty because the report gives them as several figures."""
     out: list[ParseWarning] = []
     if not findings and not measures:
         out.append(warn("no_findings"))
@@ -85,6 +93,9 @@ def parse_warnings(
         if stated not in {*by_level.values(), leaves}:
             counted = next(by_level[lv] for lv in ("problem", "item", "area") if by_level[lv])
             out.append(warn("stated_vs_counted", stated=stated, counted=counted))
+    names = _warning_entry("total_in_parts", rules)["fields"]
+    for key, n in (in_parts or {}).items():
+        out.append(warn("total_in_parts", field=f"{names.get(key, key)} {key}", n=n))
     no_cue = _warning_entry("status_no_cue", rules)
     graded = [m for m in measures if m.section == "findings"]
     blind = sum(1 for m in graded if not m.status_cue)

@@ -11,7 +11,14 @@ def stated_totals(text: str, rules: Rules) -> dict:
     """The totals a report states about itself (spec: `report.stated_totals`). The first rule
     (in file order) that matches sets its key; a sum of money given as several figures in one
     sentence (清退…万元、追回…万元) is no single stated total and stays None."""
+    return read_totals(text, rules)[0]
+
+
+def read_totals(text: str, rules: Rules) -> tuple[dict, dict[str, int]]:
+    """The stated totals, and for each key left empty because its sentence gives it in
+    parts, how many figures that sentence gives (for the `total_in_parts` warning)."""
     totals: dict = dict.fromkeys(TOTAL_KEYS)
+    in_parts: dict[str, int] = {}
     for rule in rules.totals:
         if totals[rule.key] is not None:
             continue
@@ -19,7 +26,9 @@ def stated_totals(text: str, rules: Rules) -> dict:
         if not m:
             continue
         single = rules.total_single_figure.get(rule.key)
-        if single is not None and _figures_in_sentence(single, text, m) > 1:
+        parts = _figures_in_sentence(single, text, m) if single is not None else 1
+        if parts > 1:
+            in_parts[rule.key] = parts
             continue
         groups = {k: v for k, v in m.groupdict().items() if v}
         raw = next(iter(groups.values()), None)
@@ -32,7 +41,7 @@ def stated_totals(text: str, rules: Rules) -> dict:
         totals[rule.key] = as_plain_number(value)
     if totals["funds_recovered_yuan"] is not None:
         totals["funds_recovered_yuan"] = float(totals["funds_recovered_yuan"])
-    return totals
+    return totals, {k: n for k, n in in_parts.items() if totals[k] is None}
 
 
 def _figures_in_sentence(pattern, text: str, m) -> int:
