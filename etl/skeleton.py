@@ -320,7 +320,11 @@ def _title_after_label(heading: str, rules: Rules) -> tuple[str, int]:
     prefix = rules.rx("titles.prefix")
     suffix = rules.rx("titles.suffix").search(window)
     sentence_end = _sentence_end(heading)
-    if suffix and not prefix.match(window) and window[suffix.end() : suffix.end() + 1] in (",", ","):
+    if (
+        suffix
+        and not prefix.match(window)
+        and window[suffix.end() : suffix.end() + 1] in (",", ",")
+    ):
         suffix = None  # a word of the statement (…超编问题,本轮…), not the heading's end
     if suffix and suffix.start() <= max(sentence_end, 0) + 200:
         title, end = heading[: suffix.start()], suffix.end()
