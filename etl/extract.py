@@ -31,7 +31,8 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
     rules = rules or load_rules()
     norm = normalize(plain)
     skeleton = parse_skeleton(norm, plain, rules)
-    header = extract_header(skeleton.layout, rules)
+    findings_from = min((a for a, _b in skeleton.findings_spans), default=None)
+    header = extract_header(skeleton.layout, rules, findings_from)
     header.stated_totals, in_parts = read_totals(
         _outside(norm.text, skeleton.findings_spans), rules
     )

@@ -108,11 +108,16 @@ def title_body(title: str | None) -> str | None:
     return None
 
 
-def extract_header(layout: Layout, rules: Rules) -> ReportHeader:
+def extract_header(layout: Layout, rules: Rules, findings_from: int | None = None) -> ReportHeader:
+    """The header from the lines before the opening, the opening, and (for the round the text
+    rectifies and the body's own name) the text before `findings_from`, the folded offset
+    where the findings begin: a problem quoting an earlier round is not this report's."""
     header = ReportHeader()
     header.title = find_title(layout, rules)
     opening = _text_window(layout, rules)
     whole = "\n".join(ln.text for ln in layout.lines)
+    if findings_from is not None:
+        whole = whole[:findings_from]
     short = rules.rx("header.short_name")
 
     team = rules.rx("header.team").search(opening)

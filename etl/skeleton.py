@@ -299,20 +299,22 @@ def find_layout(norm: Normalized, rules: Rules) -> Layout:
 
 
 # -- titles -------------------------------------------------------------------------------
-def finding_title(heading: str, rules: Rules) -> tuple[str, int]:
+def finding_title(heading: str, rules: Rules, statement: bool = False) -> tuple[str, int]:
     """Title of a finding heading (marker removed) and where its own text ends.
 
     关于“X”的问题 → X; 针对X的问题。→ X; (一)关于X的整改情况 → X; 问题1:X。→ X; else the first
-    sentence (a full stop inside an open quote does not end it). A bare statement runs to its
-    sentence end: 超编问题,本轮仍然存在。 is one title, where 关于X的问题,… ends at 问题.
+    sentence (a full stop inside an open quote does not end it). A `statement` (a heading
+    whose rectification stands under a label of its own, 整改情况:) runs to its sentence end:
+    超编问题,本轮仍然存在。 is one title; elsewhere X问题,已建立台账 ends at 问题 as
+    关于X的问题,… does.
     """
     label = rules.rx("titles.label").match(heading)
     skip = label.end() if label else 0
-    title, end = _title_after_label(heading[skip:], rules)
+    title, end = _title_after_label(heading[skip:], rules, statement)
     return title, end + skip
 
 
-def _title_after_label(heading: str, rules: Rules) -> tuple[str, int]:
+def _title_after_label(heading: str, rules: Rules, statement: bool) -> tuple[str, int]:
     window = heading[:300]
     quoted = rules.rx("titles.quoted").match(window)
     if quoted:
@@ -322,7 +324,9 @@ def _title_after_label(heading: str, rules: Rules) -> tuple[str, int]:
     sentence_end = _sentence_end(heading)
     if (
         suffix
+        and statement
         and not prefix.match(window)
+        and suffix.group(0).startswith("问题")
         and window[suffix.end() : suffix.end() + 1] in (",", ",")
     ):
         suffix = None  # a word of the statement (…超编问题,本轮…), not the heading's end
@@ -696,7 +700,7 @@ class _Parser:
     def _rest(self, node: Node) -> tuple[int, int] | None:
         """The text after a finding's title on its own line, if any."""
         heading = node.heading
-        _title, title_end = finding_title(heading, self.rules)
+        _title, title_end = finding_title(heading, self.rules, _has_label(node, self.rules))
         rest = heading[title_end:]
         skip = len(rest) - len(rest.lstrip("。,,;:: "))
         start = node.head + title_end + skip
@@ -704,7 +708,7 @@ class _Parser:
 
     def _make_finding(self, n: Node, number: int, parent: Finding | None) -> Finding:
         heading = n.heading
-        title, _end = finding_title(heading, self.rules)
+        title, _end = finding_title(heading, self.rules, _has_label(n, self.rules))
         if title and title in heading:
             t_start = n.head + heading.find(title)
             title = self._plain(t_start, t_start + len(title))

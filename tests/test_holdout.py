@@ -309,3 +309,42 @@ def test_several_recovered_sums_are_no_one_stated_total_and_say_so():
     single = extract("\n".join([OPENING, "局党组高度重视。收回清退违规资金5.0227万元。"]))
     assert single.report.stated_totals["funds_recovered_yuan"] == 50227
     assert "total_in_parts" not in [w.code for w in single.warnings]
+
+
+def test_a_problem_word_then_its_action_inline_still_ends_the_title():
+    """Without a 整改情况: paragraph of its own, X问题,已… is a title and its measure."""
+    x = extract(
+        "\n".join([TITLE, OPENING, "一、反馈问题整改落实情况", "1.台账管理不规范问题,已建立台账。"])
+    )
+    assert [f.title for f in x.findings] == ["台账管理不规范"]
+    assert [m.text for m in x.measures] == ["已建立台账。"]
+
+
+def test_an_earlier_round_quoted_in_a_finding_is_not_the_reports_round():
+    x = extract(
+        "\n".join(
+            [
+                "根据县委统一部署,2024年3月1日至4月30日,县委第一巡察组对县林业局党组开展了"
+                "常规巡察。现将整改情况予以公布。",
+                "一、反馈问题整改落实情况",
+                "1.对十四届县委第三轮巡察反馈问题整改不彻底的问题",
+                "整改情况:逐项复核上轮问题。",
+            ]
+        )
+    )
+    assert x.report.round is None
+
+
+def test_我单位_is_not_resolved_to_a_document_that_is_not_its_rectification():
+    x = extract(
+        "\n".join(
+            [
+                "根据县委统一部署,2024年3月1日至4月30日,县委第一巡察组对我单位开展了常规巡察。"
+                "现将整改情况予以公布。",
+                "一、组织整改落实情况",
+                "(一)强化学习。组织学习《中共某县委员会关于巡察工作的实施办法》。",
+            ]
+        )
+    )
+    assert x.report.inspected_unit is None and x.report.issuer is None
+    assert "header_missing" in [w.code for w in x.warnings]
