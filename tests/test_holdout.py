@@ -348,3 +348,32 @@ def test_我单位_is_not_resolved_to_a_document_that_is_not_its_rectification()
     )
     assert x.report.inspected_unit is None and x.report.issuer is None
     assert "header_missing" in [w.code for w in x.warnings]
+
+
+def test_a_mirror_in_traditional_characters_with_pinyin_glosses_reads_like_the_original():
+    """The header, skeleton and figures of a notice printed in traditional characters (some
+    with a pinyin gloss, 根據(jù)) are those of the simplified notice; offsets point into the
+    text as printed."""
+    simplified = "\n".join(
+        [
+            "中共某县林业局党组关于十四届县委第二轮巡察整改进展情况的通报",
+            OPENING,
+            "一、巡察整改组织领导情况",
+            "(一)加强组织领导。局党组召开专题会议3次。",
+        ]
+    )
+    traditional = "\n".join(
+        [
+            "中共某縣林業局黨組關(guān)於十四屆縣委第二輪巡察整改進(jìn)展情況的通報(bào)",
+            "根據(jù)縣委統(tǒng)一部署,2024年3月1日至4月30日,縣委第一巡察組對縣林業局黨組"
+            "開展了常規巡察。2024年6月5日,縣委第一巡察組向縣林業局黨組反饋了巡察意見。"
+            "按照巡察工作有關要求,現(xiàn)將整改情況予以公布。",
+            "一、巡察整改組織領導情況",
+            "(一)加強組織領導。局黨組召開專題會議3次。",
+        ]
+    )
+    a, b = extract(simplified), extract(traditional)
+    assert b.report == a.report
+    assert [(m.section, m.headline) for m in b.measures] == [("organisation", "加強組織領導")]
+    (metric,) = b.metrics
+    assert metric.value == 3 and traditional[metric.start : metric.end] == metric.raw == "3次"

@@ -40,7 +40,8 @@ def test_every_rule_has_id_description_and_example():
         + RAW["units"]["qualifiers"]
         + RAW["units"]["exclusions"]
         + RAW["units"]["roles"],
-        "reader": RAW["reader"]["furniture"],
+        "reader": RAW["reader"]["furniture"]
+        + [RAW["reader"]["traditional"], RAW["reader"]["pinyin_gloss"]],
         "structure": STRUCTURE_RULES,
         "taxonomy": RAW["taxonomy"]["categories"],
         "status": RAW["status"]["rules"],
@@ -127,6 +128,12 @@ def test_furniture_examples_are_dropped(rule):
         plain_text(["正文第一段。", rule["example"], "正文第二段。"])
         == "正文第一段。\n正文第二段。"
     )
+
+
+@pytest.mark.parametrize("key", ["traditional", "pinyin_gloss"])
+def test_traditional_mirror_examples_fold_to_what_the_cues_read(key):
+    rule = RAW["reader"][key]
+    assert fold(rule["example"]) == rule["expect"]
 
 
 @pytest.mark.parametrize("rule", RAW["taxonomy"]["categories"], ids=lambda r: r["id"])
