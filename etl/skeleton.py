@@ -493,6 +493,7 @@ class _Parser:
         # headed) and `lead` marks the paragraphs before the first section (the preamble)
         self.parts: list[tuple[str, Node | None, list[tuple[int, int, bool]], bool]] = []
         self.spans: list[tuple[int, int]] = []
+        self.text_end = len(norm.text.rstrip())  # where the last words of the text end
 
     def _plain(self, start: int, end: int) -> str:
         a, b = self.norm.to_plain(start, end)
@@ -555,7 +556,7 @@ class _Parser:
     def _cut_off(self, node: Node) -> bool:
         """A marked paragraph with nothing under it that the text stops inside (an excerpt cut
         in its first sentence)."""
-        if node.content or node.line.end < len(self.norm.text.rstrip()):
+        if node.content or node.line.end < self.text_end:
             return False
         return not re.search(r"[。!?;”)]\s*$", node.heading)
 
