@@ -313,6 +313,9 @@ def _issuer(
     if told:
         name = _resolve_we(short.sub("", told.group(1)), body, text, rules)
         name = _abbreviations(opening, rules).get(name, name) if name else None
+        unit = header.inspected_unit
+        if name and unit and unit != name and unit.endswith(name):
+            return unit  # 向学院党委反馈 names 计算机学院党委 again, shorter
         if name and not rules.rx("header.we").match(name):
             return name
     return header.inspected_unit

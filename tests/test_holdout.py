@@ -240,6 +240,10 @@ def test_the_round_rectified_is_named_in_the_body_but_not_a_round_studied():
             "市委深化“最多跑一次”改革、优化营商环境专项巡察组",
         ),
         ("七届市委第十二轮巡察一组对我院党组开展了巡察。", "七届市委第十二轮巡察一组"),
+        (
+            "十四届县委第三轮巡察第二巡察组对县某局党组开展了巡察。",
+            "十四届县委第三轮巡察第二巡察组",
+        ),
         ("市委第二提级交叉巡察组对某局党组开展了巡察。", "市委第二提级交叉巡察组"),
     ],
 )
@@ -377,3 +381,11 @@ def test_a_mirror_in_traditional_characters_with_pinyin_glosses_reads_like_the_o
     assert [(m.section, m.headline) for m in b.measures] == [("organisation", "加強組織領導")]
     (metric,) = b.metrics
     assert metric.value == 3 and traditional[metric.start : metric.end] == metric.raw == "3次"
+
+
+def test_the_body_reported_back_to_by_a_shorter_name_is_the_inspected_one():
+    x = extract(
+        "根据校党委统一部署,2023年10月9日至11月30日,校党委第二巡察组对计算机学院党委开展了"
+        "巡察。2024年1月8日,巡察组向学院党委反馈了巡察意见。"
+    )
+    assert x.report.issuer == x.report.inspected_unit == "计算机学院党委"
