@@ -389,3 +389,35 @@ def test_the_body_reported_back_to_by_a_shorter_name_is_the_inspected_one():
         "巡察。2024年1月8日,巡察组向学院党委反馈了巡察意见。"
     )
     assert x.report.issuer == x.report.inspected_unit == "计算机学院党委"
+
+
+@pytest.mark.parametrize(
+    "sentence,stated",
+    [
+        (
+            "共反馈问题28个,截至目前已完成整改26个,剩余2个正在持续推进。",
+            {"problems": 28, "completed": 26, "in_progress": 2},
+        ),
+        (
+            "巡察组共反馈问题3大类21个,已整改到位19个,持续整改2个,整改完成率90.5%。",
+            {"problems": 21, "completed": 19, "in_progress": 2, "completion_rate_pct": 90.5},
+        ),
+        (
+            "针对巡察反馈的28个问题,制定整改措施96条,目前已完成整改25个,3个正在推进中。",
+            {"problems": 28, "completed": 25, "in_progress": 3},
+        ),
+        (
+            "市委巡察组反馈的三个方面二十个问题,已完成整改十八个。",
+            {"problems": 20, "completed": 18},
+        ),
+        ("追缴违规资金12.5万元,收回违规发放津补贴8600元。", {}),
+        ("整改期间,完成2个正在整改的台账的清理。", {}),
+    ],
+)
+def test_stated_totals_written_in_other_ways(sentence, stated):
+    from etl.normalize import fold
+    from etl.rules import load_rules
+    from etl.totals import stated_totals
+
+    got = stated_totals(fold(sentence), load_rules())
+    assert {k: v for k, v in got.items() if v is not None} == stated
