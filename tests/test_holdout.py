@@ -421,3 +421,27 @@ def test_stated_totals_written_in_other_ways(sentence, stated):
 
     got = stated_totals(fold(sentence), load_rules())
     assert {k: v for k, v in got.items() if v is not None} == stated
+
+
+# -- neighbouring kinds, probed while fixing the ones above ----------------------------------
+@pytest.mark.parametrize("joiner", ["\n", " "])
+def test_bracketed_problems_and_labels_with_or_without_line_breaks(joiner):
+    """【问题1】…【整改情况】…: problems and their measures, also run on in one line."""
+    x = extract(
+        joiner.join(
+            [
+                TITLE,
+                OPENING,
+                "一、反馈问题整改情况",
+                "【问题1】理论学习不深入。",
+                "【整改情况】制定学习计划,开展专题研讨3次。",
+                "【问题2】财务管理不规范。",
+                "【整改情况】修订财务制度2项。",
+            ]
+        )
+    )
+    assert [(f.level, f.label, f.title) for f in x.findings] == [
+        ("problem", "【问题1】", "理论学习不深入"),
+        ("problem", "【问题2】", "财务管理不规范"),
+    ]
+    assert [m.text for m in x.measures] == ["制定学习计划,开展专题研讨3次。", "修订财务制度2项。"]
