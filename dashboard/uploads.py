@@ -1,39 +1,63 @@
-"""Files dropped on the data page: checked, kept in a staging folder beside the warehouse,
-previewed, then loaded on confirmation. Names from the browser never choose a path."""
+"""Files dropped on the data page: received into a staging batch beside the warehouse,
+prepared and loaded by jobs in a child process under memory and time limits
+(pipeline/jobs.py), previewed before anything is loaded. Names from the browser never
+choose a path.
+
+Layout beside the warehouse:
+
+- `uploads/staging/<token>/<n>/<name>`: a batch, one folder per file so that two files of
+  one name both stay; the job's status beside them. A batch is removed when it is loaded,
+  cancelled, fails, or is left alone for `STAGING_TTL` seconds.
+- `uploads/<content hash>/<name>`: a published file. Its path is unique to its content, so
+  a different file of the same name never replaces it (nor, in the warehouse, its report),
+  and the data page can reload it later.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import re
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.errors import InputError
-from pipeline import REPORT_SUFFIXES, prepare_file
+from pipeline import REPORT_SUFFIXES, jobs
 from views.export import UNSAFE_IN_NAMES
+from views.i18n import t
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one file
+MAX_BATCH_BYTES = 3 * MAX_UPLOAD_BYTES  # what one drop may send, all files together
+# The largest request body the server reads (Flask's MAX_CONTENT_LENGTH): a batch's files
+# as base64 data URLs in the callback's JSON, with room for the rest of the request.
+MAX_REQUEST_BYTES = MAX_BATCH_BYTES * 4 // 3 + (1 << 20)
+STAGING_TTL = 3600  # seconds: a batch left alone this long is abandoned and removed
 _TOKEN = re.compile(r"^[0-9a-f]{16}$")
 
 
 @dataclass(frozen=True)
 class Staged:
-    name: str  # the file's safe name in the staging folder
+    name: str  # the file's safe name
     ok: bool
     kind: str
     findings: int
     measures: int
     metrics: int
     message: str  # the problem, or what was understood
+    report_id: str = ""
 
 
 def uploads_root(db: Path) -> Path:
     """Uploaded files live beside the warehouse, so a reload finds them again."""
     return db.parent / "uploads"
+
+
+def staging_root(db: Path) -> Path:
+    return uploads_root(db) / "staging"
 
 
 def safe_name(name: str) -> str:
@@ -45,8 +69,10 @@ def safe_name(name: str) -> str:
 
 
 def new_batch(db: Path) -> tuple[str, Path]:
+    """A fresh staging batch (token, folder); abandoned batches are swept first."""
+    sweep(db)
     token = secrets.token_hex(8)
-    folder = uploads_root(db) / "staging" / token
+    folder = staging_root(db) / token
     folder.mkdir(parents=True, exist_ok=True)
     return token, folder
 
@@ -55,65 +81,123 @@ def batch_folder(db: Path, token: str) -> Path | None:
     """The staging folder of a batch, only for a token this module made."""
     if not isinstance(token, str) or not _TOKEN.match(token):
         return None
-    folder = uploads_root(db) / "staging" / token
+    folder = staging_root(db) / token
     return folder if folder.is_dir() else None
 
 
-def stage(folder: Path, name: str, contents: str) -> Staged:
-    """Decode one dcc.Upload file into the staging folder and prepare it (nothing is loaded)."""
+def receive(folder: Path, index: int, name: str, contents: str | None) -> dict | None:
+    """Decode the `index`th dcc.Upload file of a drop into the batch; a rejection (a result
+    the preview shows) when its type, size or encoding is wrong, else None. `contents`
+    None: the browser held it back as too large."""
     safe = safe_name(name)
     suffix = Path(safe).suffix
     if suffix not in REPORT_SUFFIXES:
-        return Staged(safe, False, "", 0, 0, 0, f"unsupported file type {suffix or '(none)'}")
+        return {"name": safe, "ok": False, "code": "type", "suffix": suffix or "(none)"}
+    if contents is None:
+        return {"name": safe, "ok": False, "code": "size", "mib": MAX_UPLOAD_BYTES >> 20}
     try:
         raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (IndexError, ValueError, binascii.Error):
-        return Staged(safe, False, "", 0, 0, 0, "the upload was damaged; try again")
+        return {"name": safe, "ok": False, "code": "damaged"}
     if len(raw) > MAX_UPLOAD_BYTES:
+        return {"name": safe, "ok": False, "code": "size", "mib": MAX_UPLOAD_BYTES >> 20}
+    slot = folder / str(index)
+    slot.mkdir()
+    (slot / safe).write_bytes(raw)
+    return None
+
+
+def staged_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*/*") if p.is_file())
+
+
+def start_staging(folder: Path) -> bool:
+    """Prepare the batch's files in a limited child process; False when none was received."""
+    files = staged_files(folder)
+    if files:
+        jobs.start(folder, jobs.STAGE, files)
+    return bool(files)
+
+
+def status(db: Path, token: str) -> jobs.Status | None:
+    folder = batch_folder(db, token)
+    return jobs.read_status(folder) if folder is not None else None
+
+
+def describe(result: dict, lang: str) -> Staged:
+    """A job's (or the receiver's) result for one file, worded in `lang`."""
+    if result.get("ok"):
         return Staged(
-            safe, False, "", 0, 0, 0, f"over the {MAX_UPLOAD_BYTES // 1_048_576} MiB limit"
+            result["name"],
+            True,
+            result["kind"],
+            result["findings"],
+            result["measures"],
+            result["metrics"],
+            result["title"],
+            result["report_id"],
         )
-    path = folder / safe
-    n = 1
-    while path.exists():  # two files of one name in a batch keep both
-        path = folder / f"{Path(safe).stem}-{n}{suffix}"
-        n += 1
-    path.write_bytes(raw)
-    try:
-        prepared = prepare_file(path)
-    except InputError as exc:
-        path.unlink(missing_ok=True)
-        return Staged(path.name, False, "", 0, 0, 0, f"{exc.problem}. {exc.action}")
-    x = prepared.extraction
-    title = x.report.title or path.name
-    return Staged(
-        path.name,
-        True,
-        prepared.source_kind,
-        len(x.findings),
-        len(x.measures),
-        len(x.metrics),
-        title,
-    )
+    return Staged(result["name"], False, "", 0, 0, 0, problem(result, lang))
 
 
-def publish(db: Path, token: str) -> list[Path]:
-    """Move a batch's good files out of staging into the uploads folder; their new paths."""
+def problem(result: dict, lang: str) -> str:
+    """Why a file or a job failed, in `lang`: the parser's own line, or a job's code."""
+    code = result.get("code")
+    if code is None:
+        return result.get("message", "")
+    return t(f"upload_{code}", lang).format(**result)
+
+
+def publish(db: Path, token: str) -> tuple[list[Path], list[Path]]:
+    """Move the batch's files (those its staging job kept) into the uploads folder, each
+    under its content hash; (their paths, those that were not there before)."""
     folder = batch_folder(db, token)
     if folder is None:
-        return []
-    kept = []
-    for path in sorted(folder.iterdir()):
-        # A file uploaded again under its name replaces the earlier one, as a report loaded
-        # again from one path replaces itself in the warehouse.
-        target = uploads_root(db) / path.name
-        os.replace(path, target)
-        kept.append(target)
-    shutil.rmtree(folder, ignore_errors=True)
-    return kept
+        return [], []
+    paths, new = [], []
+    for path in staged_files(folder):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        target = uploads_root(db) / digest / path.name
+        if not target.exists():  # same hash and name: the very same file is already kept
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            new.append(target)
+        paths.append(target)
+    return paths, new
+
+
+def start_loading(folder: Path, db: Path, paths: list[Path], new: list[Path]) -> None:
+    """Load `paths` into the warehouse in a limited child process; if it fails, the files
+    just published for it (`new`) are removed again."""
+    jobs.start(folder, jobs.LOAD, paths, db=db, cleanup=new)
+
+
+def start_reload(db: Path, source: Path) -> str:
+    """Load one kept file again, as a job of its own batch; the batch's token."""
+    token, folder = new_batch(db)
+    jobs.start(folder, jobs.LOAD, [source], db=db)
+    return token
 
 
 def discard(db: Path, token: str) -> None:
+    """End the batch's job, if running, and remove the batch."""
     folder = batch_folder(db, token)
     if folder is not None:
+        jobs.cancel(folder)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep(db: Path, max_age: float = STAGING_TTL) -> None:
+    """Remove batches nobody has touched for `max_age` seconds (a closed tab, a crash)."""
+    root = staging_root(db)
+    if not root.is_dir():
+        return
+    now = time.time()
+    for folder in root.iterdir():
+        try:
+            touched = max(p.stat().st_mtime for p in [folder, *folder.glob(".*.json")])
+        except OSError:
+            continue
+        if now - touched > max_age:
+            jobs.cancel(folder)
+            shutil.rmtree(folder, ignore_errors=True)

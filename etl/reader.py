@@ -8,10 +8,13 @@ report saved as an HTML page give the same plain text.
 from __future__ import annotations
 
 import codecs
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.archive import check_zip
 from etl.errors import InputError
 from etl.normalize import fold
 from etl.rules import load_rules
@@ -113,10 +116,26 @@ def read_document(path: str | Path) -> Document:
 
 
 def _read_binary_document(p: Path, raw: bytes, kind: str) -> Document:
-    from etl.documents import ScannedPdf, UnreadableDocument, docx_lines, pdf_lines
+    from etl.documents import (
+        DocumentTooLarge,
+        ScannedPdf,
+        UnreadableDocument,
+        docx_lines,
+        pdf_lines,
+    )
 
+    if kind == "docx":
+        if not zipfile.is_zipfile(io.BytesIO(raw)):
+            raise InputError(
+                p, "not a Word .docx document (not a zip package)", "open it and save it again"
+            )
+        check_zip(raw, p)  # a zip bomb is refused before any part is parsed
     try:
         lines = pdf_lines(raw) if kind == "pdf" else docx_lines(raw)
+    except DocumentTooLarge as exc:
+        raise InputError(
+            p, str(exc), "split it into smaller documents, or check that it is a report"
+        ) from exc
     except ScannedPdf as exc:
         raise InputError(
             p, str(exc), "run OCR on it first, or ask for the Word or text version of the report"

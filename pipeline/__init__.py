@@ -32,12 +32,32 @@ def looks_like_report(x) -> bool:
     return bool(x.measures or x.findings or r.team or r.inspection_start)
 
 
-def prepare_file(path: Path | str, overrides=()) -> Prepared:
-    if Path(path).suffix.lower() in LEDGER_SUFFIXES:
-        x, encoding, kind = _read_ledger(Path(path))
+def prepare_file(
+    path: Path | str, overrides=(), progress: Callable[[str], None] | None = None
+) -> Prepared:
+    """Read, extract and check one file. InputError says what is wrong with it (also when
+    it needs more memory than the process may take); `progress` hears each step's name
+    ("read", "extract", "check") as it starts."""
+    try:
+        return _prepare(Path(path), overrides, progress or (lambda _step: None))
+    except MemoryError as exc:
+        raise InputError(
+            path,
+            "it needs more memory than one file may take (a damaged or hostile file, or a "
+            "report far longer than any we know)",
+            "split it into smaller files, or report it with the file attached",
+        ) from exc
+
+
+def _prepare(path: Path, overrides, step: Callable[[str], None]) -> Prepared:
+    step("read")
+    if path.suffix.lower() in LEDGER_SUFFIXES:
+        x, encoding, kind = _read_ledger(path)
     else:
         doc = read_document(path)
+        step("extract")
         x, encoding, kind = extract(doc.text), doc.encoding, doc.kind
+    step("check")
     if not looks_like_report(x):
         raise InputError(
             path,
@@ -45,14 +65,14 @@ def prepare_file(path: Path | str, overrides=()) -> Prepared:
             "check that it is a 巡视/巡察整改 report",
         )
     rid = report_id_for(x.text)
-    apply_overrides(x, rid, Path(path).name, list(overrides))
+    apply_overrides(x, rid, path.name, list(overrides))
     try:
         check_extraction(x, str(path))
     except ContractError as exc:
         raise InputError(
             path, str(exc).split(": ", 1)[-1], "report it with the file attached"
         ) from exc
-    return Prepared(rid, str(Path(path).resolve()), Path(path).name, encoding, kind, x)
+    return Prepared(rid, str(path.resolve()), path.name, encoding, kind, x)
 
 
 def _read_ledger(path: Path):

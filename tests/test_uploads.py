@@ -1,22 +1,82 @@
-"""The data page's uploads: names from the browser never choose a path, a batch is checked and
-previewed before anything loads, and the load swaps the warehouse atomically."""
+"""The data page's uploads: names from the browser never choose a path, a batch is prepared
+by a job in a child process under limits and previewed before anything loads, stored files
+are unique by content (a same-named file never replaces another), and batches that fail,
+are cancelled or abandoned leave nothing in staging."""
 
 from __future__ import annotations
 
 import base64
+import json
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from conftest import SEED
 
-from dashboard.uploads import batch_folder, discard, new_batch, publish, safe_name, stage
-from pipeline import load_paths, remove_reports
+from dashboard.uploads import (
+    batch_folder,
+    describe,
+    discard,
+    new_batch,
+    publish,
+    receive,
+    safe_name,
+    staging_root,
+    start_loading,
+    start_staging,
+    status,
+    sweep,
+)
+from pipeline import jobs, remove_reports
 from warehouse.db import connect_readonly
 from warehouse.queries import list_reports
 
 
 def _data_url(raw: bytes) -> str:
     return "data:application/octet-stream;base64," + base64.b64encode(raw).decode()
+
+
+def _variant(i: int) -> bytes:
+    """A different report each time (its round changed), so each loads as its own."""
+    return SEED.read_text(encoding="utf-8").replace("第八轮", f"第{i + 9}轮", 1).encode()
+
+
+def _wait(db: Path, token: str, timeout: float = 120) -> jobs.Status:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        s = status(db, token)
+        assert s is not None
+        if s.state != jobs.RUNNING:
+            return s
+        time.sleep(0.2)
+    raise AssertionError(f"job {token} still running after {timeout} s")
+
+
+def _reports(db: Path):
+    con = connect_readonly(db)
+    try:
+        return list_reports(con)
+    finally:
+        con.close()
+
+
+def _stage(db: Path, files: list[tuple[str, bytes]]) -> tuple[str, list[dict], jobs.Status]:
+    token, folder = new_batch(db)
+    rejected = [
+        r for i, (name, raw) in enumerate(files) if (r := receive(folder, i, name, _data_url(raw)))
+    ]
+    assert start_staging(folder)
+    return token, rejected, _wait(db, token)
+
+
+def _load(db: Path, token: str) -> jobs.Status:
+    paths, new = publish(db, token)
+    start_loading(batch_folder(db, token), db, paths, new)
+    done = _wait(db, token)
+    discard(db, token)
+    return done
 
 
 @pytest.mark.parametrize(
@@ -33,41 +93,143 @@ def test_safe_names_stay_in_the_folder(given, expected):
     assert safe_name(given) == expected
 
 
-def test_a_batch_is_checked_then_published_and_loaded(tmp_path):
+def test_a_batch_is_prepared_by_a_job_then_published_and_loaded(tmp_path):
     db = tmp_path / "w.duckdb"
     token, folder = new_batch(db)
     assert batch_folder(db, token) == folder
     assert batch_folder(db, "../../etc") is None and batch_folder(db, "0" * 16) is None
-    good = stage(folder, "../seed.txt", _data_url(SEED.read_bytes()))
-    assert good.ok and good.kind == "text" and good.measures == 79 and good.name == "seed.txt"
-    not_a_report = stage(folder, "notes.txt", _data_url("今天天气很好。".encode()))
-    assert not not_a_report.ok and "no rectification report" in not_a_report.message
-    wrong_type = stage(folder, "virus.exe", _data_url(b"MZ"))
-    assert not wrong_type.ok and "unsupported file type" in wrong_type.message
-    damaged = stage(folder, "x.txt", "data:;base64,@@@")
-    assert not damaged.ok
-    assert sorted(p.name for p in folder.iterdir()) == ["seed.txt"]  # only what can load stays
+    files = [
+        ("../seed.txt", SEED.read_bytes()),
+        ("notes.txt", "今天天气很好。".encode()),
+        ("virus.exe", b"MZ"),
+    ]
+    rejected = [
+        r for i, (n, raw) in enumerate(files) if (r := receive(folder, i, n, _data_url(raw)))
+    ]
+    assert receive(folder, 3, "x.txt", "data:;base64,@@@") == {
+        "name": "x.txt",
+        "ok": False,
+        "code": "damaged",
+    }
+    assert [describe(r, "en").message for r in rejected] == ["unsupported file type .exe"]
+    assert describe(rejected[0], "zh").message == "不支持的文件类型 .exe"
+    assert start_staging(folder)
+    s = _wait(db, token)
+    assert s.state == "done" and s.done == s.total == 2
+    staged = {r["name"]: describe(r, "en") for r in s.results}
+    assert staged["seed.txt"].ok and staged["seed.txt"].kind == "text"
+    assert staged["seed.txt"].measures == 79 and len(staged["seed.txt"].report_id) == 16
+    assert not staged["notes.txt"].ok and "no rectification report" in staged["notes.txt"].message
+    # Only what can load stays in staging.
+    assert [p.name for p in folder.glob("*/*") if p.is_file()] == ["seed.txt"]
 
-    paths = publish(db, token)
-    assert [p.name for p in paths] == ["seed.txt"] and paths[0].parent == db.parent / "uploads"
-    assert batch_folder(db, token) is None
-    result = load_paths(paths, db)
-    assert not result.failed
-    con = connect_readonly(db)
-    reports = list_reports(con)
-    con.close()
+    done = _load(db, token)
+    assert (
+        done.state == "done"
+        and not done.error
+        and [r["file_name"] for r in done.loaded] == ["seed.txt"]
+    )
+    assert batch_folder(db, token) is None and list(staging_root(db).iterdir()) == []
+    reports = _reports(db)
     assert list(reports["file_name"]) == ["seed.txt"]
-    assert Path(reports["source_path"][0]).exists()  # kept, so the data page can reload it
-
+    source = Path(reports["source_path"][0])
+    assert source.exists() and source.parent.parent == db.parent / "uploads"  # kept, by hash
     remove_reports(db, list(reports["report_id"]))
-    con = connect_readonly(db)
-    assert list_reports(con).empty
-    con.close()
+    assert _reports(db).empty
 
 
-def test_cancelled_batch_leaves_nothing(tmp_path):
+def test_same_named_files_one_after_the_other_are_both_kept_and_loaded(tmp_path):
+    db = tmp_path / "w.duckdb"
+    for i in range(2):
+        token, _, staged = _stage(db, [("整改通报.txt", _variant(i))])
+        assert staged.results[0]["ok"]
+        assert not _load(db, token).error
+    reports = _reports(db)
+    assert list(reports["file_name"]) == ["整改通报.txt"] * 2
+    assert reports["source_path"].nunique() == 2 and all(
+        map(os.path.exists, reports["source_path"])
+    )
+    # The same content again: told at preview, and loading it replaces only itself.
+    token, _, staged = _stage(db, [("副本.txt", _variant(1))])
+    assert staged.results[0]["report_id"] in set(reports["report_id"])
+    assert not _load(db, token).error
+    assert len(_reports(db)) == 2
+
+
+def test_same_named_files_confirmed_at_the_same_moment_are_both_loaded(tmp_path):
+    db = tmp_path / "w.duckdb"
+    tokens = [_stage(db, [("台账.txt", _variant(i))])[0] for i in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def confirm(token: str) -> None:
+        barrier.wait()
+        outcomes.append(_load(db, token))
+
+    threads = [threading.Thread(target=confirm, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [o.error for o in outcomes] == [None, None]
+    reports = _reports(db)
+    assert len(reports) == 2 and set(reports["file_name"]) == {"台账.txt"}
+
+
+def test_a_hostile_file_ends_its_child_not_the_caller(tmp_path):
+    """A file that needs more memory than allowed: its child dies, the batch says why."""
     db = tmp_path / "w.duckdb"
     token, folder = new_batch(db)
-    stage(folder, "seed.txt", _data_url(SEED.read_bytes()))
+    seed = SEED.read_text(encoding="utf-8")
+    line = next(x for x in seed.splitlines() if x.startswith("一是提高政治站位"))
+    bomb = seed.replace(line, line + "开展整改工作共计12.5万元,培训干部3次," * 40_000, 1)
+    receive(folder, 0, "long.txt", _data_url(bomb.encode()))
+    receive(folder, 1, "seed.txt", _data_url(SEED.read_bytes()))
+    jobs.start(
+        folder,
+        jobs.STAGE,
+        sorted(folder.glob("*/*")),
+        limits=jobs.JobLimits(200 << 20, 1 << 30, 60),
+    )
+    s = _wait(db, token)
+    by_name = {r["name"]: r for r in s.results}
+    assert by_name["seed.txt"]["ok"]
+    long = describe(by_name["long.txt"], "zh")
+    assert not long.ok and ("200 MiB" in long.message or "needs more memory" in long.message)
+    assert [p.name for p in folder.glob("*/*") if p.is_file()] == ["seed.txt"]
     discard(db, token)
+    assert list(staging_root(db).iterdir()) == []
+
+
+def test_a_file_past_the_time_limit_is_stopped(tmp_path):
+    db = tmp_path / "w.duckdb"
+    token, folder = new_batch(db)
+    receive(folder, 0, "seed.txt", _data_url(SEED.read_bytes()))
+    jobs.start(
+        folder, jobs.STAGE, sorted(folder.glob("*/*")), limits=jobs.JobLimits(1 << 30, 1 << 30, 0)
+    )
+    s = _wait(db, token)
+    assert s.results[0]["code"] == "time"
+    assert "0 秒" in describe(s.results[0], "zh").message
+    discard(db, token)
+
+
+def test_cancelled_and_abandoned_batches_leave_nothing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    token, folder = new_batch(db)
+    receive(folder, 0, "seed.txt", _data_url(SEED.read_bytes()))
+    start_staging(folder)
+    pid = json.loads((folder / jobs.STATUS_FILE).read_text())["pid"]
+    discard(db, token)  # while it runs: its job ends with it
     assert not folder.exists() and not db.exists()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists()
+
+    old, _ = new_batch(db)
+    fresh, _ = new_batch(db)
+    past = time.time() - 7200
+    os.utime(batch_folder(db, old), (past, past))
+    sweep(db)
+    assert batch_folder(db, old) is None and batch_folder(db, fresh) is not None

@@ -175,6 +175,61 @@ MESSAGES: dict[str, dict[str, str]] = {
     "upload_loaded": {"zh": "已载入 {n} 个文件。", "en": "{n} file(s) loaded."},
     "upload_view": {"zh": "查看总览", "en": "See the overview"},
     "upload_failed": {"zh": "载入失败:", "en": "Loading failed:"},
+    "upload_type": {"zh": "不支持的文件类型 {suffix}", "en": "unsupported file type {suffix}"},
+    "upload_size": {"zh": "超过 {mib} MiB 的上限", "en": "over the {mib} MiB limit"},
+    "upload_damaged": {
+        "zh": "上传的数据已损坏,请重试",
+        "en": "the upload was damaged; try again",
+    },
+    "upload_too_much": {
+        "zh": "一次最多上传 {mib} MiB,请分批拖入文件。",
+        "en": "At most {mib} MiB can be uploaded at once; drop fewer files at a time.",
+    },
+    "upload_memory": {
+        "zh": "读取该文件所需内存超过每个文件 {mib} MiB 的上限,已停止(文件可能已损坏,或是恶意构造的)。"
+        "请用 Word、WPS 或 Excel 打开后另存,或拆分成较小的文件",
+        "en": "reading it needed more than the {mib} MiB of memory one file may take, so it "
+        "was stopped (a damaged or hostile file). Open it in Word, WPS or Excel and save it "
+        "again, or split it into smaller files",
+    },
+    "upload_time": {
+        "zh": "读取该文件超过每个文件 {seconds} 秒的时限,已停止。请拆分成较小的文件,或另存后重试",
+        "en": "reading it took longer than the {seconds} s one file may take, so it was "
+        "stopped. Split it into smaller files, or save it again and retry",
+    },
+    "upload_crashed": {
+        "zh": "无法读取该文件(解析程序在读取时出错)。请用 Word、WPS 或 Excel 打开后另存再试;"
+        "仍不行时请附上文件报告此问题",
+        "en": "it could not be read (the parser failed on it). Open it in Word, WPS or Excel, "
+        "save it again and retry; if it still fails, report it with the file attached",
+    },
+    "upload_lost": {
+        "zh": "处理中断(服务器可能已重启),请重新上传",
+        "en": "the work on it was interrupted (the server may have restarted); upload it again",
+    },
+    "upload_expired": {
+        "zh": "这批上传已过期或已取消,请重新拖入文件。",
+        "en": "This upload has expired or was cancelled; drop the files again.",
+    },
+    "upload_warehouse": {"zh": "{message}", "en": "{message}"},
+    "upload_already": {
+        "zh": "相同内容已载入(“{name}”),再次载入将替换它。",
+        "en": "The same content is already loaded (as “{name}”); loading it again replaces it.",
+    },
+    "upload_progress": {
+        "zh": "{step}“{name}”(第 {n}/{total} 个文件),已用 {elapsed} 秒,每个文件最多 {limit} 秒",
+        "en": "{step} “{name}” (file {n} of {total}), {elapsed} s so far, at most {limit} s "
+        "per file",
+    },
+    "upload_loading": {
+        "zh": "正在载入 {total} 个文件,已用 {elapsed} 秒,最多 {limit} 秒",
+        "en": "Loading {total} file(s), {elapsed} s so far, at most {limit} s",
+    },
+    "upload_step_": {"zh": "准备", "en": "Preparing"},
+    "upload_step_read": {"zh": "读取", "en": "Reading"},
+    "upload_step_extract": {"zh": "识别", "en": "Extracting"},
+    "upload_step_check": {"zh": "核对", "en": "Checking"},
+    "upload_step_write": {"zh": "写入", "en": "Writing"},
     "kind_text": {"zh": "文本通报", "en": "Text report"},
     "kind_html": {"zh": "网页通报", "en": "Web page"},
     "kind_docx": {"zh": "Word 通报", "en": "Word report"},

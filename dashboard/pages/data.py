@@ -1,17 +1,37 @@
 """数据 Data: load reports and ledgers from the browser, see what will be loaded before it is,
-and delete or reload what is there. Every write is an atomic swap of the warehouse, so
-everyone else keeps viewing the old one until the new one is published."""
+and delete or reload what is there. Files are prepared and loaded by jobs in a child process
+under memory and time limits (dashboard/uploads.py, pipeline/jobs.py), which the page follows
+with a progress bar; every write is an atomic swap of the warehouse, so everyone else keeps
+viewing the old one until the new one is published."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import reports_table
-from dashboard.uploads import MAX_UPLOAD_BYTES, Staged, discard, new_batch, publish, stage
-from pipeline import REPORT_SUFFIXES, load_paths, remove_reports
+from dashboard.uploads import (
+    MAX_BATCH_BYTES,
+    MAX_UPLOAD_BYTES,
+    Staged,
+    batch_folder,
+    describe,
+    discard,
+    new_batch,
+    problem,
+    publish,
+    receive,
+    start_loading,
+    start_reload,
+    start_staging,
+    status,
+)
+from pipeline import REPORT_SUFFIXES, remove_reports
+from pipeline.jobs import RUNNING, Status
 from views.i18n import t
 from warehouse.db import WarehouseError
 from warehouse.queries import list_reports
@@ -19,6 +39,9 @@ from warehouse.queries import list_reports
 dash.register_page(__name__, path="/data", name="data", order=6)
 
 ACCEPT = ",".join(sorted(REPORT_SUFFIXES - {".text", ".md", ".shtml", ".xhtml"}))
+POLL_MS = 500
+HIDDEN = {"display": "none"}
+_NOTHING = dash.no_update
 
 
 def layout(**_query) -> html.Div:
@@ -29,15 +52,36 @@ def layout(**_query) -> html.Div:
                 id=ids.UPLOAD,
                 multiple=True,
                 # The browser drops bigger files without a word; up to three times the limit
-                # reaches the server, which says what is wrong with each.
+                # reaches the page, which says what is wrong with each.
                 max_size=3 * MAX_UPLOAD_BYTES,
                 accept=ACCEPT,
                 className="upload-zone",
                 children=html.Div(id=ids.UPLOAD_HINT),
             ),
+            dcc.Store(id=ids.UPLOAD_SENT),
+            dcc.Store(id=ids.UPLOAD_REFUSED),
             dcc.Store(id=ids.UPLOAD_BATCH),
             dcc.Store(id=ids.DATA_VERSION, data=0),
-            dcc.Loading(html.Div(id=ids.UPLOAD_PREVIEW), type="circle"),
+            dcc.Interval(id=ids.UPLOAD_POLL, interval=POLL_MS, disabled=True),
+            html.Div(
+                [
+                    dbc.Progress(
+                        id=ids.UPLOAD_PROGRESS,
+                        value=0,
+                        striped=True,
+                        animated=True,
+                        className="mb-1",
+                    ),
+                    html.Span(id=ids.UPLOAD_PROGRESS_TEXT, className="small text-muted me-2"),
+                    dbc.Button(
+                        id=ids.UPLOAD_STOP, size="sm", color="secondary", outline=True, n_clicks=0
+                    ),
+                ],
+                id=ids.UPLOAD_PROGRESS_BOX,
+                style=HIDDEN,
+                className="my-2",
+            ),
+            html.Div(id=ids.UPLOAD_PREVIEW),
             html.Div(id=ids.UPLOAD_RESULT, className="mt-2"),
             html.H4(id=ids.DATA_LIST_HEADING, className="mt-4"),
             html.Div(id=ids.DATA_LIST),
@@ -49,16 +93,63 @@ def layout(**_query) -> html.Div:
     Output(ids.DATA_HEADING, "children"),
     Output(ids.UPLOAD_HINT, "children"),
     Output(ids.DATA_LIST_HEADING, "children"),
+    Output(ids.UPLOAD_STOP, "children"),
     Input(ids.LANG, "data"),
 )
 def labels(lang):
     lang = lang or "zh"
     hint = t("upload_hint", lang).format(mb=MAX_UPLOAD_BYTES // 1_048_576)
-    return t("nav_data", lang), hint, t("reports_heading", lang)
+    return t("nav_data", lang), hint, t("reports_heading", lang), t("upload_cancel", lang)
 
 
-def preview(staged: list[Staged], lang: str) -> html.Div:
+# The browser checks sizes before it sends anything: a file over the limit is sent as its
+# name alone (the server says so), and a drop over what one request may carry is not sent.
+clientside_callback(
+    f"""function (contents, names) {{
+        const none = window.dash_clientside.no_update;
+        if (!contents) {{ return [none, none]; }}
+        let total = 0;
+        const kept = contents.map(function (c) {{
+            if (c.length > {MAX_UPLOAD_BYTES * 4 // 3 + 512}) {{ return null; }}
+            total += c.length;
+            return c;
+        }});
+        if (total > {MAX_BATCH_BYTES * 4 // 3 + 64 * 1024}) {{ return [none, total]; }}
+        return [{{names: names, contents: kept, at: Date.now()}}, null];
+    }}""",
+    Output(ids.UPLOAD_SENT, "data"),
+    Output(ids.UPLOAD_REFUSED, "data"),
+    Input(ids.UPLOAD, "contents"),
+    State(ids.UPLOAD, "filename"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
+    Input(ids.UPLOAD_REFUSED, "data"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def refused(size, lang):
+    if not size:
+        return _NOTHING
+    message = t("upload_too_much", lang or "zh").format(mib=MAX_BATCH_BYTES >> 20)
+    return dbc.Alert(message, color="warning", id="upload-refused-alert")
+
+
+def preview(staged: list[Staged], lang: str, loaded: dict[str, str] | None = None) -> html.Div:
+    """The batch as understood, one row a file; `loaded`: report id → file name of what
+    the warehouse holds, to say when the same content is there already."""
+    loaded = loaded or {}
     head = ["upload_file", "col_kind", "col_items", "col_measures", "col_metrics", "upload_note"]
+
+    def note(s: Staged) -> list:
+        if not s.ok or s.report_id not in loaded:
+            return [s.message]
+        already = t("upload_already", lang).format(name=loaded[s.report_id])
+        return [s.message, html.Div(already, className="small text-warning upload-already")]
+
     rows = [
         html.Tr(
             [
@@ -67,7 +158,7 @@ def preview(staged: list[Staged], lang: str) -> html.Div:
                 html.Td(s.findings if s.ok else ""),
                 html.Td(s.measures if s.ok else ""),
                 html.Td(s.metrics if s.ok else ""),
-                html.Td(s.message, className="" if s.ok else "text-danger"),
+                html.Td(note(s), className="" if s.ok else "text-danger"),
             ],
             className="" if s.ok else "table-danger",
         )
@@ -100,62 +191,171 @@ def preview(staged: list[Staged], lang: str) -> html.Div:
     )
 
 
+def progress(s: Status | None, phase: str, lang: str) -> tuple:
+    """The progress box's style, bar value, text and stop button's style for a running job."""
+    if s is None:
+        return IDLE
+    elapsed = int(s.elapsed)
+    if phase == "stage":
+        step = t(f"upload_step_{s.step if s.step in ('read', 'extract', 'check') else ''}", lang)
+        text = t("upload_progress", lang).format(
+            step=step,
+            name=s.current,
+            n=min(s.done + 1, s.total),
+            total=s.total,
+            elapsed=elapsed,
+            limit=s.seconds,
+        )
+    else:
+        text = t("upload_loading", lang).format(total=s.total, elapsed=elapsed, limit=s.seconds)
+    return {}, round(100 * s.fraction), text, {} if phase == "stage" else HIDDEN
+
+
+IDLE = (HIDDEN, 0, "", HIDDEN)
+PROGRESS_OUTPUTS = [
+    Output(ids.UPLOAD_PROGRESS_BOX, "style", allow_duplicate=True),
+    Output(ids.UPLOAD_PROGRESS, "value", allow_duplicate=True),
+    Output(ids.UPLOAD_PROGRESS_TEXT, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_STOP, "style", allow_duplicate=True),
+]
+
+
 @callback(
-    Output(ids.UPLOAD_PREVIEW, "children"),
-    Output(ids.UPLOAD_BATCH, "data"),
+    Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
     Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
-    Input(ids.UPLOAD, "contents"),
-    State(ids.UPLOAD, "filename"),
+    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+    *PROGRESS_OUTPUTS,
+    Input(ids.UPLOAD_SENT, "data"),
     State(ids.UPLOAD_BATCH, "data"),
     State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
-def stage_files(contents, names, previous, lang):
-    """Dropped files are checked and prepared in a staging folder; nothing is loaded yet."""
+def stage_files(sent, previous, lang):
+    """Dropped files go into a staging batch, and a job prepares them; nothing is loaded."""
     lang, db = lang or "zh", data.db_path()
-    if not contents or db is None:
-        return None, None, None
+    if not sent or db is None:
+        return None, None, None, True, *IDLE
     if previous:
-        discard(db, previous)
+        discard(db, previous.get("token"))
     try:
         token, folder = new_batch(db)
+        received = zip(sent["names"], sent["contents"], strict=True)
+        rejected = [r for i, (n, body) in enumerate(received) if (r := receive(folder, i, n, body))]
+        running = start_staging(folder)
     except OSError as exc:
-        return None, None, dbc.Alert(f"{t('upload_failed', lang)} {exc}", color="danger")
-    staged = [stage(folder, name, body) for name, body in zip(names, contents, strict=True)]
-    return preview(staged, lang), token, None
+        alert = dbc.Alert(f"{t('upload_failed', lang)} {exc}", color="danger")
+        return None, None, alert, True, *IDLE
+    if not running:  # nothing to prepare: the refusals are the whole answer
+        discard(db, token)
+        return preview([describe(r, lang) for r in rejected], lang), None, None, True, *IDLE
+    batch = {"token": token, "phase": "stage", "rejected": rejected}
+    return None, batch, None, False, *progress(status(db, token), "stage", lang)
 
 
 @callback(
-    Output(ids.UPLOAD_RESULT, "children"),
     Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
     Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
-    Output(ids.DATA_VERSION, "data"),
-    Input(ids.UPLOAD_CONFIRM, "n_clicks"),
-    Input(ids.UPLOAD_CANCEL, "n_clicks"),
+    Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+    Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+    *PROGRESS_OUTPUTS,
+    Input(ids.UPLOAD_POLL, "n_intervals"),
     State(ids.UPLOAD_BATCH, "data"),
     State(ids.DATA_VERSION, "data"),
     State(ids.LANG, "data"),
     prevent_initial_call=True,
 )
-def confirm_or_cancel(confirmed, cancelled, token, version, lang):
+def follow(_tick, batch, version, lang):
+    """While a job runs, its progress; when it ends, the preview or the load's outcome."""
     lang, db = lang or "zh", data.db_path()
-    if db is None or not token or not (confirmed or cancelled):
-        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
-    if ctx.triggered_id == ids.UPLOAD_CANCEL:
-        discard(db, token)
-        return None, None, None, version
-    try:
-        result = load_paths(publish(db, token), db)
-    except WarehouseError as exc:
-        return dbc.Alert(f"{t('upload_failed', lang)} {exc}", color="danger"), None, None, version
+    if not batch or db is None:
+        return _NOTHING, _NOTHING, _NOTHING, True, _NOTHING, *IDLE
+    token, phase = batch.get("token"), batch.get("phase")
+    s = status(db, token)
+    if s is None:  # removed meanwhile: cancelled in another tab, or abandoned and swept
+        expired = dbc.Alert(t("upload_expired", lang), color="warning")
+        return None, None, expired, True, _NOTHING, *IDLE
+    if s.state == RUNNING:
+        return _NOTHING, _NOTHING, _NOTHING, False, _NOTHING, *progress(s, phase, lang)
+    if phase == "stage":
+        lost = [
+            {"name": p.name, "ok": False, "code": "lost"}
+            for p in sorted((batch_folder(db, token) or Path()).glob("*/*"))
+            if p.name not in {r["name"] for r in s.results}
+        ]
+        staged = [describe(r, lang) for r in batch.get("rejected", []) + s.results + lost]
+        if s.state != "done" or not any(x.ok for x in staged):
+            discard(db, token)  # nothing to load: the batch goes now
+            batch = None
+        else:
+            batch = {"token": token, "phase": "staged"}
+        return preview(staged, lang, _loaded()), batch, None, True, _NOTHING, *IDLE
+    discard(db, token)
+    return None, None, _outcome(s, phase, lang), True, (version or 0) + 1, *IDLE
+
+
+def _loaded() -> dict[str, str]:
+    with data.cursor() as con:
+        frame = list_reports(con) if con is not None else None
+    if frame is None or frame.empty:
+        return {}
+    return dict(zip(frame["report_id"], frame["file_name"], strict=True))
+
+
+def _outcome(s: Status, phase: str, lang: str) -> list:
+    if s.state != "done":
+        return [dbc.Alert(t("upload_lost", lang), color="danger")]
+    if s.error:
+        return [dbc.Alert(f"{t('upload_failed', lang)} {problem(s.error, lang)}", color="danger")]
+    failed = [dbc.Alert(f["message"], color="danger") for f in s.failed]
+    if phase == "reload":
+        done = [dbc.Alert(t("data_reloaded", lang), color="info")] if s.loaded else []
+        return done + failed
     message = [
-        t("upload_loaded", lang).format(n=len(result.loaded)),
+        t("upload_loaded", lang).format(n=len(s.loaded)),
         " ",
         html.A(t("upload_view", lang), href="/"),
     ]
-    alerts = [dbc.Alert(message, color="success", id="upload-done")]
-    alerts += [dbc.Alert(msg, color="danger") for _path, msg in result.failed]
-    return alerts, None, None, (version or 0) + 1
+    return [dbc.Alert(message, color="success", id="upload-done"), *failed]
+
+
+@callback(
+    Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
+    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+    *PROGRESS_OUTPUTS,
+    Input(ids.UPLOAD_CONFIRM, "n_clicks"),
+    Input(ids.UPLOAD_CANCEL, "n_clicks"),
+    Input(ids.UPLOAD_STOP, "n_clicks"),
+    State(ids.UPLOAD_BATCH, "data"),
+    State(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def confirm_or_cancel(confirmed, cancelled, stopped, batch, lang):
+    """Load the previewed batch (a job again), or drop it: cancelled, or stopped while it
+    was being prepared."""
+    lang, db = lang or "zh", data.db_path()
+    if db is None or not (confirmed or cancelled or stopped):
+        return (_NOTHING,) * 8
+    token = (batch or {}).get("token")
+    if ctx.triggered_id in (ids.UPLOAD_CANCEL, ids.UPLOAD_STOP):
+        if token and (batch or {}).get("phase") in ("stage", "staged"):
+            discard(db, token)
+        return None, None, None, True, *IDLE
+    folder = batch_folder(db, token) if batch and batch.get("phase") == "staged" else None
+    if folder is None:
+        return dbc.Alert(t("upload_expired", lang), color="warning"), None, None, True, *IDLE
+    try:
+        paths, new = publish(db, token)
+        start_loading(folder, db, paths, new)
+    except OSError as exc:
+        discard(db, token)
+        alert = dbc.Alert(f"{t('upload_failed', lang)} {exc}", color="danger")
+        return alert, None, None, True, *IDLE
+    batch = {"token": token, "phase": "load"}
+    return None, None, batch, False, *progress(status(db, token), "load", lang)
 
 
 @callback(
@@ -197,6 +397,9 @@ def loaded_reports(_version, lang):
 @callback(
     Output(ids.DATA_VERSION, "data", allow_duplicate=True),
     Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
+    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+    *PROGRESS_OUTPUTS,
     Input({"type": ids.DATA_DELETE, "report": ALL}, "submit_n_clicks"),
     Input({"type": ids.DATA_RELOAD, "report": ALL}, "n_clicks"),
     State(ids.DATA_VERSION, "data"),
@@ -204,23 +407,24 @@ def loaded_reports(_version, lang):
     prevent_initial_call=True,
 )
 def delete_or_reload(_deleted, _reloaded, version, lang):
+    """Delete a report (one swap, here), or load its kept file again (a job)."""
     lang, db, which = lang or "zh", data.db_path(), ctx.triggered_id
     if db is None or not which or not ctx.triggered or not ctx.triggered[0]["value"]:
-        return dash.no_update, dash.no_update
+        return (_NOTHING,) * 8
     report = which["report"]
     try:
         if which["type"] == ids.DATA_DELETE:
             remove_reports(db, [report])
-            return (version or 0) + 1, dbc.Alert(t("data_deleted", lang), color="info")
+            deleted = dbc.Alert(t("data_deleted", lang), color="info")
+            return (version or 0) + 1, deleted, _NOTHING, _NOTHING, *(_NOTHING,) * 4
         with data.cursor() as con:
             frame = list_reports(con)
         source = frame.loc[frame["report_id"] == report, "source_path"]
-        result = load_paths(list(source), db) if len(source) else None
-    except WarehouseError as exc:
-        return dash.no_update, dbc.Alert(str(exc), color="danger")
-    if result is None or result.failed or not result.loaded:
-        problem = (
-            result.failed[0][1] if result and result.failed else t("data_source_missing", lang)
-        )
-        return dash.no_update, dbc.Alert(problem, color="warning")
-    return (version or 0) + 1, dbc.Alert(t("data_reloaded", lang), color="info")
+        if not len(source) or not Path(source.iloc[0]).is_file():
+            missing = dbc.Alert(t("data_source_missing", lang), color="warning")
+            return _NOTHING, missing, _NOTHING, _NOTHING, *(_NOTHING,) * 4
+        token = start_reload(db, Path(source.iloc[0]))
+    except (WarehouseError, OSError) as exc:
+        return _NOTHING, dbc.Alert(str(exc), color="danger"), _NOTHING, _NOTHING, *(_NOTHING,) * 4
+    batch = {"token": token, "phase": "reload"}
+    return _NOTHING, None, batch, False, *progress(status(db, token), "reload", lang)
