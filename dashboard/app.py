@@ -10,7 +10,7 @@ import flask
 from dash import Input, Output, State, ctx, dcc, html
 from dash.development.base_component import Component
 
-from dashboard import auth, data, ids
+from dashboard import auth, data, ids, security
 from dashboard.arrival import arrival_address, page_container, url_location
 from dashboard.downloads import ExportUnavailable, exports_for
 from dashboard.index import (
@@ -18,6 +18,7 @@ from dashboard.index import (
     defer_grid_bundle,
     skip_polyfill_for_modern_browsers,
 )
+from dashboard.uploads import MAX_REQUEST_BYTES
 from views.filters import describe
 from views.i18n import LANGS, both, category_label, status_label, t
 from views.vocabulary import categories, statuses
@@ -246,7 +247,8 @@ def create_app(db_path: Path | str) -> dash.Dash:
     app.layout = shell
     _register_shell_callbacks(app)
     global _login_on
-    _login_on = auth.install(app.server)
+    security.install(app.server, MAX_REQUEST_BYTES)
+    _login_on = auth.install(app.server, Path(db_path).parent)
     return app
 
 
@@ -255,10 +257,16 @@ def warm_up(app: dash.Dash) -> None:
     when it renders the index; a worker that has not yet done so answers a browser's request
     for a bundle (the index came from another worker) with an error."""
     client = app.server.test_client()
-    if _login_on:  # the index is behind the login: warm up as a signed-in user
+    signed_in = None
+    if _login_on:  # the index is behind the login: warm up as a signed-in user, briefly
+        name, hashed = next(iter(auth.load_users().items()))
+        signed_in = auth.session_store(app.server).open(name, hashed)
         with client.session_transaction() as session:
-            session["user"] = next(iter(auth.load_users()))
-    response = client.get("/")
+            session.update(user=name, sid=signed_in)
+    host = next((h for h in security.allowed_hosts() or [] if not h.startswith(".")), "localhost")
+    response = client.get("/", headers={"Host": host})
+    if signed_in:
+        auth.session_store(app.server).close(signed_in)
     if response.status_code != 200:
         raise RuntimeError(f"dashboard failed to start: index returned {response.status_code}")
 

@@ -1,18 +1,32 @@
 """Optional login. Off unless users are configured; then every page, callback and download
-needs a signed-in session.
+needs a signed-in session, and a session holds only as long as the server says so.
 
 Users live in a file of `name:hash` lines (`rectify user add NAME --users FILE` writes one;
 the hash is werkzeug's scrypt), named by RECTIFY_USERS_FILE, or in RECTIFY_USERS as
-`name:hash,name:hash`. Sessions are signed with RECTIFY_SECRET_KEY, else with a key kept in
-`<users file>.secret`, so that every gunicorn worker and host behind a proxy shares it.
-Static code (scripts, styles) is served to anyone: it holds no data.
+`name:hash,name:hash`. The file is read again whenever it changes, so removing a user or
+changing a password takes effect on a running server at once.
+
+The session cookie is signed with RECTIFY_SECRET_KEY, else with a key kept in
+`<users file>.secret`, so that every gunicorn worker and host behind a proxy shares it. It
+carries a session id that must be in the session store (`<users file>.sessions`, SQLite,
+shared by the workers): signing out deletes it, and a session whose user is gone or whose
+password changed since sign-in is refused. The store also counts failed sign-ins per user
+name and per address: past a few, that name or address must wait (doubling each time)
+before the next try, answered at once without checking any password, so an attack costs
+signed-in users nothing. An unknown name is checked against a dummy hash, so it takes as
+long as a wrong password. Static code (scripts, styles) is served to anyone: it holds no data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import math
 import os
 import secrets
+import sqlite3
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,6 +34,11 @@ from flask import Flask, Response, redirect, request, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login", "/logout")
+SESSION_HOURS = 12  # a sign-in holds this long at most
+FREE_FAILURES = {"user": 5, "address": 20}  # failed sign-ins before a wait
+FIRST_WAIT = 60  # seconds; doubles with each failure past the free ones
+LONGEST_WAIT = 15 * 60
+FORGET_AFTER = 60 * 60  # seconds without a failure after which the count starts again
 
 
 class AuthError(ValueError):
@@ -52,6 +71,50 @@ def load_users() -> dict[str, str]:
     return users
 
 
+class Users:
+    """The configured users, read again when the users file changes (checked by its
+    modification time, size and inode on each call: a stat, no read)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._seen: tuple | None = None
+        self._users: dict[str, str] = load_users()
+        self._seen = self._stamp()
+
+    @staticmethod
+    def _stamp() -> tuple | None:
+        path = users_file()
+        if path is None:
+            return None
+        try:
+            st = path.stat()
+        except OSError:
+            return ("missing",)
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def current(self) -> dict[str, str]:
+        stamp = self._stamp()
+        if stamp != self._seen:
+            with self._lock:
+                try:
+                    self._users = load_users()
+                except AuthError:
+                    self._users = {}  # unreadable now: nobody signs in until it is fixed
+                self._seen = stamp
+        return self._users
+
+
+def write_users_file(path: Path, lines: list[str]) -> None:
+    """Replace the users file in one step (a running server never reads half of it), kept
+    readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + ("\n" if lines else ""))
+    os.replace(tmp, path)
+
+
 def add_user(path: Path, name: str, password: str) -> None:
     """Add or replace a user in the users file (kept readable by its owner only)."""
     if not name or ":" in name or "," in name or name != name.strip():
@@ -61,9 +124,17 @@ def add_user(path: Path, name: str, password: str) -> None:
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     kept = [line for line in lines if line.partition(":")[0].strip() != name]
     kept.append(f"{name}:{generate_password_hash(password)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    path.chmod(0o600)
+    write_users_file(path, kept)
+
+
+def remove_user(path: Path, name: str) -> bool:
+    """Remove a user from the users file; False when there was none of that name."""
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    kept = [line for line in lines if line.partition(":")[0].strip() != name]
+    if len(kept) == len(lines):
+        return False
+    write_users_file(path, kept)
+    return True
 
 
 def _secret_key() -> str:
@@ -85,17 +156,131 @@ def _secret_key() -> str:
     return secret.read_text(encoding="utf-8").strip()
 
 
-def install(server: Flask) -> bool:
-    """Require a login on every route of the app's server when users are configured."""
-    users = load_users()
-    if not users:
+def _password_tag(hashed: str) -> str:
+    """Changes when the password does (a digest of its hash, never the hash itself)."""
+    return hashlib.sha256(hashed.encode()).hexdigest()[:16]
+
+
+class SessionStore:
+    """Sessions and failed sign-ins, in a SQLite file every worker shares (one connection
+    per thread; WAL, so readers never wait for a writer)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+        with self._db() as db:
+            db.executescript("""
+                CREATE TABLE IF NOT EXISTS session (
+                    sid TEXT PRIMARY KEY, user TEXT NOT NULL, password TEXT NOT NULL,
+                    created REAL NOT NULL);
+                CREATE TABLE IF NOT EXISTS failure (
+                    key TEXT PRIMARY KEY, count INTEGER NOT NULL, last REAL NOT NULL);
+            """)
+        path.chmod(0o600)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    def open(self, user: str, hashed: str) -> str:
+        sid = secrets.token_urlsafe(32)
+        now = time.time()
+        db = self._db()
+        db.execute("DELETE FROM session WHERE created < ?", (now - SESSION_HOURS * 3600,))
+        db.execute(
+            "INSERT INTO session VALUES (?, ?, ?, ?)", (sid, user, _password_tag(hashed), now)
+        )
+        return sid
+
+    def valid(self, sid, user, users: dict[str, str]) -> bool:
+        if not isinstance(sid, str) or user not in users:
+            return False
+        row = (
+            self._db()
+            .execute("SELECT user, password, created FROM session WHERE sid = ?", (sid,))
+            .fetchone()
+        )
+        return (
+            row is not None
+            and row[0] == user
+            and row[1] == _password_tag(users[user])
+            and time.time() - row[2] < SESSION_HOURS * 3600
+        )
+
+    def close(self, sid) -> None:
+        if isinstance(sid, str):
+            self._db().execute("DELETE FROM session WHERE sid = ?", (sid,))
+
+    def wait(self, keys: dict[str, str]) -> int:
+        """Seconds to wait before the next sign-in for these keys ({"user": name, "address":
+        ip}); 0: go ahead."""
+        now, longest = time.time(), 0.0
+        for kind, value in keys.items():
+            row = (
+                self._db()
+                .execute("SELECT count, last FROM failure WHERE key = ?", (f"{kind}:{value}",))
+                .fetchone()
+            )
+            if row is None or now - row[1] > FORGET_AFTER or row[0] < FREE_FAILURES[kind]:
+                continue
+            pause = min(LONGEST_WAIT, FIRST_WAIT * 2 ** (row[0] - FREE_FAILURES[kind]))
+            longest = max(longest, row[1] + pause - now)
+        return math.ceil(longest) if longest > 0 else 0
+
+    def failed(self, keys: dict[str, str]) -> None:
+        now = time.time()
+        for kind, value in keys.items():
+            self._db().execute(
+                """INSERT INTO failure VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET
+                       count = CASE WHEN ? - last > ? THEN 1 ELSE count + 1 END, last = ?""",
+                (f"{kind}:{value}", now, now, FORGET_AFTER, now),
+            )
+
+    def succeeded(self, user: str) -> None:
+        self._db().execute("DELETE FROM failure WHERE key = ?", (f"user:{user}",))
+
+
+def _store_path(state_dir: Path | None) -> Path:
+    path = users_file()
+    if path is not None:
+        return path.with_name(path.name + ".sessions")
+    if state_dir is None:
+        raise AuthError("set RECTIFY_USERS_FILE, or give the app a folder for its sessions")
+    return state_dir / ".rectify-sessions"
+
+
+def _dummy_hash(users: dict[str, str]) -> str:
+    """A hash made like the users' own, for names that are not there: checking it takes as
+    long as checking a real one."""
+    method = next(iter(users.values())).rsplit("$", 2)[0] if users else "scrypt"
+    try:
+        return generate_password_hash(secrets.token_hex(16), method=method)
+    except ValueError:
+        return generate_password_hash(secrets.token_hex(16))
+
+
+def install(server: Flask, state_dir: Path | None = None) -> bool:
+    """Require a login on every route of the app's server when users are configured. The
+    session store lives beside the users file, else in `state_dir`."""
+    users = Users()
+    if not users.current():
         return False
     server.secret_key = _secret_key()
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    store = SessionStore(_store_path(state_dir))
+    server.extensions["rectify_sessions"] = store
+    dummy = _dummy_hash(users.current())
 
     @server.before_request
     def require_login():
-        if request.path.startswith(PUBLIC_PREFIXES) or session.get("user") in users:
+        if request.path.startswith(PUBLIC_PREFIXES):
+            return None
+        if store.valid(session.get("sid"), session.get("user"), users.current()):
             return None
         if request.method == "GET" and not request.path.startswith("/_dash"):
             return redirect("/login?next=" + _safe_next(request.full_path))
@@ -104,22 +289,41 @@ def install(server: Flask) -> bool:
     @server.route("/login", methods=["GET", "POST"])
     def login():
         target = _safe_next(request.values.get("next", "/"))
-        if request.method == "POST":
-            name = request.form.get("user", "")
-            hashed = users.get(name)
-            if hashed and check_password_hash(hashed, request.form.get("password", "")):
-                session.clear()
-                session["user"] = name
-                return redirect(target)
-            return Response(_login_page(target, failed=True), status=401, mimetype="text/html")
-        return Response(_login_page(target), mimetype="text/html")
+        if request.method != "POST":
+            return Response(_login_page(target), mimetype="text/html")
+        name = request.form.get("user", "")
+        keys = {"user": name, "address": request.remote_addr or "-"}
+        wait = store.wait(keys)
+        if wait:
+            page = _login_page(target, error="login_throttled", minutes=math.ceil(wait / 60))
+            return Response(
+                page, status=429, mimetype="text/html", headers={"Retry-After": str(wait)}
+            )
+        current = users.current()
+        hashed = current.get(name)
+        right = check_password_hash(hashed or dummy, request.form.get("password", ""))
+        if not (hashed and right):
+            store.failed(keys)
+            return Response(
+                _login_page(target, error="login_failed"), status=401, mimetype="text/html"
+            )
+        store.succeeded(name)
+        session.clear()
+        session["user"] = name
+        session["sid"] = store.open(name, hashed)
+        return redirect(target)
 
     @server.route("/logout")
     def logout():
+        store.close(session.get("sid"))
         session.clear()
         return redirect("/login")
 
     return True
+
+
+def session_store(server: Flask) -> SessionStore:
+    return server.extensions["rectify_sessions"]
 
 
 def _safe_next(target: str) -> str:
@@ -133,18 +337,19 @@ def _safe_next(target: str) -> str:
     return path + (f"?{parsed.query}" if parsed.query else "")
 
 
-def _login_page(target: str, failed: bool = False) -> str:
-    """The sign-in form, in both languages (the visitor's choice is not known yet)."""
+def _login_page(target: str, error: str | None = None, **values) -> str:
+    """The sign-in form, in both languages (the visitor's choice is not known yet); `error`:
+    the message key to show above it, filled with `values`."""
     from views.i18n import both
 
     def text(key: str) -> str:
-        return html.escape(both(key))
+        return html.escape(both(key).format(**values))
 
-    error = f'<div class="alert alert-danger" id="login-error">{text("login_failed")}</div>'
+    alert = f'<div class="alert alert-danger" id="login-error">{text(error)}</div>' if error else ""
     return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>{text("login_submit")}</title><link rel="stylesheet" href="/assets/bootstrap.min.css"></head>
 <body class="bg-light"><main class="container" style="max-width:420px;margin-top:12vh">
-<h1 class="h4 mb-3">{text("login_title")}</h1>{error if failed else ""}
+<h1 class="h4 mb-3">{text("login_title")}</h1>{alert}
 <form method="post" action="/login" id="login-form">
 <input type="hidden" name="next" value="{html.escape(target, quote=True)}">
 <label class="form-label" for="user">{text("login_user")}</label>

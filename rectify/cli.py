@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+MAX_REQUESTS = 2000  # per gunicorn worker before it is recycled (a page load is ~20 requests)
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
@@ -105,6 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="require a login: the users file that `rectify user add` writes (default: off, "
         "or $RECTIFY_USERS_FILE)",
     )
+    p.add_argument(
+        "--https",
+        action="store_true",
+        help="the site is reached over HTTPS through a reverse proxy on this machine: the "
+        "session cookie is Secure, and the proxy's X-Forwarded-For/-Proto/-Host are trusted",
+    )
+    p.add_argument(
+        "--allowed-hosts",
+        default="",
+        help="comma-separated host names the site may be reached by, besides the names "
+        "--host is bound to (a leading dot allows subdomains; '*' turns the check off); "
+        "behind a proxy, the public name",
+    )
 
     p = sub.add_parser("user", help="add or remove a dashboard user (turns the login on)")
     p.add_argument("action", choices=["add", "remove"])
@@ -126,6 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (InputError, WarehouseError, RulesError) as exc:
         print(f"rectify: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        what = getattr(args, "file", None) or " ".join(map(str, getattr(args, "paths", [])))
+        print(
+            f"rectify: {what or args.command}: ran out of memory. Split the input into smaller "
+            "files, or report it with the file attached",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -414,16 +436,13 @@ def _export_images(content, out: Path) -> int:
 def cmd_user(args) -> int:
     from getpass import getpass
 
-    from dashboard.auth import AuthError, add_user
+    from dashboard.auth import AuthError, add_user, remove_user
 
     if args.action == "remove":
-        lines = args.users.read_text(encoding="utf-8").splitlines() if args.users.exists() else []
-        kept = [line for line in lines if line.partition(":")[0].strip() != args.name]
-        if len(kept) == len(lines):
+        if not remove_user(args.users, args.name):
             print(f"rectify: {args.users}: no user {args.name!r}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        args.users.write_text("\n".join(kept) + ("\n" if kept else ""), encoding="utf-8")
-        print(f"removed {args.name} from {args.users}")
+        print(f"removed {args.name} from {args.users}; their sessions end at once")
         return 0
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -458,6 +477,13 @@ def cmd_serve(args) -> int:
         except AuthError as exc:
             print(f"rectify: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
+    from dashboard.security import bound_names
+
+    allowed = bound_names(args.host) + [
+        h.strip() for h in args.allowed_hosts.split(",") if h.strip()
+    ]
+    os.environ["RECTIFY_ALLOWED_HOSTS"] = ",".join(allowed)
+    os.environ["RECTIFY_HTTPS"] = "1" if args.https else ""
     gunicorn = Path(sys.executable).with_name("gunicorn")
     argv = [
         str(gunicorn),
@@ -471,12 +497,23 @@ def cmd_serve(args) -> int:
         "gthread",
         "--threads",
         str(args.threads),
+        # A worker is replaced after this many requests (spread, so they never all restart
+        # at once): whatever a long run leaves behind in one process goes with it.
+        "--max-requests",
+        str(MAX_REQUESTS),
+        "--max-requests-jitter",
+        str(MAX_REQUESTS // 10),
         "--no-control-socket",
         "--access-logfile",
         "-",
         "dashboard.wsgi:server",
     ]
-    print(f"serving the dashboard on http://{args.host}:{args.port} (warehouse {db})", flush=True)
+    scheme = "https" if args.https else "http"
+    print(
+        f"serving the dashboard on {scheme}://{args.host}:{args.port} (warehouse {db}; "
+        f"hosts allowed: {', '.join(allowed)})",
+        flush=True,
+    )
     os.execv(argv[0], argv)
     return 0
 

@@ -268,6 +268,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "login_password": {"zh": "密码", "en": "Password"},
     "login_submit": {"zh": "登录", "en": "Sign in"},
     "login_failed": {"zh": "用户名或密码不正确", "en": "Wrong user name or password"},
+    "login_throttled": {
+        "zh": "登录失败次数过多,请 {minutes} 分钟后再试",
+        "en": "Too many failed sign-ins; try again in {minutes} minute(s)",
+    },
     "logout": {"zh": "退出", "en": "Sign out"},
     "export_menu": {"zh": "导出", "en": "Export"},
     "export_deck": {"zh": "导出PPT", "en": "Export deck (PowerPoint)"},
