@@ -21,7 +21,8 @@ install: $(STAMP)
 warehouse: install
 	$(BIN)/rectify load data/samples --db $(DB) --quiet
 
-run: warehouse
+# Chart images need chromium and a Chinese font (fonts-noto-cjk), as the tests do.
+run: warehouse system-deps
 	$(BIN)/rectify serve --db $(DB) --host 127.0.0.1 --port 8050
 
 # Debian's chromium (browser tests, chart images) and CJK fonts, when missing.

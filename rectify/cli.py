@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--q", help="only measures whose text contains this")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--template", type=Path, help="deck only: your organisation's .pptx template")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="images only: seconds the browser may take to start and to draw each chart "
+        "(default 90); past it the export stops, and the browser with it",
+    )
 
     p = sub.add_parser("serve", help="serve the dashboard (gunicorn)")
     _db_arg(p)
@@ -374,7 +381,7 @@ def cmd_export(args) -> int:
             "rectify: note: no measures match these filters; the export is empty", file=sys.stderr
         )
     if args.kind == "images":
-        return _export_images(content, args.out)
+        return _export_images(content, args.out, args.timeout)
     data = _export_bytes(args.kind, content, args.template)
     _write_atomically(args.out, data)
     print(f"wrote {args.out} ({len(data):,} bytes)")
@@ -416,15 +423,17 @@ def _export_parquet(con, out: Path) -> int:
     return 0
 
 
-def _export_images(content, out: Path) -> int:
+def _export_images(content, out: Path, timeout: float | None) -> int:
     from etl.errors import InputError
-    from exports.images import ImagesUnavailable, render_all
+    from exports.images import ImagesUnavailable, render_all, shutdown
 
     try:
-        images = render_all(content)
+        images = render_all(content, timeout=timeout)
     except ImagesUnavailable as exc:
         print(f"rectify: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        shutdown()
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "is a file", "give a folder for the images")
     for name, data in images.items():

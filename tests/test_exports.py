@@ -345,6 +345,99 @@ def test_cli_images_without_a_browser_says_so_quickly(seed_db, tmp_path):
     assert time.monotonic() - started < 60 and not (tmp_path / "img").exists()
 
 
+def _hanging_browser(folder: Path) -> tuple[Path, Path]:
+    """A 'browser' that starts a helper and never answers; it notes both their pids."""
+    pids = folder / "pids"
+    script = folder / "hanging-browser"
+    script.write_text(f"#!/bin/sh\necho $$ >> {pids}\nsleep 600 &\necho $! >> {pids}\nwait\n")
+    script.chmod(0o755)
+    return script, pids
+
+
+def _none_left(pids: Path) -> bool:
+    """Every process the fake browser noted has ended (gone, or a zombie awaiting init)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        alive = []
+        for pid in pids.read_text().split():
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                alive.append(pid)
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_cli_images_stop_when_the_browser_never_answers(seed_db, tmp_path):
+    script, pids = _hanging_browser(tmp_path)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    started = time.monotonic()
+    proc = run(
+        "export",
+        "images",
+        "--db",
+        seed_db,
+        "--out",
+        tmp_path / "img",
+        "--timeout",
+        "5",
+        env={"BROWSER_PATH": str(script), "TMPDIR": str(scratch)},
+    )
+    took = time.monotonic() - started
+    assert proc.returncode == 2 and took < 5 + 15, (proc.returncode, took)
+    assert proc.stderr.count("\n") == 1 and "did not answer within 5 s" in proc.stderr
+    assert len(pids.read_text().split()) == 2 and _none_left(pids)
+    assert list(scratch.iterdir()) == [] and not (tmp_path / "img").exists()
+
+
+def test_images_refused_without_a_chinese_font(seed_db, tmp_path):
+    """No font for Chinese: refused with the package to install, not drawn as boxes."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text("<?xml version='1.0'?><fontconfig></fontconfig>")
+    proc = run(
+        "export",
+        "images",
+        "--db",
+        seed_db,
+        "--out",
+        tmp_path / "img",
+        env={"FONTCONFIG_FILE": str(conf)},
+    )
+    assert proc.returncode == 2 and "fonts-noto-cjk" in proc.stderr
+    assert proc.stderr.count("\n") == 1 and not (tmp_path / "img").exists()
+
+
+@needs_browser
+def test_dashboard_image_download_stops_and_recovers(seed_db, tmp_path, monkeypatch):
+    """The export menu's images: a browser that hangs ends the download with a message at
+    the timeout, leaves no process, and the next download starts a working one."""
+    from dashboard import data, ids
+    from dashboard.downloads import ExportUnavailable, exports_for
+    from exports import images
+
+    data.configure(seed_db)
+    script, pids = _hanging_browser(tmp_path)
+    monkeypatch.setenv("BROWSER_PATH", str(script))
+    monkeypatch.setattr(images, "TIMEOUT", 3)
+    images.shutdown()
+    started = time.monotonic()
+    with pytest.raises(ExportUnavailable) as info:
+        exports_for(ids.EXPORT_IMAGES, Filters(), "zh")
+    assert time.monotonic() - started < 3 + 10
+    assert "无法生成图表图片" in str(info.value) and "3 s" in str(info.value)
+    assert _none_left(pids)
+    monkeypatch.setenv("BROWSER_PATH", CHROMIUM)
+    monkeypatch.setattr(images, "TIMEOUT", 90)
+    name, payload = exports_for(ids.EXPORT_IMAGES, Filters(), "zh")
+    assert name.endswith(".zip") and len(zipfile.ZipFile(io.BytesIO(payload)).namelist()) >= 8
+    images.shutdown()
+
+
 @needs_browser
 @pytest.mark.slow
 def test_cli_images_writes_every_chart(seed_db, tmp_path):
