@@ -343,9 +343,7 @@ def _stage_one(path: Path, send: Callable[[dict], None]) -> None:
     try:
         prepared = prepare_file(path, progress=lambda step: send({"step": step}))
     except InputError as exc:
-        send(
-            {"result": {"name": path.name, "ok": False, "message": f"{exc.problem}. {exc.action}"}}
-        )
+        send({"result": {"name": path.name, "ok": False, "message": _without_path(exc.message)}})
         return
     send({"result": _summary(prepared) | {"name": path.name, "ok": True}})
 
@@ -377,10 +375,18 @@ def _load_all(files: list[str], db: Path, send: Callable[[dict], None]) -> None:
             "result": {
                 "ok": True,
                 "loaded": [_summary(p) for p in result.loaded],
-                "failed": [{"path": path, "message": message} for path, message in result.failed],
+                "failed": [
+                    {"path": path, "message": f"{Path(path).name}: {_without_path(message)}"}
+                    for path, message in result.failed
+                ],
             }
         }
     )
+
+
+def _without_path(message: str) -> str:
+    """An InputError's line without the server's path in front (the page names the file)."""
+    return message.split(": ", 1)[-1]
 
 
 def _summary(prepared) -> dict:

@@ -5,6 +5,7 @@ Used by tests/test_hostile.py and benchmarks/hostile.py."""
 from __future__ import annotations
 
 import csv
+import io
 import struct
 import zlib
 from pathlib import Path
@@ -13,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_DIR = ROOT.parent / "shared" / "cases" / "hostile"
 SEED = ROOT / "data" / "samples" / "000_ea4a386f79e332ee.txt"
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _DOCX_PARTS = {
     "[Content_Types].xml": (
         '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -59,70 +59,59 @@ _XLSX_PARTS = {
 }
 
 
-def _bomb_stream(head: bytes, filler: int, megabytes: int, tail: bytes) -> tuple[bytes, int, int]:
-    """Raw deflate of head + `megabytes` MiB of one byte + tail, made without compressing
-    it all: after a full flush each MiB compresses to the same bytes, so one is repeated.
-    (deflate data, CRC-32, inflated size)."""
-    chunk = bytes([filler]) * (1 << 20)
+def deflated(chunk: bytes, times: int) -> tuple[bytes, int, int]:
+    """`chunk` repeated `times`, deflated without building it: one flushed block repeated
+    (each is whole on its own), then an empty final block. (data, size, crc)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    first = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
-    repeated = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
-    again = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
-    assert again == repeated  # the state after a full flush is the same each time
-    last = packer.compress(tail) + packer.flush()
-    data = first + repeated * megabytes + last
-    crc = zlib.crc32(head)
-    for _ in range(megabytes):
+    block = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(times):
         crc = zlib.crc32(chunk, crc)
-    return data, zlib.crc32(tail, crc), len(head) + megabytes * len(chunk) + len(tail)
+    return block * times + b"\x03\x00", len(chunk) * times, crc
 
 
-def _write_zip(path: Path, parts: list[tuple[str, bytes, int, int]]) -> Path:
-    """A zip of already deflated parts: (name, raw deflate, CRC-32, inflated size)."""
-    local, central = bytearray(), bytearray()
-    for name, data, crc, size in parts:
-        encoded = name.encode()
-        offset = len(local)
-        local += struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, 0, 0x21, crc, len(data), size,
-            len(encoded), 0,
-        )  # fmt: skip
-        local += encoded + data
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, 8, 0, 0x21, crc, len(data), size,
-            len(encoded), 0, 0, 0, 0, 0, offset,
-        )  # fmt: skip
-        central += encoded
-    end = struct.pack(
-        "<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(central), len(local), 0
+def zip_bytes(parts: dict[str, bytes | tuple[bytes, int, int]]) -> bytes:
+    """A zip written by hand, so one part may be given already deflated (as `deflated`
+    gives it)."""
+    out, central = io.BytesIO(), []
+    for name, value in parts.items():
+        if isinstance(value, bytes):
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            value = (packer.compress(value) + packer.flush(), len(value), zlib.crc32(value))
+        data, size, crc = value
+        offset, n = out.tell(), name.encode()
+        head = (crc, len(data), size, len(n))
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, *head, 0) + n + data)
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, *head, 0, 0, 0, 0, 0, offset
+            )
+            + n
+        )
+    directory, start = b"".join(central), out.tell()
+    out.write(directory)
+    out.write(
+        struct.pack(
+            "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), start, 0
+        )
     )
-    path.write_bytes(bytes(local + central + end))
+    return out.getvalue()
+
+
+def _bomb(path: Path, parts: dict[str, str], big: str, megabytes: int) -> Path:
+    spaces = deflated(b" " * (1 << 20), megabytes)
+    path.write_bytes(zip_bytes({**{k: v.encode() for k, v in parts.items()}, big: spaces}))
     return path
-
-
-def _deflated(name: str, text: str) -> tuple[str, bytes, int, int]:
-    raw = text.encode("utf-8")
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return name, packer.compress(raw) + packer.flush(), zlib.crc32(raw), len(raw)
 
 
 def docx_zip_bomb(path: Path, megabytes: int = 2048) -> Path:
     """A .docx of about 2 MB whose document part inflates to `megabytes` MiB."""
-    head = f'<?xml version="1.0"?><w:document xmlns:w="{_W}"><w:body><w:p><w:r><w:t>'.encode()
-    body = _bomb_stream(head, 0x20, megabytes, b"</w:t></w:r></w:p></w:body></w:document>")
-    small = [_deflated(name, text) for name, text in _DOCX_PARTS.items()]
-    return _write_zip(path, [*small, ("word/document.xml", *body)])
+    return _bomb(path, _DOCX_PARTS, "word/document.xml", megabytes)
 
 
 def xlsx_zip_bomb(path: Path, megabytes: int = 2048) -> Path:
     """An .xlsx of about 2 MB whose sheet inflates to `megabytes` MiB."""
-    head = (
-        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-        b'spreadsheetml/2006/main"><sheetData>'
-    )
-    sheet = _bomb_stream(head, 0x20, megabytes, b"</sheetData></worksheet>")
-    small = [_deflated(name, text) for name, text in _XLSX_PARTS.items()]
-    return _write_zip(path, [*small, ("xl/worksheets/sheet1.xml", *sheet)])
+    return _bomb(path, _XLSX_PARTS, "xl/worksheets/sheet1.xml", megabytes)
 
 
 def long_line(path: Path, chars: int = 2_000_000) -> Path:

@@ -372,6 +372,7 @@ def _none_left(pids: Path) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_cli_images_stop_when_the_browser_never_answers(seed_db, tmp_path):
     script, pids = _hanging_browser(tmp_path)
     scratch = tmp_path / "tmp"
@@ -395,6 +396,7 @@ def test_cli_images_stop_when_the_browser_never_answers(seed_db, tmp_path):
     assert list(scratch.iterdir()) == [] and not (tmp_path / "img").exists()
 
 
+@pytest.mark.slow
 def test_images_refused_without_a_chinese_font(seed_db, tmp_path):
     """No font for Chinese: refused with the package to install, not drawn as boxes."""
     conf = tmp_path / "fonts.conf"
@@ -412,6 +414,7 @@ def test_images_refused_without_a_chinese_font(seed_db, tmp_path):
     assert proc.stderr.count("\n") == 1 and not (tmp_path / "img").exists()
 
 
+@pytest.mark.slow
 @needs_browser
 def test_dashboard_image_download_stops_and_recovers(seed_db, tmp_path, monkeypatch):
     """The export menu's images: a browser that hangs ends the download with a message at

@@ -9,13 +9,13 @@ import csv
 import io
 import json
 import resource
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
+from hostile_inputs import deflated as _deflated
+from hostile_inputs import zip_bytes as _zip
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ROOT.parent / "shared" / "cases" / "hostile"
@@ -72,44 +72,6 @@ def test_hostile_spreadsheets_end_bounded(name):
         assert [m["text"] for m in extraction["measures"]] == ["措施一。"]
     if extraction:
         assert "/etc/passwd" not in json.dumps(extraction) and "root:" not in json.dumps(extraction)
-
-
-def _deflated(chunk: bytes, times: int) -> tuple[bytes, int, int]:
-    """`chunk` repeated `times`, deflated without building it: one flushed block repeated
-    (each is whole on its own), then an empty final block. (data, size, crc)."""
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
-    crc = 0
-    for _ in range(times):
-        crc = zlib.crc32(chunk, crc)
-    return block * times + b"\x03\x00", len(chunk) * times, crc
-
-
-def _zip(parts: dict[str, bytes | tuple[bytes, int, int]]) -> bytes:
-    """A zip written by hand, so one part may be given already deflated."""
-    out, central = io.BytesIO(), []
-    for name, value in parts.items():
-        if isinstance(value, bytes):
-            c = zlib.compressobj(6, zlib.DEFLATED, -15)
-            value = (c.compress(value) + c.flush(), len(value), zlib.crc32(value))
-        data, size, crc = value
-        offset, n = out.tell(), name.encode()
-        head = (crc, len(data), size, len(n))
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, *head, 0) + n + data)
-        central.append(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, *head, 0, 0, 0, 0, 0, offset
-            )
-            + n
-        )
-    directory, start = b"".join(central), out.tell()
-    out.write(directory)
-    out.write(
-        struct.pack(
-            "<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory), start, 0
-        )
-    )
-    return out.getvalue()
 
 
 def test_a_zip_bomb_workbook_is_refused(tmp_path):

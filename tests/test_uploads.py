@@ -93,6 +93,7 @@ def test_safe_names_stay_in_the_folder(given, expected):
     assert safe_name(given) == expected
 
 
+@pytest.mark.slow  # starts job processes
 def test_a_batch_is_prepared_by_a_job_then_published_and_loaded(tmp_path):
     db = tmp_path / "w.duckdb"
     token, folder = new_batch(db)
@@ -138,6 +139,7 @@ def test_a_batch_is_prepared_by_a_job_then_published_and_loaded(tmp_path):
     assert _reports(db).empty
 
 
+@pytest.mark.slow  # starts job processes
 def test_same_named_files_one_after_the_other_are_both_kept_and_loaded(tmp_path):
     db = tmp_path / "w.duckdb"
     for i in range(2):
@@ -156,6 +158,7 @@ def test_same_named_files_one_after_the_other_are_both_kept_and_loaded(tmp_path)
     assert len(_reports(db)) == 2
 
 
+@pytest.mark.slow  # starts job processes
 def test_same_named_files_confirmed_at_the_same_moment_are_both_loaded(tmp_path):
     db = tmp_path / "w.duckdb"
     tokens = [_stage(db, [("台账.txt", _variant(i))])[0] for i in range(2)]
@@ -176,6 +179,7 @@ def test_same_named_files_confirmed_at_the_same_moment_are_both_loaded(tmp_path)
     assert len(reports) == 2 and set(reports["file_name"]) == {"台账.txt"}
 
 
+@pytest.mark.slow  # starts job processes
 def test_a_hostile_file_ends_its_child_not_the_caller(tmp_path):
     """A file that needs more memory than allowed: its child dies, the batch says why."""
     db = tmp_path / "w.duckdb"
@@ -201,6 +205,7 @@ def test_a_hostile_file_ends_its_child_not_the_caller(tmp_path):
     assert list(staging_root(db).iterdir()) == []
 
 
+@pytest.mark.slow  # starts job processes
 def test_a_file_past_the_time_limit_is_stopped(tmp_path):
     db = tmp_path / "w.duckdb"
     token, folder = new_batch(db)
@@ -214,6 +219,7 @@ def test_a_file_past_the_time_limit_is_stopped(tmp_path):
     discard(db, token)
 
 
+@pytest.mark.slow  # starts job processes
 def test_cancelled_and_abandoned_batches_leave_nothing(tmp_path):
     db = tmp_path / "w.duckdb"
     token, folder = new_batch(db)
@@ -233,3 +239,61 @@ def test_cancelled_and_abandoned_batches_leave_nothing(tmp_path):
     os.utime(batch_folder(db, old), (past, past))
     sweep(db)
     assert batch_folder(db, old) is None and batch_folder(db, fresh) is not None
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="needs Debian's chromium")
+@pytest.mark.browser
+def test_same_named_files_from_two_browsers_are_all_kept(tmp_path):
+    """Two browsers confirm different files of one name at the same moment, then one more
+    of that name follows: every one is loaded; the same content again is pointed out."""
+    from playwright.sync_api import sync_playwright
+    from test_dashboard import _serve, launch
+
+    from pipeline import load_paths
+
+    db = tmp_path / "w" / "w.duckdb"
+    load_paths([SEED], db)
+    files = []
+    for i in range(3):
+        folder = tmp_path / f"desk{i}"
+        folder.mkdir()
+        (folder / "整改通报.txt").write_bytes(_variant(i))
+        files.append(folder / "整改通报.txt")
+    url, proc = _serve(db)
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            pages = [browser.new_context().new_page() for _ in range(2)]
+            for page, path in zip(pages, files, strict=False):
+                page.set_default_timeout(60_000)
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.goto(url + "/data")
+                page.wait_for_selector("#reports-table")
+                page.set_input_files("#upload input[type=file]", [str(path)])
+            for page in pages:
+                page.wait_for_selector("#upload-preview-table")
+            for page in pages:  # both confirmed at once
+                page.click("#upload-confirm")
+            for page in pages:
+                page.wait_for_selector("#upload-done")
+            first = pages[0]
+            first.set_input_files("#upload input[type=file]", [str(files[2])])
+            first.wait_for_selector("#upload-preview-table")
+            assert first.locator(".upload-already").count() == 0
+            first.click("#upload-confirm")
+            first.wait_for_selector("#upload-done")
+            again = pages[1]
+            again.set_input_files("#upload input[type=file]", [str(files[0])])
+            again.wait_for_selector("#upload-preview-table .upload-already")
+            assert "整改通报.txt" in again.inner_text(".upload-already")
+            again.click("#upload-cancel")
+            browser.close()
+        assert errors == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    reports = _reports(db)
+    named = reports[reports["file_name"] == "整改通报.txt"]
+    assert len(reports) == 4 and len(named) == 3 and named["source_path"].nunique() == 3
+    assert list((db.parent / "uploads" / "staging").iterdir()) == []
