@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/exports.py
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/hostile.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
