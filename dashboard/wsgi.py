@@ -3,6 +3,7 @@
 import sys
 
 from dashboard.app import create_app, warm_up
+from dashboard.uploads import sweep
 from etl.rules import load_rules
 from pipeline.rows import indicator_rows
 from warehouse.db import WarehouseError, default_db_path
@@ -14,6 +15,7 @@ try:  # a warehouse from an earlier version gets this version's tables before it
 except WarehouseError as exc:  # a read-only copy (a replica host) is served as it is
     print(f"rectify: {exc}", file=sys.stderr)
 
+sweep(default_db_path())  # upload batches a crash or a closed tab left behind, past their time
 app = create_app(default_db_path())
 server = app.server
 # Each gunicorn worker imports this module: serve the index once here, so the worker knows
