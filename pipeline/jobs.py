@@ -223,12 +223,18 @@ class _Supervisor:
             "results": [],
         }
         self._last_write = 0.0
+        self._pending = False
 
     def write(self, force: bool = False) -> None:
+        """Publish the status: at once when `force`, else at most every _STATUS_EVERY
+        seconds (what is held back goes out with the next call)."""
         now = time.monotonic()
         if force or now - self._last_write >= _STATUS_EVERY:
             _write_json(self.folder / STATUS_FILE, self.status)
             self._last_write = now
+            self._pending = False
+        else:
+            self._pending = True
 
     def run(self) -> None:
         import pipeline  # noqa: F401 - loaded once here, shared by every forked child
@@ -308,8 +314,10 @@ class _Supervisor:
                 timed_out = True
                 os.kill(pid, signal.SIGKILL)
                 break
-            ready, _, _ = select.select([read_end], [], [], min(left, 1.0))
+            ready, _, _ = select.select([read_end], [], [], min(left, _STATUS_EVERY))
             if not ready:
+                if self._pending:
+                    self.write()
                 continue
             chunk = os.read(read_end, 1 << 16)
             if not chunk:
