@@ -329,17 +329,15 @@ def test_cli_export_mistakes_get_one_line_and_leave_nothing(seed_db, tmp_path):
     assert proc.returncode == 2 and "no such report" in proc.stderr
 
 
+def _images(seed_db, out, *more, env=None):
+    return run("export", "images", "--db", seed_db, "--out", out, *more, env=env)
+
+
 @pytest.mark.slow
 def test_cli_images_without_a_browser_says_so_quickly(seed_db, tmp_path):
     started = time.monotonic()
-    proc = run(
-        "export",
-        "images",
-        "--db",
-        seed_db,
-        "--out",
-        tmp_path / "img",
-        env={"BROWSER_PATH": str(tmp_path / "no-such-chromium")},
+    proc = _images(
+        seed_db, tmp_path / "img", env={"BROWSER_PATH": str(tmp_path / "no-such-chromium")}
     )
     assert proc.returncode == 2 and "no Chromium or Chrome found" in proc.stderr
     assert time.monotonic() - started < 60 and not (tmp_path / "img").exists()
@@ -378,12 +376,8 @@ def test_cli_images_stop_when_the_browser_never_answers(seed_db, tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     started = time.monotonic()
-    proc = run(
-        "export",
-        "images",
-        "--db",
+    proc = _images(
         seed_db,
-        "--out",
         tmp_path / "img",
         "--timeout",
         "5",
@@ -401,15 +395,7 @@ def test_images_refused_without_a_chinese_font(seed_db, tmp_path):
     """No font for Chinese: refused with the package to install, not drawn as boxes."""
     conf = tmp_path / "fonts.conf"
     conf.write_text("<?xml version='1.0'?><fontconfig></fontconfig>")
-    proc = run(
-        "export",
-        "images",
-        "--db",
-        seed_db,
-        "--out",
-        tmp_path / "img",
-        env={"FONTCONFIG_FILE": str(conf)},
-    )
+    proc = _images(seed_db, tmp_path / "img", env={"FONTCONFIG_FILE": str(conf)})
     assert proc.returncode == 2 and "fonts-noto-cjk" in proc.stderr
     assert proc.stderr.count("\n") == 1 and not (tmp_path / "img").exists()
 
@@ -444,16 +430,7 @@ def test_dashboard_image_download_stops_and_recovers(seed_db, tmp_path, monkeypa
 @needs_browser
 @pytest.mark.slow
 def test_cli_images_writes_every_chart(seed_db, tmp_path):
-    proc = run(
-        "export",
-        "images",
-        "--db",
-        seed_db,
-        "--out",
-        tmp_path / "img",
-        "--report",
-        "000_ea4a386f79e332ee.txt",
-    )
+    proc = _images(seed_db, tmp_path / "img", "--report", "000_ea4a386f79e332ee.txt")
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in (tmp_path / "img").iterdir())
     assert len(names) == 10  # five charts (the one report adds its milestones) × PNG and SVG

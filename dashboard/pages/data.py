@@ -212,7 +212,12 @@ def progress(s: Status | None, phase: str, lang: str) -> tuple:
 
 
 IDLE = (HIDDEN, 0, "", HIDDEN)
-PROGRESS_OUTPUTS = [
+# What the callbacks that start, follow or end a job write, in this order (see _answer).
+JOB_OUTPUTS = [
+    Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
+    Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
     Output(ids.UPLOAD_PROGRESS_BOX, "style", allow_duplicate=True),
     Output(ids.UPLOAD_PROGRESS, "value", allow_duplicate=True),
     Output(ids.UPLOAD_PROGRESS_TEXT, "children", allow_duplicate=True),
@@ -220,12 +225,21 @@ PROGRESS_OUTPUTS = [
 ]
 
 
+def _answer(preview=_NOTHING, batch=_NOTHING, result=_NOTHING, polling=None, shown=None) -> tuple:
+    """JOB_OUTPUTS' values: the preview, the batch store, the result line; `polling`
+    whether the page follows a job (None: as it was); `shown` the progress box's four
+    values (`progress()`, IDLE, or None: as it was)."""
+    return (
+        preview,
+        batch,
+        result,
+        _NOTHING if polling is None else not polling,
+        *(shown or (_NOTHING,) * 4),
+    )
+
+
 @callback(
-    Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
-    Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
-    Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
-    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
-    *PROGRESS_OUTPUTS,
+    *JOB_OUTPUTS,
     Input(ids.UPLOAD_SENT, "data"),
     State(ids.UPLOAD_BATCH, "data"),
     State(ids.LANG, "data"),
@@ -235,7 +249,7 @@ def stage_files(sent, previous, lang):
     """Dropped files go into a staging batch, and a job prepares them; nothing is loaded."""
     lang, db = lang or "zh", data.db_path()
     if not sent or db is None:
-        return None, None, None, True, *IDLE
+        return _answer(None, None, None, False, IDLE)
     if previous:
         discard(db, previous.get("token"))
     try:
@@ -245,21 +259,19 @@ def stage_files(sent, previous, lang):
         running = start_staging(folder)
     except OSError as exc:
         alert = dbc.Alert(f"{t('upload_failed', lang)} {exc}", color="danger")
-        return None, None, alert, True, *IDLE
+        return _answer(None, None, alert, False, IDLE)
     if not running:  # nothing to prepare: the refusals are the whole answer
         discard(db, token)
-        return preview([describe(r, lang) for r in rejected], lang), None, None, True, *IDLE
+        return _answer(
+            preview([describe(r, lang) for r in rejected], lang), None, None, False, IDLE
+        )
     batch = {"token": token, "phase": "stage", "rejected": rejected}
-    return None, batch, None, False, *progress(status(db, token), "stage", lang)
+    return _answer(None, batch, None, True, progress(status(db, token), "stage", lang))
 
 
 @callback(
-    Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
-    Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
-    Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
-    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+    *JOB_OUTPUTS,
     Output(ids.DATA_VERSION, "data", allow_duplicate=True),
-    *PROGRESS_OUTPUTS,
     Input(ids.UPLOAD_POLL, "n_intervals"),
     State(ids.UPLOAD_BATCH, "data"),
     State(ids.DATA_VERSION, "data"),
@@ -270,14 +282,14 @@ def follow(_tick, batch, version, lang):
     """While a job runs, its progress; when it ends, the preview or the load's outcome."""
     lang, db = lang or "zh", data.db_path()
     if not batch or db is None:
-        return _NOTHING, _NOTHING, _NOTHING, True, _NOTHING, *IDLE
+        return *_answer(polling=False, shown=IDLE), _NOTHING
     token, phase = batch.get("token"), batch.get("phase")
     s = status(db, token)
     if s is None:  # removed meanwhile: cancelled in another tab, or abandoned and swept
         expired = dbc.Alert(t("upload_expired", lang), color="warning")
-        return None, None, expired, True, _NOTHING, *IDLE
+        return *_answer(None, None, expired, False, IDLE), _NOTHING
     if s.state == RUNNING:
-        return _NOTHING, _NOTHING, _NOTHING, False, _NOTHING, *progress(s, phase, lang)
+        return *_answer(polling=True, shown=progress(s, phase, lang)), _NOTHING
     if phase == "stage":
         lost = [
             {"name": p.name, "ok": False, "code": "lost"}
@@ -290,9 +302,9 @@ def follow(_tick, batch, version, lang):
             batch = None
         else:
             batch = {"token": token, "phase": "staged"}
-        return preview(staged, lang, _loaded()), batch, None, True, _NOTHING, *IDLE
+        return *_answer(preview(staged, lang, _loaded()), batch, None, False, IDLE), _NOTHING
     discard(db, token)
-    return None, None, _outcome(s, phase, lang), True, (version or 0) + 1, *IDLE
+    return *_answer(None, None, _outcome(s, phase, lang), False, IDLE), (version or 0) + 1
 
 
 def _loaded() -> dict[str, str]:
@@ -321,11 +333,7 @@ def _outcome(s: Status, phase: str, lang: str) -> list:
 
 
 @callback(
-    Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
-    Output(ids.UPLOAD_PREVIEW, "children", allow_duplicate=True),
-    Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
-    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
-    *PROGRESS_OUTPUTS,
+    *JOB_OUTPUTS,
     Input(ids.UPLOAD_CONFIRM, "n_clicks"),
     Input(ids.UPLOAD_CANCEL, "n_clicks"),
     Input(ids.UPLOAD_STOP, "n_clicks"),
@@ -338,24 +346,25 @@ def confirm_or_cancel(confirmed, cancelled, stopped, batch, lang):
     was being prepared."""
     lang, db = lang or "zh", data.db_path()
     if db is None or not (confirmed or cancelled or stopped):
-        return (_NOTHING,) * 8
+        return _answer()
     token = (batch or {}).get("token")
     if ctx.triggered_id in (ids.UPLOAD_CANCEL, ids.UPLOAD_STOP):
         if token and (batch or {}).get("phase") in ("stage", "staged"):
             discard(db, token)
-        return None, None, None, True, *IDLE
+        return _answer(None, None, None, False, IDLE)
     folder = batch_folder(db, token) if batch and batch.get("phase") == "staged" else None
     if folder is None:
-        return dbc.Alert(t("upload_expired", lang), color="warning"), None, None, True, *IDLE
+        expired = dbc.Alert(t("upload_expired", lang), color="warning")
+        return _answer(None, None, expired, False, IDLE)
     try:
         paths, new = publish(db, token)
         start_loading(folder, db, paths, new)
     except OSError as exc:
         discard(db, token)
         alert = dbc.Alert(f"{t('upload_failed', lang)} {exc}", color="danger")
-        return alert, None, None, True, *IDLE
+        return _answer(None, None, alert, False, IDLE)
     batch = {"token": token, "phase": "load"}
-    return None, None, batch, False, *progress(status(db, token), "load", lang)
+    return _answer(None, batch, None, True, progress(status(db, token), "load", lang))
 
 
 @callback(
@@ -395,11 +404,8 @@ def loaded_reports(_version, lang):
 
 
 @callback(
+    *JOB_OUTPUTS,
     Output(ids.DATA_VERSION, "data", allow_duplicate=True),
-    Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
-    Output(ids.UPLOAD_BATCH, "data", allow_duplicate=True),
-    Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
-    *PROGRESS_OUTPUTS,
     Input({"type": ids.DATA_DELETE, "report": ALL}, "submit_n_clicks"),
     Input({"type": ids.DATA_RELOAD, "report": ALL}, "n_clicks"),
     State(ids.DATA_VERSION, "data"),
@@ -410,21 +416,22 @@ def delete_or_reload(_deleted, _reloaded, version, lang):
     """Delete a report (one swap, here), or load its kept file again (a job)."""
     lang, db, which = lang or "zh", data.db_path(), ctx.triggered_id
     if db is None or not which or not ctx.triggered or not ctx.triggered[0]["value"]:
-        return (_NOTHING,) * 8
+        return *_answer(), _NOTHING
     report = which["report"]
     try:
         if which["type"] == ids.DATA_DELETE:
             remove_reports(db, [report])
             deleted = dbc.Alert(t("data_deleted", lang), color="info")
-            return (version or 0) + 1, deleted, _NOTHING, _NOTHING, *(_NOTHING,) * 4
+            return *_answer(result=deleted), (version or 0) + 1
         with data.cursor() as con:
             frame = list_reports(con)
         source = frame.loc[frame["report_id"] == report, "source_path"]
         if not len(source) or not Path(source.iloc[0]).is_file():
             missing = dbc.Alert(t("data_source_missing", lang), color="warning")
-            return _NOTHING, missing, _NOTHING, _NOTHING, *(_NOTHING,) * 4
+            return *_answer(result=missing), _NOTHING
         token = start_reload(db, Path(source.iloc[0]))
     except (WarehouseError, OSError) as exc:
-        return _NOTHING, dbc.Alert(str(exc), color="danger"), _NOTHING, _NOTHING, *(_NOTHING,) * 4
+        return *_answer(result=dbc.Alert(str(exc), color="danger")), _NOTHING
     batch = {"token": token, "phase": "reload"}
-    return _NOTHING, None, batch, False, *progress(status(db, token), "reload", lang)
+    shown = progress(status(db, token), "reload", lang)
+    return *_answer(None, batch, None, True, shown), _NOTHING
