@@ -77,9 +77,8 @@ class Users:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._seen: tuple | None = None
+        self._seen = self._stamp()  # before the read: a change meanwhile is read again
         self._users: dict[str, str] = load_users()
-        self._seen = self._stamp()
 
     @staticmethod
     def _stamp() -> tuple | None:
@@ -175,6 +174,7 @@ class SessionStore:
                     created REAL NOT NULL);
                 CREATE TABLE IF NOT EXISTS failure (
                     key TEXT PRIMARY KEY, count INTEGER NOT NULL, last REAL NOT NULL);
+                CREATE INDEX IF NOT EXISTS failure_last ON failure (last);
             """)
         path.chmod(0o600)
 
@@ -234,6 +234,8 @@ class SessionStore:
 
     def failed(self, keys: dict[str, str]) -> None:
         now = time.time()
+        # Counts past their time are forgotten for good (names an attacker made up).
+        self._db().execute("DELETE FROM failure WHERE last < ?", (now - FORGET_AFTER,))
         for kind, value in keys.items():
             self._db().execute(
                 """INSERT INTO failure VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET

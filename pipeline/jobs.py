@@ -116,7 +116,7 @@ def start(
     }
     _write_json(folder / JOB_FILE, job)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.jobs", str(folder)],
+        [sys.executable, "-m", "pipeline.jobs", str(folder.resolve())],
         start_new_session=True,  # its own process group: cancel ends it and its child
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -188,7 +188,7 @@ def _alive(pid, folder: Path) -> bool:
         if proc.exists():
             state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
             args = (proc / "cmdline").read_bytes().split(b"\0")
-            return state != "Z" and str(folder).encode() in args
+            return state != "Z" and str(folder.resolve()).encode() in args
         os.kill(pid, 0)  # no /proc: the best a pid can say
         return True
     except (OSError, IndexError):

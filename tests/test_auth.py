@@ -7,6 +7,8 @@ import os
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -158,6 +160,13 @@ def running(seed_db, users, monkeypatch):
 
     monkeypatch.setenv("RECTIFY_USERS_FILE", str(users))
     url, proc = _serve(seed_db)
+    deadline = time.monotonic() + 60  # a busy machine may take longer than _serve waits
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            urllib.request.urlopen(url + "/login", timeout=5)
+            break
+        except OSError:
+            time.sleep(0.2)
     yield url, users, proc
     proc.terminate()
     proc.wait(timeout=10)

@@ -250,8 +250,8 @@ def stage_files(sent, previous, lang):
     lang, db = lang or "zh", data.db_path()
     if not sent or db is None:
         return _answer(None, None, None, False, IDLE)
-    if previous:
-        discard(db, previous.get("token"))
+    if previous and previous.get("phase") in ("stage", "staged"):
+        discard(db, previous.get("token"))  # a load under way is left to finish
     try:
         token, folder = new_batch(db)
         received = zip(sent["names"], sent["contents"], strict=True)
