@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -170,8 +171,9 @@ def _rules_with_job_seconds(folder: Path, seconds: int) -> Path:
     rules = folder / "rules"
     shutil.copytree(RULES_DIR, rules, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     reader = rules / "reader.yaml"
-    text = reader.read_text(encoding="utf-8")
-    reader.write_text(text.replace("job_seconds: 120", f"job_seconds: {seconds}"), encoding="utf-8")
+    text, n = re.subn(r"job_seconds: \d+", f"job_seconds: {seconds}", reader.read_text("utf-8"))
+    assert n == 1
+    reader.write_text(text, encoding="utf-8")
     return rules
 
 
