@@ -274,7 +274,11 @@ def install(server: Flask, state_dir: Path | None = None) -> bool:
         return False
     server.secret_key = _secret_key()
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
-    store = SessionStore(_store_path(state_dir))
+    path = _store_path(state_dir)
+    try:
+        store = SessionStore(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise AuthError(f"{path}: cannot keep the sign-in sessions here ({exc})") from exc
     server.extensions["rectify_sessions"] = store
     dummy = _dummy_hash(users.current())
 
