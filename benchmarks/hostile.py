@@ -7,7 +7,8 @@
   one 0 or 2, within seconds, well under 1 GiB).
 - login_attack_overview_p95: the overview's callback for a signed-in user over HTTP
   (`rectify serve`, the seed warehouse), while 16 threads send wrong passwords; beside it the
-  same without the attack, and how many wrong passwords were sent and refused unchecked.
+  same without the attack and under as many threads fetching a stylesheet (what the requests
+  cost by themselves), and how many wrong passwords were sent and refused unchecked.
 """
 
 from __future__ import annotations
@@ -123,14 +124,17 @@ def _overview_p95(base: str, body: dict, session) -> float:
 
 _ATTACK = """
 import collections, json, sys, threading, requests
-base, n = sys.argv[1], int(sys.argv[2])
+base, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 stop, answers = threading.Event(), collections.Counter()
 
 def attacker(k):
     guess = requests.Session()
     while not stop.is_set():
-        name = "analyst" if k % 2 else f"nobody{k}-{sum(answers.values())}"
-        r = guess.post(base + "/login", data={"user": name, "password": "x"}, timeout=60)
+        if mode == "static":  # the same flood of requests, for the cheapest page there is
+            r = guess.get(base + "/assets/rectify.css", timeout=60)
+        else:
+            name = "analyst" if k % 2 else f"nobody{k}-{sum(answers.values())}"
+            r = guess.post(base + "/login", data={"user": name, "password": "x"}, timeout=60)
         answers[str(r.status_code)] += 1
 
 threads = [threading.Thread(target=attacker, args=(k,)) for k in range(n)]
@@ -142,6 +146,21 @@ for t in threads:
     t.join()
 print(json.dumps(answers))
 """
+
+
+def _under_flood(base: str, body: dict, session, mode: str) -> tuple[float, dict]:
+    """The overview's p95, and the flood's answers by status, while ATTACKERS threads send requests (`mode` "login": wrong
+    passwords; "static": a stylesheet). The threads run in a process of their own (they do
+    not share this one's interpreter lock) and stop when their standard input closes."""
+    flood = subprocess.Popen(
+        [sys.executable, "-c", _ATTACK, base, str(ATTACKERS), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2)
+    p95_seconds = _overview_p95(base, body, session)
+    return p95_seconds, json.loads(flood.communicate("", timeout=120)[0])
 
 
 def login_attack(folder: Path) -> None:
@@ -168,19 +187,14 @@ def login_attack(folder: Path) -> None:
         body = _overview_request(base, session.cookies.get_dict())
         _overview_p95(base, body, session)  # warm
         quiet = _overview_p95(base, body, session)
-        # The attackers run in a process of their own (their threads do not share this
-        # one's interpreter lock); they stop when their standard input closes.
-        attack = subprocess.Popen(
-            [sys.executable, "-c", _ATTACK, base, str(ATTACKERS)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        time.sleep(2)
-        attacked = _overview_p95(base, body, session)
-        answers = json.loads(attack.communicate("", timeout=120)[0])
+        attacked, answers = _under_flood(base, body, session, "login")
+        static, _ = _under_flood(base, body, session, "static")
         print(f"login_attack_overview_p95: {attacked * 1000:.1f} ms ({ATTACKERS} threads)")
         print(f"login_attack_overview_p95_quiet: {quiet * 1000:.1f} ms")
+        print(
+            f"login_attack_overview_p95_static_flood: {static * 1000:.1f} ms (as many threads "
+            "fetching a stylesheet: the cost of the requests themselves)"
+        )
         print(f"login_attack_wrong_passwords_sent: {sum(answers.values())} requests")
         print(f"login_attack_refused_unchecked: {answers.get('429', 0)} requests")
         print(f"login_attack_checked_and_wrong: {answers.get('401', 0)} requests")
