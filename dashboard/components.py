@@ -31,6 +31,7 @@ def kpi_tile(
     tile_id: str | None = None,
     width: str = "col-6 col-md-4 col-lg-3",
     extra_class: str = "",
+    note: str = "",
 ) -> html.Div:
     # Plain elements with Bootstrap's classes, as few as show it: the overview draws a dozen
     # of these on every filter change, and each component costs the renderer time.
@@ -43,6 +44,7 @@ def kpi_tile(
                 + ([html.Span(unit, className="kpi-unit")] if unit else []),
                 className="kpi-value",
             ),
+            *([html.Div(note, className="kpi-note small text-muted")] if note else []),
         ],
         className=f"card card-body kpi-tile {extra_class}".strip(),
     )
@@ -55,6 +57,16 @@ def step_button(button_id: str) -> dbc.Button:
     comes from the page's callback, in the reader's language."""
     return dbc.Button(
         id=button_id, n_clicks=0, color="secondary", outline=True, size="sm", className="me-2"
+    )
+
+
+def shared_note(row, lang: str) -> str:
+    """Under a department filter: the figures the department shares with other units, which
+    its own total leaves out (queries.filtered_indicator_totals); '' when there are none."""
+    if not row.get("n_shared"):
+        return ""
+    return t("indicator_shared", lang).format(
+        total=format_number(row["shared_total"], lang), unit=unit_label(row["unit"], lang)
     )
 
 
@@ -119,10 +131,11 @@ def indicator_tiles(frame, lang: str, width: str = "col-6 col-md-4 col-lg-3") ->
     return [
         kpi_tile(
             indicator_name(row, lang),
-            format_number(row["total"], lang),
+            format_number(row["total"] if row["n_metrics"] else 0, lang),
             unit_label(row["unit"], lang),
             tile_id=f"kpi-{row['code']}",
             width=width,
+            note=shared_note(row, lang),
         )
         for row in frame.to_dict("records")
     ]

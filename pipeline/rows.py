@@ -103,6 +103,7 @@ def extraction_rows(p: Prepared) -> dict[str, list[dict]]:
             "start_offset": mt.start,
             "end_offset": mt.end,
             "role": mt.role,
+            "departments": list(mt.departments),
         }
         for i, mt in enumerate(x.metrics, start=1)
     ]

@@ -120,6 +120,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Pick an indicator to see the sentences it adds up.",
     },
     "indicator_sources_title": {"zh": "数字出处", "en": "Where the figure comes from"},
+    "indicator_shared": {
+        "zh": "另有与其他单位共同的 {total}{unit} 未计入",
+        "en": "{total} {unit} shared with other units not included",
+    },
+    "indicator_shared_badge": {"zh": "共同", "en": "Shared"},
+    "indicator_shared_with": {
+        "zh": "与其他单位共同完成,未计入本单位合计:{owners}",
+        "en": "Shared with other units, not in this unit's total: {owners}",
+    },
     "no_data": {"zh": "当前筛选下没有数据。", "en": "No data for these filters."},
     "meeting_hint": {"zh": "← / → 翻页,Esc 退出", "en": "← / → to move, Esc to leave"},
     "meeting_exit": {"zh": "退出会议模式", "en": "Leave meeting mode"},

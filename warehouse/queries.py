@@ -113,16 +113,32 @@ def completion(con: duckdb.DuckDBPyConnection, f: Filters, unit: str = "items") 
 
 
 def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Each key indicator's total over the figures of the filtered measures."""
+    """Each key indicator's total over the figures of the filtered measures (code, names,
+    unit, category, total, n_metrics; total NaN where no figure). With a department filter,
+    `total` adds the figures that department owns alone, and `shared_total`/`n_shared` those
+    it shares with other units (schema.sql, rollup): a figure whose own sentence names
+    another unit counts for neither."""
     if f.q:
-        figures = f"""SELECT mt.indicator, mt.value AS total, 1 AS n FROM metric mt JOIN ({_measures_sql(f)}) fm
-                      ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
-                      WHERE mt.indicator IS NOT NULL AND mt.role = 'result'"""
+        shared = "shared" if f.department else "FALSE"
+        figures = f"""SELECT indicator,
+                             CASE WHEN NOT {shared} THEN value END AS total,
+                             CASE WHEN NOT {shared} THEN 1 ELSE 0 END AS n,
+                             CASE WHEN {shared} THEN value END AS shared_total,
+                             CASE WHEN {shared} THEN 1 ELSE 0 END AS n_shared
+                      FROM ({f.figures_sql()}) x
+                      WHERE indicator IS NOT NULL AND role = 'result'"""
     else:
-        figures = f.rollup_sql("metric")
+        figures = f"""SELECT indicator, total, n, NULL AS shared_total, 0 AS n_shared
+                      FROM ({f.rollup_sql("metric")}) a"""
+        if f.department:
+            figures += f"""
+                      UNION ALL
+                      SELECT indicator, NULL, 0, total, n FROM ({f.rollup_sql("metric_shared")}) b"""
     sql = f"""
         SELECT i.code, i.name_zh, i.name_en, i.unit, i.category,
-               sum(mt.total) AS total, coalesce(sum(mt.n), 0) AS n_metrics
+               sum(mt.total) AS total, CAST(coalesce(sum(mt.n), 0) AS BIGINT) AS n_metrics,
+               sum(mt.shared_total) AS shared_total,
+               CAST(coalesce(sum(mt.n_shared), 0) AS BIGINT) AS n_shared
         FROM indicator i LEFT JOIN ({figures}) mt ON mt.indicator = i.code
         GROUP BY ALL ORDER BY total DESC NULLS LAST, i.code
     """
@@ -132,17 +148,19 @@ def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.
 def indicator_sources(
     con: duckdb.DuckDBPyConnection, f: Filters, code: str, limit: int = 500
 ) -> pd.DataFrame:
-    """The figures that make up an indicator's total, each with its sentence and place."""
+    """The figures that make up an indicator's total, each with its sentence and place; with
+    a department filter also those the department shares with other units (`shared` true)."""
     sql = f"""
         SELECT mt.report_id, r.title AS report_title, mt.measure_id, vm.path, vm.headline,
                mt.value, mt.unit, mt.qualifier, mt.raw, mt.start_offset, mt.end_offset,
-               vm.text AS measure_text, vm.start_offset AS measure_start
-        FROM metric mt
-        JOIN ({_measures_sql(f)}) fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+               vm.text AS measure_text, vm.start_offset AS measure_start,
+               {"mt.shared" if f.department else "FALSE"} AS shared,
+               array_to_string(mt.owners, '、') AS owners
+        FROM ({f.figures_sql()}) mt
         JOIN v_measure vm ON vm.report_id = mt.report_id AND vm.measure_id = mt.measure_id
         JOIN report r ON r.report_id = mt.report_id
         WHERE mt.indicator = $code AND mt.role = 'result'
-        ORDER BY r.title, mt.start_offset
+        ORDER BY shared, r.title, mt.start_offset
         LIMIT $limit
     """
     return con.execute(sql, f.bound(sql, code=code, limit=limit)).df()
@@ -319,14 +337,14 @@ def deadline_measures(
 
 def export_metrics(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Every figure of the filtered measures with its provenance: report, section, the
-    measure's place, its text and offsets (into the report's plain text)."""
+    measure's place, its text and offsets (into the report's plain text); with a department
+    filter, the figures that department owns or shares (Filters.figures_sql)."""
     sql = f"""
         SELECT r.title AS report_title, mt.report_id, mt.metric_no, m.measure_id, m.section,
                mt.value, mt.unit, mt.unit_normalized, mt.qualifier, mt.label, mt.indicator,
                mt.raw, mt.start_offset, mt.end_offset,
                m.text AS measure_text, m.start_offset AS measure_start
-        FROM metric mt
-        JOIN ({_measures_sql(f)}) fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+        FROM ({f.figures_sql()}) mt
         JOIN measure m ON m.report_id = mt.report_id AND m.measure_id = mt.measure_id
         JOIN report r ON r.report_id = mt.report_id
         ORDER BY mt.report_id, mt.start_offset
