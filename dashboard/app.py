@@ -18,7 +18,7 @@ from dashboard.index import (
     defer_grid_bundle,
     skip_polyfill_for_modern_browsers,
 )
-from views.filters import describe
+from views.filters import describe, stale, stale_notice
 from views.i18n import LANGS, both, category_label, status_label, t
 from views.vocabulary import categories, statuses
 from warehouse import queries
@@ -141,6 +141,7 @@ def _filter_bar() -> html.Div:
                 ],
                 className="active-filters",
             ),
+            html.Div(id=ids.STALE_NOTICE),
         ],
         id=ids.FILTER_BAR,
         className="container-fluid mb-2",
@@ -263,13 +264,21 @@ def warm_up(app: dash.Dash) -> None:
         raise RuntimeError(f"dashboard failed to start: index returned {response.status_code}")
 
 
-def _report_options(con, search: str | None, include: str | None) -> list[dict]:
-    """The newest reports, or those matching what is typed; `include` always listed."""
+def _report_options(con, search: str | None, include: str | None, lang: str = "zh") -> list[dict]:
+    """The newest reports, or those matching what is typed; `include` always listed (marked
+    as gone when the warehouse no longer has it, so that a bookmarked value is kept)."""
     frame = queries.report_options(con, search=search, include=include)
-    return [
+    options = [
         {"label": label, "value": rid}
         for rid, label in zip(frame["report_id"], frame["label"], strict=True)
     ]
+    if include and include not in set(frame["report_id"]):
+        options.insert(0, _stale_option(include, lang))
+    return options
+
+
+def _stale_option(value: str, lang: str) -> dict:
+    return {"label": t("filter_stale_option", lang).format(value=value), "value": value}
 
 
 def _register_shell_callbacks(app: dash.Dash) -> None:
@@ -317,12 +326,14 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
         Output(ids.F_REPORT, "options", allow_duplicate=True),
+        Output(ids.F_DEPARTMENT, "options"),
         Output(ids.F_REPORT, "value"),
         Output(ids.F_DEPARTMENT, "value"),
         Output(ids.F_CATEGORY, "value"),
         Output(ids.F_STATUS, "value"),
         Output(ids.F_TEXT, "value"),
         Output(ids.ACTIVE_FILTERS, "children"),
+        Output(ids.STALE_NOTICE, "children"),
         Output(ids.EXPORT_LABEL, "data"),
         Input(ids.URL, "search"),
         Input(ids.F_REPORT, "value"),
@@ -332,10 +343,16 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Input(ids.F_TEXT, "value"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.LANG, "data"),
+        State(ids.F_DEPARTMENT, "options"),
         prevent_initial_call="initial_duplicate",
     )
-    def sync_filters(search, report, department, category, status, text, _reset, lang):
-        """The URL and the filter controls, kept in step; whichever changed wins."""
+    def sync_filters(
+        search, report, department, category, status, text, _reset, lang, department_options
+    ):
+        """The URL and the filter controls, kept in step; whichever changed wins. A filter
+        the warehouse no longer knows (a bookmark older than a deletion) stays set, shows
+        nothing, and is named in a notice."""
+        lang = lang or "zh"
         triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
         controls = {ids.F_REPORT, ids.F_DEPARTMENT, ids.F_CATEGORY, ids.F_STATUS, ids.F_TEXT}
         if ids.RESET in triggered:
@@ -348,24 +365,41 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             f = Filters.from_search(search)
         with data.cursor() as con:
             label = queries.report_label(con, f.report) if con is not None and f.report else None
+            department_known = (
+                con is not None and f.department and queries.department_known(con, f.department)
+            )
             # The chosen report arrives with its option in one update: a dropdown drops a
             # value it has no option for, which would lose a bookmarked report filter.
             options = (
-                _report_options(con, None, f.report)
+                _report_options(con, None, f.report, lang)
                 if con is not None and f.report and f.report != report
                 else dash.no_update
             )
+        gone = stale(f, label is not None, bool(department_known))
+        listed = {o["value"] for o in department_options or []}
+        departments = (
+            [_stale_option(f.department, lang), *(department_options or [])]
+            if f.department and not department_known and f.department not in listed
+            else dash.no_update
+        )
+        notice = (
+            dbc.Alert(stale_notice(gone, lang), color="warning", className="py-1 px-2 mb-1 small")
+            if gone
+            else None
+        )
         new_search = f.to_search()
         return (
             new_search if new_search != (search or "") else dash.no_update,
             options,
+            departments,
             f.report,
             f.department,
             f.category,
             f.status,
             f.q,
-            describe(f, label, lang or "zh"),
-            label or t("filter_all_reports", lang or "zh"),
+            describe(f, label, lang),
+            notice,
+            label or t("filter_all_reports", lang),
         )
 
     @app.callback(
@@ -399,8 +433,9 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Output(ids.F_REPORT, "options"),
         Input(ids.F_REPORT, "search_value"),
         Input(ids.F_REPORT, "value"),
+        State(ids.LANG, "data"),
     )
-    def report_choices(search, selected):
+    def report_choices(search, selected, lang):
         """The newest reports, or those matching what is typed; the chosen one always listed."""
         with data.cursor() as con:
-            return [] if con is None else _report_options(con, search, selected)
+            return [] if con is None else _report_options(con, search, selected, lang or "zh")

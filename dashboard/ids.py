@@ -12,6 +12,7 @@ F_CATEGORY = "filter-category"
 F_STATUS = "filter-status"
 F_TEXT = "filter-text"
 ACTIVE_FILTERS = "active-filters"
+STALE_NOTICE = "stale-filters"
 RESET = "filter-reset"
 MEETING_LINK = "meeting-link"
 

@@ -54,6 +54,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "filter_text": {"zh": "搜索原文…", "en": "Search the text…"},
     "filter_reset": {"zh": "清除筛选", "en": "Reset filters"},
     "filter_none": {"zh": "未筛选", "en": "No filters"},
+    "filter_stale": {
+        "zh": "链接中的筛选条件在当前仓库中已不存在:{filters}。下列图表按此筛选显示为空;请清除筛选或另选。",
+        "en": "The link filters by something no longer in the warehouse: {filters}. The views show nothing for it; reset the filters or pick another.",
+    },
+    "filter_stale_option": {"zh": "(已不存在){value}", "en": "(no longer loaded) {value}"},
     "filter_active": {"zh": "当前筛选:", "en": "Filters:"},
     "kpi_items": {"zh": "具体问题", "en": "Items"},
     "kpi_measures": {"zh": "整改措施", "en": "Measures"},

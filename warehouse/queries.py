@@ -89,6 +89,13 @@ def report_label(con: duckdb.DuckDBPyConnection, report_id: str) -> str | None:
     return row[0] if row else None
 
 
+def department_known(con: duckdb.DuckDBPyConnection, department: str) -> bool:
+    """Whether any measure of the warehouse has `department` as a responsible unit."""
+    sql = """SELECT EXISTS (SELECT 1 FROM rollup_all
+                            WHERE unit = 'measure' AND department = $d)"""
+    return bool(con.execute(sql, {"d": department}).fetchone()[0])
+
+
 def department_options(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Responsible departments, the busiest first (from the summed rollup: every page load
     asks, so it must not scan every measure's links)."""

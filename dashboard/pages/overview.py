@@ -20,6 +20,7 @@ from views.i18n import t
 from views.overview import Overview, gather_overview
 from views.summaries import deadline_counts, headline_split
 from views.theme import format_number
+from views.vocabulary import category_from_label
 from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/", name="overview", order=0)
@@ -220,14 +221,28 @@ def cross_filter(bar, slice_, cell, search):
     """A click on a bar, a slice or a cell filters every view; the same click again clears it."""
     f = Filters.from_search(search)
     trigger = dash.ctx.triggered_id
-    point = {ids.CHART_COMPLETION: bar, ids.CHART_STATUS: slice_, ids.CHART_HEATMAP: cell}[trigger]
+    point = {ids.CHART_COMPLETION: bar, ids.CHART_STATUS: slice_, ids.CHART_HEATMAP: cell}.get(
+        trigger
+    )
     if not point or not point.get("points"):
         return dash.no_update
-    custom = point["points"][0].get("customdata")
-    if trigger == ids.CHART_COMPLETION:
-        f = f.toggle(category=custom[0], status=custom[1])
-    elif trigger == ids.CHART_STATUS:
-        f = f.toggle(status=custom if isinstance(custom, str) else custom[0])
-    else:
-        f = f.toggle(department=custom[0], category=custom[1])
-    return f.to_search()
+    changes = clicked(trigger, point["points"][0])
+    if not changes or not all(changes.values()):
+        return dash.no_update
+    return f.toggle(**changes).to_search()
+
+
+def clicked(chart_id: str, point: dict) -> dict | None:
+    """The filters a clicked point stands for: a bar its category and status, a slice its
+    status, a heatmap cell its department and category. Plotly hands a heatmap cell's x and
+    y (its labels) without its customdata, so the category is read back from its label."""
+    custom = point.get("customdata")
+    if chart_id == ids.CHART_COMPLETION and isinstance(custom, list) and len(custom) >= 2:
+        return {"category": custom[0], "status": custom[1]}
+    if chart_id == ids.CHART_STATUS:
+        return {"status": custom if isinstance(custom, str) else (custom or [None])[0]}
+    if chart_id == ids.CHART_HEATMAP:
+        if isinstance(custom, list) and len(custom) >= 2:
+            return {"department": custom[0], "category": custom[1]}
+        return {"department": point.get("y"), "category": category_from_label(point.get("x"))}
+    return None
