@@ -39,7 +39,7 @@ NAV_PAGES = (
 )
 
 
-UNFILTERED_PAGES = ("/meeting", "/rounds", "/data")
+UNFILTERED_PAGES = ("/meeting", "/rounds", "/data", "/reports")
 # The language also lives in a cookie, so that the first page comes in it from the server;
 # the browser's own store (dcc.Store, local) stays the one the app reads.
 LANG_COOKIE = "rectify_lang"
@@ -319,7 +319,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             *[path + (search or "") for path, _ in NAV_PAGES],
             "/meeting" + (search or ""),
             hidden if pathname == "/meeting" else {},
-            # Meeting mode has no chrome; the rounds and data pages take no filters.
+            # Meeting mode has no chrome; the rounds, data and reports pages take no filters.
             hidden if pathname in UNFILTERED_PAGES else {},
         )
 

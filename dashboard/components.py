@@ -196,37 +196,110 @@ def _date(value) -> str:
     return "" if pd.isna(value) else str(value)[:10]
 
 
-def reports_table(frame, lang: str = "zh", actions: dict | None = None) -> html.Table:
-    """The loaded reports; `actions` adds a last cell per report id (the data page's buttons)."""
+def _when(value) -> str:
+    """Date and minute of a pandas timestamp (when a report was loaded)."""
+    return "" if pd.isna(value) else str(value)[:16]
+
+
+def review_mark(messages: list[str], lang: str, mark_id: str | None = None):
+    """待核查 (needs review) with the parse's warnings one click away; None when there are none."""
+    if not messages:
+        return None
+    summary = html.Summary(
+        [
+            dbc.Badge(t("needs_review", lang), color="warning", text_color="dark"),
+            " ",
+            html.Span(t("needs_review_count", lang).format(n=len(messages)), className="small"),
+        ],
+        className="review-summary",
+    )
+    items = html.Ul([html.Li(m) for m in messages], className="small mb-1 review-warnings")
+    return html.Details(
+        [summary, items], className="review-mark", **({"id": mark_id} if mark_id else {})
+    )
+
+
+def report_list_controls(search_id: str, pager_id: str, count_id: str, lang: str) -> html.Div:
+    """A search box, the place in the list and a pager: the reports are paged on the server."""
+    return html.Div(
+        [
+            dcc.Input(
+                id=search_id,
+                type="search",
+                debounce=True,
+                placeholder=t("reports_search", lang),
+                className="form-control form-control-sm me-2 reports-search",
+                style={"maxWidth": "22rem"},
+            ),
+            html.Span(id=count_id, className="small text-muted me-2 text-nowrap"),
+            dbc.Pagination(
+                id=pager_id,
+                max_value=1,
+                active_page=1,
+                fully_expanded=False,
+                previous_next=True,
+                first_last=True,
+                size="sm",
+                class_name="mb-0",
+            ),
+        ],
+        className="d-flex align-items-center flex-wrap gap-1 mb-2",
+    )
+
+
+def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.Table:
+    """A page of the loaded reports (views.reports.ReportsPage): title with its file name,
+    unit, kind, published and loaded dates, counts, and a 待核查 mark where the parse warned;
+    `actions` adds a last cell per report id (the data page's buttons)."""
     actions = actions or {}
     keys = (
         "col_title",
         "col_unit",
         "col_kind",
         "col_published",
+        "col_loaded",
         "col_items",
         "col_measures",
         "col_metrics",
+        "col_review",
     )
+    titles = {"col_items": t("count_level_note", lang)}
     head = html.Thead(
-        html.Tr([html.Th(t(k, lang)) for k in keys] + ([html.Th("")] if actions else []))
+        html.Tr(
+            [html.Th(t(k, lang), title=titles.get(k)) for k in keys]
+            + ([html.Th("")] if actions else [])
+        )
     )
     rows = [
         html.Tr(
             [
-                html.Td(_text(r.title, _text(r.file_name, t("untitled", lang)))),
+                html.Td(
+                    [
+                        html.Div(_text(r.title, t("untitled", lang))),
+                        html.Div(_text(r.file_name), className="small text-muted file-name"),
+                    ]
+                ),
                 html.Td(_text(r.inspected_unit)),
                 html.Td(_text(r.inspection_kind)),
-                html.Td(_date(r.publish_date)),
+                html.Td(_date(r.publish_date), className="text-nowrap"),
+                html.Td(_when(r.loaded_at), className="text-nowrap"),
                 html.Td(int(r.n_items)),
                 html.Td(int(r.n_measures)),
                 html.Td(int(r.n_metrics)),
+                html.Td(review_mark(page.warnings.get(r.report_id, []), lang)),
                 *([html.Td(actions.get(r.report_id))] if actions else []),
             ],
             id=f"report-{r.report_id}",
         )
-        for r in frame.itertuples()
+        for r in page.rows.itertuples()
     ]
     return html.Table(
         [head, html.Tbody(rows)], className="table table-sm table-striped", id="reports-table"
+    )
+
+
+def list_place(page, lang: str) -> str:
+    """Where the page sits in the list: 第 1–25 条,共 10,000 份通报."""
+    return t("reports_place", lang).format(
+        first=f"{page.first:,}", last=f"{page.last:,}", total=f"{page.total:,}"
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.errors import InputError
-from pipeline import REPORT_SUFFIXES, prepare_file
+from pipeline import REPORT_SUFFIXES, item_count, prepare_file
 from views.export import UNSAFE_IN_NAMES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -25,7 +25,7 @@ class Staged:
     name: str  # the file's safe name in the staging folder
     ok: bool
     kind: str
-    findings: int
+    items: int  # problems as counted everywhere (pipeline.item_count: 具体问题)
     measures: int
     metrics: int
     message: str  # the problem, or what was understood
@@ -90,7 +90,7 @@ def stage(folder: Path, name: str, contents: str) -> Staged:
         path.name,
         True,
         prepared.source_kind,
-        len(x.findings),
+        item_count(x),
         len(x.measures),
         len(x.metrics),
         title,

@@ -17,6 +17,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav_meeting": {"zh": "会议模式", "en": "Meeting mode"},
     "lang_switch": {"zh": "English", "en": "中文"},
     "reports_heading": {"zh": "已载入的通报", "en": "Loaded reports"},
+    "reports_search": {
+        "zh": "按标题、单位或文件名搜索…",
+        "en": "Search titles, units or file names…",
+    },
+    "reports_place": {
+        "zh": "第 {first}–{last} 份,共 {total} 份",
+        "en": "{first}–{last} of {total}",
+    },
+    "col_loaded": {"zh": "载入时间", "en": "Loaded"},
+    "col_review": {"zh": "核查", "en": "Review"},
+    "needs_review": {"zh": "待核查", "en": "Needs review"},
+    "needs_review_count": {"zh": "{n} 条解析提示", "en": "{n} parse warning(s)"},
+    "count_level_note": {
+        "zh": "问题按“具体问题”计数:整改措施直接对应的最末一级问题(不含方面、大类问题)。",
+        "en": "Problems are counted as items (具体问题): the findings measures answer directly, not the areas or problem groups above them.",
+    },
     "col_title": {"zh": "标题", "en": "Title"},
     "col_unit": {"zh": "被巡察单位", "en": "Inspected unit"},
     "col_kind": {"zh": "类别", "en": "Kind"},

@@ -22,6 +22,63 @@ def list_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df()
 
 
+# A search of the loaded reports: words in the title, the inspected unit or the file name.
+_REPORT_MATCH = (
+    "($search IS NULL OR contains(lower(concat_ws(' ', title, inspected_unit, file_name)),"
+    " lower($search)))"
+)
+_REPORT_ORDER = "publish_date DESC NULLS LAST, loaded_at DESC, file_name, report_id"
+
+
+def report_count(con: duckdb.DuckDBPyConnection, search: str | None = None) -> int:
+    """How many loaded reports match `search` (None: all)."""
+    sql = f"SELECT count(*) FROM report WHERE {_REPORT_MATCH}"  # noqa: S608 - constant fragments
+    return int(con.execute(sql, {"search": search or None}).fetchone()[0])
+
+
+def reports_page(
+    con: duckdb.DuckDBPyConnection, search: str | None = None, limit: int = 50, offset: int = 0
+) -> pd.DataFrame:
+    """One page of the loaded reports (newest first) matching `search`: id, file name, source,
+    title, unit, kind, dates (published, loaded), and counts made the way every view makes
+    them: items (具体问题), measures, figures, and parse warnings. The counts are looked up
+    for the page's reports only, so a page costs the same at 10 or 10,000 reports."""
+    sql = f"""
+        WITH page AS (
+            SELECT report_id, file_name, source_path, source_kind, title, issuer, inspected_unit,
+                   inspection_kind, round, publish_date, loaded_at
+            FROM report WHERE {_REPORT_MATCH}
+            ORDER BY {_REPORT_ORDER} LIMIT $limit OFFSET $offset)
+        SELECT p.*, CAST(coalesce(u.n_items, 0) AS BIGINT) AS n_items,
+               CAST(coalesce(u.n_measures, 0) AS BIGINT) AS n_measures,
+               coalesce(t.n, 0) AS n_metrics, coalesce(w.n, 0) AS n_warnings
+        FROM page p
+        LEFT JOIN (SELECT report_id, sum(n) FILTER (WHERE unit = 'item') AS n_items,
+                          sum(n) FILTER (WHERE unit = 'measure') AS n_measures
+                   FROM rollup WHERE department = '' AND report_id IN (SELECT report_id FROM page)
+                   GROUP BY ALL) u USING (report_id)
+        LEFT JOIN (SELECT report_id, count(*) AS n FROM metric
+                   WHERE report_id IN (SELECT report_id FROM page) GROUP BY ALL) t USING (report_id)
+        LEFT JOIN (SELECT report_id, count(*) AS n FROM parse_warning
+                   WHERE report_id IN (SELECT report_id FROM page) GROUP BY ALL) w USING (report_id)
+        ORDER BY {_REPORT_ORDER}
+    """  # noqa: S608 - constant fragments
+    return con.execute(sql, {"search": search or None, "limit": limit, "offset": offset}).df()
+
+
+def report_warnings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
+    """The parse warnings of these reports (report_id, warning_no, code, message, args as
+    JSON, offsets), in their order."""
+    return con.execute(
+        """
+        SELECT report_id, warning_no, code, message, args, start_offset, end_offset
+        FROM parse_warning WHERE report_id IN (SELECT unnest($ids))
+        ORDER BY report_id, warning_no
+        """,
+        {"ids": list(report_ids)},
+    ).df()
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict:
     tables = (
         "report",

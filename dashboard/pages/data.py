@@ -9,12 +9,13 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import reports_table
+from dashboard.components import list_place, report_list_controls, reports_table
 from dashboard.uploads import MAX_UPLOAD_BYTES, Staged, discard, new_batch, publish, stage
 from pipeline import REPORT_SUFFIXES, load_paths, remove_reports
 from views.i18n import t
+from views.reports import reports_page
 from warehouse.db import WarehouseError
-from warehouse.queries import list_reports
+from warehouse.queries import resolve_report
 
 dash.register_page(__name__, path="/data", name="data", order=6)
 
@@ -40,7 +41,8 @@ def layout(**_query) -> html.Div:
             dcc.Loading(html.Div(id=ids.UPLOAD_PREVIEW), type="circle"),
             html.Div(id=ids.UPLOAD_RESULT, className="mt-2"),
             html.H4(id=ids.DATA_LIST_HEADING, className="mt-4"),
-            html.Div(id=ids.DATA_LIST),
+            report_list_controls(ids.DATA_SEARCH, ids.DATA_PAGER, ids.DATA_PLACE, "zh"),
+            dcc.Loading(html.Div(id=ids.DATA_LIST), type="circle", delay_show=150),
         ]
     )
 
@@ -64,7 +66,7 @@ def preview(staged: list[Staged], lang: str) -> html.Div:
             [
                 html.Td(s.name),
                 html.Td(t(f"kind_{s.kind}", lang) if s.ok else "—"),
-                html.Td(s.findings if s.ok else ""),
+                html.Td(s.items if s.ok else ""),
                 html.Td(s.measures if s.ok else ""),
                 html.Td(s.metrics if s.ok else ""),
                 html.Td(s.message, className="" if s.ok else "text-danger"),
@@ -160,15 +162,25 @@ def confirm_or_cancel(confirmed, cancelled, token, version, lang):
 
 @callback(
     Output(ids.DATA_LIST, "children"),
+    Output(ids.DATA_PAGER, "max_value"),
+    Output(ids.DATA_PAGER, "active_page"),
+    Output(ids.DATA_PLACE, "children"),
+    Output(ids.DATA_SEARCH, "placeholder"),
     Input(ids.DATA_VERSION, "data"),
+    Input(ids.DATA_SEARCH, "value"),
+    Input(ids.DATA_PAGER, "active_page"),
     Input(ids.LANG, "data"),
 )
-def loaded_reports(_version, lang):
+def loaded_reports(_version, search, active_page, lang):
+    """The loaded reports a page at a time (searched on the server), each with its buttons; a
+    new search starts again at its first page."""
     lang = lang or "zh"
+    page_asked = 1 if ctx.triggered_id == ids.DATA_SEARCH else active_page
+    placeholder = t("reports_search", lang)
     with data.cursor() as con:
-        frame = list_reports(con) if con is not None else None
-    if frame is None or frame.empty:
-        return html.P(t("empty_title", lang), className="text-muted")
+        page = reports_page(con, search, page_asked, lang) if con is not None else None
+    if page is None or (page.total == 0 and not search):
+        return html.P(t("empty_title", lang), className="text-muted"), 1, 1, "", placeholder
     actions = {
         r.report_id: html.Span(
             className="text-nowrap",
@@ -189,9 +201,10 @@ def loaded_reports(_version, lang):
                 ),
             ],
         )
-        for r in frame.itertuples()
+        for r in page.rows.itertuples()
     }
-    return reports_table(frame, lang, actions)
+    table = reports_table(page, lang, actions)
+    return table, page.pages, page.page, list_place(page, lang), placeholder
 
 
 @callback(
@@ -213,9 +226,8 @@ def delete_or_reload(_deleted, _reloaded, version, lang):
             remove_reports(db, [report])
             return (version or 0) + 1, dbc.Alert(t("data_deleted", lang), color="info")
         with data.cursor() as con:
-            frame = list_reports(con)
-        source = frame.loc[frame["report_id"] == report, "source_path"]
-        result = load_paths(list(source), db) if len(source) else None
+            found = resolve_report(con, report)
+        result = load_paths([found[1]], db) if found else None
     except WarehouseError as exc:
         return dash.no_update, dbc.Alert(str(exc), color="danger")
     if result is None or result.failed or not result.loaded:

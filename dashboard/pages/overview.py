@@ -14,10 +14,12 @@ from dashboard.components import (
     empty_warehouse,
     headline_tiles,
     indicator_tiles,
+    review_mark,
 )
 from views import figures
 from views.i18n import t
 from views.overview import Overview, gather_overview
+from views.reports import warning_messages
 from views.summaries import deadline_counts, headline_split
 from views.theme import format_number
 from views.vocabulary import category_from_label
@@ -38,11 +40,12 @@ def layout(lang: str | None = None, **query) -> html.Div:
     completion by category (at 1366×768 without scrolling), the headline indicators with the
     rest one click away, deadlines where ledgers give them, then departments and milestones."""
     lang = lang or "zh"
-    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines, indicators = (
+    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines, indicators, review = (
         overview_parts(Filters.from_query(query), lang, "items")
     )
     return html.Div(
         [
+            html.Div(review, id=ids.REVIEW_MARK),
             dbc.Row(kpi_row, id=ids.KPI_ROW, className="g-2 mb-1"),
             dbc.RadioItems(
                 id=ids.UNIT_SWITCH,
@@ -151,11 +154,12 @@ def unit_options(lang: str) -> list[dict]:
 
 def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     """Everything the page shows under the filters: headline tiles, the three charts, the
-    timeline, stated totals beside counted ones, deadline warnings and indicator tiles."""
+    timeline, stated totals beside counted ones, deadline warnings, indicator tiles, and the
+    待核查 mark of a report whose parse warned."""
     with data.cursor() as con:
         if con is None:
             empty = figures.completion_by_category(EMPTY, lang)
-            return [empty_warehouse(lang)], empty, empty, empty, None, None, None, None
+            return [empty_warehouse(lang)], empty, empty, empty, None, None, None, None, None
         o = gather_overview(con, f, context=True)
     # A cross-filter highlights its pick among the rest (the tiles count the pick alone).
     return (
@@ -174,6 +178,7 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
         # Deadline warnings only where ledgers give deadlines.
         None if o.deadlines.empty else deadline_tiles(deadline_counts(o.deadlines), lang),
         indicator_block(o.indicators, lang),
+        review_mark(warning_messages(o.warnings, lang).get(f.report, []), lang, "review-details"),
     )
 
 
@@ -186,6 +191,7 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     Output(ids.STATED_TOTALS, "children"),
     Output(ids.DEADLINES, "children"),
     Output(ids.INDICATOR_TILES, "children"),
+    Output(ids.REVIEW_MARK, "children"),
     Output(ids.UNIT_SWITCH, "options"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
