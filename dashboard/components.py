@@ -143,7 +143,8 @@ def indicator_tiles(frame, lang: str, width: str = "col-6 col-md-4 col-lg-3") ->
 
 def chart(graph_id: str, figure: dict | None = None) -> html.Div:
     """A chart with its own PNG (3x, 16:9) and SVG download buttons beneath it, saved by the
-    browser from what is drawn, named after the chart, the report and the date."""
+    browser from what is drawn, named after the chart, the report and the date, and a loading
+    indicator while it waits for its figure."""
     buttons = [
         html.Button(
             f"⤓ {fmt.upper()}",
@@ -153,9 +154,12 @@ def chart(graph_id: str, figure: dict | None = None) -> html.Div:
         )
         for fmt in ("png", "svg")
     ]
+    graph = dcc.Graph(id=graph_id, config=GRAPH_CONFIG, **({"figure": figure} if figure else {}))
     return html.Div(
         [
-            dcc.Graph(id=graph_id, config=GRAPH_CONFIG, **({"figure": figure} if figure else {})),
+            # A spinner over the chart while its callback runs (after a short delay, so a
+            # quick redraw does not flash one).
+            dcc.Loading(graph, type="circle", delay_show=250),
             html.Div(buttons, className="chart-downloads"),
         ]
     )

@@ -94,4 +94,6 @@ DATA_RELOAD = "data-reload"
 ROUNDS_UNIT = "rounds-unit"
 ROUNDS_BODY = "rounds-body"
 CHART_ROUNDS = "chart-rounds"
+ROUNDS_PAGER = "rounds-pager"
+ROUNDS_PLACE = "rounds-place"
 TIMELINE_BOX = "timeline-box"  # the milestones chart, or a hint when no report is picked

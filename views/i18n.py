@@ -227,6 +227,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "各轮次分类别问题完成率",
         "en": "Items completed by category, round by round",
     },
+    "rounds_place": {
+        "zh": "第 {first}–{last} 轮,共 {total} 份通报",
+        "en": "Rounds {first}–{last} of {total}",
+    },
     "rounds_reconciliation": {"zh": "自述数字与统计数字核对", "en": "Stated totals reconciled"},
     "rounds_total": {"zh": "项目", "en": "Total"},
     "rounds_changes": {"zh": "状态发生变化的整改措施", "en": "Measures whose status changed"},

@@ -46,10 +46,12 @@ def similarity(a: str, b: str) -> float:
 
 
 def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, minimum: float):
-    """(earlier row, later row, similarity) for each later row's best match above threshold;
-    each earlier row is matched at most once, best pairs first."""
-    left = [(i, _pairs(t)) for i, t in zip(earlier.index, earlier[column], strict=True)]
-    right = [(j, _pairs(t)) for j, t in zip(later.index, later[column], strict=True)]
+    """(earlier row, later row, similarity) for each later row's best match above threshold,
+    rows as dicts, in the later rows' order; each earlier row is matched at most once, best
+    pairs first."""
+    before, after = earlier.to_dict("records"), later.to_dict("records")
+    left = [(i, _pairs(row[column])) for i, row in enumerate(before)]
+    right = [(j, _pairs(row[column])) for j, row in enumerate(after)]
     scored = [
         (score, i, j) for j, pb in right for i, pa in left if (score := _dice(pa, pb)) >= minimum
     ]
@@ -58,8 +60,8 @@ def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, minim
         if i not in used_left and j not in used_right:
             used_left.add(i)
             used_right.add(j)
-            out.append((earlier.loc[i], later.loc[j], score))
-    return sorted(out, key=lambda m: m[1].name)
+            out.append((j, before[i], after[j], score))
+    return [(old, new, score) for _j, old, new, score in sorted(out, key=lambda m: m[0])]
 
 
 def status_changes(measures: pd.DataFrame, order: list[str]) -> pd.DataFrame:

@@ -494,29 +494,49 @@ def compared_units(con: duckdb.DuckDBPyConnection, suffix: str) -> pd.DataFrame:
     return con.execute(sql, {"suffix": suffix}).df()
 
 
+# A unit's reports in time order: publication, else feedback, else loading.
+_ROUND_ORDER = "coalesce(publish_date, feedback_date, CAST(loaded_at AS DATE)), report_id"
+
+
+def unit_round_count(con: duckdb.DuckDBPyConnection, unit: str, suffix: str) -> int:
+    """How many reports the unit has (named with or without its party organ `suffix`)."""
+    sql = f"SELECT count(*) FROM report WHERE {_UNIT_KEY} = $unit"  # noqa: S608
+    return int(con.execute(sql, {"unit": unit, "suffix": suffix}).fetchone()[0])
+
+
 def unit_rounds(
-    con: duckdb.DuckDBPyConnection, unit: str, suffix: str, done: tuple[str, ...] = ("completed",)
+    con: duckdb.DuckDBPyConnection,
+    unit: str,
+    suffix: str,
+    done: tuple[str, ...] = ("completed",),
+    limit: int | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """A unit's reports in time order (publication, else feedback, else loading), with their
-    stated totals and what was counted: items, items completed and in progress."""
+    """A unit's reports in time order (publication, else feedback, else loading), `limit` of
+    them (None: all) from `offset`, with their stated totals and what was counted: items,
+    items completed and in progress. Counted for the reports asked for only, so a page of a
+    unit's rounds costs the same at 3 or 3,000."""
     sql = f"""
+        WITH page AS (
+            SELECT report_id, title, file_name, round, source_kind, publish_date, feedback_date,
+                   loaded_at, stated_problems, stated_completed, stated_in_progress
+            FROM report WHERE {_UNIT_KEY} = $unit
+            ORDER BY {_ROUND_ORDER} LIMIT $limit OFFSET $offset)
         SELECT * FROM (
-            SELECT r.report_id, r.title, r.file_name, r.round, r.source_kind, r.publish_date,
-                   r.feedback_date, r.loaded_at, r.stated_problems, r.stated_completed,
-                   r.stated_in_progress,
-                   coalesce(sum(u.n), 0) AS items,
-                   coalesce(sum(u.n) FILTER (WHERE list_contains($done, u.status)), 0) AS items_completed,
-                   coalesce(sum(u.n) FILTER (WHERE u.status = 'in_progress'), 0)
-                       AS items_in_progress
-            FROM report r
-            LEFT JOIN rollup u
-              ON u.report_id = r.report_id AND u.unit = 'item' AND u.department = ''
-            WHERE {_UNIT_KEY} = $unit
-            GROUP BY ALL
-        ) rounds
-        ORDER BY coalesce(publish_date, feedback_date, CAST(loaded_at AS DATE)), report_id
-    """
-    return con.execute(sql, {"unit": unit, "suffix": suffix, "done": list(done)}).df()
+        SELECT p.*,
+               CAST(coalesce(sum(u.n), 0) AS BIGINT) AS items,
+               CAST(coalesce(sum(u.n) FILTER (WHERE list_contains($done, u.status)), 0) AS BIGINT)
+                   AS items_completed,
+               CAST(coalesce(sum(u.n) FILTER (WHERE u.status = 'in_progress'), 0) AS BIGINT)
+                   AS items_in_progress
+        FROM page p
+        LEFT JOIN rollup u
+          ON u.report_id = p.report_id AND u.unit = 'item' AND u.department = ''
+        GROUP BY ALL) rounds
+        ORDER BY {_ROUND_ORDER}
+    """  # noqa: S608 - constant fragments
+    params = {"unit": unit, "suffix": suffix, "done": list(done), "limit": limit, "offset": offset}
+    return con.execute(sql, params).df()
 
 
 def rounds_completion(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import chart, empty_warehouse
@@ -20,32 +20,68 @@ dash.register_page(__name__, path="/rounds", name="rounds", order=5)
 _EMPTY = pd.DataFrame({"report_id": [], "category": [], "status": [], "n": []})
 
 
-def layout(**_query) -> html.Div:
+# Rounds shown side by side: a unit may have hundreds of reports, compared a page at a time
+# (the latest first shown), each page's status changes and recurrences found within it and
+# against the round just before it.
+ROUNDS_PER_PAGE = 6
+
+
+def layout(lang: str | None = None, **_query) -> html.Div:
     with data.cursor() as con:
         units = (
             queries.compared_units(con, rounds.party_organ_suffix()) if con is not None else None
         )
     if units is None or units.empty:
-        return html.Div(id=ids.ROUNDS_BODY, children=empty_warehouse())
+        return html.Div(id=ids.ROUNDS_BODY, children=empty_warehouse(lang or "zh"))
     options = [{"label": f"{u.unit}({u.n_reports})", "value": u.unit} for u in units.itertuples()]
     return html.Div(
         [
             dbc.Row(
-                dbc.Col(
-                    dcc.Dropdown(
-                        id=ids.ROUNDS_UNIT,
-                        options=options,
-                        value=options[0]["value"],
-                        clearable=False,
+                [
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.ROUNDS_UNIT,
+                            options=options,
+                            value=options[0]["value"],
+                            clearable=False,
+                        ),
+                        md=6,
                     ),
-                    md=6,
-                ),
+                    dbc.Col(
+                        html.Div(
+                            [
+                                html.Span(id=ids.ROUNDS_PLACE, className="small text-muted me-2"),
+                                dbc.Pagination(
+                                    id=ids.ROUNDS_PAGER,
+                                    max_value=1,
+                                    active_page=None,
+                                    fully_expanded=False,
+                                    previous_next=True,
+                                    first_last=True,
+                                    size="sm",
+                                    class_name="mb-0",
+                                ),
+                            ],
+                            className="d-flex align-items-center flex-wrap",
+                        ),
+                        md=6,
+                    ),
+                ],
                 className="mb-2",
             ),
             chart(ids.CHART_ROUNDS),
-            html.Div(id=ids.ROUNDS_BODY),
+            dcc.Loading(html.Div(id=ids.ROUNDS_BODY), type="circle", delay_show=150),
         ]
     )
+
+
+def rounds_window(total: int, page: int | None) -> tuple[int, int, int]:
+    """(page, pages, offset) of a unit's `total` rounds, ROUNDS_PER_PAGE a page; no page
+    asked for (None) is the last one, the latest rounds."""
+    pages = max(1, -(-total // ROUNDS_PER_PAGE))
+    page = pages if not page else min(max(1, int(page)), pages)
+    # Counted back from the latest round, so the last page is full and the first may not be.
+    return page, pages, max(0, total - (pages - page + 1) * ROUNDS_PER_PAGE)
 
 
 def _labels(frame) -> dict:
@@ -70,20 +106,45 @@ def _table(columns: list[str], rows: list[list], table_id: str, lang: str):
 @callback(
     Output(ids.CHART_ROUNDS, "figure"),
     Output(ids.ROUNDS_BODY, "children"),
+    Output(ids.ROUNDS_PAGER, "max_value"),
+    Output(ids.ROUNDS_PAGER, "active_page"),
+    Output(ids.ROUNDS_PLACE, "children"),
     Input(ids.ROUNDS_UNIT, "value"),
+    Input(ids.ROUNDS_PAGER, "active_page"),
     Input(ids.LANG, "data"),
 )
-def render(unit, lang):
+def render(unit, active_page, lang):
+    """One page of a unit's rounds; another unit starts again at its latest rounds."""
     lang = lang or "zh"
+    asked = None if ctx.triggered_id == ids.ROUNDS_UNIT else active_page
+    suffix = rounds.party_organ_suffix()
     with data.cursor() as con:
         if con is None or not unit:
-            return figures.rounds_completion(rounds.completion_shares(_EMPTY), {}, lang), None
-        frame = queries.unit_rounds(con, unit, rounds.party_organ_suffix(), done_statuses())
+            empty = figures.rounds_completion(rounds.completion_shares(_EMPTY), {}, lang)
+            return empty, None, 1, 1, ""
+        total = queries.unit_round_count(con, unit, suffix)
+        page, pages, offset = rounds_window(total, asked)
+        # The round before the page, so its first report's changes are found too.
+        before = 1 if offset else 0
+        shown = min(ROUNDS_PER_PAGE, total - offset)
+        frame = queries.unit_rounds(
+            con, unit, suffix, done_statuses(), shown + before, offset - before
+        )
         order = list(frame["report_id"])
-        shares = rounds.completion_shares(queries.rounds_completion(con, order))
         changes = rounds.status_changes(queries.rounds_measures(con, order), order)
         recurring = rounds.recurring_problems(queries.rounds_problems(con, order), order)
-    labels = _labels(frame)
+        labels = _labels(frame)  # the round before the page too: changes name it
+        frame = frame.iloc[before:]
+        shares = rounds.completion_shares(queries.rounds_completion(con, order[before:]))
+    place = t("rounds_place", lang).format(
+        first=offset + 1 if total else 0, last=offset + len(frame), total=total
+    )
+    figure, body = _drawn(frame, labels, shares, changes, recurring, lang)
+    return figure, body, pages, page, place
+
+
+def _drawn(frame, labels, shares, changes, recurring, lang):
+    """The chart and the tables of one page of rounds (`labels`: each report's short name)."""
     reconciled = rounds.reconciliation(frame)
     recon_rows = [
         [
@@ -114,7 +175,8 @@ def render(unit, lang):
         ]
         for r in recurring.itertuples()
     ]
-    return figures.rounds_completion(shares, labels, lang), html.Div(
+    on_page = {rid: labels[rid] for rid in frame["report_id"]}
+    return figures.rounds_completion(shares, on_page, lang), html.Div(
         [
             html.H5(t("rounds_reconciliation", lang), className="mt-3"),
             _table(
