@@ -11,7 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dash.development.base_component import Component
 
 from dashboard import auth, data, ids
-from dashboard.arrival import arrival_address, page_container, url_location
+from dashboard.arrival import arrival_address, page_at, page_container, url_location
 from dashboard.downloads import ExportUnavailable, exports_for
 from dashboard.index import (
     REGENERATOR_ASSET,
@@ -246,9 +246,29 @@ def create_app(db_path: Path | str) -> dash.Dash:
     )
     app.layout = shell
     _register_shell_callbacks(app)
+    app.server.after_request(_not_found_status)
     global _login_on
     _login_on = auth.install(app.server)
     return app
+
+
+# Addresses that are not pages: the app's own routes, served as they are.
+NOT_PAGES = ("/_dash", "/_reload", "/_favicon", "/assets", "/login", "/logout")
+
+
+def _not_found_status(response: flask.Response) -> flask.Response:
+    """The index page at an address with no page is the not-found page: say so with 404, so
+    that links checkers, proxies and crawlers see it too (the page itself still draws)."""
+    request = flask.request
+    if (
+        request.method == "GET"
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not request.path.startswith(NOT_PAGES)
+        and page_at(request.path) is None
+    ):
+        response.status_code = 404
+    return response
 
 
 def warm_up(app: dash.Dash) -> None:
@@ -279,6 +299,61 @@ def _report_options(con, search: str | None, include: str | None, lang: str = "z
 
 def _stale_option(value: str, lang: str) -> dict:
     return {"label": t("filter_stale_option", lang).format(value=value), "value": value}
+
+
+def sync_filters(
+    search, report, department, category, status, text, _reset, lang, department_options
+):
+    """The URL and the filter controls, kept in step; whichever changed wins. A filter
+    the warehouse no longer knows (a bookmark older than a deletion) stays set, shows
+    nothing, and is named in a notice."""
+    lang = lang or "zh"
+    triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
+    controls = {ids.F_REPORT, ids.F_DEPARTMENT, ids.F_CATEGORY, ids.F_STATUS, ids.F_TEXT}
+    if ids.RESET in triggered:
+        f = Filters()
+    elif triggered & controls and ids.URL not in triggered:
+        f = Filters(report=report, department=department, category=category, status=status, q=text)
+    else:  # page load, a link, a chart click or the back button: the URL decides
+        f = Filters.from_search(search)
+    with data.cursor() as con:
+        label = queries.report_label(con, f.report) if con is not None and f.report else None
+        department_known = (
+            con is not None and f.department and queries.department_known(con, f.department)
+        )
+        # The chosen report arrives with its option in one update: a dropdown drops a
+        # value it has no option for, which would lose a bookmarked report filter.
+        options = (
+            _report_options(con, None, f.report, lang)
+            if con is not None and f.report and f.report != report
+            else dash.no_update
+        )
+    gone = stale(f, label is not None, bool(department_known))
+    listed = {o["value"] for o in department_options or []}
+    departments = (
+        [_stale_option(f.department, lang), *(department_options or [])]
+        if f.department and not department_known and f.department not in listed
+        else dash.no_update
+    )
+    notice = (
+        dbc.Alert(stale_notice(gone, lang), color="warning", className="py-1 px-2 mb-1 small")
+        if gone
+        else None
+    )
+    new_search = f.to_search()
+    return (
+        new_search if new_search != (search or "") else dash.no_update,
+        options,
+        departments,
+        f.report,
+        f.department,
+        f.category,
+        f.status,
+        f.q,
+        describe(f, label, lang),
+        notice,
+        label or t("filter_all_reports", lang),
+    )
 
 
 def _register_shell_callbacks(app: dash.Dash) -> None:
@@ -323,7 +398,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             hidden if pathname in UNFILTERED_PAGES else {},
         )
 
-    @app.callback(
+    app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
         Output(ids.F_REPORT, "options", allow_duplicate=True),
         Output(ids.F_DEPARTMENT, "options"),
@@ -345,62 +420,7 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Input(ids.LANG, "data"),
         State(ids.F_DEPARTMENT, "options"),
         prevent_initial_call="initial_duplicate",
-    )
-    def sync_filters(
-        search, report, department, category, status, text, _reset, lang, department_options
-    ):
-        """The URL and the filter controls, kept in step; whichever changed wins. A filter
-        the warehouse no longer knows (a bookmark older than a deletion) stays set, shows
-        nothing, and is named in a notice."""
-        lang = lang or "zh"
-        triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
-        controls = {ids.F_REPORT, ids.F_DEPARTMENT, ids.F_CATEGORY, ids.F_STATUS, ids.F_TEXT}
-        if ids.RESET in triggered:
-            f = Filters()
-        elif triggered & controls and ids.URL not in triggered:
-            f = Filters(
-                report=report, department=department, category=category, status=status, q=text
-            )
-        else:  # page load, a link, a chart click or the back button: the URL decides
-            f = Filters.from_search(search)
-        with data.cursor() as con:
-            label = queries.report_label(con, f.report) if con is not None and f.report else None
-            department_known = (
-                con is not None and f.department and queries.department_known(con, f.department)
-            )
-            # The chosen report arrives with its option in one update: a dropdown drops a
-            # value it has no option for, which would lose a bookmarked report filter.
-            options = (
-                _report_options(con, None, f.report, lang)
-                if con is not None and f.report and f.report != report
-                else dash.no_update
-            )
-        gone = stale(f, label is not None, bool(department_known))
-        listed = {o["value"] for o in department_options or []}
-        departments = (
-            [_stale_option(f.department, lang), *(department_options or [])]
-            if f.department and not department_known and f.department not in listed
-            else dash.no_update
-        )
-        notice = (
-            dbc.Alert(stale_notice(gone, lang), color="warning", className="py-1 px-2 mb-1 small")
-            if gone
-            else None
-        )
-        new_search = f.to_search()
-        return (
-            new_search if new_search != (search or "") else dash.no_update,
-            options,
-            departments,
-            f.report,
-            f.department,
-            f.category,
-            f.status,
-            f.q,
-            describe(f, label, lang),
-            notice,
-            label or t("filter_all_reports", lang),
-        )
+    )(sync_filters)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),

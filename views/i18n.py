@@ -151,6 +151,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Shared with other units, not in this unit's total: {owners}",
     },
     "no_data": {"zh": "当前筛选下没有数据。", "en": "No data for these filters."},
+    "not_found_title": {"zh": "找不到这个页面", "en": "Page not found"},
+    "not_found_body": {
+        "zh": "看板中没有这个地址,可能是链接写错了或页面已更名。",
+        "en": "The dashboard has no page at this address; the link may be mistyped or out of date.",
+    },
+    "not_found_home": {"zh": "回到总览", "en": "Back to the overview"},
     "meeting_hint": {"zh": "← / → 翻页,Esc 退出", "en": "← / → to move, Esc to leave"},
     "meeting_exit": {"zh": "退出会议模式", "en": "Leave meeting mode"},
     "prev": {"zh": "上一页", "en": "Previous"},

@@ -299,6 +299,15 @@ def measure_count(con: duckdb.DuckDBPyConnection, f: Filters, section: str | Non
     return int(con.execute(sql, f.bound(sql, section=section)).fetchone()[0])
 
 
+def measure_kept(
+    con: duckdb.DuckDBPyConnection, f: Filters, report_id: str, measure_id: str
+) -> bool:
+    """Whether the filters keep this measure."""
+    sql = f"""SELECT EXISTS (SELECT 1 FROM ({_measures_sql(f)}) fm
+                             WHERE report_id = $rid AND measure_id = $mid)"""
+    return bool(con.execute(sql, f.bound(sql, rid=report_id, mid=measure_id)).fetchone()[0])
+
+
 def explorer_measures(
     con: duckdb.DuckDBPyConnection,
     f: Filters,
