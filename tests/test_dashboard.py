@@ -372,7 +372,7 @@ def test_every_page_loads_clean(browser_page):
         page.goto(base + path)
         page.wait_for_selector(selector, timeout=45000)
         # The filter bar shows where filters apply, and only there.
-        shown = path not in ("/meeting", "/rounds", "/data")
+        shown = path not in ("/meeting", "/rounds", "/data", "/reports")
         page.wait_for_function(
             f"() => (getComputedStyle(document.querySelector('#filter-bar')).display !== 'none') === {str(shown).lower()}"
         )

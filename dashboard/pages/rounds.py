@@ -137,7 +137,7 @@ def render(unit, active_page, lang):
         frame = frame.iloc[before:]
         shares = rounds.completion_shares(queries.rounds_completion(con, order[before:]))
     place = t("rounds_place", lang).format(
-        first=offset + 1 if total else 0, last=offset + len(frame), total=total
+        first=f"{offset + 1 if total else 0:,}", last=f"{offset + len(frame):,}", total=f"{total:,}"
     )
     figure, body = _drawn(frame, labels, shares, changes, recurring, lang)
     return figure, body, pages, page, place
