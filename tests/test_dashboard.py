@@ -554,7 +554,7 @@ def test_export_menu_gives_a_deck_and_charts_save_as_png(browser_page, served, t
     assert sum(v or 0 for series in charts[0].series for v in series.values) == expected
 
     with page.expect_download() as download:
-        page.click("#chart-completion ~ .chart-downloads button >> nth=0")
+        page.click("div:has(#chart-completion) > .chart-downloads button >> nth=0")
     name = download.value.suggested_filename
     assert name.startswith("各类别整改完成率_") and name.endswith(".png")
     image = tmp_path / name
