@@ -237,6 +237,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "第 {first}–{last} 轮,共 {total} 份通报",
         "en": "Rounds {first}–{last} of {total}",
     },
+    "rounds_more_rows": {
+        "zh": "另有 {n} 条未列出。",
+        "en": "{n} more not listed here.",
+    },
     "rounds_reconciliation": {"zh": "自述数字与统计数字核对", "en": "Stated totals reconciled"},
     "rounds_total": {"zh": "项目", "en": "Total"},
     "rounds_changes": {"zh": "状态发生变化的整改措施", "en": "Measures whose status changed"},

@@ -5,6 +5,7 @@ problems recur, and how each report's stated totals reconcile with what was coun
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -27,16 +28,25 @@ def threshold(rule_id: str) -> float:
     return float(next(r["threshold"] for r in rules if r["id"] == rule_id))
 
 
-def _pairs(text: str) -> set[str]:
+def _pairs(text: str) -> frozenset[str]:
+    """The character pairs of a text's content (folded, boilerplate words and punctuation
+    dropped, the first `compared_chars`); remembered, as a report's texts are compared with
+    the report before it and the report after it."""
     rules = load_rules().compare
-    text = fold(text or "")
+    return _content_pairs(text or "", id(rules))
+
+
+@lru_cache(maxsize=8192)
+def _content_pairs(text: str, _rules_id: int) -> frozenset[str]:
+    rules = load_rules().compare
+    text = fold(text)
     for word in rules["boilerplate"]["words"]:
         text = text.replace(word, "")
     text = _NOT_CONTENT.sub("", text)[: rules["compared_chars"]]
-    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else ()))
 
 
-def _dice(pa: set[str], pb: set[str]) -> float:
+def _dice(pa: frozenset[str], pb: frozenset[str]) -> float:
     return 2 * len(pa & pb) / (len(pa) + len(pb)) if pa and pb else 0.0
 
 
@@ -48,19 +58,38 @@ def similarity(a: str, b: str) -> float:
 def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, minimum: float):
     """(earlier row, later row, similarity) for each later row's best match above threshold,
     rows as dicts, in the later rows' order; each earlier row is matched at most once, best
-    pairs first."""
+    pairs first.
+
+    Texts with the same character pairs (similarity 1, the best there is) are paired first,
+    found by lookup; only the rows left are compared pair by pair. A report usually repeats
+    most of its predecessor's wording, so this takes most of the quadratic work away, and it
+    pairs exactly as comparing every pair would."""
     before, after = earlier.to_dict("records"), later.to_dict("records")
-    left = [(i, _pairs(row[column])) for i, row in enumerate(before)]
-    right = [(j, _pairs(row[column])) for j, row in enumerate(after)]
-    scored = [
-        (score, i, j) for j, pb in right for i, pa in left if (score := _dice(pa, pb)) >= minimum
-    ]
+    left = [_pairs(row[column]) for row in before]
+    right = [_pairs(row[column]) for row in after]
+    same: dict[frozenset, list[int]] = {}
+    for i, pa in enumerate(left):
+        if pa:
+            same.setdefault(pa, []).append(i)
+    identical = [(1.0, i, j) for j, pb in enumerate(right) for i in same.get(pb, [])]
     used_left, used_right, out = set(), set(), []
-    for score, i, j in sorted(scored, reverse=True):
-        if i not in used_left and j not in used_right:
-            used_left.add(i)
-            used_right.add(j)
-            out.append((j, before[i], after[j], score))
+
+    def take(scored) -> None:
+        for score, i, j in sorted(scored, reverse=True):
+            if i not in used_left and j not in used_right:
+                used_left.add(i)
+                used_right.add(j)
+                out.append((j, before[i], after[j], score))
+
+    take(identical)
+    rest_left = [(i, pa) for i, pa in enumerate(left) if i not in used_left]
+    take(
+        (score, i, j)
+        for j, pb in enumerate(right)
+        if j not in used_right
+        for i, pa in rest_left
+        if (score := _dice(pa, pb)) >= minimum
+    )
     return [(old, new, score) for _j, old, new, score in sorted(out, key=lambda m: m[0])]
 
 

@@ -95,12 +95,21 @@ def _labels(frame) -> dict:
     return labels
 
 
+# Rows a table of the page shows; beyond them it says how many more there are (six rounds
+# whose statuses all moved would otherwise send hundreds of rows at each page turn).
+TABLE_ROWS = 60
+
+
 def _table(columns: list[str], rows: list[list], table_id: str, lang: str):
     if not rows:
         return html.P(t("no_data", lang), className="text-muted", id=table_id)
     head = html.Thead(html.Tr([html.Th(c) for c in columns]))
-    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])
-    return html.Table([head, body], className="table table-sm table-striped", id=table_id)
+    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows[:TABLE_ROWS]])
+    table = html.Table([head, body], className="table table-sm table-striped", id=table_id)
+    if len(rows) <= TABLE_ROWS:
+        return table
+    more = t("rounds_more_rows", lang).format(n=f"{len(rows) - TABLE_ROWS:,}")
+    return html.Div([table, html.P(more, className="small text-muted", id=f"{table_id}-more")])
 
 
 @callback(
