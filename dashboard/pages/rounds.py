@@ -34,6 +34,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     if units is None or units.empty:
         return html.Div(id=ids.ROUNDS_BODY, children=empty_warehouse(lang or "zh"))
     options = [{"label": f"{u.unit}({u.n_reports})", "value": u.unit} for u in units.itertuples()]
+    lang = lang or "zh"
+    figure, body, pages, page, place = page_of(options[0]["value"], None, lang)
     return html.Div(
         [
             dbc.Row(
@@ -50,11 +52,13 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                     dbc.Col(
                         html.Div(
                             [
-                                html.Span(id=ids.ROUNDS_PLACE, className="small text-muted me-2"),
+                                html.Span(
+                                    place, id=ids.ROUNDS_PLACE, className="small text-muted me-2"
+                                ),
                                 dbc.Pagination(
                                     id=ids.ROUNDS_PAGER,
-                                    max_value=1,
-                                    active_page=None,
+                                    max_value=pages,
+                                    active_page=page,
                                     fully_expanded=False,
                                     previous_next=True,
                                     first_last=True,
@@ -69,8 +73,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 ],
                 className="mb-2",
             ),
-            chart(ids.CHART_ROUNDS),
-            dcc.Loading(html.Div(id=ids.ROUNDS_BODY), type="circle", delay_show=150),
+            chart(ids.CHART_ROUNDS, figure),
+            dcc.Loading(html.Div(body, id=ids.ROUNDS_BODY), type="circle", delay_show=150),
         ]
     )
 
@@ -97,7 +101,7 @@ def _labels(frame) -> dict:
 
 # Rows a table of the page shows; beyond them it says how many more there are (six rounds
 # whose statuses all moved would otherwise send hundreds of rows at each page turn).
-TABLE_ROWS = 60
+TABLE_ROWS = 25
 
 
 def _table(columns: list[str], rows: list[list], table_id: str, lang: str):
@@ -121,11 +125,18 @@ def _table(columns: list[str], rows: list[list], table_id: str, lang: str):
     Input(ids.ROUNDS_UNIT, "value"),
     Input(ids.ROUNDS_PAGER, "active_page"),
     Input(ids.LANG, "data"),
+    # The layout draws the latest rounds of the first unit: nothing to ask on arrival.
+    prevent_initial_call=True,
 )
 def render(unit, active_page, lang):
     """One page of a unit's rounds; another unit starts again at its latest rounds."""
-    lang = lang or "zh"
     asked = None if ctx.triggered_id == ids.ROUNDS_UNIT else active_page
+    return page_of(unit, asked, lang or "zh")
+
+
+def page_of(unit: str | None, asked: int | None, lang: str) -> tuple:
+    """(figure, tables, pages, page, place) of page `asked` (None: the latest) of a unit's
+    rounds."""
     suffix = rounds.party_organ_suffix()
     with data.cursor() as con:
         if con is None or not unit:
