@@ -32,6 +32,7 @@ def kpi_tile(
     width: str = "col-6 col-md-4 col-lg-3",
     extra_class: str = "",
     note: str = "",
+    hint: str | None = None,
 ) -> html.Div:
     # Plain elements with Bootstrap's classes, as few as show it: the overview draws a dozen
     # of these on every filter change, and each component costs the renderer time.
@@ -47,6 +48,7 @@ def kpi_tile(
             *([html.Div(note, className="kpi-note small text-muted")] if note else []),
         ],
         className=f"card card-body kpi-tile {extra_class}".strip(),
+        **({"title": hint} if hint else {}),
     )
     extra = {"id": tile_id} if tile_id else {}
     return html.Div(card, className=width, **extra)
@@ -116,6 +118,7 @@ def headline_tiles(k: dict, lang: str, width: str = "col-12 col-sm-4") -> list:
             _done_of(k["items_completed"], k["items"], lang),
             tile_id="kpi-items",
             width=width,
+            hint=t("count_level_note", lang),
         ),
         kpi_tile(
             t("kpi_measures_done", lang),

@@ -79,7 +79,20 @@ def preview(staged: list[Staged], lang: str) -> html.Div:
     return html.Div(
         [
             html.Table(
-                [html.Thead(html.Tr([html.Th(t(k, lang)) for k in head])), html.Tbody(rows)],
+                [
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(
+                                    t(k, lang),
+                                    title=t("count_level_note", lang) if k == "col_items" else None,
+                                )
+                                for k in head
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
                 className="table table-sm",
                 id="upload-preview-table",
             ),
