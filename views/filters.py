@@ -55,5 +55,8 @@ def stale(f: Filters, report_known: bool, department_known: bool) -> list[tuple[
 
 def stale_notice(gone: list[tuple[str, str]], lang: str) -> str:
     """One sentence naming the stale filters (views.filters.stale)."""
-    named = "、".join(f"{t('filter_' + k, lang)} “{v}”" for k, v in gone)
+    if lang == "zh":
+        named = "、".join(f"{t('filter_' + k, lang)}“{v}”" for k, v in gone)
+    else:
+        named = ", ".join(f'{t("filter_" + k, lang).lower()} "{v}"' for k, v in gone)
     return t("filter_stale", lang).format(filters=named)
