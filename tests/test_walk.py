@@ -8,7 +8,7 @@ import json
 import math
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import plotly.utils
 import pytest
@@ -119,11 +119,15 @@ def _text(node) -> str:
     return _text(getattr(node, "children", None) or "")
 
 
+def _numbers(text: str) -> list[float]:
+    """The numbers in an English text (1,234 or 33.9), in order."""
+    found = [float(n.replace(",", "")) for n in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)]
+    assert found, text
+    return found
+
+
 def _number(text: str) -> float:
-    """The first number in an English tile's text (1,234 or 33.9)."""
-    match = re.search(r"-?\d[\d,]*(?:\.\d+)?", text)
-    assert match, text
-    return float(match.group(0).replace(",", ""))
+    return _numbers(text)[0]
 
 
 def _no_nan(*outputs) -> None:
@@ -164,21 +168,26 @@ def test_every_report_and_filter_through_the_overview_explorer_and_indicators(wa
                 what = f"{report} {search}"
                 items = sum(_keeps(f, *row) for row in facts.items)
                 measures = sum(_keeps(f, *row) for row in facts.measures)
-                heat = sum(
-                    (1 if f.department else len(row[2]))
-                    for row in facts.measures
-                    if _keeps(f, *row)
-                )
+                # The charts highlight a pick among the rest: completion is drawn across
+                # every category and status, the doughnut across every status of the chosen
+                # category, the heat map across every department and category.
+                open_chart = replace(f, category=None, status=None)
+                drawn_items = sum(_keeps(open_chart, *row) for row in facts.items)
+                in_category = sum(_keeps(replace(f, status=None), *row) for row in facts.items)
+                open_heat = replace(f, department=None, category=None)
+                heat = sum(len(row[2]) for row in facts.measures if _keeps(open_heat, *row))
                 out = overview.redraw_overview(search, "en", "items")
                 _no_nan(*out)
                 tiles, completion, status, heatmap, *_rest = out
-                assert _number(_text(_by_id(tiles, "kpi-items"))) == items, what
-                assert _number(_text(_by_id(tiles, "kpi-measures"))) == measures, what
-                drawn = sum(sum(trace.get("y", [])) for trace in completion["data"])
-                assert drawn == items, what
-                assert sum(sum(tr.get("values", [])) for tr in status["data"]) == items, what
-                cells = sum(sum(map(sum, tr["z"])) for tr in heatmap["data"])
-                assert cells == heat, what
+                assert _numbers(_text(_by_id(tiles, "kpi-items")))[-1] == items, what
+                assert _numbers(_text(_by_id(tiles, "kpi-measures")))[-1] == measures, what
+                drawn = sum(c[2] for trace in completion["data"] for c in trace["customdata"])
+                assert drawn == drawn_items, what
+                doughnut = sum(sum(tr.get("values", [])) for tr in status["data"])
+                assert doughnut == in_category, what
+                # The first layer holds every cell (a pick is drawn again over it).
+                cells = heatmap["data"][0]["z"] if heatmap["data"] else []
+                assert sum(v or 0 for row in cells for v in row) == heat, what
 
                 _columns, note = explorer.render_frame(search, "en")
                 assert _number(_text(note)) == measures, what
