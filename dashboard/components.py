@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import ctx, dcc, html
 
-from dashboard import ids
+from dashboard import data, ids
 from views import vocabulary
 from views.i18n import indicator_name, status_label, t, unit_label
+from views.reports import reports_page
 from views.theme import GRAPH_CONFIG, format_number, format_percent
 
 
@@ -226,6 +227,21 @@ def review_mark(messages: list[str], lang: str, mark_id: str | None = None):
     )
 
 
+def pager(pager_id: str, max_value: int = 1, active_page: int | None = 1) -> dbc.Pagination:
+    """A compact pager (first, previous, a few pages, next, last) for a list paged on the
+    server."""
+    return dbc.Pagination(
+        id=pager_id,
+        max_value=max_value,
+        active_page=active_page,
+        fully_expanded=False,
+        previous_next=True,
+        first_last=True,
+        size="sm",
+        class_name="mb-0",
+    )
+
+
 def report_list_controls(search_id: str, pager_id: str, count_id: str, lang: str) -> html.Div:
     """A search box, the place in the list and a pager: the reports are paged on the server."""
     return html.Div(
@@ -239,19 +255,19 @@ def report_list_controls(search_id: str, pager_id: str, count_id: str, lang: str
                 style={"maxWidth": "22rem"},
             ),
             html.Span(id=count_id, className="small text-muted me-2 text-nowrap"),
-            dbc.Pagination(
-                id=pager_id,
-                max_value=1,
-                active_page=1,
-                fully_expanded=False,
-                previous_next=True,
-                first_last=True,
-                size="sm",
-                class_name="mb-0",
-            ),
+            pager(pager_id),
         ],
         className="d-flex align-items-center flex-wrap gap-1 mb-2",
     )
+
+
+def report_list_page(search_id: str, search: str | None, active_page: int | None, lang: str):
+    """The page of loaded reports a list shows (views.reports.ReportsPage): its first page
+    again when the search was what changed; None with no warehouse or no report at all."""
+    asked = 1 if ctx.triggered_id == search_id else active_page
+    with data.cursor() as con:
+        page = reports_page(con, search, asked, lang) if con is not None else None
+    return None if page is None or (page.total == 0 and not search) else page
 
 
 def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.Table:

@@ -9,11 +9,15 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import list_place, report_list_controls, reports_table
+from dashboard.components import (
+    list_place,
+    report_list_controls,
+    report_list_page,
+    reports_table,
+)
 from dashboard.uploads import MAX_UPLOAD_BYTES, Staged, discard, new_batch, publish, stage
 from pipeline import REPORT_SUFFIXES, load_paths, remove_reports
 from views.i18n import t
-from views.reports import reports_page
 from warehouse.db import WarehouseError
 from warehouse.queries import resolve_report
 
@@ -188,11 +192,9 @@ def loaded_reports(_version, search, active_page, lang):
     """The loaded reports a page at a time (searched on the server), each with its buttons; a
     new search starts again at its first page."""
     lang = lang or "zh"
-    page_asked = 1 if ctx.triggered_id == ids.DATA_SEARCH else active_page
     placeholder = t("reports_search", lang)
-    with data.cursor() as con:
-        page = reports_page(con, search, page_asked, lang) if con is not None else None
-    if page is None or (page.total == 0 and not search):
+    page = report_list_page(ids.DATA_SEARCH, search, active_page, lang)
+    if page is None:
         return html.P(t("empty_title", lang), className="text-muted"), 1, 1, "", placeholder
     actions = {
         r.report_id: html.Span(

@@ -4,17 +4,17 @@ each report with its file name, load time, counts, and a 待核查 mark where th
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, callback, ctx, dcc, html
+from dash import Input, Output, callback, dcc, html
 
-from dashboard import data, ids
+from dashboard import ids
 from dashboard.components import (
     empty_warehouse,
     list_place,
     report_list_controls,
+    report_list_page,
     reports_table,
 )
 from views.i18n import t
-from views.reports import reports_page
 
 dash.register_page(__name__, path="/reports", name="reports", order=4)
 
@@ -44,12 +44,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
 def render(search, active_page, lang):
     """One page of the reports; a new search starts again at its first page."""
     lang = lang or "zh"
-    page_asked = 1 if ctx.triggered_id == ids.REPORTS_SEARCH else active_page
     labels = (t("reports_heading", lang), t("reports_search", lang))
-    with data.cursor() as con:
-        if con is None:
-            return empty_warehouse(lang), 1, 1, "", *labels
-        page = reports_page(con, search, page_asked, lang)
-    if page.total == 0 and not search:
+    page = report_list_page(ids.REPORTS_SEARCH, search, active_page, lang)
+    if page is None:
         return empty_warehouse(lang), 1, 1, "", *labels
     return reports_table(page, lang), page.pages, page.page, list_place(page, lang), *labels

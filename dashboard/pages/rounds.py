@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import chart, empty_warehouse
+from dashboard.components import chart, empty_warehouse, pager
 from views import figures, rounds
 from views.i18n import status_label, t
 from views.vocabulary import done_statuses
@@ -55,16 +55,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                                 html.Span(
                                     place, id=ids.ROUNDS_PLACE, className="small text-muted me-2"
                                 ),
-                                dbc.Pagination(
-                                    id=ids.ROUNDS_PAGER,
-                                    max_value=pages,
-                                    active_page=page,
-                                    fully_expanded=False,
-                                    previous_next=True,
-                                    first_last=True,
-                                    size="sm",
-                                    class_name="mb-0",
-                                ),
+                                pager(ids.ROUNDS_PAGER, pages, page),
                             ],
                             className="d-flex align-items-center flex-wrap",
                         ),
