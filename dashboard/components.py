@@ -261,13 +261,17 @@ def report_list_controls(search_id: str, pager_id: str, count_id: str, lang: str
     )
 
 
-def report_list_page(search_id: str, search: str | None, active_page: int | None, lang: str):
-    """The page of loaded reports a list shows (views.reports.ReportsPage): its first page
-    again when the search was what changed; None with no warehouse or no report at all."""
-    asked = 1 if ctx.triggered_id == search_id else active_page
+def report_list_page(search: str | None, page: int | None, lang: str):
+    """Page `page` of the loaded reports matching `search` (views.reports.ReportsPage); None
+    with no warehouse or no report at all."""
     with data.cursor() as con:
-        page = reports_page(con, search, asked, lang) if con is not None else None
-    return None if page is None or (page.total == 0 and not search) else page
+        found = reports_page(con, search, page, lang) if con is not None else None
+    return None if found is None or (found.total == 0 and not search) else found
+
+
+def asked_page(search_id: str, active_page: int | None) -> int | None:
+    """The page a list's callback is asked for: the first again when its search changed."""
+    return 1 if ctx.triggered_id == search_id else active_page
 
 
 def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.Table:

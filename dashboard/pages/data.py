@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import (
+    asked_page,
     list_place,
     report_list_controls,
     report_list_page,
@@ -26,7 +27,10 @@ dash.register_page(__name__, path="/data", name="data", order=6)
 ACCEPT = ",".join(sorted(REPORT_SUFFIXES - {".text", ".md", ".shtml", ".xhtml"}))
 
 
-def layout(**_query) -> html.Div:
+def layout(lang: str | None = None, **_query) -> html.Div:
+    """Drawn with the first page of loaded reports, in the request that brings it."""
+    lang = lang or "zh"
+    table, _pages, _page, _place, _placeholder = report_list(None, 1, lang)
     return html.Div(
         [
             html.H2(id=ids.DATA_HEADING),
@@ -45,8 +49,8 @@ def layout(**_query) -> html.Div:
             dcc.Loading(html.Div(id=ids.UPLOAD_PREVIEW), type="circle"),
             html.Div(id=ids.UPLOAD_RESULT, className="mt-2"),
             html.H4(id=ids.DATA_LIST_HEADING, className="mt-4"),
-            report_list_controls(ids.DATA_SEARCH, ids.DATA_PAGER, ids.DATA_PLACE, "zh"),
-            dcc.Loading(html.Div(id=ids.DATA_LIST), type="circle", delay_show=150),
+            report_list_controls(ids.DATA_SEARCH, ids.DATA_PAGER, ids.DATA_PLACE, lang),
+            dcc.Loading(html.Div(table, id=ids.DATA_LIST), type="circle", delay_show=150),
         ]
     )
 
@@ -187,13 +191,18 @@ def confirm_or_cancel(confirmed, cancelled, token, version, lang):
     Input(ids.DATA_SEARCH, "value"),
     Input(ids.DATA_PAGER, "active_page"),
     Input(ids.LANG, "data"),
+    prevent_initial_call=True,  # the layout comes with the first page
 )
 def loaded_reports(_version, search, active_page, lang):
     """The loaded reports a page at a time (searched on the server), each with its buttons; a
     new search starts again at its first page."""
-    lang = lang or "zh"
+    return report_list(search, asked_page(ids.DATA_SEARCH, active_page), lang or "zh")
+
+
+def report_list(search: str | None, page_asked: int | None, lang: str) -> tuple:
+    """(table with each report's buttons, pages, page, place, search placeholder)."""
     placeholder = t("reports_search", lang)
-    page = report_list_page(ids.DATA_SEARCH, search, active_page, lang)
+    page = report_list_page(search, page_asked, lang)
     if page is None:
         return html.P(t("empty_title", lang), className="text-muted"), 1, 1, "", placeholder
     actions = {

@@ -8,6 +8,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import ids
 from dashboard.components import (
+    asked_page,
     empty_warehouse,
     list_place,
     report_list_controls,
@@ -20,12 +21,14 @@ dash.register_page(__name__, path="/reports", name="reports", order=4)
 
 
 def layout(lang: str | None = None, **_query) -> html.Div:
+    """Drawn with its first page of reports, in the request that brings it."""
     lang = lang or "zh"
+    body, pages, page, place, heading, _placeholder = drawn(None, 1, lang)
     return html.Div(
         [
-            html.H2(t("reports_heading", lang), id=ids.REPORTS_HEADING),
+            html.H2(heading, id=ids.REPORTS_HEADING),
             report_list_controls(ids.REPORTS_SEARCH, ids.REPORTS_PAGER, ids.REPORTS_PLACE, lang),
-            dcc.Loading(html.Div(id=ids.REPORTS_BODY), type="circle", delay_show=150),
+            dcc.Loading(html.Div(body, id=ids.REPORTS_BODY), type="circle", delay_show=150),
         ]
     )
 
@@ -40,12 +43,17 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     Input(ids.REPORTS_SEARCH, "value"),
     Input(ids.REPORTS_PAGER, "active_page"),
     Input(ids.LANG, "data"),
+    prevent_initial_call=True,  # the layout comes with the first page
 )
 def render(search, active_page, lang):
     """One page of the reports; a new search starts again at its first page."""
-    lang = lang or "zh"
+    return drawn(search, asked_page(ids.REPORTS_SEARCH, active_page), lang or "zh")
+
+
+def drawn(search: str | None, page_asked: int | None, lang: str) -> tuple:
+    """(table, pages, page, place, heading, search placeholder) of one page of the reports."""
     labels = (t("reports_heading", lang), t("reports_search", lang))
-    page = report_list_page(ids.REPORTS_SEARCH, search, active_page, lang)
+    page = report_list_page(search, page_asked, lang)
     if page is None:
         return empty_warehouse(lang), 1, 1, "", *labels
     return reports_table(page, lang), page.pages, page.page, list_place(page, lang), *labels
