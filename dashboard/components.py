@@ -242,8 +242,11 @@ def pager(pager_id: str, max_value: int = 1, active_page: int | None = 1) -> dbc
     )
 
 
-def report_list_controls(search_id: str, pager_id: str, count_id: str, lang: str) -> html.Div:
-    """A search box, the place in the list and a pager: the reports are paged on the server."""
+def report_list_controls(
+    search_id: str, pager_id: str, count_id: str, lang: str, page=None
+) -> html.Div:
+    """A search box, the place in the list and a pager: the reports are paged on the server;
+    `page` (views.reports.ReportsPage), when given, is the one the list arrives with."""
     return html.Div(
         [
             dcc.Input(
@@ -254,8 +257,12 @@ def report_list_controls(search_id: str, pager_id: str, count_id: str, lang: str
                 className="form-control form-control-sm me-2 reports-search",
                 style={"maxWidth": "22rem"},
             ),
-            html.Span(id=count_id, className="small text-muted me-2 text-nowrap"),
-            pager(pager_id),
+            html.Span(
+                list_place(page, lang) if page else "",
+                id=count_id,
+                className="small text-muted me-2 text-nowrap",
+            ),
+            pager(pager_id, page.pages, page.page) if page else pager(pager_id),
         ],
         className="d-flex align-items-center flex-wrap gap-1 mb-2",
     )

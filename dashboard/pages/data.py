@@ -30,7 +30,7 @@ ACCEPT = ",".join(sorted(REPORT_SUFFIXES - {".text", ".md", ".shtml", ".xhtml"})
 def layout(lang: str | None = None, **_query) -> html.Div:
     """Drawn with the first page of loaded reports, in the request that brings it."""
     lang = lang or "zh"
-    table, _pages, _page, _place, _placeholder = report_list(None, 1, lang)
+    page = report_list_page(None, 1, lang)
     return html.Div(
         [
             html.H2(id=ids.DATA_HEADING),
@@ -49,8 +49,10 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             dcc.Loading(html.Div(id=ids.UPLOAD_PREVIEW), type="circle"),
             html.Div(id=ids.UPLOAD_RESULT, className="mt-2"),
             html.H4(id=ids.DATA_LIST_HEADING, className="mt-4"),
-            report_list_controls(ids.DATA_SEARCH, ids.DATA_PAGER, ids.DATA_PLACE, lang),
-            dcc.Loading(html.Div(table, id=ids.DATA_LIST), type="circle", delay_show=150),
+            report_list_controls(ids.DATA_SEARCH, ids.DATA_PAGER, ids.DATA_PLACE, lang, page),
+            dcc.Loading(
+                html.Div(report_table(page, lang), id=ids.DATA_LIST), type="circle", delay_show=150
+            ),
         ]
     )
 
@@ -204,7 +206,14 @@ def report_list(search: str | None, page_asked: int | None, lang: str) -> tuple:
     placeholder = t("reports_search", lang)
     page = report_list_page(search, page_asked, lang)
     if page is None:
-        return html.P(t("empty_title", lang), className="text-muted"), 1, 1, "", placeholder
+        return report_table(None, lang), 1, 1, "", placeholder
+    return report_table(page, lang), page.pages, page.page, list_place(page, lang), placeholder
+
+
+def report_table(page, lang: str):
+    """A page of the loaded reports, each with its delete and reload buttons."""
+    if page is None:
+        return html.P(t("empty_title", lang), className="text-muted")
     actions = {
         r.report_id: html.Span(
             className="text-nowrap",
@@ -227,8 +236,7 @@ def report_list(search: str | None, page_asked: int | None, lang: str) -> tuple:
         )
         for r in page.rows.itertuples()
     }
-    table = reports_table(page, lang, actions)
-    return table, page.pages, page.page, list_place(page, lang), placeholder
+    return reports_table(page, lang, actions)
 
 
 @callback(

@@ -23,12 +23,21 @@ dash.register_page(__name__, path="/reports", name="reports", order=4)
 def layout(lang: str | None = None, **_query) -> html.Div:
     """Drawn with its first page of reports, in the request that brings it."""
     lang = lang or "zh"
-    body, pages, page, place, heading, _placeholder = drawn(None, 1, lang)
+    page = report_list_page(None, 1, lang)
     return html.Div(
         [
-            html.H2(heading, id=ids.REPORTS_HEADING),
-            report_list_controls(ids.REPORTS_SEARCH, ids.REPORTS_PAGER, ids.REPORTS_PLACE, lang),
-            dcc.Loading(html.Div(body, id=ids.REPORTS_BODY), type="circle", delay_show=150),
+            html.H2(t("reports_heading", lang), id=ids.REPORTS_HEADING),
+            report_list_controls(
+                ids.REPORTS_SEARCH, ids.REPORTS_PAGER, ids.REPORTS_PLACE, lang, page
+            ),
+            dcc.Loading(
+                html.Div(
+                    reports_table(page, lang) if page else empty_warehouse(lang),
+                    id=ids.REPORTS_BODY,
+                ),
+                type="circle",
+                delay_show=150,
+            ),
         ]
     )
 
