@@ -55,16 +55,14 @@ def similarity(a: str, b: str) -> float:
     return _dice(_pairs(a), _pairs(b))
 
 
-def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, minimum: float):
+def _best_matches(before: list[dict], after: list[dict], column: str, minimum: float):
     """(earlier row, later row, similarity) for each later row's best match above threshold,
-    rows as dicts, in the later rows' order; each earlier row is matched at most once, best
-    pairs first.
+    in the later rows' order; each earlier row is matched at most once, best pairs first.
 
     Texts with the same character pairs (similarity 1, the best there is) are paired first,
     found by lookup; only the rows left are compared pair by pair. A report usually repeats
     most of its predecessor's wording, so this takes most of the quadratic work away, and it
     pairs exactly as comparing every pair would."""
-    before, after = earlier.to_dict("records"), later.to_dict("records")
     left = [_pairs(row[column]) for row in before]
     right = [_pairs(row[column]) for row in after]
     same: dict[frozenset, list[int]] = {}
@@ -93,12 +91,20 @@ def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, minim
     return [(old, new, score) for _j, old, new, score in sorted(out, key=lambda m: m[0])]
 
 
+def _by_report(frame: pd.DataFrame) -> dict[str, list[dict]]:
+    """The frame's rows as dicts, by report, each report's in the frame's order."""
+    out: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        out.setdefault(row["report_id"], []).append(row)
+    return out
+
+
 def status_changes(measures: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Measures found again in the next report with another status."""
     rows = []
+    by_report = _by_report(measures)
     for before, after in zip(order, order[1:], strict=False):
-        a = measures[measures["report_id"] == before]
-        b = measures[measures["report_id"] == after]
+        a, b = by_report.get(before, []), by_report.get(after, [])
         for old, new, score in _best_matches(a, b, "text", threshold("same_measure")):
             if old["status"] != new["status"]:
                 rows.append(
@@ -132,9 +138,11 @@ def recurring_problems(problems: pd.DataFrame, order: list[str]) -> pd.DataFrame
     """Problems of a report that an earlier report of the unit already listed (similar titles):
     each later problem with its closest earlier one."""
     rows = []
+    records = problems.to_dict("records")
     for k, later_id in enumerate(order[1:], start=1):
-        later = problems[problems["report_id"] == later_id]
-        earlier = problems[problems["report_id"].isin(order[:k])]
+        earlier_ids = set(order[:k])
+        later = [row for row in records if row["report_id"] == later_id]
+        earlier = [row for row in records if row["report_id"] in earlier_ids]
         for old, new, score in _best_matches(earlier, later, "title", threshold("same_problem")):
             rows.append(
                 {
