@@ -195,7 +195,9 @@ def deadline_tiles(counts: list[dict], lang: str) -> html.Div:
     return html.Div([heading, dbc.Row(tiles, className="g-2 mb-2")])
 
 
-def _text(value, fallback: str = "") -> str:
+def text_or(value, fallback: str = "") -> str:
+    """A text cell of a query's frame, or `fallback` where it has none (None or NaN: a pandas
+    frame may hold either for a missing string, and NaN is truthy)."""
     return value if isinstance(value, str) and value else fallback
 
 
@@ -309,12 +311,12 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
             [
                 html.Td(
                     [
-                        html.Div(_text(r.title, t("untitled", lang))),
-                        html.Div(_text(r.file_name), className="small text-muted file-name"),
+                        html.Div(text_or(r.title, t("untitled", lang))),
+                        html.Div(text_or(r.file_name), className="small text-muted file-name"),
                     ]
                 ),
-                html.Td(_text(r.inspected_unit)),
-                html.Td(_text(r.inspection_kind)),
+                html.Td(text_or(r.inspected_unit)),
+                html.Td(text_or(r.inspection_kind)),
                 html.Td(_date(r.publish_date), className="text-nowrap"),
                 html.Td(_when(r.loaded_at), className="text-nowrap"),
                 html.Td(int(r.n_items)),

@@ -8,10 +8,11 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from conftest import SEED
+from conftest import REPORTS_DIR, SEED
 from test_dashboard import CHROMIUM, _serve, needs_browser
 
 N_REPORTS = 10_000
+PICKED = ("r05.txt", "r08.txt")
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,9 @@ def big(tmp_path_factory):
     assert not load_paths([SEED], db).failed
     with swap(db) as con:
         template = con.execute("SELECT report_id FROM report").fetchone()[0]
-        replicate_reports(con, template, N_REPORTS - 1)
+        replicate_reports(con, template, N_REPORTS - 1 - len(PICKED))
+    # Two openings of other bodies among them, picked below by the report filter's search.
+    assert not load_paths([REPORTS_DIR / name for name in PICKED], db).failed
     url, proc = _serve(db)
     yield url
     proc.terminate()
@@ -82,6 +85,36 @@ def test_a_heatmap_click_filters_and_a_second_click_clears(page):
 
 @needs_browser
 @pytest.mark.browser
+def test_picking_reports_one_after_another_shows_each_ones_figures(page):
+    """The report filter's search (the server's) finds a report among thousands; the figures
+    then are that report's, for one report after another."""
+    from pipeline import prepare_file
+
+    tab, base, problems = page
+    tab.goto(base + "/")
+    tab.wait_for_selector("#kpi-measures")
+    for name in (*PICKED, PICKED[0]):
+        x = prepare_file(REPORTS_DIR / name)
+        header = x.extraction.report
+        title = header.title or header.inspected_unit or name  # as the report picker names it
+        tab.click("#filter-report")
+        tab.click(".dash-dropdown-search")
+        tab.keyboard.type(title[:6])
+        option = tab.locator("[role=option]", has_text=title[:6]).first
+        option.click()
+        tab.keyboard.press("Escape")
+        tab.wait_for_function(f"() => window.location.search.includes('report={x.report_id}')")
+        measures = len(x.extraction.measures)
+        tab.wait_for_function(
+            "() => (document.querySelector('#kpi-measures')?.innerText || '')"
+            f".replace(/\\s/g, '').endsWith('/{measures}')"
+        )
+        assert title[:6] in tab.inner_text("#active-filters")
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
 def test_the_rounds_page_draws_a_page_of_a_unit_with_thousands_of_rounds(page):
     tab, base, problems = page
     tab.goto(base + "/rounds")
@@ -89,7 +122,8 @@ def test_the_rounds_page_draws_a_page_of_a_unit_with_thousands_of_rounds(page):
     tab.wait_for_function(
         "() => document.querySelector('#chart-rounds .js-plotly-plot')?.data?.length === 6"
     )
-    assert f"{N_REPORTS:,}" in tab.inner_text("#rounds-place").replace(" ", "")
+    unit_rounds = N_REPORTS - len(PICKED)  # the two openings are other bodies'
+    assert f"{unit_rounds:,}" in tab.inner_text("#rounds-place").replace(" ", "")
     tab.click("#rounds-pager a:has-text('«')")  # the first page: the earliest rounds
     tab.wait_for_function(
         "() => document.querySelector('#rounds-place')?.innerText.includes('第 1–')"
@@ -108,10 +142,12 @@ def test_the_lists_of_10000_reports_page_and_search_on_the_server(page, path):
     assert tab.locator("#reports-table tbody tr").count() == 25
     assert f"共 {N_REPORTS:,} 份" in tab.inner_text(f"#{prefix}-place")
     assert "synthetic_" in tab.inner_text("#reports-table")  # file names
+    copies = N_REPORTS - 1 - len(PICKED)  # synthetic_0.txt … (replicate_reports)
+    matching = sum(str(i).startswith("999") for i in range(copies))
     tab.fill(f"#{prefix}-search", "synthetic_999")
     tab.keyboard.press("Enter")
     tab.wait_for_function(
-        f"() => document.querySelector('#{prefix}-place')?.innerText.includes('共 10 份')"
+        f"() => document.querySelector('#{prefix}-place')?.innerText.includes('共 {matching} 份')"
     )
-    assert tab.locator("#reports-table tbody tr").count() == 10
+    assert tab.locator("#reports-table tbody tr").count() == matching
     assert problems == []

@@ -206,6 +206,18 @@ def test_every_report_and_filter_through_the_overview_explorer_and_indicators(wa
                 }
                 for code, total in owned.items():
                     assert math.isclose(shown[code], total, rel_tol=1e-9), what
+                # The sentences behind the first indicator listed: what its total adds up.
+                for code in list(shown)[:1]:
+                    sources = indicators.render_sources(code, search, "en")
+                    _no_nan(sources)
+                    if owned.get(code):
+                        rows = _by_id(sources, "indicator-sources-table").children[1].children
+                        added = sum(
+                            _number(_text(r.children[0]))
+                            for r in rows
+                            if "Shared" not in _text(r.children[0])
+                        )
+                        assert math.isclose(added, owned[code], rel_tol=1e-9), what
                 walked += 1
     finally:
         con.close()
@@ -234,3 +246,22 @@ def test_every_report_and_filter_through_departments_and_meeting(walk_db, stride
                         _no_nan(meeting.render(index, search, "zh"))
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_unit_through_the_rounds_page(walk_db, lang):
+    from views.rounds import party_organ_suffix
+    from warehouse import queries
+
+    rounds = _page("rounds")
+    con = connect_readonly(walk_db)
+    try:
+        units = queries.compared_units(con, party_organ_suffix())
+    finally:
+        con.close()
+    assert len(units) >= 10
+    for unit, n in zip(units["unit"], units["n_reports"], strict=True):
+        figure, body, pages, page, place = rounds.page_of(unit, None, lang)
+        _no_nan(figure, body, place)
+        assert pages == page == 1 and f"{n}" in place, unit
+        assert len(figure["data"]) == min(n, 6) or not figure["data"], unit

@@ -15,6 +15,7 @@ from dashboard.components import (
     report_list_controls,
     report_list_page,
     reports_table,
+    text_or,
 )
 from dashboard.uploads import MAX_UPLOAD_BYTES, Staged, discard, new_batch, publish, stage
 from pipeline import REPORT_SUFFIXES, load_paths, remove_reports
@@ -221,7 +222,9 @@ def report_table(page, lang: str):
                 dcc.ConfirmDialogProvider(
                     dbc.Button(t("data_delete", lang), size="sm", color="danger", outline=True),
                     id={"type": ids.DATA_DELETE, "report": r.report_id},
-                    message=t("data_delete_confirm", lang).format(name=r.title or r.file_name),
+                    message=t("data_delete_confirm", lang).format(
+                        name=text_or(r.title, text_or(r.file_name))
+                    ),
                 ),
                 " ",
                 dbc.Button(

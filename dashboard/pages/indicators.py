@@ -8,7 +8,7 @@ import pandas as pd
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import empty_warehouse, highlighted, no_data, shared_note
+from dashboard.components import empty_warehouse, highlighted, no_data, shared_note, text_or
 from views.i18n import indicator_name, t, unit_label
 from views.summaries import headline_split
 from views.theme import format_number, format_quantity
@@ -125,7 +125,7 @@ def render_sources(code, search, lang):
                     html.Td([format_number(r.value, lang), *shared]),
                     html.Td(highlighted(r.measure_text, [span]), className="source-text small"),
                     html.Td(
-                        (r.report_title or "") + " › " + (r.path or ""),
+                        text_or(r.report_title) + " › " + text_or(r.path),
                         className="small text-muted",
                     ),
                 ]

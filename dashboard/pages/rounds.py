@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import chart, empty_warehouse, pager
+from dashboard.components import chart, empty_warehouse, pager, text_or
 from views import figures, rounds
 from views.i18n import status_label, t
 from views.vocabulary import done_statuses
@@ -85,7 +85,7 @@ def _labels(frame) -> dict:
     for r in frame.itertuples():
         when = r.publish_date if not pd.isna(r.publish_date) else r.feedback_date
         date_text = "" if pd.isna(when) else str(when)[:10]
-        name = r.round if isinstance(r.round, str) and r.round else (r.title or r.file_name)[:16]
+        name = text_or(r.round) or text_or(r.title, text_or(r.file_name))[:16]
         labels[r.report_id] = f"{name} {date_text}".strip()
     return labels
 
