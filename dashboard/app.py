@@ -11,7 +11,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dash.development.base_component import Component
 
 from dashboard import auth, data, ids, security
-from dashboard.arrival import arrival_address, page_container, url_location
+from dashboard.arrival import arrival_address, page_at, page_container, url_location
 from dashboard.downloads import ExportUnavailable, exports_for
 from dashboard.index import (
     REGENERATOR_ASSET,
@@ -19,7 +19,7 @@ from dashboard.index import (
     skip_polyfill_for_modern_browsers,
 )
 from dashboard.uploads import MAX_REQUEST_BYTES
-from views.filters import describe
+from views.filters import describe, stale, stale_notice
 from views.i18n import LANGS, both, category_label, status_label, t
 from views.vocabulary import categories, statuses
 from warehouse import queries
@@ -40,7 +40,7 @@ NAV_PAGES = (
 )
 
 
-UNFILTERED_PAGES = ("/meeting", "/rounds", "/data")
+UNFILTERED_PAGES = ("/meeting", "/rounds", "/data", "/reports")
 # The language also lives in a cookie, so that the first page comes in it from the server;
 # the browser's own store (dcc.Store, local) stays the one the app reads.
 LANG_COOKIE = "rectify_lang"
@@ -142,6 +142,7 @@ def _filter_bar() -> html.Div:
                 ],
                 className="active-filters",
             ),
+            html.Div(id=ids.STALE_NOTICE),
         ],
         id=ids.FILTER_BAR,
         className="container-fluid mb-2",
@@ -246,10 +247,30 @@ def create_app(db_path: Path | str) -> dash.Dash:
     )
     app.layout = shell
     _register_shell_callbacks(app)
+    app.server.after_request(_not_found_status)
     global _login_on
     security.install(app.server, MAX_REQUEST_BYTES)
     _login_on = auth.install(app.server, Path(db_path).parent)
     return app
+
+
+# Addresses that are not pages: the app's own routes, served as they are.
+NOT_PAGES = ("/_dash", "/_reload", "/_favicon", "/assets", "/login", "/logout")
+
+
+def _not_found_status(response: flask.Response) -> flask.Response:
+    """The index page at an address with no page is the not-found page: say so with 404, so
+    that links checkers, proxies and crawlers see it too (the page itself still draws)."""
+    request = flask.request
+    if (
+        request.method == "GET"
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not request.path.startswith(NOT_PAGES)
+        and page_at(request.path) is None
+    ):
+        response.status_code = 404
+    return response
 
 
 def warm_up(app: dash.Dash) -> None:
@@ -271,13 +292,76 @@ def warm_up(app: dash.Dash) -> None:
         raise RuntimeError(f"dashboard failed to start: index returned {response.status_code}")
 
 
-def _report_options(con, search: str | None, include: str | None) -> list[dict]:
-    """The newest reports, or those matching what is typed; `include` always listed."""
+def _report_options(con, search: str | None, include: str | None, lang: str = "zh") -> list[dict]:
+    """The newest reports, or those matching what is typed; `include` always listed (marked
+    as gone when the warehouse no longer has it, so that a bookmarked value is kept)."""
     frame = queries.report_options(con, search=search, include=include)
-    return [
+    options = [
         {"label": label, "value": rid}
         for rid, label in zip(frame["report_id"], frame["label"], strict=True)
     ]
+    if include and include not in set(frame["report_id"]):
+        options.insert(0, _stale_option(include, lang))
+    return options
+
+
+def _stale_option(value: str, lang: str) -> dict:
+    return {"label": t("filter_stale_option", lang).format(value=value), "value": value}
+
+
+def sync_filters(
+    search, report, department, category, status, text, _reset, lang, department_options
+):
+    """The URL and the filter controls, kept in step; whichever changed wins. A filter
+    the warehouse no longer knows (a bookmark older than a deletion) stays set, shows
+    nothing, and is named in a notice."""
+    lang = lang or "zh"
+    triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
+    controls = {ids.F_REPORT, ids.F_DEPARTMENT, ids.F_CATEGORY, ids.F_STATUS, ids.F_TEXT}
+    if ids.RESET in triggered:
+        f = Filters()
+    elif triggered & controls and ids.URL not in triggered:
+        f = Filters(report=report, department=department, category=category, status=status, q=text)
+    else:  # page load, a link, a chart click or the back button: the URL decides
+        f = Filters.from_search(search)
+    with data.cursor() as con:
+        label = queries.report_label(con, f.report) if con is not None and f.report else None
+        department_known = (
+            con is not None and f.department and queries.department_known(con, f.department)
+        )
+        # The chosen report arrives with its option in one update: a dropdown drops a
+        # value it has no option for, which would lose a bookmarked report filter.
+        options = (
+            _report_options(con, None, f.report, lang)
+            if con is not None and f.report and f.report != report
+            else dash.no_update
+        )
+    gone = stale(f, label is not None, bool(department_known))
+    listed = {o["value"] for o in department_options or []}
+    departments = (
+        [_stale_option(f.department, lang), *(department_options or [])]
+        if f.department and not department_known and f.department not in listed
+        else dash.no_update
+    )
+    notice = (
+        dbc.Alert(stale_notice(gone, lang), color="warning", className="py-1 px-2 mb-1 small")
+        if gone
+        else None
+    )
+    new_search = f.to_search()
+    return (
+        new_search if new_search != (search or "") else dash.no_update,
+        options,
+        departments,
+        f.report,
+        f.department,
+        f.category,
+        f.status,
+        f.q,
+        describe(f, label, lang),
+        notice,
+        label or t("filter_all_reports", lang),
+    )
 
 
 def _register_shell_callbacks(app: dash.Dash) -> None:
@@ -318,19 +402,21 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             *[path + (search or "") for path, _ in NAV_PAGES],
             "/meeting" + (search or ""),
             hidden if pathname == "/meeting" else {},
-            # Meeting mode has no chrome; the rounds and data pages take no filters.
+            # Meeting mode has no chrome; the rounds, data and reports pages take no filters.
             hidden if pathname in UNFILTERED_PAGES else {},
         )
 
-    @app.callback(
+    app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
         Output(ids.F_REPORT, "options", allow_duplicate=True),
+        Output(ids.F_DEPARTMENT, "options"),
         Output(ids.F_REPORT, "value"),
         Output(ids.F_DEPARTMENT, "value"),
         Output(ids.F_CATEGORY, "value"),
         Output(ids.F_STATUS, "value"),
         Output(ids.F_TEXT, "value"),
         Output(ids.ACTIVE_FILTERS, "children"),
+        Output(ids.STALE_NOTICE, "children"),
         Output(ids.EXPORT_LABEL, "data"),
         Input(ids.URL, "search"),
         Input(ids.F_REPORT, "value"),
@@ -340,41 +426,9 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Input(ids.F_TEXT, "value"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.LANG, "data"),
+        State(ids.F_DEPARTMENT, "options"),
         prevent_initial_call="initial_duplicate",
-    )
-    def sync_filters(search, report, department, category, status, text, _reset, lang):
-        """The URL and the filter controls, kept in step; whichever changed wins."""
-        triggered = {key.rsplit(".", 1)[0] for key in ctx.triggered_prop_ids}
-        controls = {ids.F_REPORT, ids.F_DEPARTMENT, ids.F_CATEGORY, ids.F_STATUS, ids.F_TEXT}
-        if ids.RESET in triggered:
-            f = Filters()
-        elif triggered & controls and ids.URL not in triggered:
-            f = Filters(
-                report=report, department=department, category=category, status=status, q=text
-            )
-        else:  # page load, a link, a chart click or the back button: the URL decides
-            f = Filters.from_search(search)
-        with data.cursor() as con:
-            label = queries.report_label(con, f.report) if con is not None and f.report else None
-            # The chosen report arrives with its option in one update: a dropdown drops a
-            # value it has no option for, which would lose a bookmarked report filter.
-            options = (
-                _report_options(con, None, f.report)
-                if con is not None and f.report and f.report != report
-                else dash.no_update
-            )
-        new_search = f.to_search()
-        return (
-            new_search if new_search != (search or "") else dash.no_update,
-            options,
-            f.report,
-            f.department,
-            f.category,
-            f.status,
-            f.q,
-            describe(f, label, lang or "zh"),
-            label or t("filter_all_reports", lang or "zh"),
-        )
+    )(sync_filters)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -407,8 +461,9 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Output(ids.F_REPORT, "options"),
         Input(ids.F_REPORT, "search_value"),
         Input(ids.F_REPORT, "value"),
+        State(ids.LANG, "data"),
     )
-    def report_choices(search, selected):
+    def report_choices(search, selected, lang):
         """The newest reports, or those matching what is typed; the chosen one always listed."""
         with data.cursor() as con:
-            return [] if con is None else _report_options(con, search, selected)
+            return [] if con is None else _report_options(con, search, selected, lang or "zh")

@@ -57,12 +57,25 @@ def _query_values(search: str) -> dict:
     return {k: v[0] if len(v) == 1 else v for k, v in parsed.items()}
 
 
-def _page_at(pathname: str) -> dict | None:
+NOT_FOUND_MODULE = "not_found_404"  # Dash's name for the page of an unknown address
+
+
+def page_at(pathname: str) -> dict | None:
+    """The registered page at `pathname`, or None (the not-found page is at no address)."""
     relative = "/" + (dash.strip_relative_path(pathname) or "")
-    for page in dash.page_registry.values():
+    for module, page in dash.page_registry.items():
+        if module.split(".")[-1] == NOT_FOUND_MODULE:
+            continue
         if page["path"] == relative and not page.get("path_template"):
             return page
     return None
+
+
+def _not_found_page() -> dict | None:
+    return next(
+        (p for m, p in dash.page_registry.items() if m.split(".")[-1] == NOT_FOUND_MODULE),
+        None,
+    )
 
 
 def url_location(address: Address | None) -> dcc.Location:
@@ -73,7 +86,10 @@ def url_location(address: Address | None) -> dcc.Location:
 def page_container(address: Address | None, lang: str):
     """Dash's page container, holding the page at `address` drawn in `lang` when there is
     one; otherwise Dash's own, empty until routed."""
-    page = _page_at(address.pathname) if address else None
+    if address is None:
+        return dash.page_container
+    # An unknown address arrives with the not-found page, as Dash's router would route it.
+    page = page_at(address.pathname) or _not_found_page()
     if page is None:
         return dash.page_container
     layout = page["layout"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import ctx, dcc, html
 
-from dashboard import ids
+from dashboard import data, ids
 from views import vocabulary
 from views.i18n import indicator_name, status_label, t, unit_label
+from views.reports import reports_page
 from views.theme import GRAPH_CONFIG, format_number, format_percent
 
 
@@ -31,6 +32,8 @@ def kpi_tile(
     tile_id: str | None = None,
     width: str = "col-6 col-md-4 col-lg-3",
     extra_class: str = "",
+    note: str = "",
+    hint: str | None = None,
 ) -> html.Div:
     # Plain elements with Bootstrap's classes, as few as show it: the overview draws a dozen
     # of these on every filter change, and each component costs the renderer time.
@@ -43,8 +46,10 @@ def kpi_tile(
                 + ([html.Span(unit, className="kpi-unit")] if unit else []),
                 className="kpi-value",
             ),
+            *([html.Div(note, className="kpi-note small text-muted")] if note else []),
         ],
         className=f"card card-body kpi-tile {extra_class}".strip(),
+        **({"title": hint} if hint else {}),
     )
     extra = {"id": tile_id} if tile_id else {}
     return html.Div(card, className=width, **extra)
@@ -55,6 +60,16 @@ def step_button(button_id: str) -> dbc.Button:
     comes from the page's callback, in the reader's language."""
     return dbc.Button(
         id=button_id, n_clicks=0, color="secondary", outline=True, size="sm", className="me-2"
+    )
+
+
+def shared_note(row, lang: str) -> str:
+    """Under a department filter: the figures the department shares with other units, which
+    its own total leaves out (queries.filtered_indicator_totals); '' when there are none."""
+    if not row.get("n_shared"):
+        return ""
+    return t("indicator_shared", lang).format(
+        total=format_number(row["shared_total"], lang), unit=unit_label(row["unit"], lang)
     )
 
 
@@ -104,6 +119,7 @@ def headline_tiles(k: dict, lang: str, width: str = "col-12 col-sm-4") -> list:
             _done_of(k["items_completed"], k["items"], lang),
             tile_id="kpi-items",
             width=width,
+            hint=t("count_level_note", lang),
         ),
         kpi_tile(
             t("kpi_measures_done", lang),
@@ -119,10 +135,11 @@ def indicator_tiles(frame, lang: str, width: str = "col-6 col-md-4 col-lg-3") ->
     return [
         kpi_tile(
             indicator_name(row, lang),
-            format_number(row["total"], lang),
+            format_number(row["total"] if row["n_metrics"] else 0, lang),
             unit_label(row["unit"], lang),
             tile_id=f"kpi-{row['code']}",
             width=width,
+            note=shared_note(row, lang),
         )
         for row in frame.to_dict("records")
     ]
@@ -130,7 +147,8 @@ def indicator_tiles(frame, lang: str, width: str = "col-6 col-md-4 col-lg-3") ->
 
 def chart(graph_id: str, figure: dict | None = None) -> html.Div:
     """A chart with its own PNG (3x, 16:9) and SVG download buttons beneath it, saved by the
-    browser from what is drawn, named after the chart, the report and the date."""
+    browser from what is drawn, named after the chart, the report and the date, and a loading
+    indicator while it waits for its figure."""
     buttons = [
         html.Button(
             f"⤓ {fmt.upper()}",
@@ -140,9 +158,12 @@ def chart(graph_id: str, figure: dict | None = None) -> html.Div:
         )
         for fmt in ("png", "svg")
     ]
+    graph = dcc.Graph(id=graph_id, config=GRAPH_CONFIG, **({"figure": figure} if figure else {}))
     return html.Div(
         [
-            dcc.Graph(id=graph_id, config=GRAPH_CONFIG, **({"figure": figure} if figure else {})),
+            # A spinner over the chart while its callback runs (after a short delay, so a
+            # quick redraw does not flash one).
+            dcc.Loading(graph, type="circle", delay_show=250),
             html.Div(buttons, className="chart-downloads"),
         ]
     )
@@ -174,7 +195,9 @@ def deadline_tiles(counts: list[dict], lang: str) -> html.Div:
     return html.Div([heading, dbc.Row(tiles, className="g-2 mb-2")])
 
 
-def _text(value, fallback: str = "") -> str:
+def text_or(value, fallback: str = "") -> str:
+    """A text cell of a query's frame, or `fallback` where it has none (None or NaN: a pandas
+    frame may hold either for a missing string, and NaN is truthy)."""
     return value if isinstance(value, str) and value else fallback
 
 
@@ -183,37 +206,136 @@ def _date(value) -> str:
     return "" if pd.isna(value) else str(value)[:10]
 
 
-def reports_table(frame, lang: str = "zh", actions: dict | None = None) -> html.Table:
-    """The loaded reports; `actions` adds a last cell per report id (the data page's buttons)."""
+def _when(value) -> str:
+    """Date and minute of a pandas timestamp (when a report was loaded)."""
+    return "" if pd.isna(value) else str(value)[:16]
+
+
+def review_mark(messages: list[str], lang: str, mark_id: str | None = None):
+    """待核查 (needs review) with the parse's warnings one click away; None when there are none."""
+    if not messages:
+        return None
+    summary = html.Summary(
+        [
+            dbc.Badge(t("needs_review", lang), color="warning", text_color="dark"),
+            " ",
+            html.Span(t("needs_review_count", lang).format(n=len(messages)), className="small"),
+        ],
+        className="review-summary",
+    )
+    items = html.Ul([html.Li(m) for m in messages], className="small mb-1 review-warnings")
+    return html.Details(
+        [summary, items], className="review-mark", **({"id": mark_id} if mark_id else {})
+    )
+
+
+def pager(pager_id: str, max_value: int = 1, active_page: int | None = 1) -> dbc.Pagination:
+    """A compact pager (first, previous, a few pages, next, last) for a list paged on the
+    server."""
+    return dbc.Pagination(
+        id=pager_id,
+        max_value=max_value,
+        active_page=active_page,
+        fully_expanded=False,
+        previous_next=True,
+        first_last=True,
+        size="sm",
+        class_name="mb-0",
+    )
+
+
+def report_list_controls(
+    search_id: str, pager_id: str, count_id: str, lang: str, page=None
+) -> html.Div:
+    """A search box, the place in the list and a pager: the reports are paged on the server;
+    `page` (views.reports.ReportsPage), when given, is the one the list arrives with."""
+    return html.Div(
+        [
+            dcc.Input(
+                id=search_id,
+                type="search",
+                debounce=True,
+                placeholder=t("reports_search", lang),
+                className="form-control form-control-sm me-2 reports-search",
+                style={"maxWidth": "22rem"},
+            ),
+            html.Span(
+                list_place(page, lang) if page else "",
+                id=count_id,
+                className="small text-muted me-2 text-nowrap",
+            ),
+            pager(pager_id, page.pages, page.page) if page else pager(pager_id),
+        ],
+        className="d-flex align-items-center flex-wrap gap-1 mb-2",
+    )
+
+
+def report_list_page(search: str | None, page: int | None, lang: str):
+    """Page `page` of the loaded reports matching `search` (views.reports.ReportsPage); None
+    with no warehouse or no report at all."""
+    with data.cursor() as con:
+        found = reports_page(con, search, page, lang) if con is not None else None
+    return None if found is None or (found.total == 0 and not search) else found
+
+
+def asked_page(search_id: str, active_page: int | None) -> int | None:
+    """The page a list's callback is asked for: the first again when its search changed."""
+    return 1 if ctx.triggered_id == search_id else active_page
+
+
+def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.Table:
+    """A page of the loaded reports (views.reports.ReportsPage): title with its file name,
+    unit, kind, published and loaded dates, counts, and a 待核查 mark where the parse warned;
+    `actions` adds a last cell per report id (the data page's buttons)."""
     actions = actions or {}
     keys = (
         "col_title",
         "col_unit",
         "col_kind",
         "col_published",
+        "col_loaded",
         "col_items",
         "col_measures",
         "col_metrics",
+        "col_review",
     )
+    titles = {"col_items": t("count_level_note", lang)}
     head = html.Thead(
-        html.Tr([html.Th(t(k, lang)) for k in keys] + ([html.Th("")] if actions else []))
+        html.Tr(
+            [html.Th(t(k, lang), title=titles.get(k)) for k in keys]
+            + ([html.Th("")] if actions else [])
+        )
     )
     rows = [
         html.Tr(
             [
-                html.Td(_text(r.title, _text(r.file_name, t("untitled", lang)))),
-                html.Td(_text(r.inspected_unit)),
-                html.Td(_text(r.inspection_kind)),
-                html.Td(_date(r.publish_date)),
+                html.Td(
+                    [
+                        html.Div(text_or(r.title, t("untitled", lang))),
+                        html.Div(text_or(r.file_name), className="small text-muted file-name"),
+                    ]
+                ),
+                html.Td(text_or(r.inspected_unit)),
+                html.Td(text_or(r.inspection_kind)),
+                html.Td(_date(r.publish_date), className="text-nowrap"),
+                html.Td(_when(r.loaded_at), className="text-nowrap"),
                 html.Td(int(r.n_items)),
                 html.Td(int(r.n_measures)),
                 html.Td(int(r.n_metrics)),
+                html.Td(review_mark(page.warnings.get(r.report_id, []), lang)),
                 *([html.Td(actions.get(r.report_id))] if actions else []),
             ],
             id=f"report-{r.report_id}",
         )
-        for r in frame.itertuples()
+        for r in page.rows.itertuples()
     ]
     return html.Table(
         [head, html.Tbody(rows)], className="table table-sm table-striped", id="reports-table"
+    )
+
+
+def list_place(page, lang: str) -> str:
+    """Where the page sits in the list: 第 1–25 条,共 10,000 份通报."""
+    return t("reports_place", lang).format(
+        first=f"{page.first:,}", last=f"{page.last:,}", total=f"{page.total:,}"
     )

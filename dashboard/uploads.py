@@ -44,7 +44,7 @@ class Staged:
     name: str  # the file's safe name
     ok: bool
     kind: str
-    findings: int
+    items: int  # problems as counted everywhere (pipeline.item_count: 具体问题)
     measures: int
     metrics: int
     message: str  # the problem, or what was understood
@@ -131,7 +131,7 @@ def describe(result: dict, lang: str) -> Staged:
             result["name"],
             True,
             result["kind"],
-            result["findings"],
+            result["items"],
             result["measures"],
             result["metrics"],
             result["title"],

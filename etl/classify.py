@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 
 from etl.metrics import RawMetric
@@ -156,35 +156,70 @@ def _alias_index(rules: Rules) -> tuple[re.Pattern, dict[str, str]]:
     return rules.compiled[key]
 
 
+def department_mentions(
+    text: str, rules: Rules, home: str | None = None, start: int = 0, end: int | None = None
+) -> list[tuple[int, str]]:
+    """(position, canonical unit) of every internal unit named in `text[start:end]`, in order,
+    in one scan; longest alias wins. With `home` (the inspected body's own offices), a bare
+    党委/党组 not attached to a named unit counts as a mention of it."""
+    end = len(text) if end is None else end
+    rx, names = _alias_index(rules)
+    hits: list[tuple[int, str]] = []
+    ends: set[int] = set()
+    spans: list[tuple[int, int]] = []
+    for m in rx.finditer(text, start, end):
+        hits.append((m.start(), names[m.group(0)]))
+        ends.add(m.end())
+        spans.append((m.start(), m.end()))
+    if home:
+        for word_rx in rules.own_body_words:
+            for m in word_rx.finditer(text, start, end):
+                # Attached to a named unit (园林中心党委) or inside one: not the body's own.
+                i = bisect_left(spans, (m.start() + 1,)) - 1
+                if m.start() in ends or (i >= 0 and spans[i][0] <= m.start() < spans[i][1]):
+                    continue
+                hits.append((m.start(), home))
+    return sorted(hits)
+
+
+def _distinct(names) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
 def find_departments(text: str, rules: Rules, home: str | None = None) -> list[str]:
     """Canonical internal units named in the text, in order of first mention; longest alias wins.
 
     With `home` (the inspected body's own offices), a bare 党委/党组 not attached to a named
     unit counts as a mention of it.
     """
-    rx, names = _alias_index(rules)
-    hits: list[tuple[int, str]] = []
-    ends: set[int] = set()
-    starts: list[int] = []  # alias matches do not overlap: starts and stops are both sorted
-    stops: list[int] = []
-    for m in rx.finditer(text):
-        hits.append((m.start(), names[m.group(0)]))
-        ends.add(m.end())
-        starts.append(m.start())
-        stops.append(m.end())
-    if home:
-        for word_rx in rules.own_body_words:
-            for m in word_rx.finditer(text):
-                # Attached to a named unit (园林中心党委) or inside one: not the body's own.
-                i = bisect_right(starts, m.start()) - 1
-                if m.start() in ends or (i >= 0 and m.start() < stops[i]):
-                    continue
-                hits.append((m.start(), home))
-    ordered = []
-    for _, name in sorted(hits):
-        if name not in ordered:
-            ordered.append(name)
-    return ordered
+    return _distinct(name for _, name in department_mentions(text, rules, home))
+
+
+class Mentions:
+    """Units named in a text (department_mentions' list), asked span by span in O(log n)."""
+
+    def __init__(self, mentions: list[tuple[int, str]]):
+        self.positions = [p for p, _ in mentions]
+        self.names = [n for _, n in mentions]
+
+    def between(self, start: int, end: int) -> list[str]:
+        """The distinct units named in [start, end), in order of first mention."""
+        a, b = bisect_left(self.positions, start), bisect_left(self.positions, end)
+        return _distinct(self.names[a:b])
+
+
+def figure_departments(
+    mentions: Mentions, figure: int, clause: tuple[int, int], sentence: tuple[int, int]
+) -> list[str]:
+    """The units a figure at position `figure` is attributed to by its own words: those its
+    clause names (区城市管理执法支队组织学习32次), else those named earlier in its sentence
+    (the subject, said once before the figure's clause), else those named anywhere in its
+    sentence; [] when its sentence names none (it then counts for its measure's units)."""
+    return (
+        mentions.between(*clause)
+        or mentions.between(sentence[0], figure)
+        or mentions.between(*sentence)
+    )
 
 
 def own_offices(inspected_unit: str | None, rules: Rules) -> str | None:

@@ -6,9 +6,12 @@ from bisect import bisect_right
 from collections import Counter
 
 from etl.classify import (
+    Mentions,
     classify_category,
     classify_status,
+    department_mentions,
     derive_finding_statuses,
+    figure_departments,
     find_departments,
     find_partners,
     match_indicator,
@@ -59,7 +62,7 @@ def extract(plain: str, rules: Rules | None = None) -> Extraction:
     body_to = (
         layout.lines[layout.body_end - 1].end if layout.body_end > layout.body_start else body_from
     )
-    metrics = extraction_metrics(norm, plain, measures, folded, body_from, body_to, rules)
+    metrics = extraction_metrics(norm, plain, measures, folded, body_from, body_to, rules, home)
     warnings = parse_warnings(header, findings, measures, skeleton.skipped, rules, in_parts)
     return Extraction(header, findings, measures, metrics, warnings, text=plain)
 
@@ -145,12 +148,21 @@ def _assign_categories(
 
 
 def extraction_metrics(
-    norm, plain: str, measures: list[Measure], folded: dict, start: int, end: int, rules: Rules
+    norm,
+    plain: str,
+    measures: list[Measure],
+    folded: dict,
+    start: int,
+    end: int,
+    rules: Rules,
+    home: str | None = None,
 ) -> list[Metric]:
     """Every figure between `start` and `end` of the normalised text, tied to the measure
-    whose span holds it, with its role, its indicator (results only) and its offsets in the
-    plain text."""
+    whose span holds it, with its role, its indicator (results only), the units its own
+    words name (`home`: the inspected body's own offices, for a bare 党委) and its offsets in
+    the plain text."""
     starts = [m.start for m in measures]
+    mentions = Mentions(department_mentions(norm.text, rules, home, start, end))
     hits: dict[str, dict] = {}  # measure id → indicator code → whether the measure qualifies
     out = []
     for raw in iter_metrics(norm.text, rules, start, end):
@@ -178,6 +190,9 @@ def extraction_metrics(
                 start=a,
                 end=b,
                 role=raw.role,
+                departments=figure_departments(
+                    mentions, raw.start, raw.clause_span, raw.sentence_span
+                ),
             )
         )
     return out

@@ -83,6 +83,9 @@ class Metric:
     start: int
     end: int
     role: str = "result"  # result (what was done) | target (planned or owed): see the spec
+    # The internal units the figure's own clause or sentence names (etl.classify.
+    # figure_departments); empty when it names none and counts for its measure's units.
+    departments: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from etl.reader import DOCUMENT_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_doc
 from etl.rules import load_rules
 from pipeline.contracts import ContractError, check_extraction
 from pipeline.rows import Prepared, indicator_rows, report_id_for
+from pipeline.rows import item_count as item_count  # the one count of problems, re-exported
 
 # The warehouse (and DuckDB with it) is imported by the functions that write, so preparing
 # a report (`rectify extract`, an upload's preview) starts without loading the engine.

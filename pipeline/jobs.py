@@ -252,7 +252,7 @@ class _Supervisor:
             self.status.update(current=path.name, step="")
             self.write(force=True)
             result = self._in_child(
-                lambda send, p=path: _stage_one(p, send),
+                lambda send, p=path: stage_one(p, send),
                 self.job["parse_memory_bytes"],
                 self.job["seconds"],
             )
@@ -344,7 +344,9 @@ class _Supervisor:
         return {"ok": False, "code": "crashed", "mib": memory >> 20}
 
 
-def _stage_one(path: Path, send: Callable[[dict], None]) -> None:
+def stage_one(path: Path, send: Callable[[dict], None]) -> None:
+    """Prepare one file and `send` its progress steps, then {"result": …}: what the 数据
+    page's preview shows of it (its counts, or the one-line problem)."""
     from etl.errors import InputError
     from pipeline import prepare_file
 
@@ -398,13 +400,15 @@ def _without_path(message: str) -> str:
 
 
 def _summary(prepared) -> dict:
+    from pipeline.rows import item_count
+
     x = prepared.extraction
     return {
         "report_id": prepared.report_id,
         "file_name": prepared.file_name,
         "kind": prepared.source_kind,
         "title": x.report.title or prepared.file_name,
-        "findings": len(x.findings),
+        "items": item_count(x),
         "measures": len(x.measures),
         "metrics": len(x.metrics),
     }

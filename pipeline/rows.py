@@ -11,6 +11,13 @@ from etl.rules import Rules
 from warehouse.rows import ReportRows
 
 
+def item_count(x: Extraction) -> int:
+    """The problems a report is counted by, everywhere (upload preview, load summary, the
+    通报 page, the overview): its items (具体问题), the findings its measures hang from, as
+    the warehouse's item_fact keeps them."""
+    return len({m.finding_id for m in x.measures if m.finding_id})
+
+
 def report_id_for(plain_text: str) -> str:
     """Stable id: the same report gives the same id whatever its encoding or wrapper."""
     return hashlib.sha256(plain_text.encode("utf-8")).hexdigest()[:16]
@@ -103,6 +110,7 @@ def extraction_rows(p: Prepared) -> dict[str, list[dict]]:
             "start_offset": mt.start,
             "end_offset": mt.end,
             "role": mt.role,
+            "departments": list(mt.departments),
         }
         for i, mt in enumerate(x.metrics, start=1)
     ]

@@ -188,7 +188,7 @@ def cmd_extract(args) -> int:
 def cmd_load(args) -> int:
     from tqdm import tqdm
 
-    from pipeline import expand_paths, load_paths
+    from pipeline import expand_paths, item_count, load_paths
 
     db = _db(args)
     files = expand_paths(args.paths)
@@ -200,7 +200,7 @@ def cmd_load(args) -> int:
         x = p.extraction
         doubts = f", {len(x.warnings)} warning(s)" if args.quiet and x.warnings else ""
         print(
-            f"loaded {p.file_name} → report {p.report_id}: {len(x.findings)} findings, "
+            f"loaded {p.file_name} → report {p.report_id}: {item_count(x)} items, "
             f"{len(x.measures)} measures, {len(x.metrics)} metrics{doubts}"
         )
         for w in [] if args.quiet else x.warnings:

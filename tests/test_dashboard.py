@@ -372,7 +372,7 @@ def test_every_page_loads_clean(browser_page):
         page.goto(base + path)
         page.wait_for_selector(selector, timeout=45000)
         # The filter bar shows where filters apply, and only there.
-        shown = path not in ("/meeting", "/rounds", "/data")
+        shown = path not in ("/meeting", "/rounds", "/data", "/reports")
         page.wait_for_function(
             f"() => (getComputedStyle(document.querySelector('#filter-bar')).display !== 'none') === {str(shown).lower()}"
         )
@@ -554,7 +554,7 @@ def test_export_menu_gives_a_deck_and_charts_save_as_png(browser_page, served, t
     assert sum(v or 0 for series in charts[0].series for v in series.values) == expected
 
     with page.expect_download() as download:
-        page.click("#chart-completion ~ .chart-downloads button >> nth=0")
+        page.click("div:has(#chart-completion) > .chart-downloads button >> nth=0")
     name = download.value.suggested_filename
     assert name.startswith("各类别整改完成率_") and name.endswith(".png")
     image = tmp_path / name

@@ -142,7 +142,11 @@ def test_the_first_layout_carries_the_page_arrived_on(seed_db):
     # A query of its own named like a routing state does not clash with it.
     assert find(layout("http://localhost/explorer?lang=fr&x=1"), "measures-grid") is not None
 
-    for elsewhere in (None, "http://other.example/" + search, "http://localhost/no-such-page"):
+    for elsewhere in (None, "http://other.example/" + search):
         plain = layout(elsewhere)
         assert find(plain, "kpi-row") is None
         assert "pathname" not in find(plain, "_pages_location")  # routed as usual
+    # An address of this site with no page arrives with the not-found page.
+    missing = layout("http://localhost/no-such-page")
+    assert find(missing, "kpi-row") is None and find(missing, "not-found") is not None
+    assert find(missing, "_pages_location")["pathname"] == "/no-such-page"

@@ -4,7 +4,7 @@ line (the filter object itself, its URL form and SQL, is warehouse.filters.Filte
 from __future__ import annotations
 
 from views.i18n import t
-from views.vocabulary import category_label, status_label
+from views.vocabulary import categories, category_label, status_label, statuses
 from warehouse.filters import Filters
 
 
@@ -37,3 +37,26 @@ def cite_reports(titles: list[str], lang: str, shown: int = 1) -> str:
         return t("filter_all_reports", lang)
     more = len(titles) - len(named)
     return "、".join(named) + (t("export_more_reports", lang).format(n=more) if more > 0 else "")
+
+
+def stale(f: Filters, report_known: bool, department_known: bool) -> list[tuple[str, str]]:
+    """The filters a bookmark holds that the warehouse or the rules no longer know, as
+    (key, value): a report deleted since, a department no measure has any more, a category
+    or status taken out of the rules. They stay set (the views show nothing for them) and
+    the page says so, rather than quietly showing everything."""
+    known = {
+        "report": report_known,
+        "department": department_known,
+        "category": f.category in categories(),
+        "status": f.status in statuses(),
+    }
+    return [(k, getattr(f, k)) for k, ok in known.items() if getattr(f, k) and not ok]
+
+
+def stale_notice(gone: list[tuple[str, str]], lang: str) -> str:
+    """One sentence naming the stale filters (views.filters.stale)."""
+    if lang == "zh":
+        named = "、".join(f"{t('filter_' + k, lang)}“{v}”" for k, v in gone)
+    else:
+        named = ", ".join(f'{t("filter_" + k, lang).lower()} "{v}"' for k, v in gone)
+    return t("filter_stale", lang).format(filters=named)

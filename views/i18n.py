@@ -17,6 +17,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav_meeting": {"zh": "会议模式", "en": "Meeting mode"},
     "lang_switch": {"zh": "English", "en": "中文"},
     "reports_heading": {"zh": "已载入的通报", "en": "Loaded reports"},
+    "reports_search": {
+        "zh": "按标题、单位或文件名搜索…",
+        "en": "Search titles, units or file names…",
+    },
+    "reports_place": {
+        "zh": "第 {first}–{last} 份,共 {total} 份",
+        "en": "{first}–{last} of {total}",
+    },
+    "col_loaded": {"zh": "载入时间", "en": "Loaded"},
+    "col_review": {"zh": "核查", "en": "Review"},
+    "needs_review": {"zh": "待核查", "en": "Needs review"},
+    "needs_review_count": {"zh": "{n} 条解析提示", "en": "{n} parse warning(s)"},
+    "count_level_note": {
+        "zh": "问题按“具体问题”计数:整改措施直接对应的最末一级问题(不含方面、大类问题)。",
+        "en": "Problems are counted as items (具体问题): the findings measures answer directly, not the areas or problem groups above them.",
+    },
     "col_title": {"zh": "标题", "en": "Title"},
     "col_unit": {"zh": "被巡察单位", "en": "Inspected unit"},
     "col_kind": {"zh": "类别", "en": "Kind"},
@@ -54,6 +70,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "filter_text": {"zh": "搜索原文…", "en": "Search the text…"},
     "filter_reset": {"zh": "清除筛选", "en": "Reset filters"},
     "filter_none": {"zh": "未筛选", "en": "No filters"},
+    "filter_stale": {
+        "zh": "链接中的筛选条件在当前仓库中已不存在:{filters}。下列图表按此筛选显示为空;请清除筛选或另选。",
+        "en": "The link filters by something no longer in the warehouse: {filters}. The views show nothing for it; reset the filters or pick another.",
+    },
+    "filter_stale_option": {"zh": "(已不存在){value}", "en": "(no longer loaded) {value}"},
     "filter_active": {"zh": "当前筛选:", "en": "Filters:"},
     "kpi_items": {"zh": "具体问题", "en": "Items"},
     "kpi_measures": {"zh": "整改措施", "en": "Measures"},
@@ -120,7 +141,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Pick an indicator to see the sentences it adds up.",
     },
     "indicator_sources_title": {"zh": "数字出处", "en": "Where the figure comes from"},
+    "indicator_shared": {
+        "zh": "另有与其他单位共同的 {total}{unit} 未计入",
+        "en": "{total} {unit} shared with other units not included",
+    },
+    "indicator_shared_badge": {"zh": "共同", "en": "Shared"},
+    "indicator_shared_with": {
+        "zh": "与其他单位共同完成,未计入本单位合计:{owners}",
+        "en": "Shared with other units, not in this unit's total: {owners}",
+    },
     "no_data": {"zh": "当前筛选下没有数据。", "en": "No data for these filters."},
+    "not_found_title": {"zh": "找不到这个页面", "en": "Page not found"},
+    "not_found_body": {
+        "zh": "看板中没有这个地址,可能是链接写错了或页面已更名。",
+        "en": "The dashboard has no page at this address; the link may be mistyped or out of date.",
+    },
+    "not_found_home": {"zh": "回到总览", "en": "Back to the overview"},
     "meeting_hint": {"zh": "← / → 翻页,Esc 退出", "en": "← / → to move, Esc to leave"},
     "meeting_exit": {"zh": "退出会议模式", "en": "Leave meeting mode"},
     "prev": {"zh": "上一页", "en": "Previous"},
@@ -251,6 +287,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart_rounds": {
         "zh": "各轮次分类别问题完成率",
         "en": "Items completed by category, round by round",
+    },
+    "rounds_place": {
+        "zh": "第 {first}–{last} 轮,共 {total} 份通报",
+        "en": "Rounds {first}–{last} of {total}",
+    },
+    "rounds_more_rows": {
+        "zh": "另有 {n} 条未列出。",
+        "en": "{n} more not listed here.",
     },
     "rounds_reconciliation": {"zh": "自述数字与统计数字核对", "en": "Stated totals reconciled"},
     "rounds_total": {"zh": "项目", "en": "Total"},

@@ -30,6 +30,7 @@ class Overview:
     header: dict | None  # the one report's header when the filters pick one
     deadlines: pd.DataFrame  # open measures with a deadline (ledgers), banded; often empty
     stated: list[Reconciled]  # the report's stated totals beside the counts (one report)
+    warnings: pd.DataFrame  # the one report's parse warnings (queries.report_warnings); often empty
     # For charts that highlight a cross-filter's pick among the rest rather than drop the rest:
     # completion without the category and status filters, the heat map without department
     # and category (each filtered by everything else). None unless asked for.
@@ -123,4 +124,5 @@ def gather_overview(
         header=header,
         deadlines=deadlines,
         stated=stated,
+        warnings=queries.report_warnings(con, [f.report] if header else []),
     )

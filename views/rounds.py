@@ -5,6 +5,7 @@ problems recur, and how each report's stated totals reconcile with what was coun
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -27,16 +28,25 @@ def threshold(rule_id: str) -> float:
     return float(next(r["threshold"] for r in rules if r["id"] == rule_id))
 
 
-def _pairs(text: str) -> set[str]:
+def _pairs(text: str) -> frozenset[str]:
+    """The character pairs of a text's content (folded, boilerplate words and punctuation
+    dropped, the first `compared_chars`); remembered, as a report's texts are compared with
+    the report before it and the report after it."""
     rules = load_rules().compare
-    text = fold(text or "")
+    return _content_pairs(text or "", id(rules))
+
+
+@lru_cache(maxsize=8192)
+def _content_pairs(text: str, _rules_id: int) -> frozenset[str]:
+    rules = load_rules().compare
+    text = fold(text)
     for word in rules["boilerplate"]["words"]:
         text = text.replace(word, "")
     text = _NOT_CONTENT.sub("", text)[: rules["compared_chars"]]
-    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+    return frozenset({text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else ()))
 
 
-def _dice(pa: set[str], pb: set[str]) -> float:
+def _dice(pa: frozenset[str], pb: frozenset[str]) -> float:
     return 2 * len(pa & pb) / (len(pa) + len(pb)) if pa and pb else 0.0
 
 
@@ -45,29 +55,56 @@ def similarity(a: str, b: str) -> float:
     return _dice(_pairs(a), _pairs(b))
 
 
-def _best_matches(earlier: pd.DataFrame, later: pd.DataFrame, column: str, minimum: float):
-    """(earlier row, later row, similarity) for each later row's best match above threshold;
-    each earlier row is matched at most once, best pairs first."""
-    left = [(i, _pairs(t)) for i, t in zip(earlier.index, earlier[column], strict=True)]
-    right = [(j, _pairs(t)) for j, t in zip(later.index, later[column], strict=True)]
-    scored = [
-        (score, i, j) for j, pb in right for i, pa in left if (score := _dice(pa, pb)) >= minimum
-    ]
+def _best_matches(before: list[dict], after: list[dict], column: str, minimum: float):
+    """(earlier row, later row, similarity) for each later row's best match above threshold,
+    in the later rows' order; each earlier row is matched at most once, best pairs first.
+
+    Texts with the same character pairs (similarity 1, the best there is) are paired first,
+    found by lookup; only the rows left are compared pair by pair. A report usually repeats
+    most of its predecessor's wording, so this takes most of the quadratic work away, and it
+    pairs exactly as comparing every pair would."""
+    left = [_pairs(row[column]) for row in before]
+    right = [_pairs(row[column]) for row in after]
+    same: dict[frozenset, list[int]] = {}
+    for i, pa in enumerate(left):
+        if pa:
+            same.setdefault(pa, []).append(i)
+    identical = [(1.0, i, j) for j, pb in enumerate(right) for i in same.get(pb, [])]
     used_left, used_right, out = set(), set(), []
-    for score, i, j in sorted(scored, reverse=True):
-        if i not in used_left and j not in used_right:
-            used_left.add(i)
-            used_right.add(j)
-            out.append((earlier.loc[i], later.loc[j], score))
-    return sorted(out, key=lambda m: m[1].name)
+
+    def take(scored) -> None:
+        for score, i, j in sorted(scored, reverse=True):
+            if i not in used_left and j not in used_right:
+                used_left.add(i)
+                used_right.add(j)
+                out.append((j, before[i], after[j], score))
+
+    take(identical)
+    rest_left = [(i, pa) for i, pa in enumerate(left) if i not in used_left]
+    take(
+        (score, i, j)
+        for j, pb in enumerate(right)
+        if j not in used_right
+        for i, pa in rest_left
+        if (score := _dice(pa, pb)) >= minimum
+    )
+    return [(old, new, score) for _j, old, new, score in sorted(out, key=lambda m: m[0])]
+
+
+def _by_report(frame: pd.DataFrame) -> dict[str, list[dict]]:
+    """The frame's rows as dicts, by report, each report's in the frame's order."""
+    out: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        out.setdefault(row["report_id"], []).append(row)
+    return out
 
 
 def status_changes(measures: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Measures found again in the next report with another status."""
     rows = []
+    by_report = _by_report(measures)
     for before, after in zip(order, order[1:], strict=False):
-        a = measures[measures["report_id"] == before]
-        b = measures[measures["report_id"] == after]
+        a, b = by_report.get(before, []), by_report.get(after, [])
         for old, new, score in _best_matches(a, b, "text", threshold("same_measure")):
             if old["status"] != new["status"]:
                 rows.append(
@@ -101,9 +138,11 @@ def recurring_problems(problems: pd.DataFrame, order: list[str]) -> pd.DataFrame
     """Problems of a report that an earlier report of the unit already listed (similar titles):
     each later problem with its closest earlier one."""
     rows = []
+    records = problems.to_dict("records")
     for k, later_id in enumerate(order[1:], start=1):
-        later = problems[problems["report_id"] == later_id]
-        earlier = problems[problems["report_id"].isin(order[:k])]
+        earlier_ids = set(order[:k])
+        later = [row for row in records if row["report_id"] == later_id]
+        earlier = [row for row in records if row["report_id"] in earlier_ids]
         for old, new, score in _best_matches(earlier, later, "title", threshold("same_problem")):
             rows.append(
                 {

@@ -85,7 +85,10 @@ def headline_split(indicators: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     """The indicators that have figures, as (headline, rest): the headline ones in the order
     rules/indicators.yaml lists them under `headline`, the rest in catalogue order, so that
     tiles and slides keep their places whatever the totals."""
-    shown = indicators[indicators["n_metrics"] > 0]
+    # Under a department filter, one whose figures it only shares still shows (its own total
+    # 0, the shared ones named beside it).
+    shared = indicators["n_shared"] > 0 if "n_shared" in indicators else False
+    shown = indicators[(indicators["n_metrics"] > 0) | shared]
     headline = vocabulary.headline_indicators()
     catalogue = [i.code for i in load_rules().indicators]
     rank = {code: k for k, code in enumerate(headline)}

@@ -36,6 +36,15 @@ def status_label(status: str | None, lang: str = "zh") -> str:
     return (s.zh if lang == "zh" else s.en) if s else (status or "")
 
 
+def category_from_label(label: str | None) -> str | None:
+    """The category id a chart's axis label stands for, in either language (an id reads as
+    itself); None for a label no category has."""
+    for c in load_rules().categories:
+        if label in (c.id, c.zh, c.en):
+            return c.id
+    return None
+
+
 def category_colour(category: str | None) -> str:
     c = _category(category)
     return c.colour if c else FALLBACK_COLOUR

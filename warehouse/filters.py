@@ -11,6 +11,12 @@ from urllib.parse import parse_qs, urlencode
 
 KEYS = ("report", "department", "category", "status", "q")
 
+# The units a figure counts for, as SQL over a metric `mt` joined to its measure's facts
+# `fm`: those its own words name, else its measure's (schema.sql, metric.departments).
+FIGURE_OWNERS = (
+    "CASE WHEN len(coalesce(mt.departments, [])) > 0 THEN mt.departments ELSE fm.departments END"
+)
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -99,9 +105,22 @@ class Filters:
             )
         return f"SELECT * FROM {table} WHERE " + " AND ".join(["TRUE", *where])  # noqa: S608
 
+    def figures_sql(self) -> str:
+        """The figures (metric rows, with their measure's category and status, `owners` and
+        `shared`) the filters keep: of the measures the other filters keep and, with a
+        department, only those the department owns alone or shares (`shared` true), never a
+        figure its own words give to another unit."""
+        measures = self.without("department").facts_sql("measure_fact", "measure_id")
+        owned = " WHERE list_contains(owners, $department)" if self.department else ""
+        return f"""SELECT * FROM (
+            SELECT mt.*, fm.category, fm.status, {FIGURE_OWNERS} AS owners,
+                   len({FIGURE_OWNERS}) > 1 AS shared
+            FROM metric mt JOIN ({measures}) fm
+              ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id) f{owned}"""  # noqa: S608
+
     def rollup_sql(self, unit: str, by_department: bool = False) -> str:
-        """Rows of the pre-aggregated rollup for `unit` ('item', 'measure', 'metric': the
-        code's own constants) under the filters, free text excluded (callers use the facts
+        """Rows of the pre-aggregated rollup for `unit` ('item', 'measure', 'metric',
+        'metric_shared': the code's own constants) under the filters, free text excluded (callers use the facts
         when it is set); `by_department` keeps one row set per department."""
         where = [f"unit = '{unit}'"]
         if not self.department:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.filters import FIGURE_OWNERS
 from warehouse.rows import ReportRows
 
 TABLES = ("report", "finding", "measure", "metric", "measure_department", "parse_warning")
@@ -127,9 +128,10 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None =
         INSERT INTO rollup
         WITH items AS (SELECT * FROM item_fact WHERE {scope}),
              measures AS (SELECT * FROM measure_fact WHERE {scope}),
-             figures AS (SELECT mt.report_id, mf.category, mf.status, mf.departments, mt.indicator, mt.value
+             figures AS (SELECT mt.report_id, fm.category, fm.status, mt.indicator, mt.value,
+                                {FIGURE_OWNERS} AS owners
                          FROM (SELECT * FROM metric WHERE indicator IS NOT NULL AND role = 'result' AND {scope}) mt
-                         JOIN measures mf ON mf.report_id = mt.report_id AND mf.measure_id = mt.measure_id)
+                         JOIN measures fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id)
         SELECT report_id, 'item', '', category, status, NULL, count(*), NULL FROM items GROUP BY ALL
         UNION ALL
         SELECT report_id, 'item', department, category, status, NULL, count(*), NULL
@@ -142,8 +144,12 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None =
         UNION ALL
         SELECT report_id, 'metric', '', category, status, indicator, count(*), sum(value) FROM figures GROUP BY ALL
         UNION ALL
-        SELECT report_id, 'metric', department, category, status, indicator, count(*), sum(value)
-        FROM (SELECT report_id, unnest(departments) AS department, category, status, indicator, value FROM figures)
+        SELECT report_id, 'metric', owners[1], category, status, indicator, count(*), sum(value)
+        FROM figures WHERE len(owners) = 1 GROUP BY ALL
+        UNION ALL
+        SELECT report_id, 'metric_shared', department, category, status, indicator, count(*), sum(value)
+        FROM (SELECT report_id, unnest(owners) AS department, category, status, indicator, value
+              FROM figures WHERE len(owners) > 1)
         GROUP BY ALL
         """,  # noqa: S608
         params,
@@ -210,7 +216,7 @@ def upgrade_if_needed(path: Path | str, indicators: list[dict] | None = None) ->
         }
         current = (
             {"measure_fact", "item_fact", "rollup", "rollup_all", "parse_warning"} <= tables
-            and "role" in columns
+            and {"role", "departments"} <= columns
             and con.execute(
                 "SELECT (SELECT count(*) FROM rollup_all) > 0 OR (SELECT count(*) FROM rollup) = 0"
             ).fetchone()[0]
@@ -220,6 +226,8 @@ def upgrade_if_needed(path: Path | str, indicators: list[dict] | None = None) ->
     if current:
         return False
     with swap(path) as con:
+        if "departments" not in columns:  # figures' own units are new: re-attribute them all
+            refresh_facts(con)
         backfill_facts(con)
         refresh_rollup_all(con)
         refresh_catalogue(con, indicators)

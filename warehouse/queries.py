@@ -22,6 +22,63 @@ def list_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """).df()
 
 
+# A search of the loaded reports: words in the title, the inspected unit or the file name.
+_REPORT_MATCH = (
+    "($search IS NULL OR contains(lower(concat_ws(' ', title, inspected_unit, file_name)),"
+    " lower($search)))"
+)
+_REPORT_ORDER = "publish_date DESC NULLS LAST, loaded_at DESC, file_name, report_id"
+
+
+def report_count(con: duckdb.DuckDBPyConnection, search: str | None = None) -> int:
+    """How many loaded reports match `search` (None: all)."""
+    sql = f"SELECT count(*) FROM report WHERE {_REPORT_MATCH}"  # noqa: S608 - constant fragments
+    return int(con.execute(sql, {"search": search or None}).fetchone()[0])
+
+
+def reports_page(
+    con: duckdb.DuckDBPyConnection, search: str | None = None, limit: int = 50, offset: int = 0
+) -> pd.DataFrame:
+    """One page of the loaded reports (newest first) matching `search`: id, file name, source,
+    title, unit, kind, dates (published, loaded), and counts made the way every view makes
+    them: items (具体问题), measures, figures, and parse warnings. The counts are looked up
+    for the page's reports only, so a page costs the same at 10 or 10,000 reports."""
+    sql = f"""
+        WITH page AS (
+            SELECT report_id, file_name, source_path, source_kind, title, issuer, inspected_unit,
+                   inspection_kind, round, publish_date, loaded_at
+            FROM report WHERE {_REPORT_MATCH}
+            ORDER BY {_REPORT_ORDER} LIMIT $limit OFFSET $offset)
+        SELECT p.*, CAST(coalesce(u.n_items, 0) AS BIGINT) AS n_items,
+               CAST(coalesce(u.n_measures, 0) AS BIGINT) AS n_measures,
+               coalesce(t.n, 0) AS n_metrics, coalesce(w.n, 0) AS n_warnings
+        FROM page p
+        LEFT JOIN (SELECT report_id, sum(n) FILTER (WHERE unit = 'item') AS n_items,
+                          sum(n) FILTER (WHERE unit = 'measure') AS n_measures
+                   FROM rollup WHERE department = '' AND report_id IN (SELECT report_id FROM page)
+                   GROUP BY ALL) u USING (report_id)
+        LEFT JOIN (SELECT report_id, count(*) AS n FROM metric
+                   WHERE report_id IN (SELECT report_id FROM page) GROUP BY ALL) t USING (report_id)
+        LEFT JOIN (SELECT report_id, count(*) AS n FROM parse_warning
+                   WHERE report_id IN (SELECT report_id FROM page) GROUP BY ALL) w USING (report_id)
+        ORDER BY {_REPORT_ORDER}
+    """  # noqa: S608 - constant fragments
+    return con.execute(sql, {"search": search or None, "limit": limit, "offset": offset}).df()
+
+
+def report_warnings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
+    """The parse warnings of these reports (report_id, warning_no, code, message, args as
+    JSON, offsets), in their order."""
+    return con.execute(
+        """
+        SELECT report_id, warning_no, code, message, args, start_offset, end_offset
+        FROM parse_warning WHERE report_id IN (SELECT unnest($ids))
+        ORDER BY report_id, warning_no
+        """,
+        {"ids": list(report_ids)},
+    ).df()
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict:
     tables = (
         "report",
@@ -73,6 +130,15 @@ def report_options(
     ).df()
 
 
+def report_files(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> dict[str, str]:
+    """Report id → file name, for those of `report_ids` already in the warehouse."""
+    rows = con.execute(
+        "SELECT report_id, file_name FROM report WHERE report_id IN (SELECT unnest($ids))",
+        {"ids": list(report_ids)},
+    ).fetchall()
+    return dict(rows)
+
+
 def resolve_report(con: duckdb.DuckDBPyConnection, key: str) -> tuple[str, str] | None:
     """(report_id, source_path) of the report a user named by id or by file name."""
     return con.execute(
@@ -87,6 +153,13 @@ def report_label(con: duckdb.DuckDBPyConnection, report_id: str) -> str | None:
         {"r": report_id},
     ).fetchone()
     return row[0] if row else None
+
+
+def department_known(con: duckdb.DuckDBPyConnection, department: str) -> bool:
+    """Whether any measure of the warehouse has `department` as a responsible unit."""
+    sql = """SELECT EXISTS (SELECT 1 FROM rollup_all
+                            WHERE unit = 'measure' AND department = $d)"""
+    return bool(con.execute(sql, {"d": department}).fetchone()[0])
 
 
 def department_options(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -113,16 +186,32 @@ def completion(con: duckdb.DuckDBPyConnection, f: Filters, unit: str = "items") 
 
 
 def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Each key indicator's total over the figures of the filtered measures."""
+    """Each key indicator's total over the figures of the filtered measures (code, names,
+    unit, category, total, n_metrics; total NaN where no figure). With a department filter,
+    `total` adds the figures that department owns alone, and `shared_total`/`n_shared` those
+    it shares with other units (schema.sql, rollup): a figure whose own sentence names
+    another unit counts for neither."""
     if f.q:
-        figures = f"""SELECT mt.indicator, mt.value AS total, 1 AS n FROM metric mt JOIN ({_measures_sql(f)}) fm
-                      ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
-                      WHERE mt.indicator IS NOT NULL AND mt.role = 'result'"""
+        shared = "shared" if f.department else "FALSE"
+        figures = f"""SELECT indicator,
+                             CASE WHEN NOT {shared} THEN value END AS total,
+                             CASE WHEN NOT {shared} THEN 1 ELSE 0 END AS n,
+                             CASE WHEN {shared} THEN value END AS shared_total,
+                             CASE WHEN {shared} THEN 1 ELSE 0 END AS n_shared
+                      FROM ({f.figures_sql()}) x
+                      WHERE indicator IS NOT NULL AND role = 'result'"""
     else:
-        figures = f.rollup_sql("metric")
+        figures = f"""SELECT indicator, total, n, NULL AS shared_total, 0 AS n_shared
+                      FROM ({f.rollup_sql("metric")}) a"""
+        if f.department:
+            figures += f"""
+                      UNION ALL
+                      SELECT indicator, NULL, 0, total, n FROM ({f.rollup_sql("metric_shared")}) b"""
     sql = f"""
         SELECT i.code, i.name_zh, i.name_en, i.unit, i.category,
-               sum(mt.total) AS total, coalesce(sum(mt.n), 0) AS n_metrics
+               sum(mt.total) AS total, CAST(coalesce(sum(mt.n), 0) AS BIGINT) AS n_metrics,
+               sum(mt.shared_total) AS shared_total,
+               CAST(coalesce(sum(mt.n_shared), 0) AS BIGINT) AS n_shared
         FROM indicator i LEFT JOIN ({figures}) mt ON mt.indicator = i.code
         GROUP BY ALL ORDER BY total DESC NULLS LAST, i.code
     """
@@ -132,17 +221,19 @@ def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.
 def indicator_sources(
     con: duckdb.DuckDBPyConnection, f: Filters, code: str, limit: int = 500
 ) -> pd.DataFrame:
-    """The figures that make up an indicator's total, each with its sentence and place."""
+    """The figures that make up an indicator's total, each with its sentence and place; with
+    a department filter also those the department shares with other units (`shared` true)."""
     sql = f"""
         SELECT mt.report_id, r.title AS report_title, mt.measure_id, vm.path, vm.headline,
                mt.value, mt.unit, mt.qualifier, mt.raw, mt.start_offset, mt.end_offset,
-               vm.text AS measure_text, vm.start_offset AS measure_start
-        FROM metric mt
-        JOIN ({_measures_sql(f)}) fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+               vm.text AS measure_text, vm.start_offset AS measure_start,
+               {"mt.shared" if f.department else "FALSE"} AS shared,
+               array_to_string(mt.owners, '、') AS owners
+        FROM ({f.figures_sql()}) mt
         JOIN v_measure vm ON vm.report_id = mt.report_id AND vm.measure_id = mt.measure_id
         JOIN report r ON r.report_id = mt.report_id
         WHERE mt.indicator = $code AND mt.role = 'result'
-        ORDER BY r.title, mt.start_offset
+        ORDER BY shared, r.title, mt.start_offset
         LIMIT $limit
     """
     return con.execute(sql, f.bound(sql, code=code, limit=limit)).df()
@@ -215,6 +306,15 @@ def measure_count(con: duckdb.DuckDBPyConnection, f: Filters, section: str | Non
     else:
         sql = f"SELECT coalesce(sum(n), 0) FROM ({f.rollup_sql('measure')}) s"
     return int(con.execute(sql, f.bound(sql, section=section)).fetchone()[0])
+
+
+def measure_kept(
+    con: duckdb.DuckDBPyConnection, f: Filters, report_id: str, measure_id: str
+) -> bool:
+    """Whether the filters keep this measure."""
+    sql = f"""SELECT EXISTS (SELECT 1 FROM ({_measures_sql(f)}) fm
+                             WHERE report_id = $rid AND measure_id = $mid)"""
+    return bool(con.execute(sql, f.bound(sql, rid=report_id, mid=measure_id)).fetchone()[0])
 
 
 def explorer_measures(
@@ -319,14 +419,14 @@ def deadline_measures(
 
 def export_metrics(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Every figure of the filtered measures with its provenance: report, section, the
-    measure's place, its text and offsets (into the report's plain text)."""
+    measure's place, its text and offsets (into the report's plain text); with a department
+    filter, the figures that department owns or shares (Filters.figures_sql)."""
     sql = f"""
         SELECT r.title AS report_title, mt.report_id, mt.metric_no, m.measure_id, m.section,
                mt.value, mt.unit, mt.unit_normalized, mt.qualifier, mt.label, mt.indicator,
                mt.raw, mt.start_offset, mt.end_offset,
                m.text AS measure_text, m.start_offset AS measure_start
-        FROM metric mt
-        JOIN ({_measures_sql(f)}) fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+        FROM ({f.figures_sql()}) mt
         JOIN measure m ON m.report_id = mt.report_id AND m.measure_id = mt.measure_id
         JOIN report r ON r.report_id = mt.report_id
         ORDER BY mt.report_id, mt.start_offset
@@ -412,29 +512,49 @@ def compared_units(con: duckdb.DuckDBPyConnection, suffix: str) -> pd.DataFrame:
     return con.execute(sql, {"suffix": suffix}).df()
 
 
+# A unit's reports in time order: publication, else feedback, else loading.
+_ROUND_ORDER = "coalesce(publish_date, feedback_date, CAST(loaded_at AS DATE)), report_id"
+
+
+def unit_round_count(con: duckdb.DuckDBPyConnection, unit: str, suffix: str) -> int:
+    """How many reports the unit has (named with or without its party organ `suffix`)."""
+    sql = f"SELECT count(*) FROM report WHERE {_UNIT_KEY} = $unit"  # noqa: S608
+    return int(con.execute(sql, {"unit": unit, "suffix": suffix}).fetchone()[0])
+
+
 def unit_rounds(
-    con: duckdb.DuckDBPyConnection, unit: str, suffix: str, done: tuple[str, ...] = ("completed",)
+    con: duckdb.DuckDBPyConnection,
+    unit: str,
+    suffix: str,
+    done: tuple[str, ...] = ("completed",),
+    limit: int | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """A unit's reports in time order (publication, else feedback, else loading), with their
-    stated totals and what was counted: items, items completed and in progress."""
+    """A unit's reports in time order (publication, else feedback, else loading), `limit` of
+    them (None: all) from `offset`, with their stated totals and what was counted: items,
+    items completed and in progress. Counted for the reports asked for only, so a page of a
+    unit's rounds costs the same at 3 or 3,000."""
     sql = f"""
+        WITH page AS (
+            SELECT report_id, title, file_name, round, source_kind, publish_date, feedback_date,
+                   loaded_at, stated_problems, stated_completed, stated_in_progress
+            FROM report WHERE {_UNIT_KEY} = $unit
+            ORDER BY {_ROUND_ORDER} LIMIT $limit OFFSET $offset)
         SELECT * FROM (
-            SELECT r.report_id, r.title, r.file_name, r.round, r.source_kind, r.publish_date,
-                   r.feedback_date, r.loaded_at, r.stated_problems, r.stated_completed,
-                   r.stated_in_progress,
-                   coalesce(sum(u.n), 0) AS items,
-                   coalesce(sum(u.n) FILTER (WHERE list_contains($done, u.status)), 0) AS items_completed,
-                   coalesce(sum(u.n) FILTER (WHERE u.status = 'in_progress'), 0)
-                       AS items_in_progress
-            FROM report r
-            LEFT JOIN rollup u
-              ON u.report_id = r.report_id AND u.unit = 'item' AND u.department = ''
-            WHERE {_UNIT_KEY} = $unit
-            GROUP BY ALL
-        ) rounds
-        ORDER BY coalesce(publish_date, feedback_date, CAST(loaded_at AS DATE)), report_id
-    """
-    return con.execute(sql, {"unit": unit, "suffix": suffix, "done": list(done)}).df()
+        SELECT p.*,
+               CAST(coalesce(sum(u.n), 0) AS BIGINT) AS items,
+               CAST(coalesce(sum(u.n) FILTER (WHERE list_contains($done, u.status)), 0) AS BIGINT)
+                   AS items_completed,
+               CAST(coalesce(sum(u.n) FILTER (WHERE u.status = 'in_progress'), 0) AS BIGINT)
+                   AS items_in_progress
+        FROM page p
+        LEFT JOIN rollup u
+          ON u.report_id = p.report_id AND u.unit = 'item' AND u.department = ''
+        GROUP BY ALL) rounds
+        ORDER BY {_ROUND_ORDER}
+    """  # noqa: S608 - constant fragments
+    params = {"unit": unit, "suffix": suffix, "done": list(done), "limit": limit, "offset": offset}
+    return con.execute(sql, params).df()
 
 
 def rounds_completion(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:

@@ -75,6 +75,9 @@ CREATE TABLE IF NOT EXISTS metric (
     start_offset    INTEGER NOT NULL,
     end_offset      INTEGER NOT NULL,
     role            VARCHAR NOT NULL DEFAULT 'result',  -- result | target (planned or owed)
+    -- The internal units the figure's own clause or sentence names; empty (or NULL, loaded
+    -- before this was kept) when it names none: it then counts for its measure's units.
+    departments     VARCHAR[],
     PRIMARY KEY (report_id, metric_no)
 );
 
@@ -137,8 +140,12 @@ CREATE TABLE IF NOT EXISTS item_fact (
 );
 
 -- Pre-aggregated counts for the dashboard's charts, kept with the facts: per report, unit
--- ('item', 'measure', 'metric'), department ('' for all, else the things that department is
--- responsible for), category, status and indicator (metrics only): count n and sum of values.
+-- ('item', 'measure', 'metric', 'metric_shared'), department ('' for all, else the things
+-- that department is responsible for), category, status and indicator (metrics only): count
+-- n and sum of values. A figure counts for a department ('metric') when it is that unit's
+-- alone (its own words name it alone, or name none and its measure has that one unit); a
+-- figure several units share counts for none of them alone, and is kept for each of them
+-- under 'metric_shared', so that a department's view can mark it.
 CREATE TABLE IF NOT EXISTS rollup (
     report_id  VARCHAR NOT NULL,
     unit       VARCHAR NOT NULL,
@@ -195,3 +202,4 @@ FROM measure GROUP BY ALL;
 -- Columns added since the first warehouses were written: an older file gains them on its
 -- next load or when the dashboard opens it (warehouse/load.py upgrade_if_needed).
 ALTER TABLE metric ADD COLUMN IF NOT EXISTS role VARCHAR DEFAULT 'result';
+ALTER TABLE metric ADD COLUMN IF NOT EXISTS departments VARCHAR[];

@@ -63,7 +63,8 @@ def replicate_reports(
         """
         INSERT INTO metric
         SELECT c.rid, mt.metric_no, mt.measure_id, round(mt.value * (0.5 + random()), 1), mt.unit,
-               mt.unit_normalized, mt.qualifier, mt.label, mt.indicator, mt.raw, mt.start_offset, mt.end_offset
+               mt.unit_normalized, mt.qualifier, mt.label, mt.indicator, mt.raw, mt.start_offset,
+               mt.end_offset, mt.role, mt.departments
         FROM metric mt, copies c WHERE mt.report_id = $t
         """,
         params,

@@ -13,7 +13,14 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import reports_table
+from dashboard.components import (
+    asked_page,
+    list_place,
+    report_list_controls,
+    report_list_page,
+    reports_table,
+    text_or,
+)
 from dashboard.uploads import (
     MAX_BATCH_BYTES,
     MAX_UPLOAD_BYTES,
@@ -33,8 +40,9 @@ from dashboard.uploads import (
 from pipeline import REPORT_SUFFIXES, remove_reports
 from pipeline.jobs import RUNNING, Status
 from views.i18n import t
+from warehouse import queries
 from warehouse.db import WarehouseError
-from warehouse.queries import list_reports
+from warehouse.queries import resolve_report
 
 dash.register_page(__name__, path="/data", name="data", order=6)
 
@@ -44,7 +52,10 @@ HIDDEN = {"display": "none"}
 _NOTHING = dash.no_update
 
 
-def layout(**_query) -> html.Div:
+def layout(lang: str | None = None, **_query) -> html.Div:
+    """Drawn with the first page of loaded reports, in the request that brings it."""
+    lang = lang or "zh"
+    page = report_list_page(None, 1, lang)
     return html.Div(
         [
             html.H2(id=ids.DATA_HEADING),
@@ -84,7 +95,10 @@ def layout(**_query) -> html.Div:
             html.Div(id=ids.UPLOAD_PREVIEW),
             html.Div(id=ids.UPLOAD_RESULT, className="mt-2"),
             html.H4(id=ids.DATA_LIST_HEADING, className="mt-4"),
-            html.Div(id=ids.DATA_LIST),
+            report_list_controls(ids.DATA_SEARCH, ids.DATA_PAGER, ids.DATA_PLACE, lang, page),
+            dcc.Loading(
+                html.Div(report_table(page, lang), id=ids.DATA_LIST), type="circle", delay_show=150
+            ),
         ]
     )
 
@@ -155,7 +169,7 @@ def preview(staged: list[Staged], lang: str, loaded: dict[str, str] | None = Non
             [
                 html.Td(s.name),
                 html.Td(t(f"kind_{s.kind}", lang) if s.ok else "—"),
-                html.Td(s.findings if s.ok else ""),
+                html.Td(s.items if s.ok else ""),
                 html.Td(s.measures if s.ok else ""),
                 html.Td(s.metrics if s.ok else ""),
                 html.Td(note(s), className="" if s.ok else "text-danger"),
@@ -168,7 +182,20 @@ def preview(staged: list[Staged], lang: str, loaded: dict[str, str] | None = Non
     return html.Div(
         [
             html.Table(
-                [html.Thead(html.Tr([html.Th(t(k, lang)) for k in head])), html.Tbody(rows)],
+                [
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(
+                                    t(k, lang),
+                                    title=t("count_level_note", lang) if k == "col_items" else None,
+                                )
+                                for k in head
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
                 className="table table-sm",
                 id="upload-preview-table",
             ),
@@ -302,17 +329,16 @@ def follow(_tick, batch, version, lang):
             batch = None
         else:
             batch = {"token": token, "phase": "staged"}
-        return *_answer(preview(staged, lang, _loaded()), batch, None, False, IDLE), _NOTHING
+        loaded = _loaded([x.report_id for x in staged if x.ok])
+        return *_answer(preview(staged, lang, loaded), batch, None, False, IDLE), _NOTHING
     discard(db, token)
     return *_answer(None, None, _outcome(s, phase, lang), False, IDLE), (version or 0) + 1
 
 
-def _loaded() -> dict[str, str]:
+def _loaded(report_ids: list[str]) -> dict[str, str]:
+    """Which of these reports the warehouse already holds: report id → its file name."""
     with data.cursor() as con:
-        frame = list_reports(con) if con is not None else None
-    if frame is None or frame.empty:
-        return {}
-    return dict(zip(frame["report_id"], frame["file_name"], strict=True))
+        return queries.report_files(con, report_ids) if con is not None and report_ids else {}
 
 
 def _outcome(s: Status, phase: str, lang: str) -> list:
@@ -369,14 +395,34 @@ def confirm_or_cancel(confirmed, cancelled, stopped, batch, lang):
 
 @callback(
     Output(ids.DATA_LIST, "children"),
+    Output(ids.DATA_PAGER, "max_value"),
+    Output(ids.DATA_PAGER, "active_page"),
+    Output(ids.DATA_PLACE, "children"),
+    Output(ids.DATA_SEARCH, "placeholder"),
     Input(ids.DATA_VERSION, "data"),
+    Input(ids.DATA_SEARCH, "value"),
+    Input(ids.DATA_PAGER, "active_page"),
     Input(ids.LANG, "data"),
+    prevent_initial_call=True,  # the layout comes with the first page
 )
-def loaded_reports(_version, lang):
-    lang = lang or "zh"
-    with data.cursor() as con:
-        frame = list_reports(con) if con is not None else None
-    if frame is None or frame.empty:
+def loaded_reports(_version, search, active_page, lang):
+    """The loaded reports a page at a time (searched on the server), each with its buttons; a
+    new search starts again at its first page."""
+    return report_list(search, asked_page(ids.DATA_SEARCH, active_page), lang or "zh")
+
+
+def report_list(search: str | None, page_asked: int | None, lang: str) -> tuple:
+    """(table with each report's buttons, pages, page, place, search placeholder)."""
+    placeholder = t("reports_search", lang)
+    page = report_list_page(search, page_asked, lang)
+    if page is None:
+        return report_table(None, lang), 1, 1, "", placeholder
+    return report_table(page, lang), page.pages, page.page, list_place(page, lang), placeholder
+
+
+def report_table(page, lang: str):
+    """A page of the loaded reports, each with its delete and reload buttons."""
+    if page is None:
         return html.P(t("empty_title", lang), className="text-muted")
     actions = {
         r.report_id: html.Span(
@@ -385,7 +431,9 @@ def loaded_reports(_version, lang):
                 dcc.ConfirmDialogProvider(
                     dbc.Button(t("data_delete", lang), size="sm", color="danger", outline=True),
                     id={"type": ids.DATA_DELETE, "report": r.report_id},
-                    message=t("data_delete_confirm", lang).format(name=r.title or r.file_name),
+                    message=t("data_delete_confirm", lang).format(
+                        name=text_or(r.title, text_or(r.file_name))
+                    ),
                 ),
                 " ",
                 dbc.Button(
@@ -398,9 +446,9 @@ def loaded_reports(_version, lang):
                 ),
             ],
         )
-        for r in frame.itertuples()
+        for r in page.rows.itertuples()
     }
-    return reports_table(frame, lang, actions)
+    return reports_table(page, lang, actions)
 
 
 @callback(
@@ -424,12 +472,11 @@ def delete_or_reload(_deleted, _reloaded, version, lang):
             deleted = dbc.Alert(t("data_deleted", lang), color="info")
             return *_answer(result=deleted), (version or 0) + 1
         with data.cursor() as con:
-            frame = list_reports(con)
-        source = frame.loc[frame["report_id"] == report, "source_path"]
-        if not len(source) or not Path(source.iloc[0]).is_file():
+            found = resolve_report(con, report)
+        if found is None or not Path(found[1]).is_file():
             missing = dbc.Alert(t("data_source_missing", lang), color="warning")
             return *_answer(result=missing), _NOTHING
-        token = start_reload(db, Path(source.iloc[0]))
+        token = start_reload(db, Path(found[1]))
     except (WarehouseError, OSError) as exc:
         return *_answer(result=dbc.Alert(str(exc), color="danger")), _NOTHING
     batch = {"token": token, "phase": "reload"}

@@ -146,23 +146,33 @@ def render_frame(search, lang):
 
 @callback(
     Output(ids.DETAIL, "children"),
+    Output(ids.GRID, "selectedRows"),
     Input(ids.GRID, "selectedRows"),
+    Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
 )
-def render_detail(selected, lang):
+def render_detail(selected, search, lang):
+    """The selected row's full text; a filter that no longer keeps the row clears it (and its
+    selection), so the panel never shows what the table does not."""
     lang = lang or "zh"
+    pick = html.P(t("detail_pick", lang), className="text-muted")
     if not selected:
         with data.cursor() as con:
-            return (
-                empty_warehouse(lang)
-                if con is None
-                else html.P(t("detail_pick", lang), className="text-muted")
-            )
+            return (empty_warehouse(lang) if con is None else pick), dash.no_update
     report_id, measure_id = selected[0]["key"].split("/", 1)
     with data.cursor() as con:
-        detail = queries.measure_detail(con, report_id, measure_id) if con is not None else None
+        if con is None:
+            return empty_warehouse(lang), []
+        if not queries.measure_kept(con, Filters.from_search(search), report_id, measure_id):
+            return pick, []
+        detail = queries.measure_detail(con, report_id, measure_id)
     if detail is None:
-        return html.P(t("no_data", lang))
+        return html.P(t("no_data", lang)), []
+    return _detail(detail, lang), dash.no_update
+
+
+def _detail(detail: dict, lang: str) -> html.Div:
+    """A measure's headline, badges, place, status cue and text with its figures marked."""
     base = detail["start"]
     spans = [
         (int(s) - base, int(e) - base)

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import empty_warehouse, highlighted, no_data
+from dashboard.components import empty_warehouse, highlighted, no_data, shared_note, text_or
 from views.i18n import indicator_name, t, unit_label
 from views.summaries import headline_split
 from views.theme import format_number, format_quantity
@@ -51,7 +51,19 @@ def render_list(search, lang):
         dbc.ListGroupItem(
             [
                 html.Span(indicator_name(row, lang), className="me-auto"),
-                html.Strong(format_quantity(row["total"], unit_label(row["unit"], lang), lang)),
+                html.Span(
+                    [
+                        html.Strong(
+                            format_quantity(
+                                row["total"] if row["n_metrics"] else 0,
+                                unit_label(row["unit"], lang),
+                                lang,
+                            )
+                        ),
+                        html.Div(shared_note(row, lang), className="small text-muted"),
+                    ],
+                    className="text-end",
+                ),
             ],
             id={"type": "indicator", "code": row["code"]},
             action=True,
@@ -94,13 +106,26 @@ def render_sources(code, search, lang):
     for r in rows.itertuples():
         start = int(r.start_offset) - int(r.measure_start)
         span = (start, start + int(r.end_offset) - int(r.start_offset))
+        shared = (
+            [
+                " ",
+                dbc.Badge(
+                    t("indicator_shared_badge", lang),
+                    color="secondary",
+                    title=t("indicator_shared_with", lang).format(owners=r.owners),
+                    className="shared-figure",
+                ),
+            ]
+            if r.shared
+            else []
+        )
         body.append(
             html.Tr(
                 [
-                    html.Td(f"{format_number(r.value, lang)}"),
+                    html.Td([format_number(r.value, lang), *shared]),
                     html.Td(highlighted(r.measure_text, [span]), className="source-text small"),
                     html.Td(
-                        (r.report_title or "") + " › " + (r.path or ""),
+                        text_or(r.report_title) + " › " + text_or(r.path),
                         className="small text-muted",
                     ),
                 ]

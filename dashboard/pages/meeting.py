@@ -36,7 +36,11 @@ def layout(**_query) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.MEETING_INDEX, data=0),
-            html.Div(id=ids.MEETING_SLIDE, className="meeting-slide"),
+            dcc.Loading(
+                html.Div(id=ids.MEETING_SLIDE, className="meeting-slide"),
+                type="circle",
+                delay_show=250,
+            ),
             html.Div(
                 [
                     html.Div(id=ids.MEETING_FOOTER, className="meeting-source"),

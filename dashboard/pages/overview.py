@@ -14,12 +14,15 @@ from dashboard.components import (
     empty_warehouse,
     headline_tiles,
     indicator_tiles,
+    review_mark,
 )
 from views import figures
 from views.i18n import t
 from views.overview import Overview, gather_overview
+from views.reports import warning_messages
 from views.summaries import deadline_counts, headline_split
 from views.theme import format_number
+from views.vocabulary import category_from_label
 from warehouse.filters import Filters
 
 dash.register_page(__name__, path="/", name="overview", order=0)
@@ -37,11 +40,12 @@ def layout(lang: str | None = None, **query) -> html.Div:
     completion by category (at 1366×768 without scrolling), the headline indicators with the
     rest one click away, deadlines where ledgers give them, then departments and milestones."""
     lang = lang or "zh"
-    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines, indicators = (
+    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines, indicators, review = (
         overview_parts(Filters.from_query(query), lang, "items")
     )
     return html.Div(
         [
+            html.Div(review, id=ids.REVIEW_MARK),
             dbc.Row(kpi_row, id=ids.KPI_ROW, className="g-2 mb-1"),
             dbc.RadioItems(
                 id=ids.UNIT_SWITCH,
@@ -150,11 +154,12 @@ def unit_options(lang: str) -> list[dict]:
 
 def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     """Everything the page shows under the filters: headline tiles, the three charts, the
-    timeline, stated totals beside counted ones, deadline warnings and indicator tiles."""
+    timeline, stated totals beside counted ones, deadline warnings, indicator tiles, and the
+    待核查 mark of a report whose parse warned."""
     with data.cursor() as con:
         if con is None:
             empty = figures.completion_by_category(EMPTY, lang)
-            return [empty_warehouse(lang)], empty, empty, empty, None, None, None, None
+            return [empty_warehouse(lang)], empty, empty, empty, None, None, None, None, None
         o = gather_overview(con, f, context=True)
     # A cross-filter highlights its pick among the rest (the tiles count the pick alone).
     return (
@@ -173,6 +178,7 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
         # Deadline warnings only where ledgers give deadlines.
         None if o.deadlines.empty else deadline_tiles(deadline_counts(o.deadlines), lang),
         indicator_block(o.indicators, lang),
+        review_mark(warning_messages(o.warnings, lang).get(f.report, []), lang, "review-details"),
     )
 
 
@@ -185,6 +191,7 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     Output(ids.STATED_TOTALS, "children"),
     Output(ids.DEADLINES, "children"),
     Output(ids.INDICATOR_TILES, "children"),
+    Output(ids.REVIEW_MARK, "children"),
     Output(ids.UNIT_SWITCH, "options"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
@@ -220,14 +227,28 @@ def cross_filter(bar, slice_, cell, search):
     """A click on a bar, a slice or a cell filters every view; the same click again clears it."""
     f = Filters.from_search(search)
     trigger = dash.ctx.triggered_id
-    point = {ids.CHART_COMPLETION: bar, ids.CHART_STATUS: slice_, ids.CHART_HEATMAP: cell}[trigger]
+    point = {ids.CHART_COMPLETION: bar, ids.CHART_STATUS: slice_, ids.CHART_HEATMAP: cell}.get(
+        trigger
+    )
     if not point or not point.get("points"):
         return dash.no_update
-    custom = point["points"][0].get("customdata")
-    if trigger == ids.CHART_COMPLETION:
-        f = f.toggle(category=custom[0], status=custom[1])
-    elif trigger == ids.CHART_STATUS:
-        f = f.toggle(status=custom if isinstance(custom, str) else custom[0])
-    else:
-        f = f.toggle(department=custom[0], category=custom[1])
-    return f.to_search()
+    changes = clicked(trigger, point["points"][0])
+    if not changes or not all(changes.values()):
+        return dash.no_update
+    return f.toggle(**changes).to_search()
+
+
+def clicked(chart_id: str, point: dict) -> dict | None:
+    """The filters a clicked point stands for: a bar its category and status, a slice its
+    status, a heatmap cell its department and category. Plotly hands a heatmap cell's x and
+    y (its labels) without its customdata, so the category is read back from its label."""
+    custom = point.get("customdata")
+    if chart_id == ids.CHART_COMPLETION and isinstance(custom, list) and len(custom) >= 2:
+        return {"category": custom[0], "status": custom[1]}
+    if chart_id == ids.CHART_STATUS:
+        return {"status": custom if isinstance(custom, str) else (custom or [None])[0]}
+    if chart_id == ids.CHART_HEATMAP:
+        if isinstance(custom, list) and len(custom) >= 2:
+            return {"department": custom[0], "category": custom[1]}
+        return {"department": point.get("y"), "category": category_from_label(point.get("x"))}
+    return None

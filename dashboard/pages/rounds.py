@@ -6,10 +6,10 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import chart, empty_warehouse
+from dashboard.components import chart, empty_warehouse, pager, text_or
 from views import figures, rounds
 from views.i18n import status_label, t
 from views.vocabulary import done_statuses
@@ -20,32 +20,63 @@ dash.register_page(__name__, path="/rounds", name="rounds", order=5)
 _EMPTY = pd.DataFrame({"report_id": [], "category": [], "status": [], "n": []})
 
 
-def layout(**_query) -> html.Div:
+# Rounds shown side by side: a unit may have hundreds of reports, compared a page at a time
+# (the latest first shown), each page's status changes and recurrences found within it and
+# against the round just before it.
+ROUNDS_PER_PAGE = 6
+
+
+def layout(lang: str | None = None, **_query) -> html.Div:
     with data.cursor() as con:
         units = (
             queries.compared_units(con, rounds.party_organ_suffix()) if con is not None else None
         )
     if units is None or units.empty:
-        return html.Div(id=ids.ROUNDS_BODY, children=empty_warehouse())
+        return html.Div(id=ids.ROUNDS_BODY, children=empty_warehouse(lang or "zh"))
     options = [{"label": f"{u.unit}({u.n_reports})", "value": u.unit} for u in units.itertuples()]
+    lang = lang or "zh"
+    figure, body, pages, page, place = page_of(options[0]["value"], None, lang)
     return html.Div(
         [
             dbc.Row(
-                dbc.Col(
-                    dcc.Dropdown(
-                        id=ids.ROUNDS_UNIT,
-                        options=options,
-                        value=options[0]["value"],
-                        clearable=False,
+                [
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=ids.ROUNDS_UNIT,
+                            options=options,
+                            value=options[0]["value"],
+                            clearable=False,
+                        ),
+                        md=6,
                     ),
-                    md=6,
-                ),
+                    dbc.Col(
+                        html.Div(
+                            [
+                                html.Span(
+                                    place, id=ids.ROUNDS_PLACE, className="small text-muted me-2"
+                                ),
+                                pager(ids.ROUNDS_PAGER, pages, page),
+                            ],
+                            className="d-flex align-items-center flex-wrap",
+                        ),
+                        md=6,
+                    ),
+                ],
                 className="mb-2",
             ),
-            chart(ids.CHART_ROUNDS),
-            html.Div(id=ids.ROUNDS_BODY),
+            chart(ids.CHART_ROUNDS, figure),
+            dcc.Loading(html.Div(body, id=ids.ROUNDS_BODY), type="circle", delay_show=150),
         ]
     )
+
+
+def rounds_window(total: int, page: int | None) -> tuple[int, int, int]:
+    """(page, pages, offset) of a unit's `total` rounds, ROUNDS_PER_PAGE a page; no page
+    asked for (None) is the last one, the latest rounds."""
+    pages = max(1, -(-total // ROUNDS_PER_PAGE))
+    page = pages if not page else min(max(1, int(page)), pages)
+    # Counted back from the latest round, so the last page is full and the first may not be.
+    return page, pages, max(0, total - (pages - page + 1) * ROUNDS_PER_PAGE)
 
 
 def _labels(frame) -> dict:
@@ -54,36 +85,77 @@ def _labels(frame) -> dict:
     for r in frame.itertuples():
         when = r.publish_date if not pd.isna(r.publish_date) else r.feedback_date
         date_text = "" if pd.isna(when) else str(when)[:10]
-        name = r.round if isinstance(r.round, str) and r.round else (r.title or r.file_name)[:16]
+        name = text_or(r.round) or text_or(r.title, text_or(r.file_name))[:16]
         labels[r.report_id] = f"{name} {date_text}".strip()
     return labels
+
+
+# Rows a table of the page shows; beyond them it says how many more there are (six rounds
+# whose statuses all moved would otherwise send hundreds of rows at each page turn).
+TABLE_ROWS = 25
 
 
 def _table(columns: list[str], rows: list[list], table_id: str, lang: str):
     if not rows:
         return html.P(t("no_data", lang), className="text-muted", id=table_id)
     head = html.Thead(html.Tr([html.Th(c) for c in columns]))
-    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows])
-    return html.Table([head, body], className="table table-sm table-striped", id=table_id)
+    body = html.Tbody([html.Tr([html.Td(v) for v in row]) for row in rows[:TABLE_ROWS]])
+    table = html.Table([head, body], className="table table-sm table-striped", id=table_id)
+    if len(rows) <= TABLE_ROWS:
+        return table
+    more = t("rounds_more_rows", lang).format(n=f"{len(rows) - TABLE_ROWS:,}")
+    return html.Div([table, html.P(more, className="small text-muted", id=f"{table_id}-more")])
 
 
 @callback(
     Output(ids.CHART_ROUNDS, "figure"),
     Output(ids.ROUNDS_BODY, "children"),
+    Output(ids.ROUNDS_PAGER, "max_value"),
+    Output(ids.ROUNDS_PAGER, "active_page"),
+    Output(ids.ROUNDS_PLACE, "children"),
     Input(ids.ROUNDS_UNIT, "value"),
+    Input(ids.ROUNDS_PAGER, "active_page"),
     Input(ids.LANG, "data"),
+    # The layout draws the latest rounds of the first unit: nothing to ask on arrival.
+    prevent_initial_call=True,
 )
-def render(unit, lang):
-    lang = lang or "zh"
+def render(unit, active_page, lang):
+    """One page of a unit's rounds; another unit starts again at its latest rounds."""
+    asked = None if ctx.triggered_id == ids.ROUNDS_UNIT else active_page
+    return page_of(unit, asked, lang or "zh")
+
+
+def page_of(unit: str | None, asked: int | None, lang: str) -> tuple:
+    """(figure, tables, pages, page, place) of page `asked` (None: the latest) of a unit's
+    rounds."""
+    suffix = rounds.party_organ_suffix()
     with data.cursor() as con:
         if con is None or not unit:
-            return figures.rounds_completion(rounds.completion_shares(_EMPTY), {}, lang), None
-        frame = queries.unit_rounds(con, unit, rounds.party_organ_suffix(), done_statuses())
+            empty = figures.rounds_completion(rounds.completion_shares(_EMPTY), {}, lang)
+            return empty, None, 1, 1, ""
+        total = queries.unit_round_count(con, unit, suffix)
+        page, pages, offset = rounds_window(total, asked)
+        # The round before the page, so its first report's changes are found too.
+        before = 1 if offset else 0
+        shown = min(ROUNDS_PER_PAGE, total - offset)
+        frame = queries.unit_rounds(
+            con, unit, suffix, done_statuses(), shown + before, offset - before
+        )
         order = list(frame["report_id"])
-        shares = rounds.completion_shares(queries.rounds_completion(con, order))
         changes = rounds.status_changes(queries.rounds_measures(con, order), order)
         recurring = rounds.recurring_problems(queries.rounds_problems(con, order), order)
-    labels = _labels(frame)
+        labels = _labels(frame)  # the round before the page too: changes name it
+        frame = frame.iloc[before:]
+        shares = rounds.completion_shares(queries.rounds_completion(con, order[before:]))
+    place = t("rounds_place", lang).format(
+        first=f"{offset + 1 if total else 0:,}", last=f"{offset + len(frame):,}", total=f"{total:,}"
+    )
+    figure, body = _drawn(frame, labels, shares, changes, recurring, lang)
+    return figure, body, pages, page, place
+
+
+def _drawn(frame, labels, shares, changes, recurring, lang):
+    """The chart and the tables of one page of rounds (`labels`: each report's short name)."""
     reconciled = rounds.reconciliation(frame)
     recon_rows = [
         [
@@ -114,7 +186,8 @@ def render(unit, lang):
         ]
         for r in recurring.itertuples()
     ]
-    return figures.rounds_completion(shares, labels, lang), html.Div(
+    on_page = {rid: labels[rid] for rid in frame["report_id"]}
+    return figures.rounds_completion(shares, on_page, lang), html.Div(
         [
             html.H5(t("rounds_reconciliation", lang), className="mt-3"),
             _table(
