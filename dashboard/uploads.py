@@ -29,6 +29,7 @@ from pathlib import Path
 from pipeline import REPORT_SUFFIXES, jobs
 from views.export import UNSAFE_IN_NAMES
 from views.i18n import t
+from views.reports import render_warning
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one file
 MAX_BATCH_BYTES = 3 * MAX_UPLOAD_BYTES  # what one drop may send, all files together
@@ -49,6 +50,7 @@ class Staged:
     metrics: int
     message: str  # the problem, or what was understood
     report_id: str = ""
+    warnings: tuple[str, ...] = ()  # what the parse was unsure of, worded in the page's language
 
 
 def uploads_root(db: Path) -> Path:
@@ -136,6 +138,10 @@ def describe(result: dict, lang: str) -> Staged:
             result["metrics"],
             result["title"],
             result["report_id"],
+            tuple(
+                render_warning(w.get("code", ""), w.get("args"), lang) or w.get("message", "")
+                for w in result.get("warnings", [])
+            ),
         )
     return Staged(result["name"], False, "", 0, 0, 0, problem(result, lang))
 

@@ -411,6 +411,9 @@ def _summary(prepared) -> dict:
         "items": item_count(x),
         "measures": len(x.measures),
         "metrics": len(x.metrics),
+        # What the parse was unsure of (rows and sheets skipped, unknown statuses, deadlines
+        # not understood …), for the preview to list before anything is loaded.
+        "warnings": [{"code": w.code, "message": w.message, "args": w.args} for w in x.warnings],
     }
 
 

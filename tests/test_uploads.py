@@ -295,3 +295,27 @@ def test_same_named_files_from_two_browsers_are_all_kept(tmp_path):
     named = reports[reports["file_name"] == "整改通报.txt"]
     assert len(reports) == 4 and len(named) == 3 and named["source_path"].nunique() == 3
     assert list((db.parent / "uploads" / "staging").iterdir()) == []
+
+
+@pytest.mark.parametrize(("lang", "word"), [("zh", "未明确"), ("en", "no readable status")])
+def test_the_preview_lists_what_the_parse_was_unsure_of_before_loading(lang, word):
+    """A ledger with blank status cells: the preview's row names the cells and the unknown
+    statuses in the page's language, under a 待核查 mark, before anything is loaded."""
+    from conftest import SHARED
+
+    from dashboard.components import review_mark
+    from dashboard.uploads import describe
+    from pipeline.jobs import stage_one
+    from views.i18n import t
+
+    path = SHARED / "cases" / "ledgers" / "15_blank_status_cells.xlsx"
+    if not path.exists():
+        pytest.skip("../shared/cases is not present")
+    sent: list[dict] = []
+    stage_one(path, sent.append)  # what the upload job reports for the preview
+    staged = describe(sent[-1]["result"], lang)
+    assert staged.ok and len(staged.warnings) == 3
+    assert [w for w in staged.warnings if "F3" in w] and [w for w in staged.warnings if "F4" in w]
+    assert any(word in w for w in staged.warnings)
+    shown = str(review_mark(list(staged.warnings), lang))
+    assert t("needs_review", lang) in shown and word in shown

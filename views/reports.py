@@ -35,6 +35,13 @@ class ReportsPage:
         return min(self.total, self.page * PAGE_SIZE)
 
 
+def render_warning(code: str, args: dict | None, lang: str, stored: str = "") -> str:
+    """One warning as a sentence in `lang` from the catalogue (rules/warnings.yaml); a code
+    the catalogue lacks reads as its stored message."""
+    text = render(code, args or {}, lang)
+    return stored if text == code and stored else text
+
+
 def warning_messages(frame: pd.DataFrame, lang: str) -> dict[str, list[str]]:
     """Each report's warnings (queries.report_warnings) as sentences in `lang`, from the
     catalogue (rules/warnings.yaml); a code the catalogue lacks reads as its stored message."""
@@ -46,8 +53,7 @@ def warning_messages(frame: pd.DataFrame, lang: str) -> dict[str, list[str]]:
             fields = json.loads(args) if isinstance(args, str) and args else {}
         except ValueError:
             fields = {}
-        text = render(code, fields, lang)
-        out.setdefault(rid, []).append(message if text == code and message else text)
+        out.setdefault(rid, []).append(render_warning(code, fields, lang, message))
     return out
 
 

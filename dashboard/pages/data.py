@@ -19,6 +19,7 @@ from dashboard.components import (
     report_list_controls,
     report_list_page,
     reports_table,
+    review_mark,
     text_or,
 )
 from dashboard.uploads import (
@@ -158,11 +159,14 @@ def preview(staged: list[Staged], lang: str, loaded: dict[str, str] | None = Non
     loaded = loaded or {}
     head = ["upload_file", "col_kind", "col_items", "col_measures", "col_metrics", "upload_note"]
 
-    def note(s: Staged) -> list:
-        if not s.ok or s.report_id not in loaded:
+    def note(i: int, s: Staged) -> list:
+        if not s.ok:
             return [s.message]
-        already = t("upload_already", lang).format(name=loaded[s.report_id])
-        return [s.message, html.Div(already, className="small text-warning upload-already")]
+        out = [s.message, review_mark(list(s.warnings), lang, f"upload-review-{i}")]
+        if s.report_id in loaded:
+            already = t("upload_already", lang).format(name=loaded[s.report_id])
+            out.append(html.Div(already, className="small text-warning upload-already"))
+        return [part for part in out if part is not None]
 
     rows = [
         html.Tr(
@@ -172,11 +176,11 @@ def preview(staged: list[Staged], lang: str, loaded: dict[str, str] | None = Non
                 html.Td(s.items if s.ok else ""),
                 html.Td(s.measures if s.ok else ""),
                 html.Td(s.metrics if s.ok else ""),
-                html.Td(note(s), className="" if s.ok else "text-danger"),
+                html.Td(note(i, s), className="" if s.ok else "text-danger"),
             ],
             className="" if s.ok else "table-danger",
         )
-        for s in staged
+        for i, s in enumerate(staged)
     ]
     good = sum(s.ok for s in staged)
     return html.Div(
