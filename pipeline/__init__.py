@@ -14,7 +14,7 @@ from pathlib import Path
 from etl.errors import InputError
 from etl.extract import extract
 from etl.ledger import LEDGER_SUFFIXES, as_ledger, ledger_extraction, read_table
-from etl.overrides import apply_overrides, overrides_path, read_overrides
+from etl.overrides import apply_overrides
 from etl.reader import DOCUMENT_SUFFIXES, HTML_SUFFIXES, TEXT_SUFFIXES, read_document
 from etl.rules import load_rules
 from pipeline.contracts import ContractError, check_extraction
@@ -36,9 +36,11 @@ def looks_like_report(x) -> bool:
 def prepare_file(
     path: Path | str, overrides=(), progress: Callable[[str], None] | None = None
 ) -> Prepared:
-    """Read, extract and check one file. InputError says what is wrong with it (also when
-    it needs more memory than the process may take); `progress` hears each step's name
-    ("read", "extract", "check") as it starts."""
+    """Read, extract and check one file, with `overrides` (etl.overrides.Override) applied.
+    InputError says what is wrong with it (also when it needs more memory than the process
+    may take); `progress` hears each step's name ("read", "extract", "check") as it starts.
+    A load applies the corrections in force when it writes (write_prepared), whatever was
+    applied here."""
     try:
         return _prepare(Path(path), overrides, progress or (lambda _step: None))
     except MemoryError as exc:
@@ -66,14 +68,14 @@ def _prepare(path: Path, overrides, step: Callable[[str], None]) -> Prepared:
             "check that it is a 巡视/巡察整改 report",
         )
     rid = report_id_for(x.text)
-    apply_overrides(x, rid, path.name, list(overrides))
     try:
         check_extraction(x, str(path))
     except ContractError as exc:
         raise InputError(
             path, str(exc).split(": ", 1)[-1], "report it with the file attached"
         ) from exc
-    return Prepared(rid, str(path.resolve()), path.name, encoding, kind, x)
+    changes = apply_overrides(x, rid, path.name, list(overrides))
+    return Prepared(rid, str(path.resolve()), path.name, encoding, kind, x, changes)
 
 
 def _read_ledger(path: Path):
@@ -104,12 +106,12 @@ class LoadResult:
 def load_paths(
     paths: Iterable[str | Path], db: Path, on_file: Callable[[Path], None] | None = None
 ) -> LoadResult:
-    """Prepare every file, then write the good ones in one atomic swap of the warehouse."""
+    """Prepare every file, then write the good ones in one atomic swap of the warehouse,
+    with the analysts' corrections in force applied."""
     result = LoadResult()
-    overrides = read_overrides(overrides_path(db))
     for path in expand_paths(paths):
         try:
-            result.loaded.append(prepare_file(path, overrides))
+            result.loaded.append(prepare_file(path))
         except InputError as exc:
             result.failed.append((str(path), exc.message))
         if on_file:
@@ -120,13 +122,18 @@ def load_paths(
 
 
 def write_prepared(db: Path, batch: list[Prepared]) -> None:
-    """Write prepared reports into the warehouse at `db` in one atomic swap."""
-    from warehouse.db import swap
+    """Write prepared reports into the warehouse at `db` in one atomic swap, each with the
+    corrections in force (read from the log holding the writer lock, so that a correction
+    saved while the files were read is not lost)."""
+    from pipeline.corrections import correct_prepared, overrides_in_force
+    from warehouse.db import swap, writer_lock
     from warehouse.load import write_reports
 
-    rows = [p.rows() for p in batch]
-    with swap(db) as con:
-        write_reports(con, rows, indicator_rows(load_rules()))
+    with writer_lock(db):
+        correct_prepared(batch, overrides_in_force(db))
+        rows = [p.rows() for p in batch]
+        with swap(db, locked=True) as con:
+            write_reports(con, rows, indicator_rows(load_rules()))
 
 
 def remove_reports(db: Path, report_ids: list[str]) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
 
-from etl.model import Extraction
-from etl.rules import Rules
+from etl.model import Extraction, Finding, Measure, Metric, ParseWarning, ReportHeader
+from etl.overrides import Change
+from etl.rules import Rules, load_rules
 from warehouse.rows import ReportRows
 
 
@@ -33,6 +36,9 @@ class Prepared:
     encoding: str
     source_kind: str
     extraction: Extraction
+    # What the corrections in force changed in the extraction as read (etl.overrides):
+    # undone by `etl.overrides.restore` before the corrections are applied again.
+    changes: list[Change] = field(default_factory=list)
 
     def rows(self) -> ReportRows:
         return ReportRows(self.report_id, self.source_path, extraction_rows(self))
@@ -136,6 +142,20 @@ def extraction_rows(p: Prepared) -> dict[str, list[dict]]:
         }
         for i, w in enumerate(x.warnings, start=1)
     ]
+    metric_measure = {str(i): mt.measure_id for i, mt in enumerate(x.metrics, start=1)}
+    corrections = [
+        {
+            "report_id": rid,
+            "target": c.target,
+            "item": c.key,
+            "measure_id": {"metric": metric_measure.get(c.key), "measure": c.key}.get(c.target),
+            "field": c.field,
+            "before": _json(c.before),
+            "after": _json(c.after),
+            "by_hand": c.by_hand,
+        }
+        for c in p.changes
+    ]
     return {
         "report": [report],
         "finding": findings,
@@ -143,7 +163,168 @@ def extraction_rows(p: Prepared) -> dict[str, list[dict]]:
         "metric": metrics,
         "measure_department": links,
         "parse_warning": warnings,
+        "correction": corrections,
+        "review_item": review_rows(rid, x),
     }
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def review_rows(report_id: str, x: Extraction) -> list[dict]:
+    """What an analyst should look at in this report (the 待核查 list): one row per measure
+    whose status is one the rules list for review (`review: true`, e.g. unknown) or that
+    holds a warning (its start inside the measure), and one for the report (measure_id '')
+    when it has warnings no measure holds."""
+    review = {s.id for s in load_rules().statuses if s.review}
+    spans = sorted((m.start, m.end, m.id) for m in x.measures)
+    starts = [s for s, _e, _m in spans]
+    held: dict[str, list[int]] = {}
+    loose: list[int] = []
+    for n, w in enumerate(x.warnings, start=1):
+        i = bisect_right(starts, w.start) - 1 if w.start is not None else -1
+        if i >= 0 and spans[i][0] <= w.start < max(spans[i][1], spans[i][0] + 1):
+            held.setdefault(spans[i][2], []).append(n)
+        else:
+            loose.append(n)
+    figures: dict[str | None, int] = {}
+    for mt in x.metrics:
+        figures[mt.measure_id] = figures.get(mt.measure_id, 0) + 1
+    rows = []
+    if loose:
+        rows.append(
+            {
+                "report_id": report_id,
+                "measure_id": "",
+                "unknown": False,
+                "warnings": loose,
+                "n_figures": 0,
+                "start_offset": 0,
+            }
+        )
+    for m in x.measures:
+        if m.status in review or m.id in held:
+            rows.append(
+                {
+                    "report_id": report_id,
+                    "measure_id": m.id,
+                    "unknown": m.status in review,
+                    "warnings": held.get(m.id, []),
+                    "n_figures": figures.get(m.id, 0),
+                    "start_offset": m.start,
+                }
+            )
+    return rows
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def prepared_from_rows(rows: ReportRows) -> Prepared:
+    """The Prepared report a ReportRows was made of (`Prepared.rows`' inverse): what the
+    warehouse holds of a report is enough to apply corrections to it again without reading
+    its file. Departments come back in the warehouse's order (a set), figures and warnings
+    in theirs."""
+    tables = rows.tables
+    r = tables["report"][0]
+    header = ReportHeader(
+        **{
+            k: _iso(r.get(k))
+            for k in (
+                "title",
+                "issuer",
+                "inspected_unit",
+                "inspection_kind",
+                "round",
+                "team",
+                "inspection_start",
+                "inspection_end",
+                "feedback_date",
+                "publish_date",
+            )
+        }
+    )
+    header.stated_totals = {k: r.get(f"stated_{k}") for k in header.stated_totals}
+    findings = [
+        Finding(
+            f["finding_id"],
+            f["parent_id"],
+            f["level"],
+            f["label"],
+            f["title"],
+            f["category"],
+            f["status"],
+            f["start_offset"],
+            f["end_offset"],
+        )
+        for f in tables.get("finding", [])
+    ]
+    links: dict[tuple[str, str], list[str]] = {}
+    for link in tables.get("measure_department", []):
+        links.setdefault((link["measure_id"], link["role"]), []).append(link["department"])
+    measures = [
+        Measure(
+            m["measure_id"],
+            m["finding_id"],
+            m["section"],
+            m["ordinal"],
+            m["headline"],
+            m["text"],
+            m["category"],
+            m["status"],
+            m["status_cue"],
+            links.get((m["measure_id"], "responsible"), []),
+            links.get((m["measure_id"], "partner"), []),
+            m["start_offset"],
+            m["end_offset"],
+            _iso(m["deadline"]),
+            m["owner"],
+            m["evidence"],
+        )
+        for m in tables.get("measure", [])
+    ]
+    metrics = [
+        Metric(
+            mt["measure_id"],
+            mt["value"],
+            mt["unit"],
+            mt["unit_normalized"],
+            mt["qualifier"],
+            mt["label"],
+            mt["indicator"],
+            mt["raw"],
+            mt["start_offset"],
+            mt["end_offset"],
+            mt["role"],
+        )
+        for mt in sorted(tables.get("metric", []), key=lambda mt: mt["metric_no"])
+    ]
+    warnings = [
+        ParseWarning(
+            w["code"],
+            w["message"],
+            w["start_offset"],
+            w["end_offset"],
+            json.loads(w["args"]) if w["args"] else {},
+        )
+        for w in sorted(tables.get("parse_warning", []), key=lambda w: w["warning_no"])
+    ]
+    changes = [
+        Change(c["target"], c["item"], c["field"], json.loads(c["before"]), json.loads(c["after"]))
+        for c in tables.get("correction", [])
+    ]
+    x = Extraction(header, findings, measures, metrics, warnings, text=r["plain_text"])
+    return Prepared(
+        rows.report_id,
+        r["source_path"],
+        r["file_name"],
+        r["encoding"],
+        r["source_kind"],
+        x,
+        changes,
+    )
 
 
 def indicator_rows(rules: Rules) -> list[dict]:

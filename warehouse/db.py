@@ -7,6 +7,7 @@ old file open keeps reading it and reconnects when the inode or mtime changes.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -47,9 +48,27 @@ def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
         ) from exc
 
 
+def _writable_folder(path: Path) -> None:
+    """The warehouse's folder, made if missing; WarehouseError when it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(
+            f"{path.parent}: cannot create the warehouse folder ({exc.strerror})"
+        ) from exc
+    if not os.access(path.parent, os.W_OK):
+        raise WarehouseError(
+            f"{path.parent}: folder is read-only. Choose another --db or fix its permissions"
+        )
+
+
 @contextmanager
-def _writer_lock(path: Path) -> Iterator[None]:
-    """One writer at a time: a second load waits instead of overwriting the first one's swap."""
+def writer_lock(path: Path | str) -> Iterator[None]:
+    """One writer at a time: a second load waits instead of overwriting the first one's swap.
+    Held around `swap(path, locked=True)` by a writer that must read or write something else
+    (the corrections log) in step with the warehouse it publishes."""
+    path = Path(path)
+    _writable_folder(path)
     lock_path = path.with_name(f".{path.name}.lock")
     with open(lock_path, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -70,20 +89,12 @@ def _out_of_space(exc: BaseException) -> bool:
 
 
 @contextmanager
-def swap(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to a fresh copy of the warehouse, published atomically on success."""
+def swap(path: Path | str, locked: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a fresh copy of the warehouse, published atomically on success.
+    `locked`: the caller holds `writer_lock(path)` already."""
     path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WarehouseError(
-            f"{path.parent}: cannot create the warehouse folder ({exc.strerror})"
-        ) from exc
-    if not os.access(path.parent, os.W_OK):
-        raise WarehouseError(
-            f"{path.parent}: folder is read-only. Choose another --db or fix its permissions"
-        )
-    with _writer_lock(path):
+    _writable_folder(path)
+    with contextlib.nullcontext() if locked else writer_lock(path):
         # Holding the lock, any other copy beside the warehouse is a dead writer's (killed
         # mid-load): clear it, so crashes never pile up half-written files.
         for stale in path.parent.glob(f".{path.name}.*.tmp*"):

@@ -16,7 +16,26 @@ import duckdb
 from warehouse.filters import FIGURE_OWNERS
 from warehouse.rows import ReportRows
 
-TABLES = ("report", "finding", "measure", "metric", "measure_department", "parse_warning")
+TABLES = (
+    "report",
+    "finding",
+    "measure",
+    "metric",
+    "measure_department",
+    "parse_warning",
+    "correction",
+    "review_item",
+)
+# How each table's rows of one report are ordered when read back (report_rows).
+_ORDER = {
+    "finding": "start_offset, finding_id",
+    "measure": "ordinal, measure_id",
+    "metric": "metric_no",
+    "measure_department": "measure_id, role, department",
+    "parse_warning": "warning_no",
+    "correction": "target, item, field",
+    "review_item": "start_offset, measure_id",
+}
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
@@ -62,8 +81,8 @@ def write_reports(
         seen.add(p.report_id)
         for table in TABLES:
             rows = p.tables.get(table, [])
-            if table == "report":
-                rows = [{**row, "loaded_at": loaded_at} for row in rows]
+            if table == "report":  # a report corrected again keeps when it was loaded
+                rows = [{**row, "loaded_at": row.get("loaded_at") or loaded_at} for row in rows]
             collected[table].extend(rows)
     for table in TABLES:
         _insert(con, table, collected[table])
@@ -77,6 +96,8 @@ def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Non
     if not report_ids:
         return
     for table in (
+        "review_item",
+        "correction",
         "parse_warning",
         "rollup",
         "item_fact",
@@ -91,6 +112,25 @@ def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Non
             f"DELETE FROM {table} WHERE report_id IN (SELECT unnest($ids))",  # noqa: S608
             {"ids": report_ids},
         )
+
+
+def report_rows(con: duckdb.DuckDBPyConnection, report_id: str) -> ReportRows | None:
+    """One report's rows as written (every table of TABLES, in a fixed order), or None when
+    the warehouse has no such report."""
+    tables: dict[str, list[dict]] = {}
+    for table in TABLES:
+        cur = con.execute(
+            f"SELECT * EXCLUDE (report_id) FROM {table} WHERE report_id = $r"  # noqa: S608
+            + (f" ORDER BY {_ORDER[table]}" if table in _ORDER else ""),
+            {"r": report_id},
+        )
+        names = [d[0] for d in cur.description]
+        tables[table] = [
+            {"report_id": report_id, **dict(zip(names, row, strict=True))} for row in cur.fetchall()
+        ]
+    if not tables["report"]:
+        return None
+    return ReportRows(report_id, tables["report"][0]["source_path"], tables)
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None = None) -> None:

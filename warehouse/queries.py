@@ -591,3 +591,61 @@ def rounds_problems(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd
         """,
         {"ids": report_ids},
     ).df()
+
+
+def correction_target(
+    con: duckdb.DuckDBPyConnection,
+    report: str,
+    measure: str | None = None,
+    metric: int | None = None,
+    metric_value: float | None = None,
+) -> dict | None:
+    """What a correction would change, as the warehouse shows it now: a measure's category,
+    status, responsible departments (sorted) and deadline; or, given a figure's number or
+    its value as read (`metric_value`, within `measure` if given), that figure's indicator,
+    value, text as written and value as read (`read_value`). With report_id, report_title
+    and measure_id; None when there is no such report, measure or figure. `report`: an id
+    or a file name."""
+    found = con.execute(
+        "SELECT report_id, coalesce(title, file_name) FROM report"
+        " WHERE report_id = $r OR file_name = $r ORDER BY report_id = $r DESC LIMIT 1",
+        {"r": report},
+    ).fetchone()
+    if found is None:
+        return None
+    out = {"report_id": found[0], "report_title": found[1]}
+    if metric is not None or metric_value is not None:
+        cur = con.execute(
+            """
+            SELECT mt.metric_no AS metric, mt.measure_id, mt.indicator, mt.value, mt.raw,
+                   coalesce(TRY_CAST(c.before AS DOUBLE), mt.value) AS read_value
+            FROM metric mt
+            LEFT JOIN correction c
+              ON c.report_id = mt.report_id AND c.target = 'metric' AND c.field = 'value'
+             AND c.item = CAST(mt.metric_no AS VARCHAR)
+            WHERE mt.report_id = $r AND ($n IS NULL OR mt.metric_no = $n)
+              AND ($m IS NULL OR mt.measure_id = $m)
+              AND ($v IS NULL OR abs(coalesce(TRY_CAST(c.before AS DOUBLE), mt.value) - $v) < 1e-9)
+            ORDER BY mt.metric_no LIMIT 1
+            """,
+            {"r": found[0], "n": metric, "m": measure, "v": metric_value},
+        )
+    else:
+        cur = con.execute(
+            """
+            SELECT m.measure_id, m.category, m.status, m.deadline,
+                   coalesce(list(d.department ORDER BY d.department)
+                            FILTER (WHERE d.department IS NOT NULL), []) AS departments
+            FROM measure m
+            LEFT JOIN measure_department d
+              ON d.report_id = m.report_id AND d.measure_id = m.measure_id
+             AND d.role = 'responsible'
+            WHERE m.report_id = $r AND m.measure_id = $m
+            GROUP BY ALL
+            """,
+            {"r": found[0], "m": measure},
+        )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return {**out, **dict(zip([d[0] for d in cur.description], row, strict=True))}

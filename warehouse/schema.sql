@@ -94,6 +94,37 @@ CREATE TABLE IF NOT EXISTS parse_warning (
     PRIMARY KEY (report_id, warning_no)
 );
 
+-- An analyst's corrections as applied to each report (etl/overrides.py Change): the field's
+-- value as read (`before`) and as corrected (`after`), as JSON. Putting `before` back gives
+-- the report as read, so corrections are applied to the stored report without reading its
+-- file again. `by_hand`: a value an analyst set (not a status cue, nor a finding's status
+-- that follows its measures'). The log of who changed what and why is kept beside the
+-- warehouse (pipeline/corrections.py), so that it outlives any warehouse.
+CREATE TABLE IF NOT EXISTS correction (
+    report_id  VARCHAR NOT NULL,
+    target     VARCHAR NOT NULL,        -- measure | metric | finding
+    item       VARCHAR NOT NULL,        -- measure id, figure number (metric_no), finding id
+    measure_id VARCHAR,                 -- the measure, or the figure's measure
+    field      VARCHAR NOT NULL,
+    before     VARCHAR,
+    after      VARCHAR,
+    by_hand    BOOLEAN NOT NULL,
+    PRIMARY KEY (report_id, target, item, field)
+);
+
+-- What an analyst should look at (the 待核查 list): per report, one row per measure whose
+-- status the rules list for review (unknown) or that holds a parse warning, and one row
+-- (measure_id '') for the report's warnings no measure holds.
+CREATE TABLE IF NOT EXISTS review_item (
+    report_id    VARCHAR NOT NULL,
+    measure_id   VARCHAR NOT NULL,      -- '' for the report as a whole
+    unknown      BOOLEAN NOT NULL,      -- its status is one listed for review
+    warnings     INTEGER[] NOT NULL,    -- warning_no of the warnings it holds
+    n_figures    INTEGER NOT NULL,      -- the measure's figures (0 for the report)
+    start_offset INTEGER NOT NULL,
+    PRIMARY KEY (report_id, measure_id)
+);
+
 CREATE TABLE IF NOT EXISTS department (
     name VARCHAR PRIMARY KEY,
     kind VARCHAR NOT NULL               -- internal | partner

@@ -66,6 +66,7 @@ class Status:
     badge: str
     done: bool  # counts as completed in a completion rate
     open: bool  # keeps a finding open
+    review: bool = False  # a measure with it is listed for an analyst's review (待核查)
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,10 @@ def load_rules(folder: str | None = None) -> Rules:
     )
     # A rules folder copied before the vocabulary moved into the rule files keeps ours.
     vocabulary = raw["status"].get("statuses") or _bundled("status")["statuses"]
+    # A copy made before statuses said which are listed for review keeps the bundled choice.
+    if not any("review" in s for s in vocabulary):
+        bundled = {s["id"]: s for s in _bundled("status")["statuses"]}
+        vocabulary = [{**s, "review": bundled.get(s["id"], {}).get("review")} for s in vocabulary]
     statuses = tuple(
         Status(
             s["id"],
@@ -246,6 +251,7 @@ def load_rules(folder: str | None = None) -> Rules:
             s.get("badge") or "secondary",
             bool(s.get("done")),
             bool(s.get("open")),
+            bool(s.get("review")),
         )
         for s in vocabulary
     )
