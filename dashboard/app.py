@@ -36,11 +36,13 @@ NAV_PAGES = (
     ("/departments", "nav_departments"),
     ("/reports", "nav_reports"),
     ("/rounds", "nav_rounds"),
+    ("/review", "nav_review"),
+    ("/audit", "nav_audit"),
     ("/data", "nav_data"),
 )
 
 
-UNFILTERED_PAGES = ("/meeting", "/rounds", "/data", "/reports")
+UNFILTERED_PAGES = ("/meeting", "/rounds", "/data", "/reports", "/audit")
 # The language also lives in a cookie, so that the first page comes in it from the server;
 # the browser's own store (dcc.Store, local) stays the one the app reads.
 LANG_COOKIE = "rectify_lang"

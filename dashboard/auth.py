@@ -1,10 +1,16 @@
 """Optional login. Off unless users are configured; then every page, callback and download
 needs a signed-in session, and a session holds only as long as the server says so.
 
-Users live in a file of `name:hash` lines (`rectify user add NAME --users FILE` writes one;
-the hash is werkzeug's scrypt), named by RECTIFY_USERS_FILE, or in RECTIFY_USERS as
-`name:hash,name:hash`. The file is read again whenever it changes, so removing a user or
-changing a password takes effect on a running server at once.
+Users live in a file of `name:role:hash` lines (`rectify user add NAME --users FILE [--role
+editor]` writes one; the hash is werkzeug's scrypt), named by RECTIFY_USERS_FILE, or in
+RECTIFY_USERS as `name:role:hash,…`. A role is `viewer` (sees everything) or `editor` (may
+also correct values and mark them reviewed); a line without one (`name:hash`, as files
+written before roles were) is a viewer. The file is read again whenever it changes, so
+removing a user, changing a password or a role takes effect on a running server at once.
+
+Who may correct (`permission()`): with sign-in on, a signed-in editor; without it, anyone on
+this machine when the server listens on the loopback address only (a local single-user run,
+recorded under the OS user), and nobody when it listens on any other address.
 
 The session cookie is signed with RECTIFY_SECRET_KEY, else with a key kept in
 `<users file>.secret`, so that every gunicorn worker and host behind a proxy shares it. It
@@ -19,6 +25,7 @@ long as a wrong password. Static code (scripts, styles) is served to anyone: it 
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import html
 import math
@@ -27,6 +34,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -39,6 +47,9 @@ FREE_FAILURES = {"user": 5, "address": 20}  # failed sign-ins before a wait
 FIRST_WAIT = 60  # seconds; doubles with each failure past the free ones
 LONGEST_WAIT = 15 * 60
 FORGET_AFTER = 60 * 60  # seconds without a failure after which the count starts again
+ROLES = ("viewer", "editor")
+DEFAULT_ROLE = "viewer"  # a users line without a role (written before roles existed)
+EDITOR = "editor"
 
 
 class AuthError(ValueError):
@@ -50,9 +61,31 @@ def users_file() -> Path | None:
     return Path(value) if value else None
 
 
-def load_users() -> dict[str, str]:
-    """name → password hash, from RECTIFY_USERS and the users file; empty when login is off."""
-    users: dict[str, str] = {}
+@dataclass(frozen=True)
+class Account:
+    hashed: str
+    role: str
+
+
+def _parse_line(entry: str) -> tuple[str, Account] | None:
+    """A users line: `name:role:hash`, or `name:hash` (a viewer); None for a blank line or
+    a comment. A hash never starts with a role's name (it starts with its method)."""
+    entry = entry.strip()
+    if not entry or entry.startswith("#"):
+        return None
+    name, sep, rest = entry.partition(":")
+    role, sep2, hashed = rest.partition(":")
+    if not (sep2 and role.strip() in ROLES):
+        role, hashed = DEFAULT_ROLE, rest
+    if not sep or not name.strip() or not hashed.strip():
+        raise ValueError
+    return name.strip(), Account(hashed.strip(), role.strip())
+
+
+def load_accounts() -> dict[str, Account]:
+    """name → Account (password hash, role), from RECTIFY_USERS and the users file; empty
+    when login is off."""
+    accounts: dict[str, Account] = {}
     entries = [e for e in os.environ.get("RECTIFY_USERS", "").split(",") if e.strip()]
     path = users_file()
     if path is not None:
@@ -61,14 +94,18 @@ def load_users() -> dict[str, str]:
         except OSError as exc:
             raise AuthError(f"{path}: cannot read the users file ({exc.strerror})") from exc
     for number, entry in enumerate(entries, start=1):
-        entry = entry.strip()
-        if not entry or entry.startswith("#"):
-            continue
-        name, sep, hashed = entry.partition(":")
-        if not sep or not name or not hashed:
-            raise AuthError(f"users entry {number}: expected name:hash")
-        users[name.strip()] = hashed.strip()
-    return users
+        try:
+            parsed = _parse_line(entry)
+        except ValueError:
+            raise AuthError(f"users entry {number}: expected name:role:hash") from None
+        if parsed:
+            accounts[parsed[0]] = parsed[1]
+    return accounts
+
+
+def load_users() -> dict[str, str]:
+    """name → password hash, from RECTIFY_USERS and the users file; empty when login is off."""
+    return {name: a.hashed for name, a in load_accounts().items()}
 
 
 class Users:
@@ -78,7 +115,8 @@ class Users:
     def __init__(self):
         self._lock = threading.Lock()
         self._seen = self._stamp()  # before the read: a change meanwhile is read again
-        self._users: dict[str, str] = load_users()
+        self._accounts: dict[str, Account] = load_accounts()
+        self._users = {name: a.hashed for name, a in self._accounts.items()}
 
     @staticmethod
     def _stamp() -> tuple | None:
@@ -92,15 +130,23 @@ class Users:
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def current(self) -> dict[str, str]:
+        """name → password hash, as the users file says now."""
         stamp = self._stamp()
         if stamp != self._seen:
             with self._lock:
                 try:
-                    self._users = load_users()
+                    self._accounts = load_accounts()
                 except AuthError:
-                    self._users = {}  # unreadable now: nobody signs in until it is fixed
+                    self._accounts = {}  # unreadable now: nobody signs in until it is fixed
+                self._users = {name: a.hashed for name, a in self._accounts.items()}
                 self._seen = stamp
         return self._users
+
+    def role(self, name: str | None) -> str | None:
+        """The user's role as the users file says now (None: no such user)."""
+        self.current()
+        account = self._accounts.get(name or "")
+        return account.role if account else None
 
 
 def write_users_file(path: Path, lines: list[str]) -> None:
@@ -114,16 +160,53 @@ def write_users_file(path: Path, lines: list[str]) -> None:
     os.replace(tmp, path)
 
 
-def add_user(path: Path, name: str, password: str) -> None:
-    """Add or replace a user in the users file (kept readable by its owner only)."""
+def _existing_role(lines: list[str], name: str) -> str | None:
+    for line in lines:
+        try:
+            parsed = _parse_line(line)
+        except ValueError:
+            continue
+        if parsed and parsed[0] == name:
+            return parsed[1].role
+    return None
+
+
+def add_user(path: Path, name: str, password: str, role: str | None = None) -> str:
+    """Add or replace a user in the users file (kept readable by its owner only), with
+    `role` (None: the role they had, else a viewer); the role they now have."""
     if not name or ":" in name or "," in name or name != name.strip():
         raise AuthError("a user name cannot be empty or hold ':' or ','")
     if len(password) < 8:
         raise AuthError("choose a password of at least 8 characters")
+    if role is not None and role not in ROLES:
+        raise AuthError(f"a role is one of {', '.join(ROLES)}")
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    role = role or _existing_role(lines, name) or DEFAULT_ROLE
     kept = [line for line in lines if line.partition(":")[0].strip() != name]
-    kept.append(f"{name}:{generate_password_hash(password)}")
+    kept.append(f"{name}:{role}:{generate_password_hash(password)}")
     write_users_file(path, kept)
+    return role
+
+
+def set_role(path: Path, name: str, role: str) -> bool:
+    """Give a user of the users file another role; False when there is none of that name."""
+    if role not in ROLES:
+        raise AuthError(f"a role is one of {', '.join(ROLES)}")
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    out, found = [], False
+    for line in lines:
+        try:
+            parsed = _parse_line(line)
+        except ValueError:
+            parsed = None
+        if parsed and parsed[0] == name:
+            out.append(f"{name}:{role}:{parsed[1].hashed}")
+            found = True
+        else:
+            out.append(line)
+    if found:
+        write_users_file(path, out)
+    return found
 
 
 def remove_user(path: Path, name: str) -> bool:
@@ -280,6 +363,7 @@ def install(server: Flask, state_dir: Path | None = None) -> bool:
     except (sqlite3.Error, OSError) as exc:
         raise AuthError(f"{path}: cannot keep the sign-in sessions here ({exc})") from exc
     server.extensions["rectify_sessions"] = store
+    server.extensions["rectify_users"] = users
     dummy = _dummy_hash(users.current())
 
     @server.before_request
@@ -365,3 +449,43 @@ def _login_page(target: str, error: str | None = None, **values) -> str:
  autocomplete="current-password" required>
 <button class="btn btn-primary w-100" type="submit">{text("login_submit")}</button>
 </form></main></body></html>"""
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Whether this request may correct values: `user` (recorded as who did) when it may,
+    else `refusal`, the views/i18n.py key that says why not."""
+
+    user: str | None
+    refusal: str | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.user is not None
+
+
+def permission() -> Permission:
+    """Who may correct in the current request (see the module's docstring). Decided here,
+    on the server, from the session and the users file as they are now: nothing the
+    browser sends besides its session cookie counts."""
+    from flask import current_app, has_request_context
+
+    from dashboard.security import local_only
+
+    if not has_request_context():
+        return Permission(None, "edit_needs_login")
+    users = current_app.extensions.get("rectify_users")
+    if users is not None:
+        name = session.get("user")
+        store = current_app.extensions["rectify_sessions"]
+        if not store.valid(session.get("sid"), name, users.current()):
+            return Permission(None, "edit_needs_login")
+        if users.role(name) != EDITOR:
+            return Permission(None, "edit_viewer")
+        return Permission(name)
+    if local_only() and (request.remote_addr or "") in LOOPBACK_ADDRESSES:
+        return Permission(getpass.getuser())
+    return Permission(None, "edit_needs_login")
+
+
+LOOPBACK_ADDRESSES = ("127.0.0.1", "::1")

@@ -33,3 +33,11 @@ def cursor() -> Iterator[duckdb.DuckDBPyConnection | None]:
 def db_path() -> Path | None:
     """The warehouse file the app reads (and the data page writes, by atomic swaps)."""
     return _warehouse.path if _warehouse is not None else None
+
+
+def log():
+    """The corrections log beside the warehouse (pipeline/corrections.py), or None before the
+    app is configured."""
+    from pipeline.corrections import open_log
+
+    return open_log(_warehouse.path) if _warehouse is not None else None

@@ -104,21 +104,31 @@ def rows_for(frame, lang: str, today: date | None = None) -> list[dict]:
     today = today or clock.today()
     rows = []
     for r in frame.itertuples():
+        corrected = getattr(r, "corrected", None)
+        fixed = set() if corrected is None else set(corrected)
+
+        def mark(text: str, *fields: str, fixed=fixed) -> str:
+            """A value an analyst corrected carries ✎."""
+            return f"{text} {CORRECTED_MARK}" if fixed & set(fields) else text
+
         rows.append(
             {
                 "key": f"{r.report_id}/{r.measure_id}",
                 "report": _text(r.report_title),
                 "path": _text(r.path) or t(f"section_{r.section}", lang),
                 "headline": _text(r.headline),
-                "category_label": category_label(r.category, lang),
-                "status_label": status_label(r.status, lang),
-                "departments": _text(r.departments),
-                "figures": _text(r.figures).replace(";", "; "),
-                "deadline": format_date(r.deadline, lang),
+                "category_label": mark(category_label(r.category, lang), "category"),
+                "status_label": mark(status_label(r.status, lang), "status"),
+                "departments": mark(_text(r.departments), "departments"),
+                "figures": mark(_text(r.figures).replace(";", "; "), "indicator", "value"),
+                "deadline": mark(format_date(r.deadline, lang), "deadline"),
                 "deadline_band": _band(r.deadline, r.status, today),
             }
         )
     return rows
+
+
+CORRECTED_MARK = "✎"
 
 
 def _text(value) -> str:

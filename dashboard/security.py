@@ -28,6 +28,13 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 ANY_ADDRESS = ("0.0.0.0", "::", "")
 
 
+def local_only() -> bool:
+    """Whether the server listens on the loopback address only and trusts no proxy in front
+    of it (`rectify serve --host 127.0.0.1` without --https, which sets RECTIFY_BIND): then
+    every request comes from someone on this machine."""
+    return os.environ.get("RECTIFY_BIND", "").strip("[]").lower() in LOOPBACK and not https()
+
+
 def https() -> bool:
     return os.environ.get("RECTIFY_HTTPS", "") not in ("", "0")
 

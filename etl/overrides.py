@@ -15,6 +15,7 @@ versions, which is imported into the log once.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -248,6 +249,21 @@ class Entry:
     metric_value: float | None = None
     reverts: int | None = None
     note: str | None = None
+
+    @classmethod
+    def from_row(cls, row) -> Entry:
+        """An entry from a row of the log (a mapping of its columns; `new` as JSON text)."""
+        return cls(
+            id=row["id"],
+            report=row["report"],
+            field=row["field"],
+            new=None if row.get("new") is None else json.loads(row["new"]),
+            measure=row.get("measure"),
+            metric=row.get("metric"),
+            metric_value=row.get("metric_value"),
+            reverts=row.get("reverts"),
+            note=row.get("reason"),
+        )
 
     @property
     def key(self) -> tuple:

@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+from views.audit import field_label
 from views.export import ExportContent
 from views.i18n import category_label, indicator_name, status_label, t
 
@@ -60,6 +61,12 @@ def measures_table(content: ExportContent) -> pd.DataFrame:
             "end_offset": m["end_offset"].astype("int64"),
         }
     )
+    if "corrected" in m and any(len(c) for c in m["corrected"] if c is not None):
+        sep = "、" if lang == "zh" else ", "
+        table[t("col_corrected", lang)] = [
+            sep.join(field_label(f, lang) for f in (fields if fields is not None else []))
+            for fields in m["corrected"]
+        ]
     at = table.columns.get_loc(t("col_figures", lang)) + 1
     for column, key in LEDGER_COLUMNS:
         if column in m and m[column].notna().any():
@@ -136,12 +143,14 @@ def about_table(content: ExportContent) -> pd.DataFrame:
                 t("filter_active", lang).rstrip(":: "),
                 t("export_generated", lang),
                 t("export_offsets", lang),
+                t("export_corrected", lang),
             ],
             t("export_value", lang): [
                 reports or t("filter_all_reports", lang),
                 content.filter_line,
                 content.today.isoformat(),
                 t("export_offsets_note", lang),
+                content.corrected_note,
             ],
         }
     )

@@ -119,28 +119,13 @@ def _import_legacy(log: CorrectionLog, legacy: Path) -> None:
     legacy.rename(legacy.with_name(legacy.name + ".imported"))
 
 
-def as_entry(row: dict) -> Entry:
-    """A log row as etl.overrides reads it."""
-    return Entry(
-        id=row["id"],
-        report=row["report"],
-        field=row["field"],
-        new=json.loads(row["new"]) if row.get("new") is not None else None,
-        measure=row.get("measure"),
-        metric=row.get("metric"),
-        metric_value=row.get("metric_value"),
-        reverts=row.get("reverts"),
-        note=row.get("reason"),
-    )
-
-
 def overrides_in_force(db: Path | str) -> list[Override]:
     """The corrections in force for the warehouse at `db` (the log replayed; none when the
     warehouse has no log yet, which is then not made)."""
     db = Path(db)
     if not log_path(db).exists() and not db.with_name(LEGACY_FILE_NAME).exists():
         return []
-    return replay([as_entry(r) for r in open_log(db).all_entries()]).overrides
+    return replay([Entry.from_row(r) for r in open_log(db).all_entries()]).overrides
 
 
 def correct_prepared(batch: Iterable[Prepared], overrides: list[Override]) -> None:
@@ -204,7 +189,7 @@ def _write(db: Path | str, add) -> list[int]:
             if not ids:
                 raise _NothingToDo
             added = [r for r in w.all_entries() if r["id"] in ids]
-            state = replay([as_entry(r) for r in w.all_entries()])
+            state = replay([Entry.from_row(r) for r in w.all_entries()])
             _correct_stored(con, sorted({r["report"] for r in added}), state.overrides)
             _check_applied(con, w, added)
     except _NothingToDo:
@@ -336,8 +321,8 @@ def _add_revert(con, w, entry_id: int, user: str, reason: str, via: str) -> int:
     entry = next((r for r in rows if r["id"] == entry_id), None)
     if entry is None:
         raise CorrectionRefused("unknown", report="", what=f"#{entry_id}")
-    state = replay([as_entry(r) for r in rows])
-    key = as_entry(entry).key
+    state = replay([Entry.from_row(r) for r in rows])
+    key = Entry.from_row(entry).key
     if not state.revertible(entry_id, key):
         raise CorrectionRefused("superseded", later=state.latest.get(key))
     target = correction_target(

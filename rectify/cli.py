@@ -67,15 +67,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    p = sub.add_parser("override", help="record an analyst's correction, kept across reloads")
+    p = sub.add_parser(
+        "override",
+        help="correct a measure or a figure: applied at once, kept across reloads, logged",
+    )
     _db_arg(p)
     p.add_argument("report", help="report id (see `rectify reports`) or file name")
     p.add_argument("--measure", help="measure id, e.g. M12")
     _category_status_args(p)
     p.add_argument("--departments", help="comma-separated canonical department names")
-    p.add_argument("--value", type=float, help="with --indicator: the metric's value")
-    p.add_argument("--indicator", help="indicator code for the metric, or 'none'")
-    p.add_argument("--note", help="why (kept in the overrides file)")
+    p.add_argument("--deadline", help="the measure's deadline (2025-06-30), or 'none'")
+    p.add_argument(
+        "--value", type=float, help="which figure: its value as read (within --measure if given)"
+    )
+    p.add_argument("--figure", type=int, help="which figure: its number in the report")
+    p.add_argument("--indicator", help="indicator code for the figure, or 'none'")
+    p.add_argument("--new-value", type=float, help="the figure's corrected value")
+    p.add_argument("--reason", "--note", dest="reason", required=True, help="why (kept in the log)")
+
+    p = sub.add_parser("overrides", help="the corrections log: list it, or undo an entry")
+    p.add_argument("action", choices=["list", "revert"])
+    p.add_argument("entry", nargs="?", type=int, help="revert: the entry's number (#12)")
+    _db_arg(p)
+    p.add_argument("--report", help="list: one report's (id or file name)")
+    p.add_argument("--user", help="list: one user's")
+    p.add_argument("--field", help="list: one field's (status, category, value …)")
+    p.add_argument("--since", help="list: from this date on (2025-06-01)")
+    p.add_argument("--limit", type=int, default=None, help="list: the newest N")
+    p.add_argument("--reason", help="revert: why (kept in the log)")
 
     p = sub.add_parser("export", help="export what the filters show: deck, csv, xlsx or images")
     p.add_argument(
@@ -127,10 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
         "behind a proxy, the public name",
     )
 
-    p = sub.add_parser("user", help="add or remove a dashboard user (turns the login on)")
-    p.add_argument("action", choices=["add", "remove"])
+    p = sub.add_parser(
+        "user", help="add, remove or give a role to a dashboard user (turns the login on)"
+    )
+    p.add_argument("action", choices=["add", "remove", "role"])
     p.add_argument("name")
+    p.add_argument(
+        "role_name", nargs="?", metavar="ROLE", help="role: viewer or editor (the new role)"
+    )
     p.add_argument("--users", type=Path, required=True, help="the users file to change")
+    p.add_argument(
+        "--role",
+        choices=["viewer", "editor"],
+        help="add: viewer (sees everything; the default for a new user) or editor (may also "
+        "correct values and mark them reviewed); an existing user keeps theirs unless given",
+    )
     p.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
@@ -140,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from etl.errors import InputError
     from etl.rules import RulesError
+    from pipeline.corrections import CorrectionRefused
     from warehouse.errors import WarehouseError
 
     args = build_parser().parse_args(argv)
@@ -147,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (InputError, WarehouseError, RulesError) as exc:
         print(f"rectify: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CorrectionRefused as exc:
+        from views.audit import refusal
+
+        print(f"rectify: {refusal(exc.code, exc.args_, 'en')}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError:
         what = getattr(args, "file", None) or " ".join(map(str, getattr(args, "paths", [])))
@@ -274,45 +310,97 @@ def cmd_eval(args) -> int:
 
 
 def cmd_override(args) -> int:
+    from getpass import getuser
+
     from etl.errors import InputError
-    from etl.overrides import Override, overrides_path, read_overrides, write_overrides
-    from etl.rules import load_rules
-    from pipeline import load_paths
+    from pipeline.corrections import Edit, record
+    from warehouse.corrections import log_path
     from warehouse.db import connect_readonly
-    from warehouse.queries import resolve_report
+    from warehouse.queries import correction_target
 
     db = _db(args)
-    o = Override(
-        report=args.report,
-        measure=args.measure,
-        category=args.category,
-        status=args.status,
-        departments=[d.strip() for d in args.departments.split(",")] if args.departments else None,
-        metric_value=args.value,
-        indicator=args.indicator,
-        note=args.note,
-    )
-    if not any([o.category, o.status, o.departments, o.indicator]):
+    measure_fields = {
+        "category": args.category,
+        "status": args.status,
+        "departments": [d.strip() for d in args.departments.split(",") if d.strip()]
+        if args.departments is not None
+        else None,
+        "deadline": args.deadline,
+    }
+    figure_fields = {"indicator": args.indicator, "value": args.new_value}
+    if all(v is None for v in (*measure_fields.values(), *figure_fields.values())):
         raise InputError(
             args.report,
-            "nothing to override",
-            "pass --category, --status, --departments or --indicator",
+            "nothing to correct",
+            "pass --category, --status, --departments, --deadline, --indicator or --new-value",
         )
-    if o.metric_value is None and not o.measure:
-        raise InputError(args.report, "no measure given", "pass --measure M12")
-    o.validate({i.code for i in load_rules().indicators})
     con = connect_readonly(db)
-    row = resolve_report(con, args.report)
-    con.close()
-    if row is None:
-        raise InputError(args.report, "no such report in the warehouse", "see `rectify reports`")
-    path = overrides_path(db)
-    write_overrides(path, read_overrides(path) + [o])
-    if Path(row[1]).exists():
-        load_paths([row[1]], db)
-        print(f"override recorded in {path} and applied to report {row[0]}")
-    else:
-        print(f"override recorded in {path}; it applies when {row[1]} is loaded again")
+    try:
+        figure = None
+        if any(v is not None for v in figure_fields.values()):
+            if args.value is None and args.figure is None:
+                raise InputError(args.report, "which figure?", "pass --value (or --figure)")
+            target = correction_target(con, args.report, args.measure, args.figure, args.value)
+            if target is None:
+                raise InputError(
+                    args.report,
+                    "no such report or figure in the warehouse",
+                    "see `rectify reports`",
+                )
+            figure = target["metric"]
+        else:
+            target = correction_target(con, args.report, args.measure or "")
+            if target is None:
+                raise InputError(
+                    args.report,
+                    "no such report or measure in the warehouse"
+                    if args.measure
+                    else "no measure given",
+                    "pass --measure M12 (see `rectify reports`)",
+                )
+    finally:
+        con.close()
+    rid = target["report_id"]
+    edits = [
+        Edit(rid, name, None if value == "none" else value, measure=args.measure)
+        for name, value in measure_fields.items()
+        if value is not None
+    ] + [
+        Edit(rid, name, None if value == "none" else value, metric=figure)
+        for name, value in figure_fields.items()
+        if value is not None
+    ]
+    ids = record(db, edits, getuser(), args.reason, via="cli")
+    print(
+        f"corrected report {rid}: entries {', '.join(f'#{i}' for i in ids)} in {log_path(db)}; "
+        "applied now and on every load"
+    )
+    return 0
+
+
+def cmd_overrides(args) -> int:
+    from getpass import getuser
+
+    from etl.errors import InputError
+    from pipeline.corrections import open_log, revert
+    from views.audit import log_lines
+    from warehouse.corrections import LogFilter
+
+    db = _db(args)
+    if args.action == "revert":
+        if args.entry is None or not args.reason:
+            raise InputError("revert", "which entry, and why?", "pass its number and --reason")
+        new = revert(db, args.entry, getuser(), args.reason, via="cli")
+        print(f"entry #{args.entry} undone by #{new}; applied now")
+        return 0
+    f = LogFilter(report=args.report, user=args.user, field=args.field, since=args.since)
+    log = open_log(db)
+    entries = log.entries(f, limit=args.limit)
+    if not entries:
+        print("no corrections logged" + (" for these filters" if f != LogFilter() else ""))
+        return 0
+    for line in log_lines(entries, log.all_entries()):
+        print(line)
     return 0
 
 
@@ -445,8 +533,17 @@ def _export_images(content, out: Path, timeout: float | None) -> int:
 def cmd_user(args) -> int:
     from getpass import getpass
 
-    from dashboard.auth import AuthError, add_user, remove_user
+    from dashboard.auth import AuthError, add_user, remove_user, set_role
 
+    if args.action == "role":
+        if args.role_name not in ("viewer", "editor"):
+            print("rectify: give the role: viewer or editor", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if not set_role(args.users, args.name, args.role_name):
+            print(f"rectify: {args.users}: no user {args.name!r}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"{args.name} is now {'an' if args.role_name == 'editor' else 'a'} {args.role_name}")
+        return 0
     if args.action == "remove":
         if not remove_user(args.users, args.name):
             print(f"rectify: {args.users}: no user {args.name!r}", file=sys.stderr)
@@ -461,11 +558,14 @@ def cmd_user(args) -> int:
             print("rectify: the two passwords differ", file=sys.stderr)
             return EXIT_BAD_INPUT
     try:
-        add_user(args.users, args.name, password)
+        role = add_user(args.users, args.name, password, args.role)
     except AuthError as exc:
         print(f"rectify: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{args.name} can sign in; serve with: rectify serve --users {args.users}")
+    print(
+        f"{args.name} can sign in as {'an' if role == 'editor' else 'a'} {role}; "
+        f"serve with: rectify serve --users {args.users}"
+    )
     return 0
 
 
@@ -493,6 +593,7 @@ def cmd_serve(args) -> int:
     ]
     os.environ["RECTIFY_ALLOWED_HOSTS"] = ",".join(allowed)
     os.environ["RECTIFY_HTTPS"] = "1" if args.https else ""
+    os.environ["RECTIFY_BIND"] = args.host  # loopback only: a local run may correct unsigned
     gunicorn = Path(sys.executable).with_name("gunicorn")
     argv = [
         str(gunicorn),
@@ -534,6 +635,7 @@ COMMANDS = {
     "reports": cmd_reports,
     "eval": cmd_eval,
     "override": cmd_override,
+    "overrides": cmd_overrides,
     "serve": cmd_serve,
     "export": cmd_export,
     "user": cmd_user,

@@ -63,7 +63,7 @@ def _text(component) -> str:
 def test_overview_callback_equals_the_queries(app_db, search, lang):
     overview = _page("overview")
 
-    tiles, completion, status, heat, _timeline, _stated, _deadlines, indicators, _review, units = (
+    tiles, completion, status, heat, _timeline, _stated, _deadlines, indicators, _mark, units, _ = (
         overview.redraw_overview(search, lang, "measures")
     )
     f = Filters.from_search(search)

@@ -160,9 +160,9 @@ def test_the_detail_panel_lets_go_of_a_row_the_new_filter_excludes(app_db):
     finally:
         con.close()
     selected = [{"key": f"{seed_id}/{row['measure_id'][0]}"}]
-    panel, selection = explorer.render_detail(selected, f"?report={seed_id}", "zh")
+    panel, selection, _message = explorer.render_detail(selected, f"?report={seed_id}", "zh", 0)
     assert selection is explorer.dash.no_update and "detail-text" in str(panel)
-    panel, selection = explorer.render_detail(selected, "?status=in_progress", "zh")
+    panel, selection, _message = explorer.render_detail(selected, "?status=in_progress", "zh", 0)
     assert selection == [] and "detail-text" not in str(panel)
 
 

@@ -40,6 +40,7 @@ class ExportContent:
     deadlines: pd.DataFrame  # open measures with a deadline (ledgers), soonest first, banded
     measures: pd.DataFrame | None  # every filtered measure (the explorer's rows), for tables
     metrics: pd.DataFrame | None  # every figure of those measures, with provenance
+    corrected: int = 0  # values of those measures and figures an analyst corrected by hand
 
     @property
     def title(self) -> str:
@@ -63,7 +64,13 @@ class ExportContent:
             f"{t('export_source', self.lang)}{cited}{where}\n"
             f"{self.filter_line}\n{t('export_generated', self.lang)} "
             f"{format_date(self.today, self.lang)}"
+            + (f"\n{self.corrected_note}" if self.corrected else "")
         )
+
+    @property
+    def corrected_note(self) -> str:
+        """How many values were corrected by hand, and where to read who and why."""
+        return t("export_corrected_note", self.lang).format(n=self.corrected)
 
 
 def gather(
@@ -114,6 +121,7 @@ def gather(
         deadlines=o.deadlines,
         measures=queries.explorer_measures(con, f, limit=None) if rows else None,
         metrics=queries.export_metrics(con, f) if rows else None,
+        corrected=queries.corrected_count(con, f),
     )
 
 

@@ -328,8 +328,8 @@ def explorer_measures(
     label_rank: list[str] | None = None,
 ) -> pd.DataFrame:
     """One page of the filtered measures, `limit` rows (None: all) from `offset` in `order`
-    (a key of EXPLORER_ORDERS), with report, path, departments, text, figures and a ledger's
-    deadline, owner and evidence; `section` keeps one section of the reports (e.g.
+    (a key of EXPLORER_ORDERS), with report, path, departments, text, figures, a ledger's
+    deadline, owner and evidence, and the fields an analyst corrected (`corrected`, a list); `section` keeps one section of the reports (e.g.
     'remaining'); `label_rank` the category or status ids in the order their labels sort."""
     if order not in EXPLORER_ORDERS or (order in ("category", "status") and not label_rank):
         order = "report"
@@ -355,15 +355,29 @@ def explorer_measures(
                concat_ws(' › ', up2.title, up1.title, leaf.title) AS path, fm.headline, fm.category,
                fm.status, fm.status_cue, array_to_string(fm.departments, '、') AS departments,
                mt.figures, fm.start_offset, fm.end_offset, fm.text, fm.report_title, fm.deadline,
-               fm.owner, fm.evidence
+               fm.owner, fm.evidence, coalesce(cr.corrected, []) AS corrected
         FROM fm
         LEFT JOIN leaf ON leaf.report_id = fm.report_id AND leaf.finding_id = fm.finding_id
         LEFT JOIN up1 ON up1.report_id = leaf.report_id AND up1.finding_id = leaf.parent_id
         LEFT JOIN up2 ON up2.report_id = up1.report_id AND up2.finding_id = up1.parent_id
-        LEFT JOIN (SELECT report_id, measure_id, string_agg(raw, ';' ORDER BY start_offset) AS figures
-                   FROM metric WHERE (report_id, measure_id) IN (SELECT report_id, measure_id FROM page)
+        LEFT JOIN (SELECT x.report_id, x.measure_id,
+                          string_agg(CASE WHEN c.item IS NULL THEN x.raw
+                                          ELSE x.raw || ' → ' || CASE WHEN x.value = round(x.value) AND abs(x.value) < 1e15
+                                                    THEN CAST(CAST(x.value AS BIGINT) AS VARCHAR)
+                                                    ELSE CAST(x.value AS VARCHAR) END
+                                     END, ';' ORDER BY x.start_offset) AS figures
+                   FROM metric x
+                   LEFT JOIN correction c
+                     ON c.report_id = x.report_id AND c.target = 'metric' AND c.field = 'value'
+                    AND c.item = CAST(x.metric_no AS VARCHAR)
+                   WHERE (x.report_id, x.measure_id) IN (SELECT report_id, measure_id FROM page)
                    GROUP BY ALL) mt
           ON mt.report_id = fm.report_id AND mt.measure_id = fm.measure_id
+        LEFT JOIN (SELECT report_id, measure_id, list(DISTINCT field ORDER BY field) AS corrected
+                   FROM correction
+                   WHERE by_hand AND (report_id, measure_id) IN (SELECT report_id, measure_id FROM page)
+                   GROUP BY ALL) cr
+          ON cr.report_id = fm.report_id AND cr.measure_id = fm.measure_id
         ORDER BY {template.format(t="fm.", dir=direction)}
     """
     params = f.bound(sql, limit=limit, offset=offset, section=section, label_rank=label_rank)
@@ -445,11 +459,16 @@ def filtered_reports(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
 
 
 def measure_detail(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: str) -> dict | None:
-    """One measure's full text, place, status cue, and its figures' offsets within the text."""
+    """One measure's full text, place, status cue, deadline, responsible departments
+    (sorted), and its figures (metric_no, offsets within the report, raw, value, unit,
+    indicator)."""
     row = con.execute(
         """
         SELECT vm.text, vm.start_offset, vm.path, vm.section, vm.headline, vm.category,
-               vm.status, vm.status_cue, r.title
+               vm.status, vm.status_cue, r.title, vm.deadline,
+               coalesce((SELECT list(department ORDER BY department) FROM measure_department d
+                         WHERE d.report_id = vm.report_id AND d.measure_id = vm.measure_id
+                           AND d.role = 'responsible'), []) AS departments
         FROM v_measure vm JOIN report r ON r.report_id = vm.report_id
         WHERE vm.report_id = $r AND vm.measure_id = $m
         """,
@@ -459,7 +478,7 @@ def measure_detail(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: s
         return None
     figures = con.execute(
         """
-        SELECT start_offset, end_offset, raw, value, unit, indicator FROM metric
+        SELECT metric_no, start_offset, end_offset, raw, value, unit, indicator FROM metric
         WHERE report_id = $r AND measure_id = $m ORDER BY start_offset
         """,
         {"r": report_id, "m": measure_id},
@@ -474,8 +493,15 @@ def measure_detail(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: s
         "status",
         "status_cue",
         "report_title",
+        "deadline",
+        "departments",
     )
     return {**dict(zip(keys, row, strict=True)), "figures": figures}
+
+
+def department_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every department the warehouse knows (responsible or partner), by name."""
+    return [r[0] for r in con.execute("SELECT name FROM department ORDER BY name").fetchall()]
 
 
 def report_header(con: duckdb.DuckDBPyConnection, report_id: str) -> dict | None:
@@ -649,3 +675,123 @@ def correction_target(
     if row is None:
         return None
     return {**out, **dict(zip([d[0] for d in cur.description], row, strict=True))}
+
+
+# -- The 待核查 list (review_item rows, kept at load) --------------------------------------
+# A mark of review is kept outside the warehouse (the corrections log); the marked entries
+# come in as `$done`, a list of "report_id/measure_id" keys ('' measure: the report).
+
+
+def _review_scope(f: Filters) -> str:
+    """review_item rows the filters keep: a measure's when the filters keep the measure,
+    a report's when they keep the report (by the report filter alone, or, with filters on
+    measures, when they keep any of its measures)."""
+    if not (f.department or f.category or f.status or f.q):
+        return "SELECT * FROM review_item WHERE $report IS NULL OR report_id = $report"
+    kept = _measures_sql(f)
+    return f"""
+        SELECT ri.* FROM review_item ri
+        WHERE (ri.measure_id <> '' AND (ri.report_id, ri.measure_id) IN
+                  (SELECT report_id, measure_id FROM ({kept}) k))
+           OR (ri.measure_id = '' AND ri.report_id IN (SELECT report_id FROM ({kept}) k))
+    """  # noqa: S608 - constant fragments
+
+
+def review_counts(con: duckdb.DuckDBPyConnection, f: Filters, done: list[str]) -> dict:
+    """How many entries of the list the filters keep (`entries`), how many of them are not
+    marked (`open`), and the figures those open measures hold (`open_figures`)."""
+    sql = f"""
+        SELECT count(*), count(*) FILTER (WHERE NOT marked),
+               coalesce(sum(n_figures) FILTER (WHERE NOT marked), 0)
+        FROM (SELECT *, (report_id || '/' || measure_id) IN (SELECT unnest($done)) AS marked
+              FROM ({_review_scope(f)}) s)
+    """
+    params = {**f.params(), "done": list(done)}
+    n, open_, figures = con.execute(
+        sql, {k: params[k] for k in params if f"${k}" in sql}
+    ).fetchone()
+    return {"entries": int(n), "open": int(open_), "open_figures": int(figures)}
+
+
+def review_items(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    done: list[str],
+    include_done: bool,
+    limit: int,
+    offset: int,
+) -> pd.DataFrame:
+    """One page of the list in report and document order: report_id, measure_id ('' for
+    the report), report_title, headline, text, status, unknown, warnings (warning numbers),
+    n_figures and marked; without the marked entries unless `include_done`."""
+    sql = f"""
+        WITH s AS (SELECT *, (report_id || '/' || measure_id) IN (SELECT unnest($done)) AS marked
+                   FROM ({_review_scope(f)}) x),
+             page AS (SELECT * FROM s WHERE $all OR NOT marked
+                      ORDER BY report_id, measure_id <> '', start_offset, measure_id
+                      LIMIT $limit OFFSET $offset)
+        SELECT p.report_id, p.measure_id, coalesce(r.title, r.file_name) AS report_title,
+               m.headline, m.text, m.status, p.unknown, p.warnings, p.n_figures, p.marked
+        FROM page p
+        JOIN report r ON r.report_id = p.report_id
+        LEFT JOIN measure m ON m.report_id = p.report_id AND m.measure_id = p.measure_id
+        ORDER BY p.report_id, p.measure_id <> '', p.start_offset, p.measure_id
+    """
+    params = {
+        **f.params(),
+        "done": list(done),
+        "all": include_done,
+        "limit": limit,
+        "offset": offset,
+    }
+    return con.execute(sql, {k: params[k] for k in params if f"${k}" in sql}).df()
+
+
+def review_total(
+    con: duckdb.DuckDBPyConnection, f: Filters, done: list[str], include_done: bool
+) -> int:
+    sql = f"""
+        SELECT count(*) FROM ({_review_scope(f)}) s
+        WHERE $all OR (report_id || '/' || measure_id) NOT IN (SELECT unnest($done))
+    """
+    params = {**f.params(), "done": list(done), "all": include_done}
+    return int(con.execute(sql, {k: params[k] for k in params if f"${k}" in sql}).fetchone()[0])
+
+
+def report_warnings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
+    """The parse warnings of these reports (report_id, warning_no, code, message, args as
+    JSON text, offsets), in each report's order."""
+    return con.execute(
+        """
+        SELECT report_id, warning_no, code, message, args, start_offset, end_offset
+        FROM parse_warning WHERE report_id IN (SELECT unnest($ids))
+        ORDER BY report_id, warning_no
+        """,
+        {"ids": report_ids},
+    ).df()
+
+
+# -- Corrections as applied (the correction table) ------------------------------------------
+
+
+def corrected_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    """How many values of the filtered measures (theirs and their figures') an analyst
+    corrected by hand."""
+    sql = f"""
+        SELECT count(*) FROM correction c
+        WHERE c.by_hand AND (c.report_id, c.measure_id) IN
+              (SELECT report_id, measure_id FROM ({_measures_sql(f)}) fm)
+    """
+    return int(con.execute(sql, f.bound(sql)).fetchone()[0])
+
+
+def corrections_of(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: str) -> pd.DataFrame:
+    """One measure's corrected values (its own and its figures'): target, item, field,
+    before and after (JSON)."""
+    return con.execute(
+        """
+        SELECT target, item, field, before, after FROM correction
+        WHERE report_id = $r AND measure_id = $m AND by_hand ORDER BY target, item, field
+        """,
+        {"r": report_id, "m": measure_id},
+    ).df()

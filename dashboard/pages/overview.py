@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import (
@@ -20,6 +20,7 @@ from views import figures
 from views.i18n import t
 from views.overview import Overview, gather_overview
 from views.reports import warning_messages
+from views.review import unreviewed
 from views.summaries import deadline_counts, headline_split
 from views.theme import format_number
 from views.vocabulary import category_from_label
@@ -47,12 +48,22 @@ def layout(lang: str | None = None, **query) -> html.Div:
         [
             html.Div(review, id=ids.REVIEW_MARK),
             dbc.Row(kpi_row, id=ids.KPI_ROW, className="g-2 mb-1"),
-            dbc.RadioItems(
-                id=ids.UNIT_SWITCH,
-                options=unit_options(lang),
-                value="items",
-                inline=True,
-                className="unit-switch",
+            html.Div(
+                [
+                    dbc.RadioItems(
+                        id=ids.UNIT_SWITCH,
+                        options=unit_options(lang),
+                        value="items",
+                        inline=True,
+                        className="unit-switch",
+                    ),
+                    html.Div(
+                        review_line(Filters.from_query(query), lang),
+                        id=ids.OVERVIEW_REVIEW,
+                        className="overview-review small",
+                    ),
+                ],
+                className="d-flex flex-wrap justify-content-between align-items-center",
             ),
             dbc.Row(
                 [
@@ -193,6 +204,7 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     Output(ids.INDICATOR_TILES, "children"),
     Output(ids.REVIEW_MARK, "children"),
     Output(ids.UNIT_SWITCH, "options"),
+    Output(ids.OVERVIEW_REVIEW, "children"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
     Input(ids.UNIT_SWITCH, "value"),
@@ -202,7 +214,27 @@ def redraw_overview(search, lang, unit):
     """A filter, a chart click, the language or the items/measures switch; not on arrival,
     when the layout has drawn the page already."""
     lang = lang or "zh"
-    return (*overview_parts(Filters.from_search(search), lang, unit), unit_options(lang))
+    f = Filters.from_search(search)
+    return (*overview_parts(f, lang, unit), unit_options(lang), review_line(f, lang))
+
+
+def review_line(f: Filters, lang: str):
+    """How many entries of the 待核查 list under the filters are not yet reviewed, and how
+    many figures they hold, with a link to the list; nothing when none is left."""
+    with data.cursor() as con:
+        if con is None:
+            return None
+        counts = unreviewed(con, data.log(), f)
+    if not counts.open:
+        return None
+    text = t("overview_unreviewed", lang).format(
+        n=format_number(counts.open, lang), m=format_number(counts.open_figures, lang)
+    )
+    return [
+        html.Span("⚠ " + text, id="unreviewed-count"),
+        " ",
+        dcc.Link(t("overview_review_link", lang), href="/review" + f.to_search()),
+    ]
 
 
 def timeline(header: dict | None, lang: str):
