@@ -215,11 +215,13 @@ def _check_applied(con, w, added: list[dict]) -> None:
 
 
 def _correct_stored(con, report_ids: list[str], overrides: list[Override]) -> None:
-    """Correct these reports again from what the warehouse holds of them."""
+    """Correct these reports (ids, or file names as overrides.yaml named them) again from
+    what the warehouse holds of them."""
     from warehouse.load import report_rows, write_reports
+    from warehouse.queries import report_ids_for
 
     batch = []
-    for rid in report_ids:
+    for rid in report_ids_for(con, report_ids):
         rows = report_rows(con, rid)
         if rows is None:
             continue  # named by a file name only (overrides.yaml), or deleted meanwhile
@@ -343,3 +345,13 @@ def _add_revert(con, w, entry_id: int, user: str, reason: str, via: str) -> int:
             "reverts": entry_id,
         }
     )
+
+
+def stored_review_rows(con, report_id: str) -> list[dict]:
+    """A stored report's review_item rows, made from what the warehouse holds of it (for a
+    warehouse written before the list was kept: warehouse.load.upgrade_if_needed)."""
+    from pipeline.rows import review_rows
+    from warehouse.load import report_rows
+
+    rows = report_rows(con, report_id)
+    return review_rows(report_id, prepared_from_rows(rows).extraction) if rows else []

@@ -80,6 +80,7 @@ class ReviewRow:
     reasons: list[str]  # why it is listed, in the reader's language
     figures: int
     reviewed: tuple | None  # (user, when) once marked
+    words: str | None = None  # the start of the measure's headline or text: finds it in the explorer
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,17 @@ def review_page(
                 reasons=[x for x in reasons if x],
                 figures=int(r.n_figures),
                 reviewed=(mark[0], when(mark[1], lang)) if mark else None,
+                words=_words(r),
             )
         )
     return ReviewPage(rows, total, page, pages, counts)
+
+
+def _words(r) -> str | None:
+    if not r.measure_id:
+        return None
+    words = r.headline if isinstance(r.headline, str) and r.headline else r.text or ""
+    return words[:24] or None
 
 
 def _place(r, lang: str) -> str:

@@ -7,7 +7,7 @@ indicator catalogue; this module writes them, keeps the derived tables, and noth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -235,9 +235,15 @@ def refresh_catalogue(con: duckdb.DuckDBPyConnection, indicators: list[dict] | N
     """)
 
 
-def upgrade_if_needed(path: Path | str, indicators: list[dict] | None = None) -> bool:
+def upgrade_if_needed(
+    path: Path | str,
+    indicators: list[dict] | None = None,
+    review_rows: Callable[[duckdb.DuckDBPyConnection, str], list[dict]] | None = None,
+) -> bool:
     """Bring a warehouse written by an earlier version up to this schema (derived tables made
-    and filled) in one atomic swap; True if it did. A current warehouse is left untouched."""
+    and filled) in one atomic swap; True if it did. A current warehouse is left untouched.
+    `review_rows(con, report_id)` gives a report's review_item rows, for a warehouse written
+    before the 待核查 list was kept (the pipeline knows what they are)."""
     from warehouse.db import connect_readonly, swap
 
     path = Path(path)
@@ -254,8 +260,10 @@ def upgrade_if_needed(path: Path | str, indicators: list[dict] | None = None) ->
                 "SELECT column_name FROM information_schema.columns WHERE table_name = 'metric'"
             ).fetchall()
         }
+        reviewed = "review_item" in tables
         current = (
             {"measure_fact", "item_fact", "rollup", "rollup_all", "parse_warning"} <= tables
+            and {"review_item", "correction"} <= tables
             and {"role", "departments"} <= columns
             and con.execute(
                 "SELECT (SELECT count(*) FROM rollup_all) > 0 OR (SELECT count(*) FROM rollup) = 0"
@@ -271,4 +279,7 @@ def upgrade_if_needed(path: Path | str, indicators: list[dict] | None = None) ->
         backfill_facts(con)
         refresh_rollup_all(con)
         refresh_catalogue(con, indicators)
+        if not reviewed and review_rows is not None:
+            for (rid,) in con.execute("SELECT report_id FROM report").fetchall():
+                _insert(con, "review_item", review_rows(con, rid))
     return True

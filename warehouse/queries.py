@@ -147,6 +147,16 @@ def resolve_report(con: duckdb.DuckDBPyConnection, key: str) -> tuple[str, str] 
     ).fetchone()
 
 
+def report_ids_for(con: duckdb.DuckDBPyConnection, keys: list[str]) -> list[str]:
+    """The ids of the reports these keys name (each an id or a file name), sorted."""
+    rows = con.execute(
+        "SELECT DISTINCT report_id FROM report WHERE report_id IN (SELECT unnest($k))"
+        " OR file_name IN (SELECT unnest($k)) ORDER BY 1",
+        {"k": list(keys)},
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def report_label(con: duckdb.DuckDBPyConnection, report_id: str) -> str | None:
     row = con.execute(
         "SELECT coalesce(title, inspected_unit, file_name) FROM report WHERE report_id = $r",

@@ -28,14 +28,14 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
     return html.Div(
         [
             html.H2(t("audit_heading", lang), id="audit-heading"),
-            html.P(t("audit_intro", lang), className="text-muted small"),
+            html.P(t("audit_intro", lang), className="text-muted small", id="audit-intro"),
             dbc.Row(
                 [
                     dbc.Col(
                         dcc.Dropdown(
                             id=ids.AUDIT_REPORT, options=reports, value=report, **dropdown
                         ),
-                        md=4,
+                        md=2,
                     ),
                     dbc.Col(dcc.Dropdown(id=ids.AUDIT_USER, **dropdown), md=2),
                     dbc.Col(dcc.Dropdown(id=ids.AUDIT_FIELD, **dropdown), md=2),
@@ -49,12 +49,8 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
                         ),
                         md=2,
                     ),
-                    dbc.Col(
-                        dcc.Input(id=ids.AUDIT_SINCE, type="date", className="form-control"), md=1
-                    ),
-                    dbc.Col(
-                        dcc.Input(id=ids.AUDIT_UNTIL, type="date", className="form-control"), md=1
-                    ),
+                    dbc.Col(_date_input(ids.AUDIT_SINCE, t("audit_filter_since", lang)), md=2),
+                    dbc.Col(_date_input(ids.AUDIT_UNTIL, t("audit_filter_until", lang)), md=2),
                 ],
                 className="g-2 mb-2",
             ),
@@ -108,6 +104,17 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
             ),
         ],
         id=ids.AUDIT_BODY,
+    )
+
+
+def _date_input(input_id: str, label: str) -> dbc.InputGroup:
+    return dbc.InputGroup(
+        [
+            dbc.InputGroupText(label, id=f"{input_id}-label"),
+            dcc.Input(id=input_id, type="date", className="form-control"),
+        ],
+        size="sm",
+        className="audit-date",
     )
 
 
@@ -305,4 +312,34 @@ def undo(clicks, entry, reason, version, lang):
         (version or 0) + 1,
         False,
         None,
+    )
+
+
+@callback(
+    Output("audit-heading", "children"),
+    Output("audit-intro", "children"),
+    Output(ids.AUDIT_TEXT, "placeholder"),
+    Output(f"{ids.AUDIT_SINCE}-label", "children"),
+    Output(f"{ids.AUDIT_UNTIL}-label", "children"),
+    Output("audit-revert-label", "children"),
+    Output(ids.AUDIT_REVERT_CANCEL, "children"),
+    Output(ids.AUDIT_REVERT_CONFIRM, "children"),
+    Input(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def labels(lang):
+    """The page's words again when the language changes (it arrives in the reader's)."""
+    lang = lang or "zh"
+    return tuple(
+        t(key, lang)
+        for key in (
+            "audit_heading",
+            "audit_intro",
+            "audit_filter_text",
+            "audit_filter_since",
+            "audit_filter_until",
+            "audit_revert_reason",
+            "audit_cancel",
+            "audit_revert_confirm",
+        )
     )

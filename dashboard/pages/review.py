@@ -25,7 +25,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     return html.Div(
         [
             html.H2(t("review_heading", lang), id="review-heading"),
-            html.P(t("review_intro", lang), className="text-muted small"),
+            html.P(t("review_intro", lang), className="text-muted small", id="review-intro"),
             html.Div(
                 [
                     html.Span(id=ids.REVIEW_COUNT, className="me-3"),
@@ -83,7 +83,7 @@ def _row(r: ReviewRow, lang: str, may_mark: bool) -> html.Tr:
         if r.reviewed
         else html.Span(t("review_pending", lang), className="text-warning small")
     )
-    where = Filters(report=r.report_id).to_search()
+    where = Filters(report=r.report_id, q=r.words).to_search()
     actions = [
         dcc.Link(
             t("review_open", lang),
@@ -195,3 +195,16 @@ def toggle(_clicks, version, lang):
     except WarehouseError as exc:
         return dbc.Alert(str(exc), color="danger", id="review-alert"), dash.no_update
     return None, (version or 0) + 1
+
+
+@callback(
+    Output("review-heading", "children"),
+    Output("review-intro", "children"),
+    Output(ids.REVIEW_SHOW_DONE, "label"),
+    Input(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def labels(lang):
+    """The page's words again when the language changes (it arrives in the reader's)."""
+    lang = lang or "zh"
+    return t("review_heading", lang), t("review_intro", lang), t("review_show_done", lang)

@@ -1,0 +1,448 @@
+"""Corrections, their log and the review list, on real warehouses (no browser, no server):
+a correction applied to the stored report equals what reloading its file gives, is kept
+across reloads, is logged with who, when, old → new and why, and can be undone (which is
+logged too); refusals change nothing; two editors at once both keep theirs; review marks
+outlive reloads; exports count what was corrected by hand."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import SEED
+from openpyxl import Workbook, load_workbook
+
+from etl.extract import extract
+from etl.overrides import Change, Entry, Override, apply_overrides, replay, restore
+from pipeline import load_paths
+from pipeline.corrections import (
+    CorrectionRefused,
+    Edit,
+    mark_reviewed,
+    open_log,
+    overrides_in_force,
+    record,
+    revert,
+)
+from views.review import review_page, unreviewed
+from warehouse import queries
+from warehouse.corrections import LogFilter, log_path
+from warehouse.db import connect_readonly
+from warehouse.filters import Filters
+
+TABLES = (
+    "report",
+    "finding",
+    "measure",
+    "metric",
+    "measure_department",
+    "parse_warning",
+    "correction",
+    "review_item",
+    "measure_fact",
+    "item_fact",
+    "rollup",
+    "rollup_all",
+    "department",
+)
+
+
+def dump(db: Path) -> dict[str, list]:
+    """Every table's rows (loaded_at aside), sorted: two warehouses that say the same compare
+    equal."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        for table in TABLES:
+            cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall() if c[0] != "loaded_at"]
+            rows = con.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
+            out[table] = sorted(map(repr, rows))
+        return out
+    finally:
+        con.close()
+
+
+def one(db: Path, sql: str, params=None):
+    con = connect_readonly(db)
+    try:
+        return con.execute(sql, params or {}).fetchone()
+    finally:
+        con.close()
+
+
+def report_id(db: Path) -> str:
+    return one(db, "SELECT report_id FROM report LIMIT 1")[0]
+
+
+@pytest.fixture()
+def ledger(tmp_path) -> Path:
+    """A 整改台账 with a blank status cell (unknown, listed for review) and deadlines."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["区城市管理委党委巡察反馈问题整改台账"])
+    sheet.append(["序号", "反馈问题", "整改措施", "责任单位", "整改时限", "整改状态"])
+    sheet.append(["1", "燃气安全隐患排查不彻底", "排查整改燃气隐患108项", "区城市管理委", date(2024, 12, 31), "已完成"])
+    sheet.append(["2", "园林养护管理不到位", "补植苗木1200余株", "园林中心", "2025-06-30", ""])
+    sheet.append(["3", "内部控制制度不健全", "修订财务制度5项", "财务室", "2025-03-01", "正在整改"])
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    return path
+
+
+# -- the pure part: overrides applied, undone, and the log replayed --------------------------
+
+
+def test_applying_overrides_says_what_changed_and_restoring_gives_the_extraction_back(seed_text):
+    x = extract(seed_text)
+    read = x.to_dict()
+    # A findings measure, completed as read, alone under its item.
+    m = next(
+        m
+        for m in x.measures
+        if m.finding_id
+        and m.status == "completed"
+        and sum(o.finding_id == m.finding_id for o in x.measures) == 1
+    )
+    category = m.category
+    first = next(i for i, mt in enumerate(x.metrics, start=1) if mt.measure_id == "M14")
+    overrides = [
+        Override("rid", measure=m.id, status="in_progress", note="台账"),
+        Override("rid", measure=m.id, departments=["办公室", "财务室"], deadline="2025-06-30"),
+        Override("rid", metric=first, metric_value=float(x.metrics[first - 1].value), new_value=64),
+        Override("other", measure=m.id, category="assets"),  # another report's: not applied
+    ]
+    changes = apply_overrides(x, "rid", "seed.txt", overrides)
+    fields = {(c.target, c.key, c.field) for c in changes}
+    assert {("measure", m.id, "status"), ("measure", m.id, "status_cue")} <= fields
+    assert ("measure", m.id, "departments") in fields and ("measure", m.id, "deadline") in fields
+    assert ("metric", str(first), "value") in fields
+    assert m.status == "in_progress" and m.status_cue == "override: 台账"
+    assert m.category == category  # the other report's: untouched
+    assert x.metrics[first - 1].value == 64.0
+    # A finding's status follows its measures, and is kept to be restored, not as by hand.
+    assert any(c.target == "finding" and not c.by_hand for c in changes)
+    assert sum(c.by_hand for c in changes) == 4
+    restore(x, changes)
+    again = x.to_dict()
+    for key in ("findings", "measures"):
+        assert again[key] == read[key]
+    assert [float(m["value"]) for m in again["metrics"]] == [float(m["value"]) for m in read["metrics"]]
+
+
+def test_a_figure_is_found_by_its_number_and_value_as_read_even_once_corrected(seed_text):
+    x = extract(seed_text)
+    n = next(i for i, mt in enumerate(x.metrics, start=1) if mt.measure_id == "M14")
+    read = float(x.metrics[n - 1].value)
+    changes = apply_overrides(
+        x,
+        "rid",
+        "f",
+        [
+            Override("rid", metric=n, metric_value=read, new_value=read + 1),
+            Override("rid", metric=n, metric_value=read, indicator="trainings"),
+        ],
+    )
+    assert x.metrics[n - 1].value == read + 1 and x.metrics[n - 1].indicator == "trainings"
+    assert {c.field for c in changes} == {"value", "indicator"}
+    # A number that no longer fits the value as read falls back to the value, within the measure.
+    x2 = extract(seed_text)
+    apply_overrides(x2, "rid", "f", [Override("rid", measure="M14", metric=1, metric_value=read, indicator="trainings")])
+    assert x2.metrics[n - 1].indicator == "trainings"
+
+
+def test_the_log_replays_sets_and_undos_and_only_the_last_change_to_a_field_may_be_undone():
+    def e(i, new=None, reverts=None, field="status"):
+        return Entry(i, "r", field, new, measure="M1", reverts=reverts)
+
+    state = replay([e(1, "completed"), e(2, "in_progress"), e(3, "assets", field="category")])
+    assert [(o.status, o.category) for o in state.overrides] == [("in_progress", None), (None, "assets")]
+    assert not state.revertible(1, e(1).key) and state.revertible(2, e(2).key)
+    # Undoing #2 puts back #1's value; undoing #1 then removes the override (the value as read).
+    state = replay([e(1, "completed"), e(2, "in_progress"), e(4, reverts=2)])
+    assert [o.status for o in state.overrides] == ["completed"] and state.undone == {2: 4}
+    state = replay([e(1, "completed"), e(2, "in_progress"), e(4, reverts=2), e(5, reverts=1)])
+    assert state.overrides == []
+    # An undo is itself a change that may be undone.
+    state = replay([e(1, "completed"), e(4, reverts=1), e(6, reverts=4)])
+    assert [o.status for o in state.overrides] == ["completed"] and state.revertible(6, e(6).key)
+
+
+# -- applied to the warehouse at once, as a reload would -----------------------------------------
+
+
+@pytest.mark.parametrize("source", ["seed", "ledger"])
+def test_a_correction_applied_at_once_equals_a_reload_and_survives_one(tmp_path, ledger, source):
+    path = SEED if source == "seed" else ledger
+    db = tmp_path / "a" / "w.duckdb"
+    load_paths([path], db)
+    rid = report_id(db)
+    measure, status = one(db, "SELECT measure_id, status FROM measure ORDER BY ordinal LIMIT 1")
+    metric, value = one(db, "SELECT metric_no, value FROM metric ORDER BY metric_no LIMIT 1")
+    new_status = "not_started" if status != "not_started" else "completed"
+    ids = record(
+        db,
+        [
+            Edit(rid, "status", new_status, measure=measure),
+            Edit(rid, "category", "assets", measure=measure),
+            Edit(rid, "departments", ["财务室", "办公室"], measure=measure),
+            Edit(rid, "deadline", "2026-01-31", measure=measure),
+            Edit(rid, "value", value + 10, metric=metric),
+            Edit(rid, "indicator", "trainings", metric=metric),
+        ],
+        "张三",
+        "核对原件",
+    )
+    assert len(ids) == 6
+    applied = dump(db)
+    assert one(db, "SELECT status, category, deadline FROM measure WHERE measure_id = $m", {"m": measure}) == (
+        new_status,
+        "assets",
+        date(2026, 1, 31),
+    )
+    assert one(db, "SELECT value, indicator FROM metric WHERE metric_no = $n", {"n": metric}) == (
+        value + 10,
+        "trainings",
+    )
+    # A fresh warehouse loaded from the file with the same log says the same, table by table.
+    fresh = tmp_path / "b" / "w.duckdb"
+    fresh.parent.mkdir()
+    log_path(fresh).write_bytes(log_path(db).read_bytes())
+    load_paths([path], fresh)
+    assert dump(fresh) == applied
+    # Reloading the file keeps every correction.
+    load_paths([path], db)
+    assert dump(db) == applied
+    # The log says who, when, what and why.
+    entry = open_log(db).entries(LogFilter(field="status"))[0]
+    assert (entry["user"], entry["reason"], json.loads(entry["old"]), json.loads(entry["new"])) == (
+        "张三",
+        "核对原件",
+        status,
+        new_status,
+    )
+    assert entry["at"].startswith(str(date.today().year)[:2])
+
+
+def test_undoing_restores_the_value_as_read_and_both_entries_remain(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED], db)
+    rid = report_id(db)
+    before = dump(db)
+    (first,) = record(db, [Edit(rid, "status", "not_started", measure="M3")], "a", "why")
+    assert one(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
+    undo = revert(db, first, "b", "wrong one")
+    assert dump(db) == before  # as read again, the correction table empty
+    entries = open_log(db).entries()
+    assert [(e["id"], e["reverts"], e["undone_by"]) for e in entries] == [(undo, first, None), (first, None, undo)]
+    assert json.loads(entries[0]["new"]) == "completed"
+    with pytest.raises(CorrectionRefused) as refused:
+        revert(db, first, "b", "again")
+    assert refused.value.code == "superseded"
+    # Undoing the undo applies the correction again.
+    revert(db, undo, "c", "it was right")
+    assert one(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
+
+
+def test_refusals_change_nothing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED], db)
+    rid = report_id(db)
+    record(db, [Edit(rid, "category", "assets", measure="M3")], "a", "first")
+    stamp, tables = db.stat().st_mtime_ns, dump(db)
+    cases = {
+        "no_reason": ([Edit(rid, "status", "not_started", measure="M3")], "  "),
+        "invalid": ([Edit(rid, "status", "finished", measure="M3")], "x"),
+        "unknown": ([Edit(rid, "status", "not_started", measure="M999")], "x"),
+        "nothing": ([Edit(rid, "category", "assets", measure="M3")], "x"),
+        # What the editor saw is not what the warehouse holds now: someone changed it.
+        "conflict": ([Edit(rid, "category", "safety", measure="M3", seen="party_building")], "x"),
+    }
+    for code, (edits, reason) in cases.items():
+        with pytest.raises(CorrectionRefused) as refused:
+            record(db, edits, "b", reason)
+        assert refused.value.code == code
+    # A whole batch is refused with its one bad edit.
+    with pytest.raises(CorrectionRefused):
+        record(db, [Edit(rid, "status", "not_started", measure="M4"), Edit(rid, "deadline", "soon", measure="M4")], "b", "x")
+    assert db.stat().st_mtime_ns == stamp and dump(db) == tables
+    assert open_log(db).count() == 1
+
+
+def test_two_editors_at_the_same_moment_both_keep_their_change(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED], db)
+    rid = report_id(db)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def edit(measure: str, user: str) -> None:
+        start.wait()
+        try:
+            record(db, [Edit(rid, "status", "not_started", measure=measure)], user, f"{user}'s reason")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=edit, args=args) for args in (("M3", "甲"), ("M4", "乙"))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    con = connect_readonly(db)
+    statuses = dict(con.execute("SELECT measure_id, status FROM measure WHERE measure_id IN ('M3', 'M4')").fetchall())
+    con.close()
+    assert statuses == {"M3": "not_started", "M4": "not_started"}
+    assert sorted(e["user"] for e in open_log(db).entries()) == ["乙", "甲"]
+
+
+def test_a_load_while_a_correction_waits_keeps_it(tmp_path):
+    """The log is read under the warehouse's writer lock, so a load that prepared its files
+    before a correction was saved still writes the correction."""
+    from pipeline import prepare_file, write_prepared
+
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED], db)
+    rid = report_id(db)
+    prepared = prepare_file(SEED)  # read before the correction
+    record(db, [Edit(rid, "status", "not_started", measure="M3")], "a", "why")
+    write_prepared(db, [prepared])
+    assert one(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
+
+
+def test_the_overrides_yaml_of_an_earlier_version_is_imported_once(tmp_path):
+    db = tmp_path / "w.duckdb"
+    (tmp_path / "overrides.yaml").write_text(
+        "overrides:\n- report: 000_ea4a386f79e332ee.txt\n  measure: M3\n  category: assets\n"
+        "  note: 旧的更正\n  added: '2025-01-02'\n- report: 000_ea4a386f79e332ee.txt\n"
+        "  metric_value: 46\n  indicator: trainings\n",
+        encoding="utf-8",
+    )
+    load_paths([SEED], db)
+    assert one(db, "SELECT category FROM measure WHERE measure_id = 'M3'")[0] == "assets"
+    assert one(db, "SELECT indicator FROM metric WHERE value = 46")[0] == "trainings"
+    assert not (tmp_path / "overrides.yaml").exists() and (tmp_path / "overrides.yaml.imported").exists()
+    entries = open_log(db).entries()
+    assert {(e["field"], e["via"], e["user"]) for e in entries} == {
+        ("category", "import", "overrides.yaml"),
+        ("indicator", "import", "overrides.yaml"),
+    }
+    assert len(overrides_in_force(db)) == 2
+    # Undoing an imported correction puts back the value as read.
+    entry = next(e for e in entries if e["field"] == "category")
+    revert(db, entry["id"], "a", "not so")
+    assert one(db, "SELECT category FROM measure WHERE measure_id = 'M3'")[0] == "party_building"
+
+
+def test_a_warehouse_without_a_log_gets_none_from_a_load(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED], db)
+    assert not log_path(db).exists()
+
+
+# -- the review list ---------------------------------------------------------------------------
+
+
+def test_review_list_marks_outlive_reloads_and_a_corrected_status_leaves_it(tmp_path, ledger):
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED, ledger], db)
+    con = connect_readonly(db)
+    items = con.execute("SELECT report_id, measure_id, unknown, warnings FROM review_item ORDER BY ALL").fetchall()
+    con.close()
+    unknown = [(r, m) for r, m, u, _w in items if u]
+    assert len(unknown) == 1  # the blank status cell
+    rid, mid = unknown[0]
+    log = open_log(db)
+
+    def counts(f=Filters()):
+        con = connect_readonly(db)
+        try:
+            return unreviewed(con, log, f)
+        finally:
+            con.close()
+
+    total = counts()
+    assert total.open == total.entries == len(items)
+    assert counts(Filters(report=rid)).open == sum(1 for r, *_ in items if r == rid)
+    mark_reviewed(db, rid, mid, "王五")
+    assert counts().open == total.open - 1
+    load_paths([ledger], db)  # reloaded: the mark stays
+    assert counts().open == total.open - 1
+    con = connect_readonly(db)
+    page = review_page(con, log, Filters(), 1, "zh", include_done=True)
+    con.close()
+    shown = next(r for r in page.rows if (r.report_id, r.measure_id) == (rid, mid))
+    assert shown.reviewed[0] == "王五" and "状态未明确" in shown.reasons[0] and shown.figures == 1
+    assert any("为空" in reason for reason in shown.reasons)  # the cell's warning, in Chinese
+    mark_reviewed(db, rid, mid, "王五", on=False)
+    assert counts().open == total.open
+    # Correcting the unknown status leaves the cell's warning to review, not the status.
+    record(db, [Edit(rid, "status", "in_progress", measure=mid)], "王五", "电话核实")
+    con = connect_readonly(db)
+    page = review_page(con, log, Filters(report=rid), 1, "en")
+    con.close()
+    shown = next(r for r in page.rows if r.measure_id == mid)
+    assert "Status unknown (not counted as completed)" not in shown.reasons
+    assert any("is empty" in reason for reason in shown.reasons)
+
+
+def test_a_warehouse_from_before_the_review_list_is_given_one(tmp_path, ledger):
+    from pipeline.corrections import stored_review_rows
+    from warehouse.load import upgrade_if_needed
+
+    seed_db = tmp_path / "w.duckdb"
+    load_paths([SEED, ledger], seed_db)
+    before = dump(seed_db)["review_item"]
+    assert len(before) == 2  # the ledger: its blank status cell, its report-wide warning
+    con = duckdb.connect(str(seed_db))
+    con.execute("DROP TABLE review_item")
+    con.execute("DROP TABLE correction")
+    con.close()
+    assert upgrade_if_needed(seed_db, None, stored_review_rows) is True
+    assert dump(seed_db)["review_item"] == before
+
+
+# -- exports ---------------------------------------------------------------------------------
+
+
+def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_db):
+    from exports.tables import to_csv, to_xlsx
+    from views.export import gather_for
+
+    rid = report_id(seed_db)
+    n = one(seed_db, "SELECT metric_no FROM metric WHERE measure_id = 'M14' ORDER BY 1 LIMIT 1")[0]
+    record(
+        seed_db,
+        [Edit(rid, "status", "not_started", measure="M3"), Edit(rid, "value", 64, metric=n)],
+        "a",
+        "核对",
+    )
+    con = connect_readonly(seed_db)
+    try:
+        xlsx = gather_for("xlsx", con, Filters(), "zh")
+        csv_en = gather_for("csv", con, Filters(), "en")
+        assert queries.corrected_count(con, Filters()) == 2
+        assert queries.corrected_count(con, Filters(status="completed")) == 1  # M14's figure
+    finally:
+        con.close()
+    assert xlsx.corrected == 2
+    book = load_workbook(io.BytesIO(to_xlsx(xlsx)))
+    about = [tuple(r) for r in book["说明"].iter_rows(values_only=True)]
+    assert ("人工更正", "2 处数值经人工更正(谁、何时、为何,见看板“审计记录”)") in about
+    rows = list(book["整改措施"].iter_rows(values_only=True))
+    head = rows[0]
+    m3 = next(r for r in rows if r[head.index("measure_id")] == "M3")
+    assert m3[head.index("状态")] == "未启动" and m3[head.index("人工更正")] == "状态"
+    figures = list(book["数据项"].iter_rows(values_only=True))
+    assert 64 in [r[figures[0].index("数值")] for r in figures[1:]]
+    text = to_csv(csv_en).decode("utf-8-sig")
+    assert "Corrected by hand" in text.splitlines()[0] and "Status" in text
+
+
+def test_change_values_are_plain_json():
+    c = Change("metric", "3", "value", 46, 64.0)
+    assert json.dumps(c.before) == "46"  # the rows keep them as JSON
