@@ -59,7 +59,9 @@ def dump(db: Path) -> dict[str, list]:
     try:
         out = {}
         for table in TABLES:
-            cols = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall() if c[0] != "loaded_at"]
+            cols = [
+                c[0] for c in con.execute(f"DESCRIBE {table}").fetchall() if c[0] != "loaded_at"
+            ]
             rows = con.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
             out[table] = sorted(map(repr, rows))
         return out
@@ -86,7 +88,16 @@ def ledger(tmp_path) -> Path:
     sheet = book.active
     sheet.append(["区城市管理委党委巡察反馈问题整改台账"])
     sheet.append(["序号", "反馈问题", "整改措施", "责任单位", "整改时限", "整改状态"])
-    sheet.append(["1", "燃气安全隐患排查不彻底", "排查整改燃气隐患108项", "区城市管理委", date(2024, 12, 31), "已完成"])
+    sheet.append(
+        [
+            "1",
+            "燃气安全隐患排查不彻底",
+            "排查整改燃气隐患108项",
+            "区城市管理委",
+            date(2024, 12, 31),
+            "已完成",
+        ]
+    )
     sheet.append(["2", "园林养护管理不到位", "补植苗木1200余株", "园林中心", "2025-06-30", ""])
     sheet.append(["3", "内部控制制度不健全", "修订财务制度5项", "财务室", "2025-03-01", "正在整改"])
     path = tmp_path / "台账.xlsx"
@@ -131,7 +142,9 @@ def test_applying_overrides_says_what_changed_and_restoring_gives_the_extraction
     again = x.to_dict()
     for key in ("findings", "measures"):
         assert again[key] == read[key]
-    assert [float(m["value"]) for m in again["metrics"]] == [float(m["value"]) for m in read["metrics"]]
+    assert [float(m["value"]) for m in again["metrics"]] == [
+        float(m["value"]) for m in read["metrics"]
+    ]
 
 
 def test_a_figure_is_found_by_its_number_and_value_as_read_even_once_corrected(seed_text):
@@ -151,7 +164,12 @@ def test_a_figure_is_found_by_its_number_and_value_as_read_even_once_corrected(s
     assert {c.field for c in changes} == {"value", "indicator"}
     # A number that no longer fits the value as read falls back to the value, within the measure.
     x2 = extract(seed_text)
-    apply_overrides(x2, "rid", "f", [Override("rid", measure="M14", metric=1, metric_value=read, indicator="trainings")])
+    apply_overrides(
+        x2,
+        "rid",
+        "f",
+        [Override("rid", measure="M14", metric=1, metric_value=read, indicator="trainings")],
+    )
     assert x2.metrics[n - 1].indicator == "trainings"
 
 
@@ -160,7 +178,10 @@ def test_the_log_replays_sets_and_undos_and_only_the_last_change_to_a_field_may_
         return Entry(i, "r", field, new, measure="M1", reverts=reverts)
 
     state = replay([e(1, "completed"), e(2, "in_progress"), e(3, "assets", field="category")])
-    assert [(o.status, o.category) for o in state.overrides] == [("in_progress", None), (None, "assets")]
+    assert [(o.status, o.category) for o in state.overrides] == [
+        ("in_progress", None),
+        (None, "assets"),
+    ]
     assert not state.revertible(1, e(1).key) and state.revertible(2, e(2).key)
     # Undoing #2 puts back #1's value; undoing #1 then removes the override (the value as read).
     state = replay([e(1, "completed"), e(2, "in_progress"), e(4, reverts=2)])
@@ -199,7 +220,9 @@ def test_a_correction_applied_at_once_equals_a_reload_and_survives_one(tmp_path,
     )
     assert len(ids) == 6
     applied = dump(db)
-    assert one(db, "SELECT status, category, deadline FROM measure WHERE measure_id = $m", {"m": measure}) == (
+    assert one(
+        db, "SELECT status, category, deadline FROM measure WHERE measure_id = $m", {"m": measure}
+    ) == (
         new_status,
         "assets",
         date(2026, 1, 31),
@@ -238,7 +261,10 @@ def test_undoing_restores_the_value_as_read_and_both_entries_remain(tmp_path):
     undo = revert(db, first, "b", "wrong one")
     assert dump(db) == before  # as read again, the correction table empty
     entries = open_log(db).entries()
-    assert [(e["id"], e["reverts"], e["undone_by"]) for e in entries] == [(undo, first, None), (first, None, undo)]
+    assert [(e["id"], e["reverts"], e["undone_by"]) for e in entries] == [
+        (undo, first, None),
+        (first, None, undo),
+    ]
     assert json.loads(entries[0]["new"]) == "completed"
     with pytest.raises(CorrectionRefused) as refused:
         revert(db, first, "b", "again")
@@ -268,7 +294,15 @@ def test_refusals_change_nothing(tmp_path):
         assert refused.value.code == code
     # A whole batch is refused with its one bad edit.
     with pytest.raises(CorrectionRefused):
-        record(db, [Edit(rid, "status", "not_started", measure="M4"), Edit(rid, "deadline", "soon", measure="M4")], "b", "x")
+        record(
+            db,
+            [
+                Edit(rid, "status", "not_started", measure="M4"),
+                Edit(rid, "deadline", "soon", measure="M4"),
+            ],
+            "b",
+            "x",
+        )
     assert db.stat().st_mtime_ns == stamp and dump(db) == tables
     assert open_log(db).count() == 1
 
@@ -283,7 +317,9 @@ def test_two_editors_at_the_same_moment_both_keep_their_change(tmp_path):
     def edit(measure: str, user: str) -> None:
         start.wait()
         try:
-            record(db, [Edit(rid, "status", "not_started", measure=measure)], user, f"{user}'s reason")
+            record(
+                db, [Edit(rid, "status", "not_started", measure=measure)], user, f"{user}'s reason"
+            )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -294,7 +330,11 @@ def test_two_editors_at_the_same_moment_both_keep_their_change(tmp_path):
         th.join()
     assert errors == []
     con = connect_readonly(db)
-    statuses = dict(con.execute("SELECT measure_id, status FROM measure WHERE measure_id IN ('M3', 'M4')").fetchall())
+    statuses = dict(
+        con.execute(
+            "SELECT measure_id, status FROM measure WHERE measure_id IN ('M3', 'M4')"
+        ).fetchall()
+    )
     con.close()
     assert statuses == {"M3": "not_started", "M4": "not_started"}
     assert sorted(e["user"] for e in open_log(db).entries()) == ["乙", "甲"]
@@ -325,7 +365,10 @@ def test_the_overrides_yaml_of_an_earlier_version_is_imported_once(tmp_path):
     load_paths([SEED], db)
     assert one(db, "SELECT category FROM measure WHERE measure_id = 'M3'")[0] == "assets"
     assert one(db, "SELECT indicator FROM metric WHERE value = 46")[0] == "trainings"
-    assert not (tmp_path / "overrides.yaml").exists() and (tmp_path / "overrides.yaml.imported").exists()
+    assert (
+        not (tmp_path / "overrides.yaml").exists()
+        and (tmp_path / "overrides.yaml.imported").exists()
+    )
     entries = open_log(db).entries()
     assert {(e["field"], e["via"], e["user"]) for e in entries} == {
         ("category", "import", "overrides.yaml"),
@@ -351,7 +394,9 @@ def test_review_list_marks_outlive_reloads_and_a_corrected_status_leaves_it(tmp_
     db = tmp_path / "w.duckdb"
     load_paths([SEED, ledger], db)
     con = connect_readonly(db)
-    items = con.execute("SELECT report_id, measure_id, unknown, warnings FROM review_item ORDER BY ALL").fetchall()
+    items = con.execute(
+        "SELECT report_id, measure_id, unknown, warnings FROM review_item ORDER BY ALL"
+    ).fetchall()
     con.close()
     unknown = [(r, m) for r, m, u, _w in items if u]
     assert len(unknown) == 1  # the blank status cell

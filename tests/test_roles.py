@@ -41,7 +41,11 @@ def test_roles_in_the_users_file_and_lines_without_one(tmp_path, monkeypatch):
     monkeypatch.setenv("RECTIFY_USERS_FILE", str(path))
     monkeypatch.delenv("RECTIFY_USERS", raising=False)
     accounts = auth.load_accounts()
-    assert {n: a.role for n, a in accounts.items()} == {"old": "viewer", "ed": "editor", "vi": "viewer"}
+    assert {n: a.role for n, a in accounts.items()} == {
+        "old": "viewer",
+        "ed": "editor",
+        "vi": "viewer",
+    }
     assert auth.load_users()["old"].startswith("pbkdf2:")  # the hash whole, with its colons
     assert auth.set_role(path, "old", "editor") and not auth.set_role(path, "nobody", "editor")
     assert auth.load_accounts()["old"].role == "editor"

@@ -80,7 +80,9 @@ class ReviewRow:
     reasons: list[str]  # why it is listed, in the reader's language
     figures: int
     reviewed: tuple | None  # (user, when) once marked
-    words: str | None = None  # the start of the measure's headline or text: finds it in the explorer
+    words: str | None = (
+        None  # the start of the measure's headline or text: finds it in the explorer
+    )
 
 
 @dataclass(frozen=True)
