@@ -403,10 +403,10 @@ def test_review_list_marks_outlive_reloads_and_a_corrected_status_leaves_it(tmp_
     rid, mid = unknown[0]
     log = open_log(db)
 
-    def counts(f=Filters()):
+    def counts(f: Filters | None = None):
         con = connect_readonly(db)
         try:
-            return unreviewed(con, log, f)
+            return unreviewed(con, log, f or Filters())
         finally:
             con.close()
 
