@@ -211,17 +211,23 @@ def _when(value) -> str:
     return "" if pd.isna(value) else str(value)[:16]
 
 
-def review_mark(messages: list[str], lang: str, mark_id: str | None = None):
-    """待核查 (needs review) with the parse's warnings one click away; None when there are none."""
+def review_mark(
+    messages: list[str], lang: str, mark_id: str | None = None, reviewed: tuple | None = None
+):
+    """待核查 (needs review) with the parse's warnings one click away; once an analyst marked
+    them reviewed (`reviewed`: who, when), 已核查 and by whom; None when there are none."""
     if not messages:
         return None
+    badge = (
+        dbc.Badge("✓ " + t("reviewed", lang), color="success")
+        if reviewed
+        else dbc.Badge(t("needs_review", lang), color="warning", text_color="dark")
+    )
+    count = t("needs_review_count", lang).format(n=len(messages))
+    if reviewed:
+        count += " · " + t("review_done", lang).format(user=reviewed[0], when=reviewed[1])
     summary = html.Summary(
-        [
-            dbc.Badge(t("needs_review", lang), color="warning", text_color="dark"),
-            " ",
-            html.Span(t("needs_review_count", lang).format(n=len(messages)), className="small"),
-        ],
-        className="review-summary",
+        [badge, " ", html.Span(count, className="small")], className="review-summary"
     )
     items = html.Ul([html.Li(m) for m in messages], className="small mb-1 review-warnings")
     return html.Details(

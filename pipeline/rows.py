@@ -298,6 +298,7 @@ def prepared_from_rows(rows: ReportRows) -> Prepared:
             mt["start_offset"],
             mt["end_offset"],
             mt["role"],
+            list(mt.get("departments") or []),
         )
         for mt in sorted(tables.get("metric", []), key=lambda mt: mt["metric_no"])
     ]

@@ -160,9 +160,9 @@ def test_the_detail_panel_lets_go_of_a_row_the_new_filter_excludes(app_db):
     finally:
         con.close()
     selected = [{"key": f"{seed_id}/{row['measure_id'][0]}"}]
-    panel, selection, _message = explorer.render_detail(selected, f"?report={seed_id}", "zh", 0)
+    panel, selection = explorer.render_detail(selected, f"?report={seed_id}", "zh")
     assert selection is explorer.dash.no_update and "detail-text" in str(panel)
-    panel, selection, _message = explorer.render_detail(selected, "?status=in_progress", "zh", 0)
+    panel, selection = explorer.render_detail(selected, "?status=in_progress", "zh")
     assert selection == [] and "detail-text" not in str(panel)
 
 
@@ -210,10 +210,12 @@ def test_the_data_page_lists_the_same_page_with_its_buttons(app_db):
 def test_the_overview_marks_a_report_to_review_with_its_warnings_one_click_away(app_db):
     overview = _page("overview")
     _db, _app, seed_id = app_db
-    *_parts, review, _units = overview.redraw_overview(f"?report={seed_id}", "zh", "items")
+    *_parts, review, _units, _unreviewed = overview.redraw_overview(
+        f"?report={seed_id}", "zh", "items"
+    )
     assert review.id == "review-details" and "待核查" in str(review)
     assert "通报自述25个问题" in str(review)
-    *_parts, review, _units = overview.redraw_overview("", "zh", "items")
+    *_parts, review, _units, _unreviewed = overview.redraw_overview("", "zh", "items")
     assert review is None  # no one report picked: nothing to mark
 
 
@@ -251,9 +253,10 @@ def test_the_upload_preview_the_lists_and_the_overview_count_problems_alike(app_
 
 
 def test_rounds_are_paged_from_the_latest(app_db):
-    from dashboard.pages.rounds import ROUNDS_PER_PAGE  # noqa: F401 - the page's own constant
-
+    # The page as the app registered it: importing dashboard.pages.rounds again would
+    # register it twice, and every app made after would refuse its requests.
     rounds = _page("rounds")
+    assert rounds.ROUNDS_PER_PAGE
     assert rounds.rounds_window(301, None) == (51, 51, 295)
     assert rounds.rounds_window(301, 1) == (1, 51, 0)
     assert rounds.rounds_window(301, 99) == (51, 51, 295)

@@ -28,6 +28,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_loaded": {"zh": "载入时间", "en": "Loaded"},
     "col_review": {"zh": "核查", "en": "Review"},
     "needs_review": {"zh": "待核查", "en": "Needs review"},
+    "reviewed": {"zh": "已核查", "en": "Reviewed"},
     "needs_review_count": {"zh": "{n} 条解析提示", "en": "{n} parse warning(s)"},
     "count_level_note": {
         "zh": "问题按“具体问题”计数:整改措施直接对应的最末一级问题(不含方面、大类问题)。",

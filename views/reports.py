@@ -42,6 +42,15 @@ def render_warning(code: str, args: dict | None, lang: str, stored: str = "") ->
     return stored if text == code and stored else text
 
 
+def stored_warning(code: str, message: str, args: str | None, lang: str) -> str:
+    """A parse_warning row's warning in `lang` (its fields stored as JSON text)."""
+    try:
+        fields = json.loads(args) if isinstance(args, str) and args else {}
+    except ValueError:
+        fields = {}
+    return render_warning(code, fields, lang, message)
+
+
 def warning_messages(frame: pd.DataFrame, lang: str) -> dict[str, list[str]]:
     """Each report's warnings (queries.report_warnings) as sentences in `lang`, from the
     catalogue (rules/warnings.yaml); a code the catalogue lacks reads as its stored message."""
@@ -49,11 +58,7 @@ def warning_messages(frame: pd.DataFrame, lang: str) -> dict[str, list[str]]:
     for rid, code, message, args in zip(
         frame["report_id"], frame["code"], frame["message"], frame["args"], strict=True
     ):
-        try:
-            fields = json.loads(args) if isinstance(args, str) and args else {}
-        except ValueError:
-            fields = {}
-        out.setdefault(rid, []).append(render_warning(code, fields, lang, message))
+        out.setdefault(rid, []).append(stored_warning(code, message, args, lang))
     return out
 
 

@@ -10,16 +10,15 @@ its filters are not yet marked, and how many figures those measures hold.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from etl.warnings import render
 from views.audit import when
 from views.i18n import t
+from views.reports import stored_warning
 from warehouse import queries
 from warehouse.corrections import CorrectionLog
 from warehouse.filters import Filters
@@ -38,24 +37,18 @@ def _marks(log: CorrectionLog | None, f: Filters) -> dict[tuple[str, str], tuple
 
 
 def warning_messages(frame: pd.DataFrame, lang: str) -> dict[tuple[str, int], str]:
-    """(report_id, warning_no) → the warning in `lang` (queries.report_warnings rows); a
-    code the catalogue lacks reads as its stored message."""
-    out = {}
-    for rid, no, code, message, args in zip(
-        frame["report_id"],
-        frame["warning_no"],
-        frame["code"],
-        frame["message"],
-        frame["args"],
-        strict=True,
-    ):
-        try:
-            fields = json.loads(args) if isinstance(args, str) and args else {}
-        except ValueError:
-            fields = {}
-        text = render(code, fields, lang)
-        out[(rid, int(no))] = message if text == code and message else text
-    return out
+    """(report_id, warning_no) → the warning in `lang` (queries.report_warnings rows)."""
+    return {
+        (rid, int(no)): stored_warning(code, message, args, lang)
+        for rid, no, code, message, args in zip(
+            frame["report_id"],
+            frame["warning_no"],
+            frame["code"],
+            frame["message"],
+            frame["args"],
+            strict=True,
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -145,3 +138,11 @@ def _place(r, lang: str) -> str:
         return t("review_whole_report", lang)
     words = r.headline if isinstance(r.headline, str) and r.headline else r.text or ""
     return f"{r.measure_id} · {words[:60]}{'…' if len(words) > 60 else ''}"
+
+
+def report_reviewed(log: CorrectionLog | None, report_id: str, lang: str) -> tuple | None:
+    """(who, when) an analyst marked the report's own warnings reviewed, or None."""
+    if log is None:
+        return None
+    mark = log.reviewed([report_id]).get((report_id, ""))
+    return (mark[0], when(mark[1], lang)) if mark else None

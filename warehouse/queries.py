@@ -768,19 +768,6 @@ def review_total(
     return int(con.execute(sql, {k: params[k] for k in params if f"${k}" in sql}).fetchone()[0])
 
 
-def report_warnings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
-    """The parse warnings of these reports (report_id, warning_no, code, message, args as
-    JSON text, offsets), in each report's order."""
-    return con.execute(
-        """
-        SELECT report_id, warning_no, code, message, args, start_offset, end_offset
-        FROM parse_warning WHERE report_id IN (SELECT unnest($ids))
-        ORDER BY report_id, warning_no
-        """,
-        {"ids": report_ids},
-    ).df()
-
-
 # -- Corrections as applied (the correction table) ------------------------------------------
 
 

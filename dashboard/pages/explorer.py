@@ -168,38 +168,46 @@ def render_frame(search, lang):
 @callback(
     Output(ids.DETAIL, "children"),
     Output(ids.GRID, "selectedRows"),
-    Output(ids.EDIT_MESSAGE, "children", allow_duplicate=True),
     Input(ids.GRID, "selectedRows"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
     Input(ids.EDIT_VERSION, "data"),
-    prevent_initial_call="initial_duplicate",
 )
-def render_detail(selected, search, lang, _version):
+def render_detail(selected, search, lang, _version=None):
     """The selected measure: its text with each figure marked, its place and status cue,
     and, for whoever may correct, a form to correct it; its corrections log below. A filter
     that no longer keeps the row clears it (and its selection), so the panel never shows
-    what the table does not. A new row, filter or language clears the last save's message;
-    a save keeps it."""
+    what the table does not."""
     lang = lang or "zh"
-    message = dash.no_update if dash.ctx.triggered_id == ids.EDIT_VERSION else None
     pick = html.P(t("detail_pick", lang), className="text-muted")
     if not selected:
         with data.cursor() as con:
-            return (empty_warehouse(lang) if con is None else pick), dash.no_update, message
+            return (empty_warehouse(lang) if con is None else pick), dash.no_update
     report_id, measure_id = selected[0]["key"].split("/", 1)
     with data.cursor() as con:
         if con is None:
-            return empty_warehouse(lang), [], message
+            return empty_warehouse(lang), []
         if not queries.measure_kept(con, Filters.from_search(search), report_id, measure_id):
-            return pick, [], message
+            return pick, []
         panel = measure_panel(con, data.log(), report_id, measure_id, lang)
         departments = (
             department_options(con, panel.detail["departments"]) if panel is not None else []
         )
     if panel is None:
-        return html.P(t("no_data", lang)), [], message
-    return detail_view(panel, lang, auth.permission(), departments), dash.no_update, message
+        return html.P(t("no_data", lang)), []
+    return detail_view(panel, lang, auth.permission(), departments), dash.no_update
+
+
+@callback(
+    Output(ids.EDIT_MESSAGE, "children", allow_duplicate=True),
+    Input(ids.GRID, "selectedRows"),
+    Input(ids.URL, "search"),
+    Input(ids.LANG, "data"),
+    prevent_initial_call=True,
+)
+def clear_message(_selected, _search, _lang):
+    """Another row, filter or language: the last save's message goes."""
+    return None
 
 
 def detail_view(

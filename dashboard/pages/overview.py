@@ -20,7 +20,7 @@ from views import figures
 from views.i18n import t
 from views.overview import Overview, gather_overview
 from views.reports import warning_messages
-from views.review import unreviewed
+from views.review import report_reviewed, unreviewed
 from views.summaries import deadline_counts, headline_split
 from views.theme import format_number
 from views.vocabulary import category_from_label
@@ -189,7 +189,12 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
         # Deadline warnings only where ledgers give deadlines.
         None if o.deadlines.empty else deadline_tiles(deadline_counts(o.deadlines), lang),
         indicator_block(o.indicators, lang),
-        review_mark(warning_messages(o.warnings, lang).get(f.report, []), lang, "review-details"),
+        review_mark(
+            warning_messages(o.warnings, lang).get(f.report, []),
+            lang,
+            "review-details",
+            report_reviewed(data.log(), f.report, lang) if f.report else None,
+        ),
     )
 
 
