@@ -411,7 +411,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Undid #{id} (logged as #{new}).",
     },
     "audit_empty": {"zh": "尚无更正记录。", "en": "No corrections yet."},
-    "audit_count": {"zh": "共 {n} 条记录", "en": "{n} entries"},
+    "entries_place": {
+        "zh": "第 {first}–{last} 条,共 {total} 条",
+        "en": "{first}–{last} of {total}",
+    },
     "audit_filter_user": {"zh": "全部操作人", "en": "Anyone"},
     "audit_filter_field": {"zh": "全部字段", "en": "Any field"},
     "audit_filter_report": {"zh": "全部通报", "en": "Any report"},

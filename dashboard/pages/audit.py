@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, data, ids
-from dashboard.components import step_button
+from dashboard.components import pager
 from pipeline.corrections import CorrectionRefused, revert
 from views.audit import PAGE_SIZE, AuditPage, AuditRow, audit_page, field_label, refusal
 from views.i18n import t
@@ -54,19 +54,17 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
                 ],
                 className="g-2 mb-2",
             ),
-            dcc.Store(id=ids.AUDIT_PAGE, data=1),
             dcc.Store(id=ids.AUDIT_VERSION, data=0),
             dcc.Store(id=ids.AUDIT_REVERT_ENTRY),
-            html.Div(id=ids.AUDIT_MESSAGE),
-            html.Div(id=ids.AUDIT_TABLE),
             html.Div(
                 [
-                    step_button(ids.AUDIT_PREV),
-                    html.Span(id=ids.AUDIT_PAGE_INFO, className="mx-2"),
-                    step_button(ids.AUDIT_NEXT),
+                    html.Span(id=ids.AUDIT_PAGE_INFO, className="small text-muted me-2"),
+                    pager(ids.AUDIT_PAGER),
                 ],
-                className="explorer-pager",
+                className="d-flex align-items-center flex-wrap gap-1 mb-2",
             ),
+            html.Div(id=ids.AUDIT_MESSAGE),
+            html.Div(id=ids.AUDIT_TABLE),
             dbc.Modal(
                 [
                     dbc.ModalHeader(dbc.ModalTitle(id=ids.AUDIT_MODAL_TITLE)),
@@ -185,12 +183,9 @@ def report_options(reports: list[tuple[str, str | None]]) -> list[dict]:
 
 @callback(
     Output(ids.AUDIT_TABLE, "children"),
-    Output(ids.AUDIT_PAGE, "data"),
+    Output(ids.AUDIT_PAGER, "max_value"),
+    Output(ids.AUDIT_PAGER, "active_page"),
     Output(ids.AUDIT_PAGE_INFO, "children"),
-    Output(ids.AUDIT_PREV, "children"),
-    Output(ids.AUDIT_NEXT, "children"),
-    Output(ids.AUDIT_PREV, "disabled"),
-    Output(ids.AUDIT_NEXT, "disabled"),
     Output(ids.AUDIT_REPORT, "options"),
     Output(ids.AUDIT_USER, "options"),
     Output(ids.AUDIT_FIELD, "options"),
@@ -204,17 +199,15 @@ def report_options(reports: list[tuple[str, str | None]]) -> list[dict]:
     Input(ids.AUDIT_TEXT, "value"),
     Input(ids.AUDIT_SINCE, "value"),
     Input(ids.AUDIT_UNTIL, "value"),
-    Input(ids.AUDIT_PREV, "n_clicks"),
-    Input(ids.AUDIT_NEXT, "n_clicks"),
+    Input(ids.AUDIT_PAGER, "active_page"),
     Input(ids.AUDIT_VERSION, "data"),
-    State(ids.AUDIT_PAGE, "data"),
 )
-def render(lang, report, user, field, text, since, until, _prev, _next, _version, page):
-    """A page of the log under its filters: the next or previous on the pager, the same
-    after an undo, the first on a new filter."""
+def render(lang, report, user, field, text, since, until, active_page, _version):
+    """A page of the log under its filters: the one the pager asks for, the same after an
+    undo, the first on a new filter."""
     lang = lang or "zh"
-    step = {ids.AUDIT_PREV: -1, ids.AUDIT_NEXT: 1, ids.AUDIT_VERSION: 0}.get(ctx.triggered_id)
-    page = (page or 1) + step if step is not None else 1
+    keep = ctx.triggered_id in (ids.AUDIT_PAGER, ids.AUDIT_VERSION, ids.LANG)
+    page = active_page if keep else 1
     log = data.log()
     f = LogFilter(
         report=report or None,
@@ -226,22 +219,16 @@ def render(lang, report, user, field, text, since, until, _prev, _next, _version
     )
     shown = audit_page(log, f, page, lang)
     first = (shown.page - 1) * PAGE_SIZE + 1 if shown.total else 0
-    info = t("explorer_page", lang).format(
-        page=shown.page,
-        pages=shown.pages,
-        first=first,
-        last=first + len(shown.rows) - 1 if shown.rows else 0,
-        n=shown.total,
-    )
+    place = t("entries_place", lang).format(
+        first=f"{first:,}", last=f"{first + len(shown.rows) - 1 if shown.rows else 0:,}",
+        total=f"{shown.total:,}",
+    )  # fmt: skip
     choices = shown.choices
     return (
         audit_table(shown, lang, auth.permission().allowed),
+        shown.pages,
         shown.page,
-        info,
-        t("prev", lang),
-        t("next", lang),
-        shown.page <= 1,
-        shown.page >= shown.pages,
+        place,
         report_options(choices["reports"]),
         [{"label": u, "value": u} for u in choices["users"]],
         [{"label": field_label(x, lang), "value": x} for x in choices["fields"]],

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, data, ids
-from dashboard.components import empty_warehouse, step_button
+from dashboard.components import empty_warehouse, pager
 from pipeline.corrections import mark_reviewed
 from views.i18n import t
 from views.review import PAGE_SIZE, ReviewPage, ReviewRow, review_page
@@ -38,18 +38,16 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 ],
                 className="mb-2",
             ),
-            dcc.Store(id=ids.REVIEW_PAGE, data=1),
             dcc.Store(id=ids.REVIEW_VERSION, data=0),
-            html.Div(id=ids.REVIEW_MESSAGE),
-            html.Div(id=ids.REVIEW_TABLE),
             html.Div(
                 [
-                    step_button(ids.REVIEW_PREV),
-                    html.Span(id=ids.REVIEW_PAGE_INFO, className="mx-2"),
-                    step_button(ids.REVIEW_NEXT),
+                    html.Span(id=ids.REVIEW_PAGE_INFO, className="small text-muted me-2"),
+                    pager(ids.REVIEW_PAGER),
                 ],
-                className="explorer-pager",
+                className="d-flex align-items-center flex-wrap gap-1 mb-2",
             ),
+            html.Div(id=ids.REVIEW_MESSAGE),
+            html.Div(id=ids.REVIEW_TABLE),
         ],
         id=ids.REVIEW_BODY,
     )
@@ -118,52 +116,41 @@ def _row(r: ReviewRow, lang: str, may_mark: bool) -> html.Tr:
 
 @callback(
     Output(ids.REVIEW_TABLE, "children"),
-    Output(ids.REVIEW_PAGE, "data"),
+    Output(ids.REVIEW_PAGER, "max_value"),
+    Output(ids.REVIEW_PAGER, "active_page"),
     Output(ids.REVIEW_PAGE_INFO, "children"),
-    Output(ids.REVIEW_PREV, "children"),
-    Output(ids.REVIEW_NEXT, "children"),
-    Output(ids.REVIEW_PREV, "disabled"),
-    Output(ids.REVIEW_NEXT, "disabled"),
     Output(ids.REVIEW_COUNT, "children"),
     Input(ids.URL, "search"),
     Input(ids.LANG, "data"),
     Input(ids.REVIEW_SHOW_DONE, "value"),
-    Input(ids.REVIEW_PREV, "n_clicks"),
-    Input(ids.REVIEW_NEXT, "n_clicks"),
+    Input(ids.REVIEW_PAGER, "active_page"),
     Input(ids.REVIEW_VERSION, "data"),
-    State(ids.REVIEW_PAGE, "data"),
 )
-def render(search, lang, show_done, _prev, _next, _version, page):
-    """A page of the list under the filters: the next or previous on the pager, the same
-    after a mark, the first on a new filter."""
+def render(search, lang, show_done, active_page, _version):
+    """A page of the list under the filters: the one the pager asks for, the same after a
+    mark, the first on a new filter."""
     lang = lang or "zh"
-    step = {ids.REVIEW_PREV: -1, ids.REVIEW_NEXT: 1, ids.REVIEW_VERSION: 0}.get(ctx.triggered_id)
-    page = (page or 1) + step if step is not None else 1
+    keep = ctx.triggered_id in (ids.REVIEW_PAGER, ids.REVIEW_VERSION, ids.LANG)
+    page = active_page if keep else 1
     with data.cursor() as con:
         if con is None:
-            return empty_warehouse(lang), 1, "", "", "", True, True, ""
+            return empty_warehouse(lang), 1, 1, "", ""
         shown = review_page(
             con, data.log(), Filters.from_search(search), page, lang, bool(show_done)
         )
     first = (shown.page - 1) * PAGE_SIZE + 1 if shown.total else 0
-    info = t("explorer_page", lang).format(
-        page=shown.page,
-        pages=shown.pages,
-        first=first,
-        last=first + len(shown.rows) - 1 if shown.rows else 0,
-        n=format_number(shown.total, lang),
-    )
+    place = t("entries_place", lang).format(
+        first=f"{first:,}", last=f"{first + len(shown.rows) - 1 if shown.rows else 0:,}",
+        total=f"{shown.total:,}",
+    )  # fmt: skip
     count = t("review_count", lang).format(
         n=format_number(shown.counts.entries, lang), open=format_number(shown.counts.open, lang)
     )
     return (
         review_table(shown, lang, auth.permission().allowed),
+        shown.pages,
         shown.page,
-        info,
-        t("prev", lang),
-        t("next", lang),
-        shown.page <= 1,
-        shown.page >= shown.pages,
+        place,
         count,
     )
 
