@@ -56,6 +56,7 @@ CALLBACKS = {  # name → (an output id the callback writes, the bare queries it
             queries.filtered_indicator_totals(con, f),
             queries.department_category(con, f),
             queries.has_deadlines(con, f),  # the synthetic reports have none to list
+            queries.review_counts(con, f, []),  # how many the 待核查 list holds, not reviewed
         ),
     ),
     "explorer": (
@@ -408,6 +409,27 @@ def p95(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
 
 
+def correction_timing(db: Path) -> None:
+    """A correction's time on the warehouse a server is reading: logged, applied to the stored
+    report and published in a swap (the copy of the file is most of it)."""
+    from pipeline.corrections import Edit, record
+
+    con = connect_readonly(db)
+    rid, measure, status = con.execute(
+        "SELECT report_id, measure_id, status FROM measure ORDER BY report_id DESC LIMIT 1"
+    ).fetchone()
+    con.close()
+    times = []
+    for i, new in enumerate(["not_started", status, "not_started", status]):
+        t0 = time.perf_counter()
+        record(db, [Edit(rid, "status", new, measure=measure)], "bench", f"round {i}")
+        times.append(time.perf_counter() - t0)
+    print(
+        f"correction_applied_median: {statistics.median(times):.2f} s "
+        f"({N_REPORTS} reports, {db.stat().st_size / 1_048_576:.0f} MiB warehouse)"
+    )
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
@@ -474,6 +496,7 @@ def main() -> None:
             print(f"crowd_random_filters_p95: {p95(times) * 1000:.0f} ms")
             print(f"crowd_random_filters_errors: {errors}")
             con.close()
+            correction_timing(db)
         finally:
             server.terminate()
             server.wait(timeout=10)

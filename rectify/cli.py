@@ -371,10 +371,8 @@ def cmd_override(args) -> int:
         if value is not None
     ]
     ids = record(db, edits, getuser(), args.reason, via="cli")
-    print(
-        f"corrected report {rid}: entries {', '.join(f'#{i}' for i in ids)} in {log_path(db)}; "
-        "applied now and on every load"
-    )
+    entries = f"entr{'ies' if len(ids) > 1 else 'y'} {', '.join(f'#{i}' for i in ids)}"
+    print(f"corrected report {rid}: {entries} in {log_path(db)}; applied now and on every load")
     return 0
 
 

@@ -383,7 +383,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "edit_no_indicator": {"zh": "(不计入指标)", "en": "(no indicator)"},
     "edit_history": {"zh": "更正记录", "en": "Corrections"},
     "edit_corrected": {"zh": "人工更正", "en": "Corrected by hand"},
-    "edit_as_read": {"zh": "原文识别为", "en": "as read"},
+    "edit_as_read": {"zh": "原文识别为", "en": "As read"},
     "audit_heading": {"zh": "审计记录", "en": "Audit log"},
     "audit_intro": {
         "zh": "每一处更正:谁、何时、改了什么(原值 → 新值)、为什么。撤销也会记录在案。",

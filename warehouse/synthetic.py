@@ -82,6 +82,25 @@ def replicate_reports(
         """,
         params,
     )
+    # About one report in ten warns about its statuses, and one measure in twenty of those
+    # holds a warning of its own: the 待核查 list has entries to count.
+    con.execute(
+        """
+        INSERT INTO parse_warning
+        SELECT c.rid, 1, 'status_no_cue', 'synthetic', '{"n": 1, "total": 1}', NULL, NULL
+        FROM copies c WHERE c.i % 10 = 3
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO review_item
+        SELECT c.rid, '', false, [1], 0, 0 FROM copies c WHERE c.i % 10 = 3
+        UNION ALL
+        SELECT c.rid, m.measure_id, false, [1], 0, m.start_offset
+        FROM measure m, copies c WHERE m.report_id = $t AND c.i % 10 = 3 AND random() < 0.05
+        """,
+        params,
+    )
     ids = [r[0] for r in con.execute("SELECT rid FROM copies").fetchall()]
     con.execute("DROP TABLE copies")
     refresh_facts(con, ids)
