@@ -276,6 +276,14 @@ def report_list_controls(
     )
 
 
+def list_pager(place_id: str, pager_id: str) -> html.Div:
+    """Where the page sits in a list paged on the server, and the pager."""
+    return html.Div(
+        [html.Span(id=place_id, className="small text-muted me-2"), pager(pager_id)],
+        className="d-flex align-items-center flex-wrap gap-1 mb-2",
+    )
+
+
 def report_list_page(search: str | None, page: int | None, lang: str):
     """Page `page` of the loaded reports matching `search` (views.reports.ReportsPage); None
     with no warehouse or no report at all."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from etl.model import Extraction, Finding, Measure, Metric, ParseWarning, ReportHeader
@@ -230,21 +230,7 @@ def prepared_from_rows(rows: ReportRows) -> Prepared:
     tables = rows.tables
     r = tables["report"][0]
     header = ReportHeader(
-        **{
-            k: _iso(r.get(k))
-            for k in (
-                "title",
-                "issuer",
-                "inspected_unit",
-                "inspection_kind",
-                "round",
-                "team",
-                "inspection_start",
-                "inspection_end",
-                "feedback_date",
-                "publish_date",
-            )
-        }
+        **{f.name: _iso(r.get(f.name)) for f in fields(ReportHeader) if f.name != "stated_totals"}
     )
     header.stated_totals = {k: r.get(f"stated_{k}") for k in header.stated_totals}
     findings = [

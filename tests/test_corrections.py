@@ -34,16 +34,10 @@ from warehouse import queries
 from warehouse.corrections import LogFilter, log_path
 from warehouse.db import connect_readonly
 from warehouse.filters import Filters
+from warehouse.load import TABLES as LOADED
 
 TABLES = (
-    "report",
-    "finding",
-    "measure",
-    "metric",
-    "measure_department",
-    "parse_warning",
-    "correction",
-    "review_item",
+    *LOADED,
     "measure_fact",
     "item_fact",
     "rollup",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED
-from test_dashboard import CHROMIUM, _serve, needs_browser
+from test_dashboard import _serve, launch, needs_browser
 
 from pipeline import load_paths
 from pipeline.corrections import open_log
@@ -61,9 +61,7 @@ def test_correct_a_status_see_it_counted_reload_and_undo_in_the_browser(tmp_path
     errors: list[str] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"]
-            )
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             page.set_default_timeout(45000)
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, data, ids
-from dashboard.components import pager
+from dashboard.components import list_pager
 from pipeline.corrections import CorrectionRefused, revert
 from views.audit import PAGE_SIZE, AuditPage, AuditRow, audit_page, field_label, refusal
 from views.i18n import t
@@ -56,13 +56,7 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
             ),
             dcc.Store(id=ids.AUDIT_VERSION, data=0),
             dcc.Store(id=ids.AUDIT_REVERT_ENTRY),
-            html.Div(
-                [
-                    html.Span(id=ids.AUDIT_PAGE_INFO, className="small text-muted me-2"),
-                    pager(ids.AUDIT_PAGER),
-                ],
-                className="d-flex align-items-center flex-wrap gap-1 mb-2",
-            ),
+            list_pager(ids.AUDIT_PAGE_INFO, ids.AUDIT_PAGER),
             html.Div(id=ids.AUDIT_MESSAGE),
             html.Div(id=ids.AUDIT_TABLE),
             dbc.Modal(

@@ -300,6 +300,12 @@ def _labelled(label: str, control) -> html.Div:
     return html.Div([dbc.Label(label, className="small mb-0"), control], className="mb-2")
 
 
+def _choice(label: str, control_id: str, options: list[dict], value) -> html.Div:
+    return _labelled(
+        label, dcc.Dropdown(id=control_id, options=options, value=value, clearable=False)
+    )
+
+
 def edit_form(panel: MeasurePanel, lang: str, departments: list[dict]) -> html.Details:
     """The correction form, folded under its summary until opened."""
     detail, seen = panel.detail, panel.seen()
@@ -339,30 +345,24 @@ def edit_form(panel: MeasurePanel, lang: str, departments: list[dict]) -> html.D
             dbc.Row(
                 [
                     dbc.Col(
-                        _labelled(
+                        _choice(
                             t("col_category", lang),
-                            dcc.Dropdown(
-                                id=ids.EDIT_CATEGORY,
-                                options=category_options(lang),
-                                value=detail["category"],
-                                clearable=False,
-                            ),
+                            ids.EDIT_CATEGORY,
+                            category_options(lang),
+                            detail["category"],
                         )
                     ),
                     dbc.Col(
-                        _labelled(
+                        _choice(
                             t("col_status", lang),
-                            dcc.Dropdown(
-                                id=ids.EDIT_STATUS,
-                                options=status_options(lang),
-                                value=detail["status"],
-                                clearable=False,
-                            ),
+                            ids.EDIT_STATUS,
+                            status_options(lang),
+                            detail["status"],
                         )
                     ),
                 ],
                 className="g-2",
-            ),
+            ),  # fmt: skip
             _labelled(
                 t("col_departments", lang),
                 dcc.Dropdown(

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, data, ids
-from dashboard.components import empty_warehouse, pager
+from dashboard.components import empty_warehouse, list_pager
 from pipeline.corrections import mark_reviewed
 from views.i18n import t
 from views.review import PAGE_SIZE, ReviewPage, ReviewRow, review_page
@@ -39,13 +39,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 className="mb-2",
             ),
             dcc.Store(id=ids.REVIEW_VERSION, data=0),
-            html.Div(
-                [
-                    html.Span(id=ids.REVIEW_PAGE_INFO, className="small text-muted me-2"),
-                    pager(ids.REVIEW_PAGER),
-                ],
-                className="d-flex align-items-center flex-wrap gap-1 mb-2",
-            ),
+            list_pager(ids.REVIEW_PAGE_INFO, ids.REVIEW_PAGER),
             html.Div(id=ids.REVIEW_MESSAGE),
             html.Div(id=ids.REVIEW_TABLE),
         ],
