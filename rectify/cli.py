@@ -313,6 +313,8 @@ def cmd_override(args) -> int:
     from getpass import getuser
 
     from etl.errors import InputError
+    from etl.overrides import Override
+    from etl.rules import load_rules
     from pipeline.corrections import Edit, record
     from warehouse.corrections import log_path
     from warehouse.db import connect_readonly
@@ -334,6 +336,16 @@ def cmd_override(args) -> int:
             "nothing to correct",
             "pass --category, --status, --departments, --deadline, --indicator or --new-value",
         )
+    Override(
+        report=args.report,
+        measure=args.measure,
+        category=args.category,
+        status=args.status,
+        deadline=args.deadline,
+        indicator=args.indicator,
+        new_value=args.new_value,
+        metric_value=0.0 if args.value is None else args.value,
+    ).validate({i.code for i in load_rules().indicators})
     con = connect_readonly(db)
     try:
         figure = None

@@ -25,7 +25,19 @@ def run(*args, env=None):
 
 
 @pytest.mark.parametrize(
-    "sub", ["text", "extract", "load", "reports", "eval", "override", "serve", "export"]
+    "sub",
+    [
+        "text",
+        "extract",
+        "load",
+        "reports",
+        "eval",
+        "override",
+        "overrides",
+        "serve",
+        "export",
+        "user",
+    ],
 )
 def test_help_on_every_subcommand(sub):
     proc = run(sub, "--help")
@@ -158,6 +170,8 @@ def test_override_survives_reload(tmp_path):
         "trainings",
         "--db",
         db,
+        "--reason",
+        "a training, as the source says",
     )
     assert proc.returncode == 0, proc.stderr
     assert run("load", SEED, "--db", db).returncode == 0
@@ -183,8 +197,14 @@ def test_override_survives_reload(tmp_path):
         "1",
         "--db",
         db,
+        "--reason",
+        "x",
     )
     assert bad.returncode == 2 and "unknown indicator" in bad.stderr
+    # Both corrections are in the log, with the reasons given.
+    listed = run("overrides", "list", "--db", db)
+    assert listed.returncode == 0 and listed.stdout.count("why: test") == 2
+    assert "why: a training, as the source says" in listed.stdout
 
 
 @pytest.mark.parametrize("indent", [2, None])

@@ -454,6 +454,11 @@ def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_d
 
     rid = report_id(seed_db)
     n = one(seed_db, "SELECT metric_no FROM metric WHERE measure_id = 'M14' ORDER BY 1 LIMIT 1")[0]
+    con = connect_readonly(seed_db)
+    try:
+        done_before = gather_for("deck", con, Filters(), "zh").kpis["measures_completed"]
+    finally:
+        con.close()
     record(
         seed_db,
         [Edit(rid, "status", "not_started", measure="M3"), Edit(rid, "value", 64, metric=n)],
@@ -480,6 +485,20 @@ def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_d
     assert 64 in [r[figures[0].index("数值")] for r in figures[1:]]
     text = to_csv(csv_en).decode("utf-8-sig")
     assert "Corrected by hand" in text.splitlines()[0] and "Status" in text
+    # The deck draws on the corrected warehouse, and each slide's notes say how many.
+    from pptx import Presentation
+
+    from exports.deck import build_deck
+
+    con = connect_readonly(seed_db)
+    try:
+        deck = gather_for("deck", con, Filters(), "zh")
+    finally:
+        con.close()
+    slides = Presentation(io.BytesIO(build_deck(deck))).slides
+    notes = [s.notes_slide.notes_text_frame.text for s in slides]
+    assert all("2 处数值经人工更正" in n for n in notes)
+    assert deck.kpis["measures_completed"] == done_before - 1  # M3, completed as read
 
 
 def test_change_values_are_plain_json():
