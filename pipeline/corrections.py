@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -81,7 +82,7 @@ def open_log(db: Path | str) -> CorrectionLog:
     db = Path(db)
     log = CorrectionLog(log_path(db))
     legacy = db.with_name(LEGACY_FILE_NAME)
-    if legacy.exists() and log.meta(LEGACY_STAMP) is None:
+    if legacy.exists() and os.access(db.parent, os.W_OK) and log.meta(LEGACY_STAMP) is None:
         _import_legacy(log, legacy)
     return log
 

@@ -504,3 +504,23 @@ def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_d
 def test_change_values_are_plain_json():
     c = Change("metric", "3", "value", 46, 64.0)
     assert json.dumps(c.before) == "46"  # the rows keep them as JSON
+
+
+def test_a_log_not_made_yet_or_that_cannot_be_opened_to_write_is_read_without_writing(
+    tmp_path, monkeypatch
+):
+    from warehouse.corrections import CorrectionLog
+    from warehouse.errors import WarehouseError
+
+    log = CorrectionLog(tmp_path / "none.corrections.sqlite")
+    assert log.entries() == [] and log.reviewed() == {} and log.count() == 0
+    assert not log.path.exists()  # reading made nothing
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED], db)
+    record(db, [Edit(report_id(db), "status", "not_started", measure="M3")], "a", "why")
+
+    def refused(_self):  # as in a folder this process may not write (a replica host's copy)
+        raise WarehouseError("read-only")
+
+    monkeypatch.setattr(CorrectionLog, "_connect", refused)
+    assert [e["field"] for e in open_log(db).entries()] == ["status"]

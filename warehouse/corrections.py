@@ -135,7 +135,26 @@ class CorrectionLog:
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        with closing(self._connect()) as db:
+        """A connection to read with. No log yet reads as an empty one (nothing is made);
+        a log in a folder this process may not write (a replica host's copy) is read as it
+        stands."""
+        if not self.path.exists():
+            db = sqlite3.connect(":memory:")
+            db.row_factory = sqlite3.Row
+            db.executescript(_SCHEMA)
+        else:
+            try:
+                db = self._connect()
+            except WarehouseError:
+                try:
+                    db = sqlite3.connect(f"file:{self.path}?immutable=1", uri=True)
+                    db.row_factory = sqlite3.Row
+                    db.execute("SELECT count(*) FROM change").fetchone()
+                except sqlite3.Error as exc:
+                    raise WarehouseError(
+                        f"{self.path}: cannot read the corrections log ({exc})"
+                    ) from exc
+        with closing(db):
             yield db
 
     @contextmanager
