@@ -286,6 +286,8 @@ def test_same_named_files_from_two_browsers_are_all_kept(tmp_path):
             again.wait_for_selector("#upload-preview-table .upload-already")
             assert "整改通报.txt" in again.inner_text(".upload-already")
             again.click("#upload-cancel")
+            # The cancel is answered (its batch removed) before the browser goes.
+            again.wait_for_selector("#upload-preview-table", state="detached")
             browser.close()
         assert errors == []
     finally:
