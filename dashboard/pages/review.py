@@ -57,7 +57,9 @@ def review_table(shown: ReviewPage, lang: str, may_mark: bool):
         "review_col_figures",
         "review_col_state",
     )
-    head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in keys] + [html.Th("")]))
+    head = html.Thead(
+        html.Tr([html.Th(t(k, lang), className="text-nowrap") for k in keys] + [html.Th("")])
+    )
     return html.Table(
         [head, html.Tbody([_row(r, lang, may_mark) for r in shown.rows])],
         className="table table-sm table-striped review-table",
