@@ -245,9 +245,8 @@ def test_a_correction_applied_at_once_equals_a_reload_and_survives_one(tmp_path,
     assert entry["at"].startswith(str(date.today().year)[:2])
 
 
-def test_undoing_restores_the_value_as_read_and_both_entries_remain(tmp_path):
-    db = tmp_path / "w.duckdb"
-    load_paths([SEED], db)
+def test_undoing_restores_the_value_as_read_and_both_entries_remain(seed_db):
+    db = seed_db
     rid = report_id(db)
     before = dump(db)
     (first,) = record(db, [Edit(rid, "status", "not_started", measure="M3")], "a", "why")
@@ -268,9 +267,8 @@ def test_undoing_restores_the_value_as_read_and_both_entries_remain(tmp_path):
     assert one(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
 
 
-def test_refusals_change_nothing(tmp_path):
-    db = tmp_path / "w.duckdb"
-    load_paths([SEED], db)
+def test_refusals_change_nothing(seed_db):
+    db = seed_db
     rid = report_id(db)
     record(db, [Edit(rid, "category", "assets", measure="M3")], "a", "first")
     stamp, tables = db.stat().st_mtime_ns, dump(db)
@@ -301,9 +299,8 @@ def test_refusals_change_nothing(tmp_path):
     assert open_log(db).count() == 1
 
 
-def test_two_editors_at_the_same_moment_both_keep_their_change(tmp_path):
-    db = tmp_path / "w.duckdb"
-    load_paths([SEED], db)
+def test_two_editors_at_the_same_moment_both_keep_their_change(seed_db):
+    db = seed_db
     rid = report_id(db)
     start = threading.Barrier(2)
     errors: list[BaseException] = []
@@ -334,13 +331,12 @@ def test_two_editors_at_the_same_moment_both_keep_their_change(tmp_path):
     assert sorted(e["user"] for e in open_log(db).entries()) == ["乙", "甲"]
 
 
-def test_a_load_while_a_correction_waits_keeps_it(tmp_path):
+def test_a_load_while_a_correction_waits_keeps_it(seed_db):
     """The log is read under the warehouse's writer lock, so a load that prepared its files
     before a correction was saved still writes the correction."""
     from pipeline import prepare_file, write_prepared
 
-    db = tmp_path / "w.duckdb"
-    load_paths([SEED], db)
+    db = seed_db
     rid = report_id(db)
     prepared = prepare_file(SEED)  # read before the correction
     record(db, [Edit(rid, "status", "not_started", measure="M3")], "a", "why")
@@ -375,10 +371,9 @@ def test_the_overrides_yaml_of_an_earlier_version_is_imported_once(tmp_path):
     assert one(db, "SELECT category FROM measure WHERE measure_id = 'M3'")[0] == "party_building"
 
 
-def test_a_warehouse_without_a_log_gets_none_from_a_load(tmp_path):
-    db = tmp_path / "w.duckdb"
-    load_paths([SEED], db)
-    assert not log_path(db).exists()
+def test_a_warehouse_without_a_log_gets_none_from_a_load(seed_db):
+    load_paths([SEED], seed_db)
+    assert not log_path(seed_db).exists()
 
 
 # -- the review list ---------------------------------------------------------------------------
