@@ -188,3 +188,73 @@ def test_a_viewers_edit_sent_straight_to_the_callback_is_refused_and_an_editors_
     answer = client.post("/_dash-update-component", json=_save_request(seen, "completed", "again"))
     assert "your account is a viewer" in json.dumps(answer.get_json())
     assert _status(db) == "not_started" and open_log(db).count() == 1
+
+
+def _request(client, output_part: str, values: dict, changed: str) -> dict:
+    """A callback's request as the browser builds it, from the app's own dependency list:
+    the callback whose output names `output_part`, each input and state given its value
+    from `values` ((id, property) → value; None when absent; pattern-matching ones as the
+    list of {id, property, value} the browser sends)."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if output_part in d["output"])
+
+    def item(spec):
+        key = (
+            json.dumps(spec["id"], sort_keys=True) if isinstance(spec["id"], dict) else spec["id"],
+            spec["property"],
+        )
+        if isinstance(spec["id"], dict):
+            return values.get(key, [])
+        return {"id": spec["id"], "property": spec["property"], "value": values.get(key)}
+
+    outputs = [
+        {"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}
+        for part in dep["output"].strip(".").split("...")
+    ]
+    return {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": [item(spec) for spec in dep["inputs"]],
+        "state": [item(spec) for spec in dep["state"]],
+        "changedPropIds": [changed],
+    }
+
+
+def test_a_viewer_can_neither_undo_nor_mark_reviewed_whatever_the_request(
+    db, tmp_path, monkeypatch
+):
+    from dashboard.app import create_app
+    from pipeline.corrections import Edit, record
+
+    users = tmp_path / "users"
+    _users_file(users, viewer="viewer")
+    monkeypatch.setenv("RECTIFY_USERS_FILE", str(users))
+    monkeypatch.delenv("RECTIFY_USERS", raising=False)
+    app = create_app(db)
+    rid = _seen(db)["report_id"]
+    (entry,) = record(db, [Edit(rid, "status", "not_started", measure="M3")], "editor", "why")
+    client = app.server.test_client()
+    assert client.post("/login", data={"user": "viewer", "password": PASSWORD}).status_code == 302
+
+    undo = _request(
+        client,
+        "audit-message.children",
+        {("audit-revert-confirm", "n_clicks"): 1, ("audit-revert-entry", "data"): entry,
+         ("audit-revert-reason", "value"): "forged", ("lang-store", "data"): "en"},
+        "audit-revert-confirm.n_clicks",
+    )  # fmt: skip
+    answer = client.post("/_dash-update-component", json=undo)
+    assert answer.status_code == 200 and "your account is a viewer" in answer.get_data(as_text=True)
+    assert open_log(db).count() == 1 and _status(db) == "not_started"
+
+    toggle_id = {"key": f"{rid}/", "on": True, "type": "review-toggle"}
+    mark = _request(
+        client,
+        "review-message.children",
+        {(json.dumps({"key": '["ALL"]'}), ""): None, ("lang-store", "data"): "en"},
+        json.dumps(toggle_id, sort_keys=True, separators=(",", ":")) + ".n_clicks",
+    )
+    mark["inputs"] = [[{"id": toggle_id, "property": "n_clicks", "value": 1}]]
+    answer = client.post("/_dash-update-component", json=mark)
+    assert answer.status_code == 200 and "your account is a viewer" in answer.get_data(as_text=True)
+    assert open_log(db).reviewed() == {}
