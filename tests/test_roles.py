@@ -251,7 +251,7 @@ def test_a_viewer_can_neither_undo_nor_mark_reviewed_whatever_the_request(
     mark = _request(
         client,
         "review-message.children",
-        {(json.dumps({"key": '["ALL"]'}), ""): None, ("lang-store", "data"): "en"},
+        {("lang-store", "data"): "en"},
         json.dumps(toggle_id, sort_keys=True, separators=(",", ":")) + ".n_clicks",
     )
     mark["inputs"] = [[{"id": toggle_id, "property": "n_clicks", "value": 1}]]
