@@ -22,10 +22,13 @@ traces back like one in a report. `read_table` is the IO edge; everything else i
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import zip_longest
 from pathlib import Path
 
 from etl.classify import (
@@ -92,6 +95,17 @@ class LedgerTable:
 
     sheets: list[Sheet]
     encoding: str
+
+    def identity(self) -> Iterator[str]:
+        """Every cell read, sheet by sheet, as canonical text pieces (JSON), whatever the
+        file's encoding or format details: what a ledger's report id is a hash of. Two
+        ledgers differing in any cell (a status, a deadline, an owner, evidence, a unit …)
+        give different pieces; the same cells saved in GB18030 or UTF-8 give the same."""
+        for sheet in self.sheets:
+            head = [sheet.name, sheet.hidden, sorted(sheet.no_value)]
+            yield json.dumps(head, ensure_ascii=False) + "\n"
+            for number, row in zip_longest(sheet.numbers, sheet.rows):
+                yield json.dumps([number, row], ensure_ascii=False) + "\n"
 
 
 def read_table(path: Path) -> LedgerTable:

@@ -54,8 +54,9 @@ def prepare_file(
 
 def _prepare(path: Path, overrides, step: Callable[[str], None]) -> Prepared:
     step("read")
+    cells = None
     if path.suffix.lower() in LEDGER_SUFFIXES:
-        x, encoding, kind = _read_ledger(path)
+        x, encoding, kind, cells = _read_ledger(path)
     else:
         doc = read_document(path)
         step("extract")
@@ -67,7 +68,7 @@ def _prepare(path: Path, overrides, step: Callable[[str], None]) -> Prepared:
             "no rectification report found in it (no sections, findings or inspection header)",
             "check that it is a 巡视/巡察整改 report",
         )
-    rid = report_id_for(x.text)
+    rid = report_id_for(x.text, cells)
     try:
         check_extraction(x, str(path))
     except ContractError as exc:
@@ -81,7 +82,8 @@ def _prepare(path: Path, overrides, step: Callable[[str], None]) -> Prepared:
 def _read_ledger(path: Path):
     rules, table = load_rules(), read_table(path)
     ledger = as_ledger(table, rules, str(path))
-    return ledger_extraction(ledger, rules, path.name), table.encoding, "ledger"
+    x = ledger_extraction(ledger, rules, path.name)
+    return x, table.encoding, "ledger", table.identity()
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -101,6 +103,24 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 class LoadResult:
     loaded: list[Prepared] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    # Reports the warehouse held before and this load replaced: (report id, file name,
+    # source path) of the old copy (warehouse.load.write_reports).
+    replaced: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def reports(self) -> int:
+        """How many reports the load wrote: files that resolve to one report count once."""
+        return len({p.report_id for p in self.loaded})
+
+
+def superseded(batch: list[Prepared]) -> dict[int, Prepared]:
+    """Files of a batch that resolve to the same report as a later file of it (the same
+    plain text, or a ledger with the same cells): index in `batch` → the later file whose
+    copy is kept (the last one wins, as the warehouse writes them)."""
+    last: dict[str, Prepared] = {}
+    for p in batch:
+        last[p.report_id] = p
+    return {i: last[p.report_id] for i, p in enumerate(batch) if last[p.report_id] is not p}
 
 
 def load_paths(
@@ -117,14 +137,15 @@ def load_paths(
         if on_file:
             on_file(path)
     if result.loaded:
-        write_prepared(db, result.loaded)
+        result.replaced = write_prepared(db, result.loaded)
     return result
 
 
-def write_prepared(db: Path, batch: list[Prepared]) -> None:
+def write_prepared(db: Path, batch: list[Prepared]) -> list[tuple[str, str, str]]:
     """Write prepared reports into the warehouse at `db` in one atomic swap, each with the
     corrections in force (read from the log holding the writer lock, so that a correction
-    saved while the files were read is not lost)."""
+    saved while the files were read is not lost); returns the reports it held before that
+    were replaced: (report id, file name, source path)."""
     from pipeline.corrections import correct_prepared, overrides_in_force
     from warehouse.db import swap, writer_lock
     from warehouse.load import write_reports
@@ -133,7 +154,7 @@ def write_prepared(db: Path, batch: list[Prepared]) -> None:
         correct_prepared(batch, overrides_in_force(db))
         rows = [p.rows() for p in batch]
         with swap(db, locked=True) as con:
-            write_reports(con, rows, indicator_rows(load_rules()))
+            return write_reports(con, rows, indicator_rows(load_rules()))
 
 
 def remove_reports(db: Path, report_ids: list[str]) -> None:

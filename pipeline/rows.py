@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -21,9 +22,20 @@ def item_count(x: Extraction) -> int:
     return len({m.finding_id for m in x.measures if m.finding_id})
 
 
-def report_id_for(plain_text: str) -> str:
-    """Stable id: the same report gives the same id whatever its encoding or wrapper."""
-    return hashlib.sha256(plain_text.encode("utf-8")).hexdigest()[:16]
+def report_id_for(plain_text: str, cells: Iterable[str] | None = None) -> str:
+    """Stable id, 16 hex digits. A prose report's is the hash of its plain text, so the same
+    report gives the same id whatever its encoding or wrapper (.txt, .html, .docx). A
+    ledger's plain text leaves out its status, deadline, owner and evidence cells, so its id
+    is the hash of every cell read instead (`cells`: etl.ledger.LedgerTable.identity): two
+    ledgers, or two months of one ledger, that differ in any cell are two reports."""
+    digest = hashlib.sha256()
+    if cells is None:
+        digest.update(plain_text.encode("utf-8"))
+    else:
+        digest.update(b"ledger\n")
+        for piece in cells:
+            digest.update(piece.encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 @dataclass

@@ -224,7 +224,7 @@ def cmd_extract(args) -> int:
 def cmd_load(args) -> int:
     from tqdm import tqdm
 
-    from pipeline import expand_paths, item_count, load_paths
+    from pipeline import expand_paths, item_count, load_paths, superseded
 
     db = _db(args)
     files = expand_paths(args.paths)
@@ -232,7 +232,8 @@ def cmd_load(args) -> int:
     bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=not show_bar)
     result = load_paths(args.paths, db, on_file=lambda _p: bar.update(1))
     bar.close()
-    for p in result.loaded:
+    kept_instead = superseded(result.loaded)
+    for i, p in enumerate(result.loaded):
         x = p.extraction
         doubts = f", {len(x.warnings)} warning(s)" if args.quiet and x.warnings else ""
         print(
@@ -241,8 +242,24 @@ def cmd_load(args) -> int:
         )
         for w in [] if args.quiet else x.warnings:
             print(f"  warning [{w.code}]: {w.message}")
+        if i in kept_instead:
+            print(
+                f"  same report as {kept_instead[i].file_name} (same content) in this load: "
+                f"replaced by it, not kept"
+            )
+        for rid, name, path in result.replaced:
+            if rid == p.report_id and path != p.source_path and i not in kept_instead:
+                print(f"  same report as {name}, loaded before (same content): replaces it")
+            elif path == p.source_path and rid != p.report_id:
+                print(f"  replaces this file's earlier version (report {rid})")
     if result.loaded:
-        print(f"warehouse {db}: {len(result.loaded)} report(s) loaded")
+        files_note = (
+            f" from {len(result.loaded)} files ({len(kept_instead)} the same report as "
+            "another, see above)"
+            if kept_instead
+            else ""
+        )
+        print(f"warehouse {db}: {result.reports} report(s) loaded{files_note}")
     if result.failed:
         print(f"rectify: {len(result.failed)} file(s) not loaded:", file=sys.stderr)
         for _path, message in result.failed:

@@ -207,6 +207,28 @@ def test_the_data_page_lists_the_same_page_with_its_buttons(app_db):
     assert "r01.txt" in text and "data-delete" in text and "data-reload" in text
 
 
+def test_the_upload_preview_says_which_files_of_the_batch_are_one_report(app_db):
+    from dashboard.uploads import Staged
+
+    data_page = _page("data")
+
+    def staged(name: str, rid: str) -> Staged:
+        return Staged(name, True, "ledger", 2, 2, 2, "台账", report_id=rid)
+
+    batch = [
+        staged("一月.xlsx", "a" * 16),
+        staged("副本.xlsx", "a" * 16),
+        staged("二月.xlsx", "b" * 16),
+    ]
+    rows = (
+        data_page.preview(batch, "zh", {"b" * 16: "二月_旧.xlsx"}).children[0].children[1].children
+    )
+    notes = [_text(r.children[-1]) for r in rows]
+    assert "与本批的“副本.xlsx”是同一份通报" in notes[0]
+    assert "与本批的“一月.xlsx”是同一份通报" in notes[1]
+    assert "同一份通报" not in notes[2] and "相同内容已载入(“二月_旧.xlsx”)" in notes[2]
+
+
 def test_the_overview_marks_a_report_to_review_with_its_warnings_one_click_away(app_db):
     overview = _page("overview")
     _db, _app, seed_id = app_db

@@ -253,6 +253,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "相同内容已载入(“{name}”),再次载入将替换它。",
         "en": "The same content is already loaded (as “{name}”); loading it again replaces it.",
     },
+    "upload_same_batch": {
+        "zh": "与本批的“{names}”是同一份通报(内容相同),只载入其中一份,载入后只计一份。",
+        "en": "The same report as “{names}” in this batch (same content): only one copy is "
+        "loaded, and it counts once.",
+    },
+    "upload_loaded_reports": {
+        "zh": "已载入 {n} 个文件,合为 {reports} 份通报(有的文件内容相同,只计一份)。",
+        "en": "{n} files loaded as {reports} reports (files with the same content count once).",
+    },
     "upload_progress": {
         "zh": "{step}“{name}”(第 {n}/{total} 个文件),已用 {elapsed} 秒,每个文件最多 {limit} 秒",
         "en": "{step} “{name}” (file {n} of {total}), {elapsed} s so far, at most {limit} s "

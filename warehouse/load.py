@@ -57,21 +57,23 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
 
 def write_reports(
     con: duckdb.DuckDBPyConnection, batch: Sequence[ReportRows], indicators: list[dict]
-) -> None:
+) -> list[tuple[str, str, str]]:
     """Replace each report (by id, and any older version from the same path) with its new
     rows, then refresh the derived tables and the catalogue (`indicators`: rows of the
-    indicator table, from the rules)."""
+    indicator table, from the rules). Returns what was replaced: (report id, file name,
+    source path) of each report held before, so that the caller can say so."""
     ids = sorted({p.report_id for p in batch})
     paths = sorted({p.source_path for p in batch})
-    stale = [
-        r[0]
+    replaced = [
+        (r[0], r[1], r[2])
         for r in con.execute(
-            "SELECT report_id FROM report WHERE report_id IN (SELECT unnest($ids)) "
-            "OR source_path IN (SELECT unnest($paths))",
+            "SELECT report_id, file_name, source_path FROM report"
+            " WHERE report_id IN (SELECT unnest($ids)) OR source_path IN (SELECT unnest($paths))"
+            " ORDER BY report_id",
             {"ids": ids, "paths": paths},
         ).fetchall()
     ]
-    delete_reports(con, stale)
+    delete_reports(con, [r[0] for r in replaced])
     loaded_at = datetime.now()
     collected: dict[str, list[dict]] = {t: [] for t in TABLES}
     seen: set[str] = set()
@@ -90,6 +92,7 @@ def write_reports(
     backfill_facts(con)
     refresh_rollup_all(con)
     refresh_catalogue(con, indicators)
+    return replaced
 
 
 def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> None:

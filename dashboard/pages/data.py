@@ -157,12 +157,22 @@ def preview(staged: list[Staged], lang: str, loaded: dict[str, str] | None = Non
     """The batch as understood, one row a file; `loaded`: report id → file name of what
     the warehouse holds, to say when the same content is there already."""
     loaded = loaded or {}
+    # Files of this batch that resolve to one report (the same text, or a ledger with the
+    # same cells): said on each, as only one copy is loaded.
+    names_by_report: dict[str, list[tuple[int, str]]] = {}
+    for i, s in enumerate(staged):
+        if s.ok and s.report_id:
+            names_by_report.setdefault(s.report_id, []).append((i, s.name))
     head = ["upload_file", "col_kind", "col_items", "col_measures", "col_metrics", "upload_note"]
 
     def note(i: int, s: Staged) -> list:
         if not s.ok:
             return [s.message]
         out = [s.message, review_mark(list(s.warnings), lang, f"upload-review-{i}")]
+        others = [n for k, n in names_by_report.get(s.report_id, []) if k != i]
+        if others:
+            same = t("upload_same_batch", lang).format(names="”“".join(others))
+            out.append(html.Div(same, className="small text-warning upload-same-batch"))
         if s.report_id in loaded:
             already = t("upload_already", lang).format(name=loaded[s.report_id])
             out.append(html.Div(already, className="small text-warning upload-already"))
@@ -354,8 +364,14 @@ def _outcome(s: Status, phase: str, lang: str) -> list:
     if phase == "reload":
         done = [dbc.Alert(t("data_reloaded", lang), color="info")] if s.loaded else []
         return done + failed
+    reports = len({r.get("report_id") for r in s.loaded})
+    loaded = (
+        t("upload_loaded", lang).format(n=len(s.loaded))
+        if reports == len(s.loaded)
+        else t("upload_loaded_reports", lang).format(n=len(s.loaded), reports=reports)
+    )
     message = [
-        t("upload_loaded", lang).format(n=len(s.loaded)),
+        loaded,
         " ",
         html.A(t("upload_view", lang), href="/"),
     ]
