@@ -212,12 +212,30 @@ def _when(value) -> str:
 
 
 def review_mark(
-    messages: list[str], lang: str, mark_id: str | None = None, reviewed: tuple | None = None
+    messages: list[str],
+    lang: str,
+    mark_id: str | None = None,
+    reviewed: tuple | None = None,
+    notes: list[str] | tuple = (),
 ):
-    """待核查 (needs review) with the parse's warnings one click away; once an analyst marked
-    them reviewed (`reviewed`: who, when), 已核查 and by whom; None when there are none."""
-    if not messages:
+    """待核查 (needs review) with the parse's review-level warnings (`messages`) one click
+    away, and its info `notes` under them; once an analyst marked them reviewed (`reviewed`:
+    who, when), 已核查 and by whom; with notes alone, a quiet 说明 (notes) list and no mark;
+    None when there is neither."""
+    if not messages and not notes:
         return None
+    named = {"id": mark_id} if mark_id else {}
+    listed = (
+        [html.Ul([html.Li(m) for m in notes], className="small mb-1 text-muted review-notes")]
+        if notes
+        else []
+    )
+    if not messages:
+        summary = html.Summary(
+            html.Span(t("parse_notes_count", lang).format(n=len(notes)), className="small"),
+            className="review-summary text-muted",
+        )
+        return html.Details([summary, *listed], className="review-notes-only", **named)
     badge = (
         dbc.Badge("✓ " + t("reviewed", lang), color="success")
         if reviewed
@@ -230,9 +248,7 @@ def review_mark(
         [badge, " ", html.Span(count, className="small")], className="review-summary"
     )
     items = html.Ul([html.Li(m) for m in messages], className="small mb-1 review-warnings")
-    return html.Details(
-        [summary, items], className="review-mark", **({"id": mark_id} if mark_id else {})
-    )
+    return html.Details([summary, items, *listed], className="review-mark", **named)
 
 
 def pager(pager_id: str, max_value: int = 1, active_page: int | None = 1) -> dbc.Pagination:
@@ -336,7 +352,13 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
                 html.Td(int(r.n_items)),
                 html.Td(int(r.n_measures)),
                 html.Td(int(r.n_metrics)),
-                html.Td(review_mark(page.warnings.get(r.report_id, []), lang)),
+                html.Td(
+                    review_mark(
+                        page.warnings.get(r.report_id, []),
+                        lang,
+                        notes=page.notes.get(r.report_id, []),
+                    )
+                ),
                 *([html.Td(actions.get(r.report_id))] if actions else []),
             ],
             id=f"report-{r.report_id}",

@@ -29,7 +29,7 @@ from pathlib import Path
 from pipeline import REPORT_SUFFIXES, jobs
 from views.export import UNSAFE_IN_NAMES
 from views.i18n import t
-from views.reports import render_warning
+from views.reports import level_of, render_warning
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one file
 MAX_BATCH_BYTES = 3 * MAX_UPLOAD_BYTES  # what one drop may send, all files together
@@ -50,7 +50,9 @@ class Staged:
     metrics: int
     message: str  # the problem, or what was understood
     report_id: str = ""
-    warnings: tuple[str, ...] = ()  # what the parse was unsure of, worded in the page's language
+    warnings: tuple[str, ...] = ()  # what the parse was unsure of (review level), worded in
+    # the page's language: these raise the 待核查 mark
+    notes: tuple[str, ...] = ()  # what the parse left out as it should (info level), worded
 
 
 def uploads_root(db: Path) -> Path:
@@ -129,6 +131,13 @@ def status(db: Path, token: str) -> jobs.Status | None:
 def describe(result: dict, lang: str) -> Staged:
     """A job's (or the receiver's) result for one file, worded in `lang`."""
     if result.get("ok"):
+        said = [
+            (
+                w.get("level") or level_of(w.get("code", ""), w.get("args")),
+                render_warning(w.get("code", ""), w.get("args"), lang, w.get("message", "")),
+            )
+            for w in result.get("warnings", [])
+        ]
         return Staged(
             result["name"],
             True,
@@ -138,10 +147,8 @@ def describe(result: dict, lang: str) -> Staged:
             result["metrics"],
             result["title"],
             result["report_id"],
-            tuple(
-                render_warning(w.get("code", ""), w.get("args"), lang) or w.get("message", "")
-                for w in result.get("warnings", [])
-            ),
+            tuple(text for level, text in said if level != "info"),
+            tuple(text for level, text in said if level == "info"),
         )
     return Staged(result["name"], False, "", 0, 0, 0, problem(result, lang))
 

@@ -98,6 +98,9 @@ class ParseWarning:
     start: int | None = None
     end: int | None = None
     args: dict = field(default_factory=dict)  # the message's fields, to render it in zh
+    # `review`: a number may be wrong until someone checks it (raises 待核查); `info`: said so
+    # that nothing is left out silently (rules/warnings.yaml `level`).
+    level: str = "review"
 
 
 @dataclass

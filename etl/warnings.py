@@ -1,8 +1,9 @@
 """Warnings an extraction carries (spec: `warnings`), rendered from rules/warnings.yaml.
 
 `warn("stated_vs_counted", stated=25, counted=19)` gives a ParseWarning whose `message` is the
-English text and whose `args` let any front end render it in another language with
-`render(code, args, lang)`. An unknown code is a programming error (KeyError), caught by the
+English text, whose `args` let any front end render it in another language with
+`render(code, args, lang)`, and whose `level` (review or info) says whether it asks for a
+person's check. An unknown code is a programming error (KeyError), caught by the
 tests that run every emitter.
 """
 
@@ -27,8 +28,26 @@ def render(code: str, args: dict | None = None, lang: str = "en") -> str:
         return entry[lang]
 
 
+LEVELS = ("review", "info")  # what a warning asks of a person (rules/warnings.yaml `level`)
+
+
+def level_of(code: str, args: dict | None = None) -> str:
+    """`review` (a number may be wrong until someone checks it: raises 待核查) or `info` (said
+    so that nothing is left out silently), from the catalogue; a code the catalogue lacks is
+    `review`, as is a `level_from` code whose named code is unknown."""
+    entry = _catalogue().get(code)
+    if entry is None:
+        return "review"
+    source = entry.get("level_from")
+    if source:
+        named = (args or {}).get(source)
+        return level_of(named) if named and named != code else "review"
+    return entry.get("level", "review")
+
+
 def warn(code: str, start: int | None = None, end: int | None = None, **args) -> ParseWarning:
-    """A warning with its English message; `start`/`end` are plain-text offsets, if any."""
+    """A warning with its English message and its level (`review` or `info`, from the
+    catalogue); `start`/`end` are plain-text offsets, if any."""
     if code not in _catalogue():
         raise KeyError(f"warning code {code!r} is not in rules/warnings.yaml")
-    return ParseWarning(code, render(code, args, "en"), start, end, args)
+    return ParseWarning(code, render(code, args, "en"), start, end, args, level_of(code, args))

@@ -7,6 +7,7 @@ import math
 
 from etl.model import LEVELS, ROLES, SECTIONS, Extraction
 from etl.rules import load_rules
+from etl.warnings import LEVELS as WARNING_LEVELS
 
 QUALIFIERS = ("exact", "lower_bound", "approx")
 
@@ -55,6 +56,9 @@ def check_extraction(x: Extraction, where: str) -> None:
             problems.append(f"metric {i}: qualifier {mt.qualifier!r}")
         if not (0 <= mt.start < mt.end <= n):
             problems.append(f"metric {i}: offsets {mt.start}-{mt.end}")
+    for i, w in enumerate(x.warnings):
+        if w.level not in WARNING_LEVELS:
+            problems.append(f"warning {i} ({w.code}): level {w.level!r}")
     if problems:
         shown = "; ".join(problems[:5]) + (
             f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""

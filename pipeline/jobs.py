@@ -413,7 +413,10 @@ def _summary(prepared) -> dict:
         "metrics": len(x.metrics),
         # What the parse was unsure of (rows and sheets skipped, unknown statuses, deadlines
         # not understood …), for the preview to list before anything is loaded.
-        "warnings": [{"code": w.code, "message": w.message, "args": w.args} for w in x.warnings],
+        "warnings": [
+            {"code": w.code, "message": w.message, "args": w.args, "level": w.level}
+            for w in x.warnings
+        ],
     }
 
 

@@ -151,6 +151,7 @@ def extraction_rows(p: Prepared) -> dict[str, list[dict]]:
             "args": json.dumps(w.args, ensure_ascii=False, default=str) if w.args else None,
             "start_offset": w.start,
             "end_offset": w.end,
+            "level": w.level,
         }
         for i, w in enumerate(x.warnings, start=1)
     ]

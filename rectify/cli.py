@@ -235,13 +235,21 @@ def cmd_load(args) -> int:
     kept_instead = superseded(result.loaded)
     for i, p in enumerate(result.loaded):
         x = p.extraction
-        doubts = f", {len(x.warnings)} warning(s)" if args.quiet and x.warnings else ""
+        review = sum(1 for w in x.warnings if w.level == "review")
+        notes = len(x.warnings) - review
+        doubts = (
+            (f", {review} warning(s) to review" if review else "")
+            + (f", {notes} note(s)" if notes else "")
+            if args.quiet
+            else ""
+        )
         print(
             f"loaded {p.file_name} → report {p.report_id}: {item_count(x)} items, "
             f"{len(x.measures)} measures, {len(x.metrics)} metrics{doubts}"
         )
         for w in [] if args.quiet else x.warnings:
-            print(f"  warning [{w.code}]: {w.message}")
+            said = "warning" if w.level == "review" else "note"
+            print(f"  {said} [{w.code}]: {w.message}")
         if i in kept_instead:
             print(
                 f"  same report as {kept_instead[i].file_name} (same content) in this load: "

@@ -71,13 +71,17 @@ def test_load_prints_each_files_warnings_or_their_count(tmp_path):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("loaded r04.txt"))
-    warned = [line for line in lines[at + 1 :] if line.startswith("  warning")]
+    under = lines[at + 1 : next(i for i in range(at + 1, len(lines)) if lines[i][0] != " ")]
+    warned = [line for line in under if line.startswith("  warning")]
+    noted = [line for line in under if line.startswith("  note")]
     assert "  warning [stated_vs_counted]: the report states 34 problems" in "\n".join(warned)
-    assert any("[header_missing]" in line for line in warned)
+    # A header field not given is a note (info level), not a warning to review.
+    assert any("[header_missing]" in line for line in noted)
     seed_at = next(i for i, line in enumerate(lines) if line.startswith("loaded 000_"))
-    assert not lines[seed_at + 1].startswith("  warning")  # the seed has none
+    assert not lines[seed_at + 1].startswith(("  warning", "  note"))  # the seed has none
     quiet = run("load", doubtful, "--db", db, "--quiet").stdout
-    assert f"{len(warned)} warning(s)" in quiet and "  warning" not in quiet
+    assert f"{len(warned)} warning(s) to review, {len(noted)} note(s)" in quiet
+    assert "  warning" not in quiet and "  note" not in quiet
 
 
 @pytest.mark.slow

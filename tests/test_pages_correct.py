@@ -198,6 +198,33 @@ def test_reports_page_is_paged_and_searched_on_the_server_with_warnings_and_revi
     assert pages == 1 and "0 of 0" in place
 
 
+def test_only_review_level_warnings_raise_the_mark_and_notes_are_still_listed(app_db):
+    """A report whose parse only took notes (info: a header field not given) is listed with
+    its notes and no 待核查; one with a warning to review carries the mark."""
+    from dashboard.components import reports_table
+    from views.reports import reports_page
+
+    db, _app, seed_id = app_db
+    con = connect_readonly(db)
+    try:
+        levels = con.execute(
+            "SELECT report_id, list(DISTINCT level) FROM parse_warning GROUP BY ALL"
+        ).fetchall()
+        page = reports_page(con, None, 1, "zh")
+    finally:
+        con.close()
+    noted = [rid for rid, kinds in levels if kinds == ["info"]]
+    flagged = [rid for rid, kinds in levels if "review" in kinds]
+    assert noted and seed_id in flagged
+    rows = {r.id: r for r in reports_table(page, "zh").children[1].children}
+    for rid in noted:
+        assert "待核查" not in str(rows[f"report-{rid}"]) and page.notes[rid]
+        assert "说明" in _text(rows[f"report-{rid}"])
+    for rid in flagged:
+        if f"report-{rid}" in rows:
+            assert "待核查" in str(rows[f"report-{rid}"])
+
+
 def test_the_data_page_lists_the_same_page_with_its_buttons(app_db):
     data_page = _page("data")
     with triggered("data-search.value", "r0"):

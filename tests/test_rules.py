@@ -356,6 +356,45 @@ def test_warning_messages_render_in_both_languages(entry):
             assert str(value) in text
 
 
+# What each warning asks of a person: `review` where a number may be wrong or missing until
+# someone checks it, `info` where the reader did as it should and says so.
+INFO_CODES = {
+    "ledger_sheets_read",
+    "ledger_sheet_hidden",
+    "ledger_sheet_cover",
+    "ledger_sheet_instructions",
+    "ledger_sheet_summary",
+    "ledger_sheet_duplicate",
+    "ledger_total_row",
+    "ledger_note_row",
+    "ledger_header_repeated",
+    "header_missing",
+}
+
+
+@pytest.mark.parametrize("entry", RAW["warnings"]["warnings"], ids=lambda e: e["id"])
+def test_every_warning_has_a_level(entry):
+    from etl.warnings import LEVELS, level_of, warn
+
+    if "level_from" in entry:  # takes the level of the code an argument names
+        field = entry["level_from"]
+        assert field in entry["example"] and "level" not in entry
+        named = entry["example"][field]
+        assert warn(entry["id"], **entry["example"]).level == level_of(named)
+        return
+    assert entry["level"] in LEVELS
+    assert entry["level"] == ("info" if entry["id"] in INFO_CODES else "review")
+    assert warn(entry["id"], **entry["example"]).level == entry["level"]
+
+
+def test_more_warnings_of_a_kind_take_that_kinds_level():
+    from etl.warnings import warn
+
+    assert warn("ledger_more", kind="ledger_status_blank", n=120).level == "review"
+    assert warn("ledger_more", kind="ledger_total_row", n=3).level == "info"
+    assert warn("ledger_more", kind="no_such_code", n=3).level == "review"
+
+
 def test_an_unknown_warning_code_is_refused():
     from etl.warnings import warn
 

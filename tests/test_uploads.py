@@ -319,5 +319,27 @@ def test_the_preview_lists_what_the_parse_was_unsure_of_before_loading(lang, wor
     assert staged.ok and len(staged.warnings) == 3
     assert [w for w in staged.warnings if "F3" in w] and [w for w in staged.warnings if "F4" in w]
     assert any(word in w for w in staged.warnings)
-    shown = str(review_mark(list(staged.warnings), lang))
+    shown = str(review_mark(list(staged.warnings), lang, notes=list(staged.notes)))
     assert t("needs_review", lang) in shown and word in shown
+
+
+def test_the_preview_lists_notes_without_a_review_mark():
+    """A ledger whose only warnings are notes (sheets read): listed, but no 待核查 mark."""
+    from conftest import SHARED
+
+    from dashboard.components import review_mark
+    from dashboard.uploads import describe
+    from pipeline.jobs import stage_one
+
+    path = SHARED / "cases" / "ledgers" / "04_sheet_per_area.xlsx"
+    if not path.exists():
+        pytest.skip("../shared/cases is not present")
+    sent: list[dict] = []
+    stage_one(path, sent.append)
+    staged = describe(sent[-1]["result"], "zh")
+    assert staged.warnings == ()
+    assert staged.notes == ("已读取工作表:“党的建设方面”、“业务工作方面”",)
+    shown = review_mark(list(staged.warnings), "zh", "m", notes=list(staged.notes))
+    assert "待核查" not in str(shown) and "党的建设方面" in str(shown)
+    assert shown.className == "review-notes-only"
+    assert review_mark([], "zh") is None

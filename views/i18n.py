@@ -30,6 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "needs_review": {"zh": "待核查", "en": "Needs review"},
     "reviewed": {"zh": "已核查", "en": "Reviewed"},
     "needs_review_count": {"zh": "{n} 条解析提示", "en": "{n} parse warning(s)"},
+    "parse_notes_count": {"zh": "{n} 条说明", "en": "{n} note(s)"},
     "count_level_note": {
         "zh": "问题按“具体问题”计数:整改措施直接对应的最末一级问题(不含方面、大类问题)。",
         "en": "Problems are counted as items (具体问题): the findings measures answer directly, not the areas or problem groups above them.",

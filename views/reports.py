@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
-from etl.warnings import render
+from etl.warnings import level_of, render
 from warehouse import queries
+
+__all__ = ["level_of", "render_warning", "report_warnings", "reports_page", "warning_messages"]
 
 PAGE_SIZE = 25
 
@@ -23,7 +25,8 @@ class ReportsPage:
     total: int  # reports matching the search
     page: int  # 1-based, within 1..pages
     pages: int  # at least 1
-    warnings: dict[str, list[str]]  # report id → its warnings, rendered
+    warnings: dict[str, list[str]]  # report id → its review-level warnings (待核查), rendered
+    notes: dict[str, list[str]] = field(default_factory=dict)  # report id → its info notes
 
     @property
     def first(self) -> int:
@@ -42,29 +45,47 @@ def render_warning(code: str, args: dict | None, lang: str, stored: str = "") ->
     return stored if text == code and stored else text
 
 
+def _fields(args: str | None) -> dict:
+    try:
+        return json.loads(args) if isinstance(args, str) and args else {}
+    except ValueError:
+        return {}
+
+
 def stored_warning(code: str, message: str, args: str | None, lang: str) -> str:
     """A parse_warning row's warning in `lang` (its fields stored as JSON text)."""
-    try:
-        fields = json.loads(args) if isinstance(args, str) and args else {}
-    except ValueError:
-        fields = {}
-    return render_warning(code, fields, lang, message)
+    return render_warning(code, _fields(args), lang, message)
 
 
-def warning_messages(frame: pd.DataFrame, lang: str) -> dict[str, list[str]]:
-    """Each report's warnings (queries.report_warnings) as sentences in `lang`, from the
-    catalogue (rules/warnings.yaml); a code the catalogue lacks reads as its stored message."""
+def stored_level(code: str, args: str | None, level: str | None) -> str:
+    """A parse_warning row's level: as stored, else (stored before levels were kept) the
+    catalogue's, `review` for a code it lacks."""
+    return level if isinstance(level, str) and level else level_of(code, _fields(args))
+
+
+def warning_messages(
+    frame: pd.DataFrame, lang: str, level: str | None = "review"
+) -> dict[str, list[str]]:
+    """Each report's warnings (queries.report_warnings) of one `level` ('review': those that
+    raise the 待核查 mark; 'info': notes; None: both) as sentences in `lang`, from the
+    catalogue (rules/warnings.yaml); a code the catalogue lacks reads as its stored message
+    and counts as review, as does a warning stored before levels were kept."""
     out: dict[str, list[str]] = {}
-    for rid, code, message, args in zip(
-        frame["report_id"], frame["code"], frame["message"], frame["args"], strict=True
+    levels = frame["level"] if "level" in frame else [None] * len(frame)
+    for rid, code, message, args, stored in zip(
+        frame["report_id"], frame["code"], frame["message"], frame["args"], levels, strict=True
     ):
-        out.setdefault(rid, []).append(stored_warning(code, message, args, lang))
+        if level is None or stored_level(code, args, stored) == level:
+            out.setdefault(rid, []).append(stored_warning(code, message, args, lang))
     return out
 
 
-def report_warnings(con: duckdb.DuckDBPyConnection, report_id: str, lang: str) -> list[str]:
-    """One report's warnings in `lang` (empty: nothing to review)."""
-    return warning_messages(queries.report_warnings(con, [report_id]), lang).get(report_id, [])
+def report_warnings(
+    con: duckdb.DuckDBPyConnection, report_id: str, lang: str, level: str | None = "review"
+) -> list[str]:
+    """One report's warnings of `level` in `lang` (empty: nothing to review)."""
+    frame = queries.report_warnings(con, [report_id])
+    return warning_messages(frame, lang, level).get(report_id, [])
 
 
 def reports_page(
@@ -77,5 +98,8 @@ def reports_page(
     page = min(max(1, int(page or 1)), pages)
     rows = queries.reports_page(con, search, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     flagged = [r for r, n in zip(rows["report_id"], rows["n_warnings"], strict=True) if n]
-    warnings = warning_messages(queries.report_warnings(con, flagged), lang) if flagged else {}
-    return ReportsPage(rows, total, page, pages, warnings)
+    frame = queries.report_warnings(con, flagged) if flagged else None
+    if frame is None:
+        return ReportsPage(rows, total, page, pages, {}, {})
+    review, info = warning_messages(frame, lang, "review"), warning_messages(frame, lang, "info")
+    return ReportsPage(rows, total, page, pages, review, info)

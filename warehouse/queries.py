@@ -41,8 +41,9 @@ def reports_page(
 ) -> pd.DataFrame:
     """One page of the loaded reports (newest first) matching `search`: id, file name, source,
     title, unit, kind, dates (published, loaded), and counts made the way every view makes
-    them: items (具体问题), measures, figures, and parse warnings. The counts are looked up
-    for the page's reports only, so a page costs the same at 10 or 10,000 reports."""
+    them: items (具体问题), measures, figures, and parse warnings (of either level). The counts
+    are looked up for the page's reports only, so a page costs the same at 10 or 10,000
+    reports."""
     sql = f"""
         WITH page AS (
             SELECT report_id, file_name, source_path, source_kind, title, issuer, inspected_unit,
@@ -68,10 +69,11 @@ def reports_page(
 
 def report_warnings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
     """The parse warnings of these reports (report_id, warning_no, code, message, args as
-    JSON, offsets), in their order."""
+    JSON, offsets, level: review or info, None where loaded before levels were kept), in
+    their order."""
     return con.execute(
         """
-        SELECT report_id, warning_no, code, message, args, start_offset, end_offset
+        SELECT report_id, warning_no, code, message, args, start_offset, end_offset, level
         FROM parse_warning WHERE report_id IN (SELECT unnest($ids))
         ORDER BY report_id, warning_no
         """,

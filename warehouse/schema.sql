@@ -82,7 +82,10 @@ CREATE TABLE IF NOT EXISTS metric (
 );
 
 -- Where the parse of a report was unsure (spec: warnings): a stable code, its message in
--- English, the message's fields as JSON (to render it in Chinese), and offsets where they apply.
+-- English, the message's fields as JSON (to render it in Chinese), offsets where they apply,
+-- and its level: 'review' (a number may be wrong until someone checks it: the 待核查 mark)
+-- or 'info' (said so that nothing is left out silently). NULL (loaded before levels were
+-- kept) reads as 'review'.
 CREATE TABLE IF NOT EXISTS parse_warning (
     report_id    VARCHAR NOT NULL,
     warning_no   INTEGER NOT NULL,
@@ -91,6 +94,7 @@ CREATE TABLE IF NOT EXISTS parse_warning (
     args         VARCHAR,
     start_offset INTEGER,
     end_offset   INTEGER,
+    level        VARCHAR,
     PRIMARY KEY (report_id, warning_no)
 );
 
@@ -234,3 +238,4 @@ FROM measure GROUP BY ALL;
 -- next load or when the dashboard opens it (warehouse/load.py upgrade_if_needed).
 ALTER TABLE metric ADD COLUMN IF NOT EXISTS role VARCHAR DEFAULT 'result';
 ALTER TABLE metric ADD COLUMN IF NOT EXISTS departments VARCHAR[];
+ALTER TABLE parse_warning ADD COLUMN IF NOT EXISTS level VARCHAR;

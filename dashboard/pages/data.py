@@ -168,7 +168,10 @@ def preview(staged: list[Staged], lang: str, loaded: dict[str, str] | None = Non
     def note(i: int, s: Staged) -> list:
         if not s.ok:
             return [s.message]
-        out = [s.message, review_mark(list(s.warnings), lang, f"upload-review-{i}")]
+        out = [
+            s.message,
+            review_mark(list(s.warnings), lang, f"upload-review-{i}", notes=list(s.notes)),
+        ]
         others = [n for k, n in names_by_report.get(s.report_id, []) if k != i]
         if others:
             same = t("upload_same_batch", lang).format(names="”“".join(others))

@@ -190,10 +190,11 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
         None if o.deadlines.empty else deadline_tiles(deadline_counts(o.deadlines), lang),
         indicator_block(o.indicators, lang),
         review_mark(
-            warning_messages(o.warnings, lang).get(f.report, []),
+            warning_messages(o.warnings, lang, "review").get(f.report, []),
             lang,
             "review-details",
             report_reviewed(data.log(), f.report, lang) if f.report else None,
+            notes=warning_messages(o.warnings, lang, "info").get(f.report, []),
         ),
     )
 
