@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from dataclasses import dataclass
 
 from etl.metrics import RawMetric
 from etl.model import Finding, Measure
@@ -67,21 +68,53 @@ def classify_category(text: str, rules: Rules, headline: str | None = None) -> s
     return best if score > 0 else None
 
 
-def classify_status(text: str, section: str, rules: Rules) -> tuple[str, str | None]:
-    """(status, cue): the first status rule, in file order, with a cue in the text.
+@dataclass(frozen=True)
+class StatusDecision:
+    """A measure's status, the cue that decided it (the clause around the matched words; for
+    a default rule, the rule named in both languages: rules/status.yaml `default_cue`), and
+    the id of the rule; `default` when no words decided it."""
 
-    The cue kept is the clause around the matched words, so a reader sees it in context.
-    """
+    status: str
+    cue: str | None
+    rule: str | None
+    default: bool = False
+
+
+def status_decision(text: str, section: str, rules: Rules) -> StatusDecision:
+    """The first status rule, in file order, with a cue in the text (or, failing all, the
+    first default rule of the section): see StatusDecision."""
     for rule in rules.status_rules:
         if rule.sections and section not in rule.sections:
             continue
         if rule.default:
-            return rule.status, None
+            return StatusDecision(rule.status, default_cue(rule, rules), rule.id, True)
         for rx in rule.patterns:
             m = rx.search(text)
             if m:
-                return rule.status, _clause(text, m.start(), m.end())
-    return "ongoing", None
+                return StatusDecision(rule.status, _clause(text, m.start(), m.end()), rule.id)
+    return StatusDecision("ongoing", None, None, True)
+
+
+def default_cue(rule, rules: Rules) -> str:
+    """The cue of a status a default rule set: its id and description, in Chinese and
+    English (rules/status.yaml `default_cue`)."""
+    form = rules.raw["status"].get("default_cue") or _DEFAULT_CUE
+    zh = form["zh"].format(id=rule.id, zh=rule.zh or rule.description)
+    en = form["en"].format(id=rule.id, en=rule.description)
+    return zh + form.get("joined", " / ") + en
+
+
+# A rules folder from before `default_cue` existed tells defaults this way.
+_DEFAULT_CUE = {"zh": "默认规则 {id}:{zh}", "en": "default rule {id}: {en}", "joined": " / "}
+
+
+def classify_status(text: str, section: str, rules: Rules) -> tuple[str, str | None]:
+    """(status, cue): the first status rule, in file order, with a cue in the text.
+
+    The cue kept is the clause around the matched words, so a reader sees it in context; a
+    status no words decided has the default rule as its cue (status_decision)."""
+    decided = status_decision(text, section, rules)
+    return decided.status, decided.cue
 
 
 _CLAUSE_EDGE = re.compile(r"[,。;!?\n]")
@@ -136,6 +169,12 @@ def measures_under(findings: list[Finding], measures: list[Measure]) -> dict[str
         f.id: sorted((m for g in under[f.id] for m in own.get(g, ())), key=lambda m: m.start)
         for f in findings
     }
+
+
+def item_ids(measures: list[Measure]) -> list[str]:
+    """The items (具体问题) a report is counted by: the findings its measures hang from
+    directly, in order of first measure (the one count of problems everywhere)."""
+    return list(dict.fromkeys(m.finding_id for m in measures if m.finding_id))
 
 
 def derive_finding_statuses(findings: list[Finding], measures: list[Measure]) -> None:
@@ -271,12 +310,13 @@ def match_indicator(
 ) -> str | None:
     """The first catalogue entry whose unit and clause/sentence/measure rules the metric meets.
 
-    A `target` figure (planned or owed: 计划, 应追缴 …) feeds no indicator, so indicator totals
-    add results only and a sentence giving a target and its progress is not counted twice.
+    A `target` figure (planned or owed: 计划, 应追缴 …) or a `stated` one (the report's count of
+    its problems) feeds no indicator, so indicator totals add results only and a sentence
+    giving a target and its progress is not counted twice.
     `measure_hits` caches, per indicator code, whether `measure_text` meets its measure rules
     (pass one dict per measure: a long measure is then searched once, not once per figure).
     """
-    if metric.role == "target":
+    if metric.role != "result":
         return None
     clause = sentence = None
     for ind in rules.indicators:

@@ -33,14 +33,20 @@ from pathlib import Path
 
 from etl.classify import (
     classify_category,
-    classify_status,
     derive_finding_status,
     find_departments,
     find_partners,
+    status_decision,
 )
 from etl.deadlines import parse_deadline, read_deadline
 from etl.errors import InputError
-from etl.extract import DEFAULT_CATEGORY, extraction_metrics
+from etl.extract import (
+    DEFAULT_CATEGORY,
+    extraction_metrics,
+    repeated_text_warnings,
+    stated_total_warnings,
+    status_default_warnings,
+)
 from etl.model import TOTAL_KEYS, Extraction, Finding, Measure, ParseWarning, ReportHeader
 from etl.normalize import fold, normalize
 from etl.rules import Rules, load_rules
@@ -890,12 +896,16 @@ def ledger_extraction(ledger: Ledger, rules: Rules | None = None, name: str = ""
         f.category = classify_category(fold(f.title), rules)
     by_id = {f.id: f for f in findings}
     by_finding: dict[str | None, list[str]] = {}
+    defaults: dict[str, str] = {}  # measure id → the default rule that set its status
     for m in measures:
         own = classify_category(folded[m.id], rules)
         m.category = own or (by_id[m.finding_id].category if m.finding_id else None)
         m.category = m.category or DEFAULT_CATEGORY
         if m.id in build.from_text:
-            m.status, m.status_cue = classify_status(folded[m.id], "findings", rules)
+            decided = status_decision(folded[m.id], "findings", rules)
+            m.status, m.status_cue = decided.status, decided.cue
+            if decided.default and decided.rule:
+                defaults[m.id] = decided.rule
         by_finding.setdefault(m.finding_id, []).append(m.status)
     for f in findings:  # problems before their areas: an area's statuses are its problems'
         if f.level != "area" and f.parent_id:
@@ -904,16 +914,16 @@ def ledger_extraction(ledger: Ledger, rules: Rules | None = None, name: str = ""
     for f in findings:
         f.category = f.category or DEFAULT_CATEGORY
         f.status = derive_finding_status(by_finding.get(f.id, []), open_statuses)
-    metrics = extraction_metrics(norm, plain, measures, folded, 0, len(plain), rules)
+    repeats: dict = {}
+    metrics = extraction_metrics(norm, plain, measures, folded, 0, len(plain), rules, None, repeats)
     header = _header(title, ledger, rules)
     notes = build.notes
     unknown = sum(1 for m in measures if m.status == "unknown")
     if unknown:
         notes.items.append(warn("status_unknown", n=unknown))
-    problems = sum(1 for f in findings if f.level == "item")
-    stated = header.stated_totals.get("problems")
-    if stated is not None and stated != problems:
-        notes.items.append(warn("stated_vs_counted", stated=stated, counted=problems))
+    notes.items += status_default_warnings(measures, defaults, rules)
+    notes.items += stated_total_warnings(header.stated_totals, findings, measures, metrics, rules)
+    notes.items += repeated_text_warnings(repeats, rules)
     if not measures:
         notes.items.append(warn("no_findings"))
     return Extraction(header, findings, measures, metrics, notes.done(), text=plain)

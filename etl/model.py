@@ -16,7 +16,9 @@ TOTAL_KEYS = (
     "funds_recovered_yuan",
 )
 SECTIONS = ("organisation", "findings", "remaining", "next_steps")
-ROLES = ("result", "target")
+# result: work done; target: planned or owed; stated: a count the report states about itself
+# (its problems, aspects, completed ones: rules/totals.yaml `stated_counts`), not work.
+ROLES = ("result", "target", "stated")
 LEVELS = ("area", "problem", "item")
 # Categories and statuses are vocabulary, read from rules/taxonomy.yaml and rules/status.yaml
 # (Rules.category_ids, Rules.status_ids), never listed in code.
@@ -82,7 +84,9 @@ class Metric:
     raw: str
     start: int
     end: int
-    role: str = "result"  # result (what was done) | target (planned or owed): see the spec
+    # result (what was done) | target (planned or owed): see the spec | stated (the report's
+    # own count of its problems in a totals sentence, not work: rules/totals.yaml)
+    role: str = "result"
     # The internal units the figure's own clause or sentence names (etl.classify.
     # figure_departments); empty when it names none and counts for its measure's units.
     departments: list[str] = field(default_factory=list)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
 from etl.model import TOTAL_KEYS
 from etl.numbers import as_plain_number, parse_number
-from etl.rules import Rules
+from etl.rules import Rules, RulesError, load_rules
 
 
 def stated_totals(text: str, rules: Rules) -> dict:
@@ -44,9 +49,111 @@ def read_totals(text: str, rules: Rules) -> tuple[dict, dict[str, int]]:
     return totals, {k: n for k, n in in_parts.items() if totals[k] is None}
 
 
+def stated_count_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
+    """Where `text` (folded) states the report's own counts of problems (totals.yaml
+    `stated_counts`): in each sentence a `problems` rule matches, the spans the rules of the
+    `keys` match. A figure inside one is a stated total (role `stated`), not work done.
+    Sorted and disjoint; time linear in the text for each rule."""
+    entries = rules.raw["totals"].get("stated_counts") or []
+    keys = {k for e in entries for k in e["keys"]}
+    if not keys:
+        return []
+    counting = [r.pattern for r in rules.totals if r.key in keys]
+    counting += [_compiled_pattern(e, rules) for e in entries if e.get("pattern")]
+    sentences: list[tuple[int, int]] = []
+    for rule in rules.totals:
+        if rule.key != "problems":
+            continue
+        for m in rule.pattern.finditer(text):
+            sentences.append(_sentence_of(text, m.start(), m.end()))
+    spans: list[tuple[int, int]] = []
+    for a, b in sorted(set(sentences)):
+        for rx in counting:
+            spans += [(m.start(), m.end()) for m in rx.finditer(text, a, b)]
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _compiled_pattern(entry: dict, rules: Rules):
+    key = ("stated_counts", entry["id"])
+    if key not in rules.compiled:
+        try:
+            rules.compiled[key] = re.compile(entry["pattern"])
+        except re.error as exc:
+            raise RulesError(f"totals.yaml {entry['id']}: bad regular expression: {exc}") from exc
+    return rules.compiled[key]
+
+
+def in_spans(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the sorted, disjoint `spans`."""
+    i = bisect_right(spans, (start, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
+
+
+_SENTENCE_END = "。;;!?!?\n"
+_SENTENCE_REACH = (
+    300  # characters looked at on either side (a line without stops is not read whole)
+)
+
+
+def _sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (between 。;!? and line breaks) holding text[start:end], at most
+    _SENTENCE_REACH characters on either side."""
+    low, high = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+    left = max(max(text.rfind(ch, low, start) for ch in _SENTENCE_END) + 1, low)
+    stops = [i for i in (text.find(ch, end, high) for ch in _SENTENCE_END) if i >= 0]
+    return left, min(stops) if stops else high
+
+
 def _figures_in_sentence(pattern, text: str, m) -> int:
     """How many figures `pattern` finds in the sentence of match `m`."""
     start = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
     stops = [i for i in (text.find("。", m.end()), text.find("\n", m.end())) if i >= 0]
     end = min(stops) if stops else len(text)
     return sum(1 for _ in pattern.finditer(text, start, end))
+
+
+# -- stated totals beside the counts ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    key: str  # the stated total's key (problems, completed …)
+    counted_by: str  # the count it is checked against (items, indicator:rules_revised …)
+    stated: float | None
+    counted: float | None
+    mismatch: bool  # stated, and counted differs (or could not be counted)
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def reconcile(
+    stated: dict, counted: dict, only_stated: bool = True, rules: Rules | None = None
+) -> list[Reconciled]:
+    """Each rule's stated value (from `stated`, by key) beside its count (from `counted`, by
+    the rule's `counted` name: items, items_done, items_status:<id>, indicator:<code>), by
+    the one rule list of rules/totals.yaml `reconcile`: the parse's stated-total warnings,
+    the overview's table and the rounds page all use it. Values may be None or NaN (not
+    stated, not counted). `only_stated` drops totals the report leaves out."""
+    out = []
+    for rule in (rules or load_rules()).raw["totals"]["reconcile"]:
+        s = _number(stated.get(rule["key"]))
+        c = _number(counted.get(rule["counted"]))
+        if s is None and only_stated:
+            continue
+        mismatch = s is not None and (c is None or abs(s - c) > 1e-6)
+        out.append(Reconciled(rule["key"], rule["counted"], s, c, mismatch))
+    return out

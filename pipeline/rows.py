@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from etl.classify import item_ids
 from etl.model import Extraction, Finding, Measure, Metric, ParseWarning, ReportHeader
 from etl.overrides import Change
 from etl.rules import Rules, load_rules
@@ -19,7 +20,7 @@ def item_count(x: Extraction) -> int:
     """The problems a report is counted by, everywhere (upload preview, load summary, the
     通报 page, the overview): its items (具体问题), the findings its measures hang from, as
     the warehouse's item_fact keeps them."""
-    return len({m.finding_id for m in x.measures if m.finding_id})
+    return len(item_ids(x.measures))
 
 
 def report_id_for(plain_text: str, cells: Iterable[str] | None = None) -> str:

@@ -143,9 +143,25 @@ def test_taxonomy_examples(rule):
 
 @pytest.mark.parametrize("rule", RAW["status"]["rules"], ids=lambda r: r["id"])
 def test_status_examples(rule):
+    from etl.classify import status_decision
+
     section = (rule.get("sections") or ["findings"])[0]
     status, _cue = classify_status(fold(rule["example"]), section, RULES)
     assert status == rule["status"]
+    if rule.get("default"):  # where no words decide, the cue names the rule in both languages
+        decided = status_decision("", section, RULES)
+        assert decided.default and decided.status == rule["status"]
+        assert decided.rule == rule["id"] and rule["zh"] and rule["description"]
+        assert rule["id"] in decided.cue and rule["zh"] in decided.cue
+        assert rule["description"] in decided.cue
+
+
+def test_default_cue_example():
+    from etl.classify import default_cue
+
+    rule = RAW["status"]["default_cue"]
+    (named,) = [r for r in RULES.status_rules if r.id == rule["example"]]
+    assert default_cue(named, RULES) == rule["expect"]
 
 
 @pytest.mark.parametrize("rule", RAW["departments"]["units"], ids=lambda r: r["id"])
@@ -163,13 +179,57 @@ def test_partner_examples(rule):
     assert rule["expect"] in find_partners(fold(rule["example"]), [], RULES)
 
 
+def _examples(rule: dict) -> list[tuple[str, object]]:
+    """A rule's example and expectation, and those of its `also` list."""
+    return [(rule["example"], rule["expect"])] + [
+        (a["example"], a["expect"]) for a in rule.get("also", [])
+    ]
+
+
 @pytest.mark.parametrize("rule", RAW["indicators"]["indicators"], ids=lambda r: r["code"])
 def test_indicator_examples(rule):
     from etl.classify import match_indicator
 
+    for example, expect in _examples(rule):
+        text = fold(example)
+        hits = [
+            (metric_value(m), match_indicator(m, text, RULES)) for m in find_metrics(text, RULES)
+        ]
+        assert (pytest.approx(expect), rule["code"]) in [(v, c) for v, c in hits], example
+
+
+@pytest.mark.parametrize("rule", RAW["indicators"]["exclusions"], ids=lambda r: r["id"])
+def test_indicator_exclusion_examples(rule):
+    """Each figure of the example feeds the indicator listed for it (null: none); the rule
+    itself is what keeps the excluded one out."""
+    from etl.classify import match_indicator
+
     text = fold(rule["example"])
-    hits = [(metric_value(m), match_indicator(m, text, RULES)) for m in find_metrics(text, RULES)]
-    assert (pytest.approx(rule["expect"]), rule["code"]) in [(v, c) for v, c in hits]
+    got = [match_indicator(m, text, RULES) for m in find_metrics(text, RULES)]
+    assert got == rule["expect"]
+    assert rule["indicator"] in rule["expect"] and None in rule["expect"]
+
+
+@pytest.mark.parametrize("rule", RAW["totals"]["stated_counts"], ids=lambda r: r["id"])
+def test_stated_count_examples(rule):
+    """In a sentence stating the problems, their counts are the report's stated totals
+    (role `stated`), the other figures of the sentence stay results."""
+    from etl.totals import in_spans, stated_count_spans
+
+    for example, expect in _examples(rule):
+        text = fold(example)
+        spans = stated_count_spans(text, RULES)
+        roles = [
+            "stated" if in_spans(spans, m.start, m.end) else m.role
+            for m in find_metrics(text, RULES)
+        ]
+        assert roles == expect, example
+
+
+def test_a_count_of_problems_outside_a_totals_sentence_is_not_a_stated_total():
+    from etl.totals import stated_count_spans
+
+    assert stated_count_spans(fold("燃气隐患已整改108项,已完成整改12个点位"), RULES) == []
 
 
 @pytest.mark.parametrize("rule", RAW["totals"]["totals"], ids=lambda r: r["id"])
@@ -369,6 +429,7 @@ INFO_CODES = {
     "ledger_note_row",
     "ledger_header_repeated",
     "header_missing",
+    "status_default",
 }
 
 

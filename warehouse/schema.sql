@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS metric (
     raw             VARCHAR,
     start_offset    INTEGER NOT NULL,
     end_offset      INTEGER NOT NULL,
-    role            VARCHAR NOT NULL DEFAULT 'result',  -- result | target (planned or owed)
+    role            VARCHAR NOT NULL DEFAULT 'result',  -- result | target (planned or owed) | stated (a report's count of its problems)
     -- The internal units the figure's own clause or sentence names; empty (or NULL, loaded
     -- before this was kept) when it names none: it then counts for its measure's units.
     departments     VARCHAR[],

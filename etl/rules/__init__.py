@@ -76,6 +76,8 @@ class StatusRule:
     patterns: tuple[re.Pattern, ...]
     sections: tuple[str, ...]
     default: bool
+    description: str = ""  # in English; `zh` in Chinese (the cue of a default rule tells both)
+    zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,8 @@ def load_rules(folder: str | None = None) -> Rules:
             _compile_all(r.get("patterns"), f"status.yaml {r['id']}"),
             tuple(r.get("sections", [])),
             bool(r.get("default", False)),
+            r.get("description", ""),
+            r.get("zh", ""),
         )
         for r in raw["status"]["rules"]
     )
@@ -276,6 +280,11 @@ def load_rules(folder: str | None = None) -> Rules:
         for u in raw["departments"]["units"]
     )
     partners = raw["departments"]["partners"]
+    # `exclusions`: figures an indicator's rule meets and that are not what it counts, kept
+    # out of it by their clause (each entry names the indicator).
+    excluded: dict[str, list[str]] = {}
+    for e in raw["indicators"].get("exclusions") or []:
+        excluded.setdefault(e["indicator"], []).append(e["clause"])
     indicators = tuple(
         Indicator(
             i["code"],
@@ -287,7 +296,10 @@ def load_rules(folder: str | None = None) -> Rules:
             _compile_all(i.get("clause"), f"indicators.yaml {i['code']}"),
             _compile_all(i.get("sentence"), f"indicators.yaml {i['code']}"),
             _compile_all(i.get("measure"), f"indicators.yaml {i['code']}"),
-            _compile_all(i.get("not"), f"indicators.yaml {i['code']}"),
+            _compile_all(
+                [*(i.get("not") or []), *excluded.get(i["code"], [])],
+                f"indicators.yaml {i['code']}",
+            ),
         )
         for i in raw["indicators"]["indicators"]
     )
