@@ -10,7 +10,7 @@ from dashboard import data, ids
 from views import vocabulary
 from views.i18n import indicator_name, status_label, t, unit_label
 from views.reports import reports_page
-from views.theme import GRAPH_CONFIG, format_number, format_percent
+from views.theme import GRAPH_CONFIG, format_number, format_percent, format_total
 
 
 def empty_warehouse(lang: str = "zh") -> html.Div:
@@ -131,11 +131,12 @@ def headline_tiles(k: dict, lang: str, width: str = "col-12 col-sm-4") -> list:
 
 
 def indicator_tiles(frame, lang: str, width: str = "col-6 col-md-4 col-lg-3") -> list:
-    """A tile per indicator of `frame` (views.summaries.headline_split's halves), with unit."""
+    """A tile per indicator of `frame` (views.summaries.headline_split's halves), with unit;
+    a total with lower-bound or approximate parts says so (100万余, 约9.6万)."""
     return [
         kpi_tile(
             indicator_name(row, lang),
-            format_number(row["total"] if row["n_metrics"] else 0, lang),
+            format_total(row["total"] if row["n_metrics"] else 0, lang, row.get("qualifier")),
             unit_label(row["unit"], lang),
             tile_id=f"kpi-{row['code']}",
             width=width,

@@ -6,12 +6,14 @@ from dashboard.app import create_app, warm_up
 from dashboard.uploads import sweep
 from etl.rules import load_rules
 from pipeline.corrections import stored_review_rows
-from pipeline.rows import indicator_rows
+from pipeline.rows import indicator_rows, item_status
 from warehouse.db import WarehouseError, default_db_path
 from warehouse.load import upgrade_if_needed
 
 try:  # a warehouse from an earlier version gets this version's tables before it is read
-    if upgrade_if_needed(default_db_path(), indicator_rows(load_rules()), stored_review_rows):
+    if upgrade_if_needed(
+        default_db_path(), indicator_rows(load_rules()), stored_review_rows, item_status
+    ):
         print(f"upgraded {default_db_path()} to this version's schema", file=sys.stderr)
 except WarehouseError as exc:  # a read-only copy (a replica host) is served as it is
     print(f"rectify: {exc}", file=sys.stderr)

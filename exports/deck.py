@@ -177,7 +177,9 @@ class _Deck:
         second = [
             (
                 indicator_name(row, lang),
-                theme.format_quantity(row["total"], unit_label(row["unit"], lang), lang),
+                theme.format_quantity(
+                    row["total"], unit_label(row["unit"], lang), lang, row.get("qualifier")
+                ),
             )
             for row in headline.head(4).to_dict("records")
         ]
@@ -261,7 +263,7 @@ class _Deck:
         rows = [
             [
                 indicator_name(r, self.lang),
-                theme.format_number(r["total"], self.lang),
+                theme.format_total(r["total"], self.lang, r.get("qualifier")),
                 unit_label(r["unit"], self.lang),
                 theme.format_number(r["n_metrics"], self.lang),
             ]

@@ -103,7 +103,12 @@ def metrics_table(content: ExportContent) -> pd.DataFrame:
             t("col_report", lang): mt["report_title"],
             "report_id": mt["report_id"],
             "measure_id": mt["measure_id"],
-            t("col_section", lang): [t(f"section_{s}", lang) for s in mt["section"]],
+            t("col_section", lang): [
+                t(f"section_{s}", lang)
+                if isinstance(s, str)
+                else t("figure_outside_measures", lang)
+                for s in mt["section"]
+            ],
             t("col_path", lang): [
                 paths.get(k, "") for k in zip(mt["report_id"], mt["measure_id"], strict=True)
             ],
@@ -127,6 +132,11 @@ def indicators_table(content: ExportContent) -> pd.DataFrame:
             t("col_indicator", lang): [indicator_name(r._asdict(), lang) for r in ind.itertuples()],
             t("col_total", lang): ind["total"].astype("float64"),
             t("col_unit_of", lang): ind["unit"],
+            # Whether the total is exact, a floor (百余万 among its parts) or an estimate.
+            t("col_qualifier", lang): [
+                t(f"qualifier_{q}", lang)
+                for q in (ind["qualifier"] if "qualifier" in ind else ["exact"] * len(ind))
+            ],
             t("col_metrics", lang): ind["n_metrics"].astype("int64"),
             t("col_category", lang): [category_label(c, lang) for c in ind["category"]],
         }

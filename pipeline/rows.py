@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from etl.classify import item_ids
+from etl.classify import derive_finding_status, item_ids
 from etl.model import Extraction, Finding, Measure, Metric, ParseWarning, ReportHeader
 from etl.overrides import Change
 from etl.rules import Rules, load_rules
@@ -179,6 +179,7 @@ def extraction_rows(p: Prepared) -> dict[str, list[dict]]:
         "parse_warning": warnings,
         "correction": corrections,
         "review_item": review_rows(rid, x),
+        "item_department": item_department_rows(rid, x),
     }
 
 
@@ -326,6 +327,34 @@ def prepared_from_rows(rows: ReportRows) -> Prepared:
         x,
         changes,
     )
+
+
+def item_status(statuses: list[str]) -> str | None:
+    """An item's status from its measures' statuses (the spec's derivation), for the
+    warehouse's upgrade of items loaded before their statuses per department were kept."""
+    return derive_finding_status(statuses)
+
+
+def item_department_rows(rid: str, x: Extraction) -> list[dict]:
+    """Each item (具体问题) with each responsible department of its measures, and the item's
+    status for that department: the spec's derivation (etl.classify.derive_finding_status)
+    over that department's own measures of the item, so that under a department filter an
+    item is not left open by another unit's measure."""
+    own: dict[tuple[str, str], list[str]] = {}
+    for m in x.measures:
+        if m.finding_id:
+            for d in dict.fromkeys(m.departments):
+                own.setdefault((m.finding_id, d), []).append(m.status)
+    open_statuses = {s.id for s in load_rules().statuses if s.open}
+    return [
+        {
+            "report_id": rid,
+            "finding_id": finding_id,
+            "department": department,
+            "status": derive_finding_status(statuses, open_statuses),
+        }
+        for (finding_id, department), statuses in own.items()
+    ]
 
 
 def indicator_rows(rules: Rules) -> list[dict]:

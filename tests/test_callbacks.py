@@ -134,8 +134,44 @@ def test_departments_callback_lists_every_status_of_the_vocabulary(app_db):
     drawn = {trace["name"] for trace in fig["data"]}
     present = {vocabulary.status_label(s, "en") for s in vocabulary.statuses() if summary[s].sum()}
     assert drawn == present
+    table, note = table.children
     header = [th.children for th in table.children[0].children.children]
-    assert header[0] == "Department" and header[-1] == "Completion"
+    assert header[:4] == ["Department", "Items", "Completion (items)", "Measures"]
+    assert header[-1] == "Completion (measures)" and "own measures" in note.children
+
+
+def test_a_departments_completion_is_the_overviews_under_its_filter(app_db):
+    """The 部门 page's rate in items is the overview's headline rate under that department's
+    filter: an item counts by that department's own measures (the seed's I1 is completed for
+    区园林绿化服务中心, whose M5 is done, though 区城市管理委's M6 is still open)."""
+    from views.summaries import kpis
+
+    departments = _page("departments")
+    con = connect_readonly(app_db)
+    try:
+        (rid,) = con.execute("SELECT report_id FROM report WHERE file_name LIKE '000_%'").fetchone()
+        statuses = dict(
+            con.execute(
+                "SELECT department, status FROM item_department_fact"
+                " WHERE report_id = $r AND finding_id = 'I1'",
+                {"r": rid},
+            ).fetchall()
+        )
+        assert statuses[GARDEN] == "completed" and statuses["区城市管理委"] == "in_progress"
+        _fig, body = departments.render(f"?report={rid}", "zh")
+        rows = {
+            tr.children[0].children: [td.children for td in tr.children]
+            for tr in body.children[0].children[1].children
+        }
+        for department, cells in rows.items():
+            f = Filters(report=rid, department=department)
+            k = kpis(queries.completion(con, f, "items"), queries.completion(con, f, "measures"))
+            assert cells[1] == k["items"], department
+            assert cells[2] == f"{k['completion_rate'] * 100:.0f}%", department
+            assert cells[3] == k["measures"], department
+        assert rows[GARDEN][1:3] == [11, "64%"]
+    finally:
+        con.close()
 
 
 @pytest.mark.parametrize("index", range(5))

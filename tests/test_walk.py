@@ -45,7 +45,8 @@ class Facts:
 
     items: list[tuple]  # (category, status, departments)
     measures: list[tuple]  # (category, status, departments)
-    figures: list[tuple]  # (indicator, value, category, status, owners)
+    figures: list[tuple]  # (indicator, value, category, status, owners); outside any
+    # measure, category and status are None
 
 
 def _facts(con, report: str | None) -> Facts:
@@ -56,12 +57,15 @@ def _facts(con, report: str | None) -> Facts:
     measures = con.execute(
         f"SELECT category, status, departments FROM measure_fact {where}", {"r": report}
     ).fetchall()
+    # A figure outside any measure counts too, with no category or status (a category or
+    # status filter leaves it out), for the units its own words name.
     figures = con.execute(
         f"""SELECT mt.indicator, mt.value, fm.category, fm.status,
                    CASE WHEN len(coalesce(mt.departments, [])) > 0 THEN mt.departments
-                        ELSE fm.departments END
-            FROM metric mt JOIN measure_fact fm USING (report_id, measure_id)
+                        ELSE coalesce(fm.departments, []) END
+            FROM metric mt LEFT JOIN measure_fact fm USING (report_id, measure_id)
             {where.replace("report_id", "mt.report_id")}
+              AND (mt.measure_id IS NULL OR fm.measure_id IS NOT NULL)
               AND mt.indicator IS NOT NULL AND mt.role = 'result'""",
         {"r": report},
     ).fetchall()

@@ -153,8 +153,8 @@ def test_rollup_over_all_reports_follows_loads_and_deletes(seed_db, reports_inde
         con = connect_readonly(seed_db)
         try:
             summed = con.execute(
-                "SELECT unit, department, category, status, indicator, sum(n), sum(total) "
-                "FROM rollup GROUP BY ALL ORDER BY ALL"
+                "SELECT unit, department, category, status, indicator, sum(n), sum(total), "
+                "sum(n_lower), sum(n_approx) FROM rollup GROUP BY ALL ORDER BY ALL"
             ).fetchall()
             kept = con.execute("SELECT * FROM rollup_all ORDER BY ALL").fetchall()
             assert kept == summed

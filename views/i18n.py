@@ -50,6 +50,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_figures": {"zh": "数据", "en": "Figures"},
     "col_department": {"zh": "部门", "en": "Department"},
     "col_rate": {"zh": "完成率", "en": "Completion"},
+    "figure_outside_measures": {
+        "zh": "未归入具体整改措施的数字(如综述段落)",
+        "en": "a figure outside any measure (a summary paragraph)",
+    },
+    "col_rate_items": {"zh": "完成率(按具体问题)", "en": "Completion (items)"},
+    "col_rate_measures": {"zh": "完成率(按整改措施)", "en": "Completion (measures)"},
+    "dept_levels_note": {
+        "zh": "具体问题按本部门自己的整改措施判定状态(与总览按该部门筛选时的完成率一致);"
+        "整改措施按每项措施计。",
+        "en": "An item's status for a department comes from that department's own measures "
+        "(the rate the overview shows under that department's filter); measures count one "
+        "by one.",
+    },
     "col_indicator": {"zh": "指标", "en": "Indicator"},
     "col_total": {"zh": "合计", "en": "Total"},
     "col_sentence": {"zh": "原文", "en": "Source sentence"},
@@ -93,10 +106,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Department × category (measures)",
     },
     "chart_timeline": {"zh": "时间节点", "en": "Milestones"},
-    "chart_departments": {"zh": "各部门整改完成情况", "en": "Completion by department"},
+    "chart_departments": {
+        "zh": "各部门整改完成情况(按整改措施计)",
+        "en": "Completion by department (in measures)",
+    },
     "chart_departments_top": {
-        "zh": "各部门整改完成情况(措施最多的 {n} 个单位)",
-        "en": "Completion by department (the {n} with most measures)",
+        "zh": "各部门整改完成情况(按整改措施计,措施最多的 {n} 个单位)",
+        "en": "Completion by department (in measures; the {n} with most measures)",
     },
     "chart_heatmap_top": {
         "zh": "责任单位 × 类别(整改措施数,措施最多的 {n} 个单位)",

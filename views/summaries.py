@@ -55,10 +55,15 @@ def deadline_counts(deadlines: pd.DataFrame) -> list[dict]:
     ]
 
 
-def department_summary(by_status: pd.DataFrame) -> pd.DataFrame:
+def department_summary(
+    by_status: pd.DataFrame, items_by_status: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per responsible department (busiest first): measures, a column per status of the
-    vocabulary (in its order), `done` (the completed ones) and `completion_rate` (done share),
-    from queries.department_status's long frame."""
+    vocabulary (in its order), `done` (the completed ones) and `completion_rate` (done share
+    of measures), from queries.department_status's long frame. With `items_by_status` (the
+    same frame counted in items, each by its status for that department) also `items`,
+    `items_done` and `item_completion_rate`: the rate the overview shows under that
+    department's filter."""
     statuses = vocabulary.statuses()
     done_ids = set(vocabulary.done_statuses())
     rows: dict[str, dict] = {}
@@ -69,15 +74,35 @@ def department_summary(by_status: pd.DataFrame) -> pd.DataFrame:
         row["measures"] += int(n)
         row[status] = row.get(status, 0) + int(n)
         row["done"] += int(n) if status in done_ids else 0
+    items: dict[str, list[int]] = {}
+    if items_by_status is not None:
+        for department, status, n in zip(
+            items_by_status["department"],
+            items_by_status["status"],
+            items_by_status["n"],
+            strict=True,
+        ):
+            counted = items.setdefault(department, [0, 0])
+            counted[0] += int(n)
+            counted[1] += int(n) if status in done_ids else 0
     columns = ["department", "measures", *statuses, "done", "completion_rate"]
-    out = [
-        {
+    if items_by_status is not None:
+        columns += ["items", "items_done", "item_completion_rate"]
+    out = []
+    for row in sorted(rows.values(), key=lambda r: (-r["measures"], r["department"])):
+        entry = {
             **{s: 0 for s in statuses},
             **row,
             "completion_rate": row["done"] / row["measures"] if row["measures"] else None,
         }
-        for row in sorted(rows.values(), key=lambda r: (-r["measures"], r["department"]))
-    ]
+        if items_by_status is not None:
+            n_items, n_done = items.get(row["department"], (0, 0))
+            entry |= {
+                "items": n_items,
+                "items_done": n_done,
+                "item_completion_rate": n_done / n_items if n_items else None,
+            }
+        out.append(entry)
     return pd.DataFrame(out, columns=columns)
 
 

@@ -75,12 +75,27 @@ def format_number(value, lang: str = "zh", digits: int = 2) -> str:
     return _trimmed(value, digits, True)
 
 
-def format_quantity(value, unit: str, lang: str = "zh") -> str:
-    """A number with its (already translated) unit: 3.01亿元 in Chinese, 33.9 km in English."""
+def format_quantity(value, unit: str, lang: str = "zh", qualifier: str | None = None) -> str:
+    """A number with its (already translated) unit: 3.01亿元 in Chinese, 33.9 km in English.
+    A total that is not exact says so (`qualifier`, as a figure's: 'lower_bound' when a
+    floor such as 百余万 is among its parts, 'approx' when an estimate such as 约8万 is):
+    100万余元 / over 1,000,000 yuan, 约9.6万平米 / about 96,000 m2."""
     number = format_number(value, lang)
-    if not unit or number == "—":
+    if number == "—":
         return number
-    return f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
+    if lang == "zh":
+        if qualifier == "lower_bound":
+            return f"{number}余{unit}" if unit else f"{number}余"
+        text = f"{number}{unit}"
+        return f"约{text}" if qualifier == "approx" else text
+    text = f"{number} {unit}" if unit else number
+    return {"lower_bound": f"over {text}", "approx": f"about {text}"}.get(qualifier or "", text)
+
+
+def format_total(value, lang: str = "zh", qualifier: str | None = None) -> str:
+    """A total without its unit, marked as format_quantity marks it when it is not exact:
+    100万余, 约9.6万; over 1,000,000, about 96,000."""
+    return format_quantity(value, "", lang, qualifier)
 
 
 def format_percent(share: float | None) -> str:

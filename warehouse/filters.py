@@ -11,10 +11,12 @@ from urllib.parse import parse_qs, urlencode
 
 KEYS = ("report", "department", "category", "status", "q")
 
-# The units a figure counts for, as SQL over a metric `mt` joined to its measure's facts
-# `fm`: those its own words name, else its measure's (schema.sql, metric.departments).
+# The units a figure counts for, as SQL over a metric `mt` joined (LEFT) to its measure's
+# facts `fm`: those its own words name, else its measure's (schema.sql, metric.departments);
+# a figure outside any measure whose words name none counts for no unit alone.
 FIGURE_OWNERS = (
-    "CASE WHEN len(coalesce(mt.departments, [])) > 0 THEN mt.departments ELSE fm.departments END"
+    "CASE WHEN len(coalesce(mt.departments, [])) > 0 THEN mt.departments"
+    " ELSE coalesce(fm.departments, []) END"
 )
 
 
@@ -94,10 +96,16 @@ class Filters:
             where.append("status = $status")
         return where
 
-    def facts_sql(self, table: str, key: str) -> str:
-        """The rows of a fact table (measure_fact by measure_id, item_fact by finding_id)
-        that the filters keep; free text matches a measure's text or headline."""
-        where = self._conditions("list_contains(departments, $department)")
+    def facts_sql(
+        self,
+        table: str,
+        key: str,
+        department: str = "list_contains(departments, $department)",
+    ) -> str:
+        """The rows of a fact table (measure_fact by measure_id, item_fact by finding_id,
+        item_department_fact with `department` = "department = $department") that the
+        filters keep; free text matches a measure's text or headline."""
+        where = self._conditions(department)
         if self.q:
             where.append(
                 f"(report_id, {key}) IN (SELECT report_id, {key} FROM measure"
@@ -109,14 +117,19 @@ class Filters:
         """The figures (metric rows, with their measure's category and status, `owners` and
         `shared`) the filters keep: of the measures the other filters keep and, with a
         department, only those the department owns alone or shares (`shared` true), never a
-        figure its own words give to another unit."""
+        figure its own words give to another unit. A figure outside any measure (category
+        and status NULL) is kept unless a category, status or free text is asked for: it
+        has none of them to match."""
         measures = self.without("department").facts_sql("measure_fact", "measure_id")
         owned = " WHERE list_contains(owners, $department)" if self.department else ""
+        of_report = " WHERE report_id = $report" if self.report else ""
+        loose = "FALSE" if (self.category or self.status or self.q) else "TRUE"
         return f"""SELECT * FROM (
             SELECT mt.*, fm.category, fm.status, {FIGURE_OWNERS} AS owners,
                    len({FIGURE_OWNERS}) > 1 AS shared
-            FROM metric mt JOIN ({measures}) fm
-              ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id) f{owned}"""  # noqa: S608
+            FROM (SELECT * FROM metric{of_report}) mt LEFT JOIN ({measures}) fm
+              ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+            WHERE fm.measure_id IS NOT NULL OR (mt.measure_id IS NULL AND {loose})) f{owned}"""  # noqa: S608
 
     def rollup_sql(self, unit: str, by_department: bool = False) -> str:
         """Rows of the pre-aggregated rollup for `unit` ('item', 'measure', 'metric',

@@ -25,6 +25,7 @@ TABLES = (
     "parse_warning",
     "correction",
     "review_item",
+    "item_department",
 )
 # How each table's rows of one report are ordered when read back (report_rows).
 _ORDER = {
@@ -35,6 +36,7 @@ _ORDER = {
     "parse_warning": "warning_no",
     "correction": "target, item, field",
     "review_item": "start_offset, measure_id",
+    "item_department": "finding_id, department",
 }
 
 
@@ -103,6 +105,8 @@ def delete_reports(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> Non
         "correction",
         "parse_warning",
         "rollup",
+        "item_department_fact",
+        "item_department",
         "item_fact",
         "measure_fact",
         "measure_department",
@@ -137,10 +141,11 @@ def report_rows(con: duckdb.DuckDBPyConnection, report_id: str) -> ReportRows | 
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None = None) -> None:
-    """Rebuild the derived measure_fact, item_fact and rollup rows of these reports (None: all)."""
+    """Rebuild the derived measure_fact, item_fact, item_department_fact and rollup rows of
+    these reports (None: all)."""
     scope = "TRUE" if report_ids is None else "report_id IN (SELECT unnest($ids))"
     params = {} if report_ids is None else {"ids": report_ids}
-    for table in ("rollup", "item_fact", "measure_fact"):
+    for table in ("rollup", "item_department_fact", "item_fact", "measure_fact"):
         con.execute(f"DELETE FROM {table} WHERE {scope}", params)  # noqa: S608 - constant fragments
     con.execute(
         f"""
@@ -166,32 +171,60 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, report_ids: list[str] | None =
         """,  # noqa: S608
         params,
     )
+    # Each item once per responsible department, by its status for that department (the
+    # pipeline derives it from that department's own measures); an item loaded before
+    # item_department existed keeps its overall status.
+    con.execute(
+        f"""
+        INSERT INTO item_department_fact
+        SELECT i.report_id, i.finding_id, i.department, i.category,
+               coalesce(d.status, i.status)
+        FROM (SELECT report_id, finding_id, unnest(departments) AS department, category, status
+              FROM item_fact WHERE {scope}) i
+        LEFT JOIN (SELECT * FROM item_department WHERE {scope}) d
+          ON d.report_id = i.report_id AND d.finding_id = i.finding_id
+         AND d.department = i.department
+        """,  # noqa: S608
+        params,
+    )
     con.execute(
         f"""
         INSERT INTO rollup
         WITH items AS (SELECT * FROM item_fact WHERE {scope}),
+             item_units AS (SELECT * FROM item_department_fact WHERE {scope}),
              measures AS (SELECT * FROM measure_fact WHERE {scope}),
              figures AS (SELECT mt.report_id, fm.category, fm.status, mt.indicator, mt.value,
+                                CASE mt.qualifier WHEN 'lower_bound' THEN 1 ELSE 0 END AS is_lower,
+                                CASE mt.qualifier WHEN 'approx' THEN 1 ELSE 0 END AS is_approx,
                                 {FIGURE_OWNERS} AS owners
                          FROM (SELECT * FROM metric WHERE indicator IS NOT NULL AND role = 'result' AND {scope}) mt
-                         JOIN measures fm ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id)
-        SELECT report_id, 'item', '', category, status, NULL, count(*), NULL FROM items GROUP BY ALL
+                         LEFT JOIN measures fm
+                           ON fm.report_id = mt.report_id AND fm.measure_id = mt.measure_id
+                         WHERE mt.measure_id IS NULL OR fm.measure_id IS NOT NULL)
+        SELECT report_id, 'item', '', category, status, NULL, count(*), NULL, NULL, NULL
+        FROM items GROUP BY ALL
         UNION ALL
-        SELECT report_id, 'item', department, category, status, NULL, count(*), NULL
-        FROM (SELECT report_id, unnest(departments) AS department, category, status FROM items) GROUP BY ALL
+        SELECT report_id, 'item', department, category, status, NULL, count(*), NULL, NULL, NULL
+        FROM item_units GROUP BY ALL
         UNION ALL
-        SELECT report_id, 'measure', '', category, status, NULL, count(*), NULL FROM measures GROUP BY ALL
+        SELECT report_id, 'measure', '', category, status, NULL, count(*), NULL, NULL, NULL
+        FROM measures GROUP BY ALL
         UNION ALL
-        SELECT report_id, 'measure', department, category, status, NULL, count(*), NULL
+        SELECT report_id, 'measure', department, category, status, NULL, count(*), NULL, NULL, NULL
         FROM (SELECT report_id, unnest(departments) AS department, category, status FROM measures) GROUP BY ALL
         UNION ALL
-        SELECT report_id, 'metric', '', category, status, indicator, count(*), sum(value) FROM figures GROUP BY ALL
+        SELECT report_id, 'metric', '', category, status, indicator, count(*), sum(value),
+               sum(is_lower), sum(is_approx)
+        FROM figures GROUP BY ALL
         UNION ALL
-        SELECT report_id, 'metric', owners[1], category, status, indicator, count(*), sum(value)
+        SELECT report_id, 'metric', owners[1], category, status, indicator, count(*), sum(value),
+               sum(is_lower), sum(is_approx)
         FROM figures WHERE len(owners) = 1 GROUP BY ALL
         UNION ALL
-        SELECT report_id, 'metric_shared', department, category, status, indicator, count(*), sum(value)
-        FROM (SELECT report_id, unnest(owners) AS department, category, status, indicator, value
+        SELECT report_id, 'metric_shared', department, category, status, indicator, count(*),
+               sum(value), sum(is_lower), sum(is_approx)
+        FROM (SELECT report_id, unnest(owners) AS department, category, status, indicator, value,
+                     is_lower, is_approx
               FROM figures WHERE len(owners) > 1)
         GROUP BY ALL
         """,  # noqa: S608
@@ -205,7 +238,8 @@ def refresh_rollup_all(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         INSERT INTO rollup_all
-        SELECT unit, department, category, status, indicator, sum(n), sum(total)
+        SELECT unit, department, category, status, indicator, sum(n), sum(total),
+               sum(n_lower), sum(n_approx)
         FROM rollup GROUP BY ALL
         """
     )
@@ -238,15 +272,55 @@ def refresh_catalogue(con: duckdb.DuckDBPyConnection, indicators: list[dict] | N
     """)
 
 
+def backfill_item_departments(
+    con: duckdb.DuckDBPyConnection, item_status: Callable[[list[str]], str | None]
+) -> None:
+    """Reports loaded before item_department existed get their items' statuses per
+    department, from each department's own measures of the item by `item_status` (the
+    spec's derivation, handed in by the caller: the warehouse does not know it)."""
+    groups = con.execute(
+        """
+        SELECT report_id, finding_id, department, list(status ORDER BY start_offset)
+        FROM (SELECT report_id, finding_id, unnest(departments) AS department, status,
+                     start_offset
+              FROM measure_fact
+              WHERE finding_id IS NOT NULL
+                AND report_id NOT IN (SELECT DISTINCT report_id FROM item_department))
+        GROUP BY ALL
+        """
+    ).fetchall()
+    _insert(
+        con,
+        "item_department",
+        [
+            {"report_id": r, "finding_id": f, "department": d, "status": item_status(s)}
+            for r, f, d, s in groups
+        ],
+    )
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = $t", {"t": table}
+        ).fetchall()
+    }
+
+
 def upgrade_if_needed(
     path: Path | str,
     indicators: list[dict] | None = None,
     review_rows: Callable[[duckdb.DuckDBPyConnection, str], list[dict]] | None = None,
+    item_status: Callable[[list[str]], str | None] | None = None,
 ) -> bool:
     """Bring a warehouse written by an earlier version up to this schema (derived tables made
     and filled) in one atomic swap; True if it did. A current warehouse is left untouched.
     `review_rows(con, report_id)` gives a report's review_item rows, for a warehouse written
-    before the 待核查 list was kept (the pipeline knows what they are)."""
+    before the 待核查 list was kept (the pipeline knows what they are). `item_status` (a list
+    of measure statuses → the item's status, the spec's derivation) fills items' statuses per
+    department for reports loaded before they were kept; without it those items keep their
+    overall status for every department."""
     from warehouse.db import connect_readonly, swap
 
     path = Path(path)
@@ -257,17 +331,18 @@ def upgrade_if_needed(
         tables = {
             r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         }
-        columns = {
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'metric'"
-            ).fetchall()
-        }
+        columns = _columns(con, "metric")
         reviewed = "review_item" in tables
+        facts_current = (
+            {"item_department", "item_department_fact"} <= tables
+            and "n_lower" in _columns(con, "rollup")
+            and "level" in _columns(con, "parse_warning")
+        )
         current = (
             {"measure_fact", "item_fact", "rollup", "rollup_all", "parse_warning"} <= tables
             and {"review_item", "correction"} <= tables
             and {"role", "departments"} <= columns
+            and facts_current
             and con.execute(
                 "SELECT (SELECT count(*) FROM rollup_all) > 0 OR (SELECT count(*) FROM rollup) = 0"
             ).fetchone()[0]
@@ -277,9 +352,13 @@ def upgrade_if_needed(
     if current:
         return False
     with swap(path) as con:
-        if "departments" not in columns:  # figures' own units are new: re-attribute them all
-            refresh_facts(con)
         backfill_facts(con)
+        if item_status is not None and "item_department" not in tables:
+            backfill_item_departments(con, item_status)
+        if "departments" not in columns or not facts_current:
+            # Figures' own units, items per department, exactness of totals and figures
+            # outside any measure are newer than these facts: rebuild them all.
+            refresh_facts(con)
         refresh_rollup_all(con)
         refresh_catalogue(con, indicators)
         if not reviewed and review_rows is not None:

@@ -106,7 +106,10 @@ def _measures_sql(f: Filters) -> str:
 
 def _items_sql(f: Filters) -> str:
     """Items (the 具体问题 fed back: the findings measures hang from) by their own category
-    and status, with a measure of the department and one matching the text."""
+    and status, with a measure matching the text; under a department filter, the items that
+    department has a measure of, by their status for that department (its own measures)."""
+    if f.department:
+        return f.facts_sql("item_department_fact", "finding_id", "department = $department")
     return f.facts_sql("item_fact", "finding_id")
 
 
@@ -199,50 +202,86 @@ def completion(con: duckdb.DuckDBPyConnection, f: Filters, unit: str = "items") 
 
 def filtered_indicator_totals(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Each key indicator's total over the figures of the filtered measures (code, names,
-    unit, category, total, n_metrics; total NaN where no figure). With a department filter,
-    `total` adds the figures that department owns alone, and `shared_total`/`n_shared` those
-    it shares with other units (schema.sql, rollup): a figure whose own sentence names
-    another unit counts for neither."""
+    unit, category, total, n_metrics; total NaN where no figure), and how exact it is:
+    `qualifier` 'approx' when an estimate (约/近) is among its figures, else 'lower_bound'
+    when a floor (余/多/超) is, else 'exact' (n_lower, n_approx count them). With a
+    department filter, `total` adds the figures that department owns alone, and
+    `shared_total`/`n_shared` those it shares with other units (schema.sql, rollup): a figure
+    whose own sentence names another unit counts for neither. Figures outside any measure
+    count unless a category, status or free text is asked for (Filters.figures_sql)."""
     if f.q:
         shared = "shared" if f.department else "FALSE"
         figures = f"""SELECT indicator,
                              CASE WHEN NOT {shared} THEN value END AS total,
                              CASE WHEN NOT {shared} THEN 1 ELSE 0 END AS n,
+                             CASE WHEN NOT {shared} AND qualifier = 'lower_bound' THEN 1 ELSE 0 END
+                                 AS n_lower,
+                             CASE WHEN NOT {shared} AND qualifier = 'approx' THEN 1 ELSE 0 END
+                                 AS n_approx,
                              CASE WHEN {shared} THEN value END AS shared_total,
                              CASE WHEN {shared} THEN 1 ELSE 0 END AS n_shared
                       FROM ({f.figures_sql()}) x
                       WHERE indicator IS NOT NULL AND role = 'result'"""
     else:
-        figures = f"""SELECT indicator, total, n, NULL AS shared_total, 0 AS n_shared
+        figures = f"""SELECT indicator, total, n, n_lower, n_approx, NULL AS shared_total,
+                             0 AS n_shared
                       FROM ({f.rollup_sql("metric")}) a"""
         if f.department:
             figures += f"""
                       UNION ALL
-                      SELECT indicator, NULL, 0, total, n FROM ({f.rollup_sql("metric_shared")}) b"""
+                      SELECT indicator, NULL, 0, 0, 0, total, n
+                      FROM ({f.rollup_sql("metric_shared")}) b"""
     sql = f"""
-        SELECT i.code, i.name_zh, i.name_en, i.unit, i.category,
-               sum(mt.total) AS total, CAST(coalesce(sum(mt.n), 0) AS BIGINT) AS n_metrics,
-               sum(mt.shared_total) AS shared_total,
-               CAST(coalesce(sum(mt.n_shared), 0) AS BIGINT) AS n_shared
-        FROM indicator i LEFT JOIN ({figures}) mt ON mt.indicator = i.code
-        GROUP BY ALL ORDER BY total DESC NULLS LAST, i.code
+        SELECT code, name_zh, name_en, unit, category, total, n_metrics, shared_total, n_shared,
+               n_lower, n_approx,
+               CASE WHEN n_approx > 0 THEN 'approx' WHEN n_lower > 0 THEN 'lower_bound'
+                    ELSE 'exact' END AS qualifier
+        FROM (
+            SELECT i.code, i.name_zh, i.name_en, i.unit, i.category,
+                   sum(mt.total) AS total, CAST(coalesce(sum(mt.n), 0) AS BIGINT) AS n_metrics,
+                   sum(mt.shared_total) AS shared_total,
+                   CAST(coalesce(sum(mt.n_shared), 0) AS BIGINT) AS n_shared,
+                   CAST(coalesce(sum(mt.n_lower), 0) AS BIGINT) AS n_lower,
+                   CAST(coalesce(sum(mt.n_approx), 0) AS BIGINT) AS n_approx
+            FROM indicator i LEFT JOIN ({figures}) mt ON mt.indicator = i.code
+            GROUP BY ALL) t
+        ORDER BY total DESC NULLS LAST, code
     """
     return con.execute(sql, f.bound(sql)).df()
+
+
+# A figure's context where it has no measure (a summary paragraph the skeleton makes no
+# measure of): its sentence in the report's plain text, at most 60 characters on either side,
+# as `measure_text` from `measure_start`, so that it reads and highlights like a measure's.
+_LOOSE_LEFT = (
+    "regexp_extract(substring(r.plain_text, greatest(mt.start_offset - 60, 0) + 1,"
+    " mt.start_offset - greatest(mt.start_offset - 60, 0)), '[^\n。;!?]*$')"
+)
+_LOOSE_RIGHT = (
+    "regexp_extract(substring(r.plain_text, mt.start_offset + 1,"
+    " mt.end_offset - mt.start_offset + 60), '^[^\n。;!?]*[。;!?]?')"
+)
+_FIGURE_CONTEXT = f"""
+    CASE WHEN {{m}}.measure_id IS NULL THEN {_LOOSE_LEFT} || {_LOOSE_RIGHT}
+         ELSE {{m}}.text END AS measure_text,
+    CASE WHEN {{m}}.measure_id IS NULL THEN mt.start_offset - length({_LOOSE_LEFT})
+         ELSE {{m}}.start_offset END AS measure_start"""
 
 
 def indicator_sources(
     con: duckdb.DuckDBPyConnection, f: Filters, code: str, limit: int = 500
 ) -> pd.DataFrame:
     """The figures that make up an indicator's total, each with its sentence and place; with
-    a department filter also those the department shares with other units (`shared` true)."""
+    a department filter also those the department shares with other units (`shared` true).
+    A figure outside any measure has no path (None) and its own sentence as `measure_text`."""
     sql = f"""
         SELECT mt.report_id, r.title AS report_title, mt.measure_id, vm.path, vm.headline,
                mt.value, mt.unit, mt.qualifier, mt.raw, mt.start_offset, mt.end_offset,
-               vm.text AS measure_text, vm.start_offset AS measure_start,
+               {_FIGURE_CONTEXT.format(m="vm")},
                {"mt.shared" if f.department else "FALSE"} AS shared,
                array_to_string(mt.owners, '、') AS owners
         FROM ({f.figures_sql()}) mt
-        JOIN v_measure vm ON vm.report_id = mt.report_id AND vm.measure_id = mt.measure_id
+        LEFT JOIN v_measure vm ON vm.report_id = mt.report_id AND vm.measure_id = mt.measure_id
         JOIN report r ON r.report_id = mt.report_id
         WHERE mt.indicator = $code AND mt.role = 'result'
         ORDER BY shared, r.title, mt.start_offset
@@ -254,12 +293,16 @@ def indicator_sources(
 _N = "sum(n)"
 
 
-def _department_rows(f: Filters) -> str:
-    """(department, category, status, n) for measures, split by responsible department."""
+def _department_rows(f: Filters, unit: str = "measures") -> str:
+    """(department, category, status, n) for measures, or for items ('items': each by its
+    status for that department, from its own measures), split by responsible department."""
     if f.q:
+        if unit == "items":
+            items = f.facts_sql("item_department_fact", "finding_id", "department = $department")
+            return f"SELECT department, category, status, 1 AS n FROM ({items}) fi"
         return f"""SELECT unnest(departments) AS department, category, status, 1 AS n
                    FROM ({_measures_sql(f)}) fm"""
-    return f.rollup_sql("measure", by_department=True)
+    return f.rollup_sql("item" if unit == "items" else "measure", by_department=True)
 
 
 def department_category(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -271,11 +314,15 @@ def department_category(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFr
     return con.execute(sql, f.bound(sql)).df()
 
 
-def department_status(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Measures per responsible department and status (department, status, n), one row
-    each; views pivot it by the status vocabulary and order it."""
+def department_status(
+    con: duckdb.DuckDBPyConnection, f: Filters, unit: str = "measures"
+) -> pd.DataFrame:
+    """Measures (or, with unit 'items', items by their status for each department: the same
+    counts as the overview's under that department's filter) per responsible department and
+    status (department, status, n), one row each; views pivot it by the status vocabulary
+    and order it."""
     sql = f"""
-        SELECT department, status, {_N} AS n FROM ({_department_rows(f)}) x
+        SELECT department, status, {_N} AS n FROM ({_department_rows(f, unit)}) x
         GROUP BY ALL ORDER BY department, status
     """
     return con.execute(sql, f.bound(sql)).df()
@@ -446,14 +493,16 @@ def deadline_measures(
 def export_metrics(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Every figure of the filtered measures with its provenance: report, section, the
     measure's place, its text and offsets (into the report's plain text); with a department
-    filter, the figures that department owns or shares (Filters.figures_sql)."""
+    filter, the figures that department owns or shares (Filters.figures_sql). A figure
+    outside any measure (kept as Filters.figures_sql says) has no measure or section (None)
+    and its own sentence as `measure_text`."""
     sql = f"""
-        SELECT r.title AS report_title, mt.report_id, mt.metric_no, m.measure_id, m.section,
+        SELECT r.title AS report_title, mt.report_id, mt.metric_no, mt.measure_id, m.section,
                mt.value, mt.unit, mt.unit_normalized, mt.qualifier, mt.label, mt.indicator,
                mt.raw, mt.start_offset, mt.end_offset,
-               m.text AS measure_text, m.start_offset AS measure_start
+               {_FIGURE_CONTEXT.format(m="m")}
         FROM ({f.figures_sql()}) mt
-        JOIN measure m ON m.report_id = mt.report_id AND m.measure_id = mt.measure_id
+        LEFT JOIN measure m ON m.report_id = mt.report_id AND m.measure_id = mt.measure_id
         JOIN report r ON r.report_id = mt.report_id
         ORDER BY mt.report_id, mt.start_offset
     """

@@ -129,6 +129,18 @@ CREATE TABLE IF NOT EXISTS review_item (
     PRIMARY KEY (report_id, measure_id)
 );
 
+-- Each item (具体问题) for each responsible department of its measures: the item's status for
+-- that department, derived (by the pipeline, with the spec's rule) from that department's own
+-- measures of the item, so that another unit's open measure does not leave it open under
+-- that department's filter.
+CREATE TABLE IF NOT EXISTS item_department (
+    report_id  VARCHAR NOT NULL,
+    finding_id VARCHAR NOT NULL,
+    department VARCHAR NOT NULL,
+    status     VARCHAR,
+    PRIMARY KEY (report_id, finding_id, department)
+);
+
 CREATE TABLE IF NOT EXISTS department (
     name VARCHAR PRIMARY KEY,
     kind VARCHAR NOT NULL               -- internal | partner
@@ -174,13 +186,30 @@ CREATE TABLE IF NOT EXISTS item_fact (
     PRIMARY KEY (report_id, finding_id)
 );
 
+-- An item once per responsible department, with its status for that department (from
+-- item_department; an item loaded before that table existed keeps its overall status): what
+-- counts and filters items under a department filter.
+CREATE TABLE IF NOT EXISTS item_department_fact (
+    report_id   VARCHAR NOT NULL,
+    finding_id  VARCHAR NOT NULL,
+    department  VARCHAR NOT NULL,
+    category    VARCHAR,
+    status      VARCHAR,
+    PRIMARY KEY (report_id, finding_id, department)
+);
+
 -- Pre-aggregated counts for the dashboard's charts, kept with the facts: per report, unit
 -- ('item', 'measure', 'metric', 'metric_shared'), department ('' for all, else the things
--- that department is responsible for), category, status and indicator (metrics only): count
--- n and sum of values. A figure counts for a department ('metric') when it is that unit's
--- alone (its own words name it alone, or name none and its measure has that one unit); a
--- figure several units share counts for none of them alone, and is kept for each of them
--- under 'metric_shared', so that a department's view can mark it.
+-- that department is responsible for; an item by its status for that department, from
+-- item_department_fact), category, status and indicator (metrics only): count n and sum of
+-- values, and of the figures summed how many are lower bounds (余/多/超: n_lower) and how
+-- many estimates (约/近: n_approx), so that a total says it is not exact. A figure counts for
+-- a department ('metric') when it is that unit's alone (its own words name it alone, or name
+-- none and its measure has that one unit); a figure several units share counts for none of
+-- them alone, and is kept for each of them under 'metric_shared', so that a department's
+-- view can mark it. A figure outside any measure (a summary paragraph the skeleton makes no
+-- measure of) counts in the unfiltered and per-report totals with no category and status (so
+-- a category or status filter leaves it out), and for the unit its own words name alone.
 CREATE TABLE IF NOT EXISTS rollup (
     report_id  VARCHAR NOT NULL,
     unit       VARCHAR NOT NULL,
@@ -189,7 +218,9 @@ CREATE TABLE IF NOT EXISTS rollup (
     status     VARCHAR,
     indicator  VARCHAR,
     n          BIGINT NOT NULL,
-    total      DOUBLE
+    total      DOUBLE,
+    n_lower    BIGINT,
+    n_approx   BIGINT
 );
 
 -- The rollup summed over all reports: what the dashboard shows when no report is picked, so
@@ -201,7 +232,9 @@ CREATE TABLE IF NOT EXISTS rollup_all (
     status     VARCHAR,
     indicator  VARCHAR,
     n          BIGINT NOT NULL,
-    total      DOUBLE
+    total      DOUBLE,
+    n_lower    BIGINT,
+    n_approx   BIGINT
 );
 
 -- Measures with their place in the hierarchy (area › problem › item).
@@ -239,3 +272,7 @@ FROM measure GROUP BY ALL;
 ALTER TABLE metric ADD COLUMN IF NOT EXISTS role VARCHAR DEFAULT 'result';
 ALTER TABLE metric ADD COLUMN IF NOT EXISTS departments VARCHAR[];
 ALTER TABLE parse_warning ADD COLUMN IF NOT EXISTS level VARCHAR;
+ALTER TABLE rollup ADD COLUMN IF NOT EXISTS n_lower BIGINT;
+ALTER TABLE rollup ADD COLUMN IF NOT EXISTS n_approx BIGINT;
+ALTER TABLE rollup_all ADD COLUMN IF NOT EXISTS n_lower BIGINT;
+ALTER TABLE rollup_all ADD COLUMN IF NOT EXISTS n_approx BIGINT;

@@ -20,6 +20,7 @@ from warehouse.filters import Filters
 dash.register_page(__name__, path="/departments", name="departments", order=3)
 
 _EMPTY = department_summary(pd.DataFrame({"department": [], "status": [], "n": []}))
+_ITEMS_HEAD = ("col_items", "col_rate_items", "col_measures")
 
 
 def layout(**_query) -> html.Div:
@@ -37,27 +38,41 @@ def render(search, lang):
     with data.cursor() as con:
         if con is None:
             return figures.department_completion(_EMPTY, lang), empty_warehouse(lang)
-        summary = department_summary(queries.department_status(con, Filters.from_search(search)))
+        f = Filters.from_search(search)
+        summary = department_summary(
+            queries.department_status(con, f), queries.department_status(con, f, "items")
+        )
     if summary.empty:
         return figures.department_completion(summary, lang), no_data(lang)
     shown = [s for s in statuses() if summary[s].sum() > 0]
+    # Both levels, each named: items (具体问题, by the department's own measures: what the
+    # overview's rate under that department's filter counts) and measures.
     head = html.Thead(
         html.Tr(
-            [html.Th(t("col_department", lang)), html.Th(t("col_measures", lang))]
+            [html.Th(t("col_department", lang))]
+            + [html.Th(t(k, lang)) for k in _ITEMS_HEAD]
             + [html.Th(status_label(s, lang)) for s in shown]
-            + [html.Th(t("col_rate", lang))]
+            + [html.Th(t("col_rate_measures", lang))]
         )
     )
     rows = [
         html.Tr(
-            [html.Td(r["department"]), html.Td(r["measures"])]
+            [
+                html.Td(r["department"]),
+                html.Td(r["items"]),
+                html.Td(format_percent(r["item_completion_rate"])),
+                html.Td(r["measures"]),
+            ]
             + [html.Td(r[s]) for s in shown]
             + [html.Td(format_percent(r["completion_rate"]))]
         )
         for r in summary.to_dict("records")
     ]
-    return figures.department_completion(summary, lang), dbc.Table(
-        [head, html.Tbody(rows)], size="sm", striped=True, id="departments-table"
+    return figures.department_completion(summary, lang), html.Div(
+        [
+            dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, id="departments-table"),
+            html.P(t("dept_levels_note", lang), className="small text-muted"),
+        ]
     )
 
 

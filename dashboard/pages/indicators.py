@@ -58,6 +58,7 @@ def render_list(search, lang):
                                 row["total"] if row["n_metrics"] else 0,
                                 unit_label(row["unit"], lang),
                                 lang,
+                                row.get("qualifier"),
                             )
                         ),
                         html.Div(shared_note(row, lang), className="small text-muted"),
@@ -125,7 +126,9 @@ def render_sources(code, search, lang):
                     html.Td([format_number(r.value, lang), *shared]),
                     html.Td(highlighted(r.measure_text, [span]), className="source-text small"),
                     html.Td(
-                        text_or(r.report_title) + " › " + text_or(r.path),
+                        text_or(r.report_title)
+                        + " › "
+                        + text_or(r.path, t("figure_outside_measures", lang)),
                         className="small text-muted",
                     ),
                 ]
