@@ -225,6 +225,37 @@ def test_only_review_level_warnings_raise_the_mark_and_notes_are_still_listed(ap
             assert "待核查" in str(rows[f"report-{rid}"])
 
 
+def test_the_parse_warns_of_the_stated_totals_the_overview_flags(app_db):
+    """The stated totals the overview's 通报自述 与 系统统计 table flags for a report are the
+    ones its parse warned of (one comparison, etl.totals.reconcile), and only those."""
+    from views.overview import gather_overview
+
+    db, _app, seed_id = app_db
+    con = connect_readonly(db)
+    try:
+        ids = [r for (r,) in con.execute("SELECT report_id FROM report").fetchall()]
+        checked = 0
+        for rid in ids:
+            if rid == seed_id:
+                continue  # its warnings were replaced by the fixture's
+            flagged = {
+                r.key for r in gather_overview(con, Filters(report=rid)).stated if r.mismatch
+            }
+            warned = set()
+            for code, args in con.execute(
+                "SELECT code, args FROM parse_warning WHERE report_id = $r", {"r": rid}
+            ).fetchall():
+                if code == "stated_vs_counted":
+                    warned.add("problems")
+                elif code == "stated_total_mismatch":
+                    warned.add(json.loads(args)["field"].rsplit(" ", 1)[-1])
+            assert flagged == warned, rid
+            checked += bool(flagged)
+        assert checked >= 3  # r02, r04, r07, r08 state more than their openings hold
+    finally:
+        con.close()
+
+
 def test_the_data_page_lists_the_same_page_with_its_buttons(app_db):
     data_page = _page("data")
     with triggered("data-search.value", "r0"):

@@ -48,7 +48,10 @@ def test_every_rule_has_id_description_and_example():
         "departments": RAW["departments"]["units"] + RAW["departments"]["partners"]["patterns"],
         "totals": RAW["totals"]["totals"]
         + RAW["totals"]["not_totals"]
-        + RAW["totals"]["single_figure"],
+        + RAW["totals"]["single_figure"]
+        + RAW["totals"]["stated_counts"],
+        "indicators": RAW["indicators"]["exclusions"],
+        "status_cue": [RAW["status"]["default_cue"]],
         "ledger": RAW["ledger"]["columns"]
         + RAW["ledger"]["statuses"]
         + RAW["ledger"]["warnings"]

@@ -18,9 +18,12 @@ PARQUET_TABLES = (
     "metric",
     "department",
     "measure_department",
+    "parse_warning",
+    "item_department",
     "indicator",
     "measure_fact",
     "item_fact",
+    "item_department_fact",
     "rollup",
     "rollup_all",
 )
