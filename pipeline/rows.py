@@ -13,6 +13,7 @@ from etl.classify import derive_finding_status, item_ids
 from etl.model import Extraction, Finding, Measure, Metric, ParseWarning, ReportHeader
 from etl.overrides import Change
 from etl.rules import Rules, load_rules
+from etl.warnings import level_of
 from warehouse.rows import ReportRows
 
 
@@ -190,14 +191,17 @@ def _json(value) -> str:
 def review_rows(report_id: str, x: Extraction) -> list[dict]:
     """What an analyst should look at in this report (the 待核查 list): one row per measure
     whose status is one the rules list for review (`review: true`, e.g. unknown) or that
-    holds a warning (its start inside the measure), and one for the report (measure_id '')
-    when it has warnings no measure holds."""
+    holds a warning of level review (its start inside the measure), and one for the report
+    (measure_id '') when it has review-level warnings no measure holds. Info-level notes
+    (sheets read, a 合计 row skipped) ask nothing of anyone and are not listed."""
     review = {s.id for s in load_rules().statuses if s.review}
     spans = sorted((m.start, m.end, m.id) for m in x.measures)
     starts = [s for s, _e, _m in spans]
     held: dict[str, list[int]] = {}
     loose: list[int] = []
     for n, w in enumerate(x.warnings, start=1):
+        if w.level != "review":
+            continue
         i = bisect_right(starts, w.start) - 1 if w.start is not None else -1
         if i >= 0 and spans[i][0] <= w.start < max(spans[i][1], spans[i][0] + 1):
             held.setdefault(spans[i][2], []).append(n)
@@ -303,16 +307,14 @@ def prepared_from_rows(rows: ReportRows) -> Prepared:
         )
         for mt in sorted(tables.get("metric", []), key=lambda mt: mt["metric_no"])
     ]
-    warnings = [
-        ParseWarning(
-            w["code"],
-            w["message"],
-            w["start_offset"],
-            w["end_offset"],
-            json.loads(w["args"]) if w["args"] else {},
+    warnings = []
+    for w in sorted(tables.get("parse_warning", []), key=lambda w: w["warning_no"]):
+        args = json.loads(w["args"]) if w["args"] else {}
+        # Stored before levels were kept: the catalogue's level for the code.
+        level = w.get("level") or level_of(w["code"], args)
+        warnings.append(
+            ParseWarning(w["code"], w["message"], w["start_offset"], w["end_offset"], args, level)
         )
-        for w in sorted(tables.get("parse_warning", []), key=lambda w: w["warning_no"])
-    ]
     changes = [
         Change(c["target"], c["item"], c["field"], json.loads(c["before"]), json.loads(c["after"]))
         for c in tables.get("correction", [])
