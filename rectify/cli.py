@@ -44,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("text", help="print a report's plain text (what every offset points into)")
+    p = sub.add_parser(
+        "text",
+        help="print a report's or a ledger's plain text (what every offset points into)",
+    )
     p.add_argument("file", type=Path)
 
     p = sub.add_parser("extract", help="print the extraction as JSON (spec/extraction.md)")
@@ -205,9 +208,16 @@ def _db(args) -> Path:
 
 
 def cmd_text(args) -> int:
+    """The plain text every offset points into: a report's text, or the text a ledger's rows
+    are read as (what the workbook's 说明 sheet sends its offsets to)."""
     from etl.reader import read_document
+    from pipeline import LEDGER_SUFFIXES, prepare_file
 
-    sys.stdout.write(read_document(args.file).text + "\n")
+    if Path(args.file).suffix.lower() in LEDGER_SUFFIXES:
+        text = prepare_file(args.file).extraction.text
+    else:
+        text = read_document(args.file).text
+    sys.stdout.write(text + "\n")
     return 0
 
 
@@ -234,17 +244,17 @@ def cmd_load(args) -> int:
     bar.close()
     for p in result.loaded:
         x = p.extraction
-        doubts = f", {len(x.warnings)} warning(s)" if args.quiet and x.warnings else ""
+        doubts = f", {_count(len(x.warnings), 'warning')}" if args.quiet and x.warnings else ""
         print(
-            f"loaded {p.file_name} → report {p.report_id}: {item_count(x)} items, "
-            f"{len(x.measures)} measures, {len(x.metrics)} metrics{doubts}"
+            f"loaded {p.file_name} → report {p.report_id}: {_count(item_count(x), 'item')}, "
+            f"{_count(len(x.measures), 'measure')}, {_count(len(x.metrics), 'metric')}{doubts}"
         )
         for w in [] if args.quiet else x.warnings:
             print(f"  warning [{w.code}]: {w.message}")
     if result.loaded:
-        print(f"warehouse {db}: {len(result.loaded)} report(s) loaded")
+        print(f"warehouse {db}: {_count(len(result.loaded), 'report')} loaded")
     if result.failed:
-        print(f"rectify: {len(result.failed)} file(s) not loaded:", file=sys.stderr)
+        print(f"rectify: {_count(len(result.failed), 'file')} not loaded:", file=sys.stderr)
         for _path, message in result.failed:
             print(f"  {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -255,6 +265,11 @@ def cmd_load(args) -> int:
         )
         return EXIT_BAD_INPUT
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    """1 item, 2 items, 0 metrics."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def cmd_reports(args) -> int:
@@ -268,11 +283,9 @@ def cmd_reports(args) -> int:
         print("no reports loaded yet: rectify load data/samples")
         return 0
     for row in frame.itertuples():
-        name = next(
-            (v for v in (row.title, row.inspected_unit) if isinstance(v, str) and v), "(untitled)"
-        )
+        # The name the report goes by everywhere: title, else inspected unit, else file name.
         print(
-            f"{row.report_id}  {row.file_name}  {name}  "
+            f"{row.report_id}  {row.file_name}  {row.label}  "
             f"items {row.n_items}, measures {row.n_measures}, metrics {row.n_metrics}"
         )
     return 0

@@ -37,9 +37,14 @@ def render(search, lang):
     with data.cursor() as con:
         if con is None:
             return figures.department_completion(_EMPTY, lang), empty_warehouse(lang)
-        summary = department_summary(queries.department_status(con, Filters.from_search(search)))
+        f = Filters.from_search(search)
+        summary = department_summary(queries.department_status(con, f))
     if summary.empty:
-        return figures.department_completion(summary, lang), no_data(lang)
+        missing = figures.empty_message(f, "none_departments")
+        return (
+            figures.department_completion(summary, lang, empty=missing),
+            no_data(lang, missing),
+        )
     shown = [s for s in statuses() if summary[s].sum() > 0]
     head = html.Thead(
         html.Tr(
@@ -70,5 +75,5 @@ def render(search, lang):
 def filter_by_department(click, search):
     if not click or not click.get("points"):
         return dash.no_update
-    department, status = click["points"][0]["customdata"]
+    department, status = click["points"][0]["customdata"][:2]
     return Filters.from_search(search).toggle(department=department, status=status).to_search()
