@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= warehouse/rectification.duckdb
+HOST ?= 127.0.0.1
+PORT ?= 8050
 SHARED ?= ../shared
 PIP := $(BIN)/pip --disable-pip-version-check -q
 
@@ -22,8 +24,9 @@ warehouse: install
 	$(BIN)/rectify load data/samples --db $(DB) --quiet
 
 # Chart images need chromium and a Chinese font (fonts-noto-cjk), as the tests do.
+# `make run PORT=8080 HOST=0.0.0.0` serves elsewhere.
 run: warehouse system-deps
-	$(BIN)/rectify serve --db $(DB) --host 127.0.0.1 --port 8050
+	$(BIN)/rectify serve --db $(DB) --host $(HOST) --port $(PORT)
 
 # Debian's chromium (browser tests, chart images) and CJK fonts, when missing.
 system-deps:

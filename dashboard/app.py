@@ -12,6 +12,7 @@ from dash.development.base_component import Component
 
 from dashboard import auth, data, ids, security
 from dashboard.arrival import arrival_address, page_at, page_container, url_location
+from dashboard.components import SEARCH_PAUSE
 from dashboard.downloads import ExportUnavailable, exports_for
 from dashboard.index import (
     REGENERATOR_ASSET,
@@ -21,6 +22,7 @@ from dashboard.index import (
 from dashboard.uploads import MAX_REQUEST_BYTES
 from views.filters import describe, stale, stale_notice
 from views.i18n import LANGS, both, category_label, status_label, t
+from views.reports import report_names
 from views.vocabulary import categories, statuses
 from warehouse import queries
 from warehouse.filters import Filters
@@ -103,12 +105,17 @@ def _department_options() -> list[dict]:
     return [{"label": d, "value": d} for d in departments]
 
 
-def _category_options(lang: str) -> list[dict]:
-    return [{"label": category_label(c, lang), "value": c} for c in categories()]
+def _category_options(lang: str, keep: str | None = None) -> list[dict]:
+    """The categories of the rules; `keep` (a bookmarked category the rules no longer have)
+    first, marked as gone, so that the dropdown keeps it rather than silently clearing it."""
+    options = [{"label": category_label(c, lang), "value": c} for c in categories()]
+    return [_stale_option(keep, lang), *options] if keep and keep not in categories() else options
 
 
-def _status_options(lang: str) -> list[dict]:
-    return [{"label": status_label(s, lang), "value": s} for s in statuses()]
+def _status_options(lang: str, keep: str | None = None) -> list[dict]:
+    """The statuses of the rules, `keep` first where the rules lack it (_category_options)."""
+    options = [{"label": status_label(s, lang), "value": s} for s in statuses()]
+    return [_stale_option(keep, lang), *options] if keep and keep not in statuses() else options
 
 
 def _filter_bar() -> html.Div:
@@ -129,7 +136,10 @@ def _filter_bar() -> html.Div:
                     dbc.Col(dcc.Dropdown(id=ids.F_STATUS, **dropdown), md=4, lg=2),
                     dbc.Col(
                         dcc.Input(
-                            id=ids.F_TEXT, type="search", debounce=True, className="form-control"
+                            id=ids.F_TEXT,
+                            type="search",
+                            debounce=SEARCH_PAUSE,
+                            className="form-control",
                         ),
                         md=4,
                         lg=2,
@@ -151,8 +161,10 @@ def _filter_bar() -> html.Div:
     )
 
 
-def shell_labels(lang: str) -> list[tuple[str, str, object]]:
-    """Every label of the shell in `lang`, as (component id, property, value)."""
+def shell_labels(lang: str, f: Filters | None = None) -> list[tuple[str, str, object]]:
+    """Every label of the shell in `lang`, as (component id, property, value); the filters
+    `f` keep an option for a category or status the rules no longer have."""
+    f = f or Filters()
     return [
         (ids.PAGE_TITLE, "children", t("app_title", lang)),
         (ids.LANG_SWITCH, "children", t("lang_switch", lang)),
@@ -165,18 +177,18 @@ def shell_labels(lang: str) -> list[tuple[str, str, object]]:
         (ids.F_TEXT, "placeholder", t("filter_text", lang)),
         # Options from the start: a dropdown drops a value it has no option for, and would
         # lose a bookmarked filter.
-        (ids.F_CATEGORY, "options", _category_options(lang)),
-        (ids.F_STATUS, "options", _status_options(lang)),
+        (ids.F_CATEGORY, "options", _category_options(lang, f.category)),
+        (ids.F_STATUS, "options", _status_options(lang, f.status)),
         *[(f"nav-{key}", "children", t(key, lang)) for _, key in NAV_PAGES],
         (ids.EXPORT_MENU, "label", t("export_menu", lang)),
         *[(item, "children", t(item.replace("-", "_"), lang)) for item in ids.EXPORT_ITEMS],
     ]
 
 
-def _labelled(tree: Component, lang: str) -> Component:
+def _labelled(tree: Component, lang: str, f: Filters | None = None) -> Component:
     """A part of the shell with every label set, so that it is whole from its first paint."""
     wanted: dict[str, dict] = {}
-    for component, prop, value in shell_labels(lang):
+    for component, prop, value in shell_labels(lang, f):
         wanted.setdefault(component, {})[prop] = value
 
     def visit(node) -> None:
@@ -211,7 +223,9 @@ def shell() -> html.Div:
             dcc.Download(id=ids.DOWNLOAD),
             dcc.Loading(html.Div(id=ids.EXPORT_ERROR), type="circle", fullscreen=False),
             _labelled(_navbar(), lang),
-            _labelled(_filter_bar(), lang),
+            _labelled(
+                _filter_bar(), lang, Filters.from_search(address.search) if address else None
+            ),
             # The page arrived on, already drawn where the address is known.
             html.Div(page_container(address, lang), className="container-fluid"),
         ]
@@ -298,8 +312,9 @@ def _report_options(con, search: str | None, include: str | None, lang: str = "z
     """The newest reports, or those matching what is typed; `include` always listed (marked
     as gone when the warehouse no longer has it, so that a bookmarked value is kept)."""
     frame = queries.report_options(con, search=search, include=include)
+    names = report_names(con, list(frame["report_id"]), lang)
     options = [
-        {"label": label, "value": rid}
+        {"label": names.get(rid, label), "value": rid}
         for rid, label in zip(frame["report_id"], frame["label"], strict=True)
     ]
     if include and include not in set(frame["report_id"]):
@@ -327,7 +342,11 @@ def sync_filters(
     else:  # page load, a link, a chart click or the back button: the URL decides
         f = Filters.from_search(search)
     with data.cursor() as con:
-        label = queries.report_label(con, f.report) if con is not None and f.report else None
+        label = (
+            report_names(con, [f.report], lang).get(f.report)
+            if con is not None and f.report
+            else None
+        )
         department_known = (
             con is not None and f.department and queries.department_known(con, f.department)
         )
@@ -345,6 +364,13 @@ def sync_filters(
         if f.department and not department_known and f.department not in listed
         else dash.no_update
     )
+    # A category or status the rules no longer have keeps an option too (a dropdown drops a
+    # value it has no option for, and the filter would silently go).
+    stale_keys = {key for key, _value in gone}
+    category_options = (
+        _category_options(lang, f.category) if "category" in stale_keys else dash.no_update
+    )
+    status_options = _status_options(lang, f.status) if "status" in stale_keys else dash.no_update
     notice = (
         dbc.Alert(stale_notice(gone, lang), color="warning", className="py-1 px-2 mb-1 small")
         if gone
@@ -363,6 +389,8 @@ def sync_filters(
         describe(f, label, lang),
         notice,
         label or t("filter_all_reports", lang),
+        category_options,
+        status_options,
     )
 
 
@@ -379,16 +407,17 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
     @app.callback(
         *[Output(component, prop) for component, prop, _ in shell_labels("zh")],
         Input(ids.LANG, "data"),
+        State(ids.URL, "search"),
         # The shell arrives labelled in the language of the cookie (shell()); this relabels
         # it when the language changes, and keeps the cookie in step.
         prevent_initial_call=True,
     )
-    def label_shell(lang):
+    def label_shell(lang, search):
         lang = lang if lang in LANGS else "zh"
         ctx.response.set_cookie(
             LANG_COOKIE, lang, max_age=LANG_COOKIE_AGE, samesite="Lax", httponly=True
         )
-        return tuple(value for _, _, value in shell_labels(lang))
+        return tuple(value for _, _, value in shell_labels(lang, Filters.from_search(search)))
 
     @app.callback(
         *[Output(f"nav-{key}", "href") for _, key in NAV_PAGES],
@@ -420,6 +449,8 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
         Output(ids.ACTIVE_FILTERS, "children"),
         Output(ids.STALE_NOTICE, "children"),
         Output(ids.EXPORT_LABEL, "data"),
+        Output(ids.F_CATEGORY, "options", allow_duplicate=True),
+        Output(ids.F_STATUS, "options", allow_duplicate=True),
         Input(ids.URL, "search"),
         Input(ids.F_REPORT, "value"),
         Input(ids.F_DEPARTMENT, "value"),

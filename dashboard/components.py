@@ -7,9 +7,17 @@ import pandas as pd
 from dash import ctx, dcc, html
 
 from dashboard import data, ids
-from views import vocabulary
-from views.i18n import indicator_name, status_label, t, unit_label
+from views import clock, vocabulary
+from views.i18n import (
+    indicator_name,
+    inspection_kind_label,
+    plural,
+    status_label,
+    t,
+    unit_label,
+)
 from views.reports import reports_page
+from views.summaries import share
 from views.theme import GRAPH_CONFIG, format_number, format_percent, format_total
 
 
@@ -93,8 +101,9 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> list:
     return [p for p in pieces if p != ""]
 
 
-def no_data(lang: str = "zh") -> html.Div:
-    return html.Div(t("no_data", lang), className="text-muted p-3")
+def no_data(lang: str = "zh", message: str = "no_data") -> html.Div:
+    """An empty list's words: nothing under the filters, or `message`, what is missing."""
+    return html.Div(t(message, lang), className="text-muted p-3")
 
 
 def _done_of(done: int, total: int, lang: str) -> list:
@@ -104,16 +113,45 @@ def _done_of(done: int, total: int, lang: str) -> list:
     ]
 
 
-def headline_tiles(k: dict, lang: str, width: str = "col-12 col-sm-4") -> list:
-    """The overview's first row: the completion rate, items and measures completed of all."""
+def headline_tiles(
+    k: dict,
+    lang: str,
+    width: str = "col-12 col-sm-4",
+    rate: tuple[int, int] | None = None,
+    unit: str = "items",
+    review: tuple[str, list[str]] | None = None,
+    status_filtered: bool = False,
+    reviewed: tuple | None = None,
+) -> list:
+    """The overview's first row: the completion rate counted in `unit` (items or measures,
+    said in its label) from `rate` (completed, all: views.overview.Overview.rate), then items
+    and measures completed of all. `review` (views.doubts' summary and reasons) marks the
+    rate 待核查 with its reasons one click away (已核查, by whom: `reviewed`, once an analyst
+    marked the one report's warnings reviewed); `status_filtered` notes that the rate keeps every
+    status (a status filter picks a slice of it)."""
+    rate = rate or (k["items_completed"], k["items"])
+    done, total = rate
+    note = (
+        t("kpi_rate_all_statuses", lang).format(
+            done=format_number(done, lang), total=format_number(total, lang)
+        )
+        if status_filtered
+        else ""
+    )
+    rate_tile = kpi_tile(
+        t(f"kpi_rate_{unit}", lang),
+        format_percent(share(rate)),
+        tile_id="kpi-rate",
+        width=width,
+        extra_class="kpi-rate",
+        note=note,
+    )
+    if review and review[1]:
+        rate_tile.children.children.append(
+            review_mark(review[1], lang, "review-details", reviewed, summary=review[0])
+        )
     return [
-        kpi_tile(
-            t("kpi_rate", lang),
-            format_percent(k["completion_rate"]),
-            tile_id="kpi-rate",
-            width=width,
-            extra_class="kpi-rate",
-        ),
+        rate_tile,
         kpi_tile(
             t("kpi_items_done", lang),
             _done_of(k["items_completed"], k["items"], lang),
@@ -208,8 +246,11 @@ def _date(value) -> str:
 
 
 def _when(value) -> str:
-    """Date and minute of a pandas timestamp (when a report was loaded)."""
-    return "" if pd.isna(value) else str(value)[:16]
+    """Date and minute of a pandas timestamp (when a report was loaded), in the organisation's
+    time zone (views.clock), as exports date themselves."""
+    if pd.isna(value):
+        return ""
+    return clock.local(pd.Timestamp(value).to_pydatetime()).strftime("%Y-%m-%d %H:%M")
 
 
 def review_mark(
@@ -218,11 +259,12 @@ def review_mark(
     mark_id: str | None = None,
     reviewed: tuple | None = None,
     notes: list[str] | tuple = (),
+    summary: str | None = None,
 ):
     """待核查 (needs review) with the parse's review-level warnings (`messages`) one click
-    away, and its info `notes` under them; once an analyst marked them reviewed (`reviewed`:
-    who, when), 已核查 and by whom; with notes alone, a quiet 说明 (notes) list and no mark;
-    None when there is neither."""
+    away, said in `summary` (else as a count of parse warnings), and its info `notes` under
+    them; once an analyst marked them reviewed (`reviewed`: who, when), 已核查 and by whom;
+    with notes alone, a quiet 说明 (notes) list and no mark; None when there is neither."""
     if not messages and not notes:
         return None
     named = {"id": mark_id} if mark_id else {}
@@ -232,24 +274,24 @@ def review_mark(
         else []
     )
     if not messages:
-        summary = html.Summary(
-            html.Span(t("parse_notes_count", lang).format(n=len(notes)), className="small"),
+        quiet = html.Summary(
+            html.Span(plural("parse_notes_count", lang, len(notes)), className="small"),
             className="review-summary text-muted",
         )
-        return html.Details([summary, *listed], className="review-notes-only", **named)
+        return html.Details([quiet, *listed], className="review-notes-only", **named)
     badge = (
         dbc.Badge("✓ " + t("reviewed", lang), color="success")
         if reviewed
         else dbc.Badge(t("needs_review", lang), color="warning", text_color="dark")
     )
-    count = t("needs_review_count", lang).format(n=len(messages))
+    count = summary or plural("needs_review_count", lang, len(messages))
     if reviewed:
         count += " · " + t("review_done", lang).format(user=reviewed[0], when=reviewed[1])
-    summary = html.Summary(
+    head = html.Summary(
         [badge, " ", html.Span(count, className="small")], className="review-summary"
     )
     items = html.Ul([html.Li(m) for m in messages], className="small mb-1 review-warnings")
-    return html.Details([summary, items, *listed], className="review-mark", **named)
+    return html.Details([head, items, *listed], className="review-mark", **named)
 
 
 def pager(pager_id: str, max_value: int = 1, active_page: int | None = 1) -> dbc.Pagination:
@@ -274,13 +316,14 @@ def report_list_controls(
     `page` (views.reports.ReportsPage), when given, is the one the list arrives with."""
     return html.Div(
         [
+            # Searched as it is typed, once typing pauses.
             dcc.Input(
                 id=search_id,
                 type="search",
-                debounce=True,
+                debounce=SEARCH_PAUSE,
                 placeholder=t("reports_search", lang),
                 className="form-control form-control-sm me-2 reports-search",
-                style={"maxWidth": "22rem"},
+                style={"width": "20rem", "maxWidth": "100%"},
             ),
             html.Span(
                 list_place(page, lang) if page else "",
@@ -333,7 +376,7 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
     titles = {"col_items": t("count_level_note", lang)}
     head = html.Thead(
         html.Tr(
-            [html.Th(t(k, lang), title=titles.get(k)) for k in keys]
+            [html.Th(t(k, lang), title=titles.get(k), className="text-nowrap") for k in keys]
             + ([html.Th("")] if actions else [])
         )
     )
@@ -342,12 +385,16 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
             [
                 html.Td(
                     [
-                        html.Div(text_or(r.title, t("untitled", lang))),
+                        # The name the report goes by everywhere (title, else unit, else
+                        # file), its file name under it.
+                        html.Div(text_or(r.label, text_or(r.file_name))),
                         html.Div(text_or(r.file_name), className="small text-muted file-name"),
                     ]
                 ),
                 html.Td(text_or(r.inspected_unit)),
-                html.Td(text_or(r.inspection_kind)),
+                html.Td(
+                    inspection_kind_label(text_or(r.inspection_kind), lang), className="text-nowrap"
+                ),
                 html.Td(_date(r.publish_date), className="text-nowrap"),
                 html.Td(_when(r.loaded_at), className="text-nowrap"),
                 html.Td(int(r.n_items)),
@@ -371,8 +418,14 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
     )
 
 
+# Seconds of no typing after which a search box searches.
+SEARCH_PAUSE = 0.4
+
+
 def list_place(page, lang: str) -> str:
-    """Where the page sits in the list: 第 1–25 条,共 10,000 份通报."""
+    """Where the page sits in the list: 第 1–25 条,共 10,000 份通报; that none match."""
+    if not page.total:
+        return t("reports_none", lang)
     return t("reports_place", lang).format(
         first=f"{page.first:,}", last=f"{page.last:,}", total=f"{page.total:,}"
     )

@@ -61,31 +61,45 @@ def page_bounds(page: int, total: int) -> tuple[int, int]:
 
 
 # Keeps the server's order: a click on a header asks the server (sort_request), and the grid
-# must not sort the page it is given again by its own rules.
-KEEP_ORDER = {"function": "0"}
+# must not sort the page it is given again by its own rules (by the text a cell shows: a
+# date 2025年6月30日 after 2025年12月31日). The function lives in assets/grid-functions.js.
+KEEP_ORDER = {"function": "keepServerOrder"}
 
 
 def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
     """The table's columns, each sortable by what it shows; long text wraps and the row grows
-    to it; the 完成时限 column only where ledgers give deadlines."""
+    to it, a header too long for its column wraps rather than being cut; the 完成时限 column
+    only where ledgers give deadlines. The narrowest widths add up to what a 1366 px screen
+    gives the table beside the detail panel; English words need a little more."""
     wrapped = {"wrapText": True, "autoHeight": True, "cellClass": "cell-wrap"}
+    words = 1.2 if lang == "en" else 1.0  # English labels are longer words ("Governance")
     columns = [
-        {"field": "report", "headerName": t("col_report", lang), "flex": 2, "minWidth": 120},
-        {"field": "path", "headerName": t("col_path", lang), "flex": 4, "minWidth": 170},
-        {"field": "headline", "headerName": t("col_headline", lang), "flex": 3, "minWidth": 140},
-        {"field": "category_label", "headerName": t("col_category", lang), "width": 100, **wrapped},
-        {"field": "status_label", "headerName": t("col_status", lang), "width": 105, **wrapped},
+        {"field": "report", "headerName": t("col_report", lang), "flex": 2, "minWidth": 100},
+        {"field": "path", "headerName": t("col_path", lang), "flex": 4, "minWidth": 140},
+        {"field": "headline", "headerName": t("col_headline", lang), "flex": 3, "minWidth": 120},
+        {
+            "field": "category_label",
+            "headerName": t("col_category", lang),
+            "width": int(88 * words),
+            **wrapped,
+        },
+        {
+            "field": "status_label",
+            "headerName": t("col_status", lang),
+            "width": int(88 * words),
+            **wrapped,
+        },
         {
             "field": "departments",
             "headerName": t("col_departments", lang),
             "flex": 2,
-            "minWidth": 110,
+            "minWidth": 100,
         },
-        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, "minWidth": 100},
+        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, "minWidth": 80},
         {
             "field": "deadline",
             "headerName": t("col_deadline", lang),
-            "width": 140,
+            "width": 122 if lang == "zh" else 112,
             # The band (overdue, due soon …) colours the cell, by rules/ledger.yaml.
             "cellClassRules": {
                 f"deadline-{band}": f"params.data && params.data.deadline_band === '{band}'"
@@ -95,13 +109,30 @@ def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
     ]
     for column in columns:
         column["comparator"] = KEEP_ORDER
+        column["wrapHeaderText"] = True
+        column["autoHeaderHeight"] = True
         if "flex" in column:
             column.update(wrapped)
     return columns if deadlines else columns[:-1]
 
 
-def rows_for(frame, lang: str, today: date | None = None) -> list[dict]:
+# A measure without a headline (most ledgers, many reports) shows its text's start.
+LEAD_CHARS = 40
+
+
+def lead(text, headline) -> str:
+    """What the 措施 column shows: the headline, else the start of the measure's text."""
+    if isinstance(headline, str) and headline.strip():
+        return headline
+    text = _text(text).replace("\n", " ").strip()
+    return text if len(text) <= LEAD_CHARS else text[: LEAD_CHARS - 1] + "…"
+
+
+def rows_for(frame, lang: str, today: date | None = None, names: dict | None = None) -> list[dict]:
+    """The grid's rows of a page of queries.explorer_measures; `names` (report id → name,
+    views.reports.report_names) tells reports of one title apart."""
     today = today or clock.today()
+    names = names or {}
     rows = []
     for r in frame.itertuples():
         corrected = getattr(r, "corrected", None)
@@ -114,9 +145,9 @@ def rows_for(frame, lang: str, today: date | None = None) -> list[dict]:
         rows.append(
             {
                 "key": f"{r.report_id}/{r.measure_id}",
-                "report": _text(r.report_title),
+                "report": names.get(r.report_id) or _text(r.report_title),
                 "path": _text(r.path) or t(f"section_{r.section}", lang),
-                "headline": _text(r.headline),
+                "headline": lead(r.text, r.headline),
                 "category_label": mark(category_label(r.category, lang), "category"),
                 "status_label": mark(status_label(r.status, lang), "status"),
                 "departments": mark(_text(r.departments), "departments"),

@@ -24,7 +24,6 @@ CHART_STATUS = "chart-status"
 CHART_HEATMAP = "chart-heatmap"
 CHART_TIMELINE = "chart-timeline"
 STATED_TOTALS = "stated-totals"
-REVIEW_MARK = "review-mark"
 OVERVIEW_BODY = "overview-body"
 
 GRID = "measures-grid"

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pipeline import REPORT_SUFFIXES, jobs
 from views.export import UNSAFE_IN_NAMES
-from views.i18n import t
+from views.i18n import input_message, programs_for, t
 from views.reports import level_of, render_warning
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # one file
@@ -154,11 +154,19 @@ def describe(result: dict, lang: str) -> Staged:
 
 
 def problem(result: dict, lang: str) -> str:
-    """Why a file or a job failed, in `lang`: the parser's own line, or a job's code."""
+    """Why a file or a job failed, in `lang`: a job's code, the kind of problem the parser
+    named (views.i18n.INPUT_ERRORS), else the parser's own line."""
     code = result.get("code")
-    if code is None:
-        return result.get("message", "")
-    return t(f"upload_{code}", lang).format(**result)
+    if code is not None:
+        return t(f"upload_{code}", lang).format(
+            **{"programs": programs_for(result.get("name", ""), lang), **result}
+        )
+    refused = result.get("input") or {}
+    said = input_message(refused.get("code"), refused.get("fields"), lang)
+    if said is not None:
+        return said
+    message = result.get("message", "")
+    return message[:1].upper() + message[1:]
 
 
 def publish(db: Path, token: str) -> tuple[list[Path], list[Path]]:

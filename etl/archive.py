@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.errors import InputError
+from etl.errors import PROGRAMS_EN, InputError, office_programs
 from etl.rules import load_rules
 
 _CHUNK = 1 << 20
@@ -35,10 +35,13 @@ class ZipLimits:
 
 
 def _too_big(path: Path | str, what: str) -> InputError:
+    programs = office_programs(path)
     return InputError(
         path,
         f"{what}: it looks like a zip bomb or a damaged file",
-        "open it in Excel, WPS or Word and save it again, or send the original",
+        f"open it in {PROGRAMS_EN[programs]} and save it again, or send the original",
+        "zip_bomb",
+        programs=programs,
     )
 
 
@@ -53,7 +56,11 @@ def check_zip(raw: bytes, path: Path | str, limits: ZipLimits | None = None) -> 
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(
-            path, f"not a readable zip-based file ({exc})", "open it and save it again"
+            path,
+            f"not a readable zip-based file ({exc})",
+            "open it and save it again",
+            "unreadable",
+            programs=office_programs(path),
         ) from exc
     with archive:
         infos = archive.infolist()
@@ -84,6 +91,8 @@ def check_zip(raw: bytes, path: Path | str, limits: ZipLimits | None = None) -> 
                     path,
                     f"part {info.filename} cannot be read ({exc})",
                     "open it and save it again",
+                    "unreadable",
+                    programs=office_programs(path),
                 ) from exc
 
 

@@ -124,7 +124,11 @@ def read_table(path: Path) -> LedgerTable:
     suffix = path.suffix.lower()
     if suffix in _SAVE_AS_XLSX:
         raise InputError(
-            path, _SAVE_AS_XLSX[suffix], "open it in Excel or WPS and save it as .xlsx"
+            path,
+            _SAVE_AS_XLSX[suffix],
+            "open it in Excel or WPS and save it as .xlsx",
+            "save_as",
+            suffix=suffix,
         )
     raw = _read_bytes(path)
     limits = TableLimits.from_rules()
@@ -134,6 +138,7 @@ def read_table(path: Path) -> LedgerTable:
                 path,
                 "is a spreadsheet workbook under a .csv name, not CSV text",
                 "save it as .xlsx (or as CSV) from Excel or WPS",
+                "csv_is_workbook",
             )
         try:
             encoding, text = decode_bytes(raw, path)
@@ -142,6 +147,7 @@ def read_table(path: Path) -> LedgerTable:
                 path,
                 f"not a readable CSV text file ({exc.problem})",
                 "save it again from Excel or WPS as CSV (UTF-8) or as .xlsx",
+                "csv_unreadable",
             ) from exc
         return LedgerTable([read_csv(text, path, limits)], encoding)
     if raw[:4] == _OLE:
@@ -149,10 +155,16 @@ def read_table(path: Path) -> LedgerTable:
             path,
             "is an old .xls or WPS workbook under an .xlsx name",
             "open it in Excel or WPS and save it as .xlsx",
+            "save_as",
+            suffix=".xls",
         )
     if raw[:2] != b"PK":
         raise InputError(
-            path, "not an Excel .xlsx workbook", "open it in Excel or WPS and save it as .xlsx"
+            path,
+            "not an Excel .xlsx workbook",
+            "open it in Excel or WPS and save it as .xlsx",
+            "unreadable",
+            programs="excel",
         )
     return LedgerTable(read_xlsx(raw, path, limits), "xlsx")
 
@@ -370,6 +382,7 @@ def as_ledger(table: LedgerTable, rules: Rules, where: str) -> Ledger:
             "no ledger header found (a row naming columns such as 序号, 问题, 整改措施, 责任单位)"
             + (f"; sheets left out: {'、'.join(skipped)}" if skipped else ""),
             "check the sheet, or add the column names your ledger uses to etl/rules/ledger.yaml",
+            "ledger_no_header",
         )
     ledger.title = ledger.title or next((t for t in covers if t), None)
     if sheet_refs:

@@ -95,7 +95,9 @@ def read_document(path: str | Path) -> Document:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in _SAVE_AS:
-        raise InputError(p, f"{suffix} files cannot be read", _SAVE_AS[suffix])
+        raise InputError(
+            p, f"{suffix} files cannot be read", _SAVE_AS[suffix], "save_as", suffix=suffix
+        )
     raw = _read_bytes(p)
     if suffix in DOCUMENT_SUFFIXES or raw[:5] == b"%PDF-":
         return _read_binary_document(p, raw, "pdf" if raw[:5] == b"%PDF-" else suffix[1:])
@@ -106,11 +108,16 @@ def read_document(path: str | Path) -> Document:
             p,
             f"unsupported file type {p.suffix!r}",
             "give a .txt, .html, .docx or .pdf report",
+            "type",
+            suffix=p.suffix,
         )
     text = plain_text(html_to_lines(decoded) if is_html else decoded.splitlines())
     if not text.strip():
         raise InputError(
-            p, "no text found in the file", "check that it is a report, not an empty page"
+            p,
+            "no text found in the file",
+            "check that it is a report, not an empty page",
+            "no_text",
         )
     return Document(str(p), text, encoding, "html" if is_html else "text")
 
@@ -127,47 +134,71 @@ def _read_binary_document(p: Path, raw: bytes, kind: str) -> Document:
     if kind == "docx":
         if not zipfile.is_zipfile(io.BytesIO(raw)):
             raise InputError(
-                p, "not a Word .docx document (not a zip package)", "open it and save it again"
+                p,
+                "not a Word .docx document (not a zip package)",
+                "open it and save it again",
+                "unreadable",
+                programs="word",
             )
         check_zip(raw, p)  # a zip bomb is refused before any part is parsed
     try:
         lines = pdf_lines(raw) if kind == "pdf" else docx_lines(raw)
     except DocumentTooLarge as exc:
         raise InputError(
-            p, str(exc), "split it into smaller documents, or check that it is a report"
+            p,
+            str(exc),
+            "split it into smaller documents, or check that it is a report",
+            "document_too_large",
         ) from exc
     except ScannedPdf as exc:
         raise InputError(
-            p, str(exc), "run OCR on it first, or ask for the Word or text version of the report"
+            p,
+            str(exc),
+            "run OCR on it first, or ask for the Word or text version of the report",
+            "scanned_pdf",
         ) from exc
     except UnreadableDocument as exc:
-        raise InputError(p, str(exc), "open it and save it again, or give the .txt") from exc
+        raise InputError(
+            p,
+            str(exc),
+            "open it and save it again, or give the .txt",
+            "unreadable",
+            programs="word" if kind == "docx" else "pdf",
+        ) from exc
     text = plain_text(lines)
     if not text.strip():
-        raise InputError(p, "no text found in the document", "check that it is a report")
+        raise InputError(p, "no text found in the document", "check that it is a report", "no_text")
     return Document(str(p), text, "unicode", kind)
 
 
 def _read_bytes(p: Path) -> bytes:
     if not p.exists():
-        raise InputError(p, "file not found", "check the path")
+        raise InputError(p, "file not found", "check the path", "not_found")
     if p.is_dir():
         raise InputError(
-            p, "is a folder, not a file", "give the report file, or use `rectify load` for folders"
+            p,
+            "is a folder, not a file",
+            "give the report file, or use `rectify load` for folders",
+            "folder",
         )
     size = p.stat().st_size
     if size == 0:
-        raise InputError(p, "file is empty", "export the report again")
+        raise InputError(p, "file is empty", "export the report again", "empty")
     if size > MAX_BYTES:
         raise InputError(
             p,
             f"file is {size // 1_048_576} MiB, over the 50 MiB limit",
             "split it or check it is a report",
+            "too_big",
+            mib=size // 1_048_576,
+            limit=MAX_BYTES // 1_048_576,
         )
     try:
         return p.read_bytes()
     except OSError as exc:
-        raise InputError(p, f"cannot read it ({exc.strerror})", "check its permissions") from exc
+        raise InputError(
+            p, f"cannot read it ({exc.strerror})", "check its permissions", "permission"
+        ) from exc
 
 
 def decode_bytes(raw: bytes, p: Path | str = "<bytes>") -> tuple[str, str]:
@@ -181,7 +212,10 @@ def decode_bytes(raw: bytes, p: Path | str = "<bytes>") -> tuple[str, str]:
         return utf16, _decode_or_fail(raw, utf16, p)
     if b"\x00" in raw[:8192]:
         raise InputError(
-            p, "looks like a binary file, not a text report", "give a .txt or .html report"
+            p,
+            "looks like a binary file, not a text report",
+            "give a .txt or .html report",
+            "binary",
         )
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -193,7 +227,7 @@ def decode_bytes(raw: bytes, p: Path | str = "<bytes>") -> tuple[str, str]:
     best = from_bytes(raw).best()
     if best is None:
         raise InputError(
-            p, "cannot tell the text encoding", "save the report as UTF-8 and try again"
+            p, "cannot tell the text encoding", "save the report as UTF-8 and try again", "encoding"
         )
     return best.encoding, str(best)
 
@@ -222,7 +256,9 @@ def _decode_or_fail(raw: bytes, encoding: str, p: Path | str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(p, f"broken {encoding} text", "save the report again as UTF-8") from exc
+        raise InputError(
+            p, f"broken {encoding} text", "save the report again as UTF-8", "encoding"
+        ) from exc
 
 
 def html_to_lines(markup: str) -> list[str]:

@@ -115,6 +115,8 @@ def read_csv(text: str, path, limits: TableLimits) -> Sheet:
             path,
             f"not a readable CSV file (record {number + 1}: {exc})",
             "save it again from Excel or WPS as CSV (UTF-8) or as .xlsx",
+            "csv_unreadable",
+            record=number + 1,
         ) from exc
     finally:
         csv.field_size_limit(previous)
@@ -134,6 +136,9 @@ def _too_wide(path, ref: str, limits: TableLimits) -> InputError:
         f"cell {ref} lies beyond column {column_letters(limits.columns - 1)}, the "
         f"{limits.columns}-column limit of a ledger",
         "delete what is there, or move the ledger's columns to the left",
+        "ledger_columns",
+        ref=ref,
+        limit=limits.columns,
     )
 
 
@@ -144,6 +149,8 @@ def _too_long(path, sheet: str | None, limits: TableLimits) -> InputError:
         path,
         f"{where} more than {limits.rows:,} rows with content, the limit of a ledger",
         "split the ledger into smaller files",
+        "ledger_rows",
+        limit=f"{limits.rows:,}",
     )
 
 
@@ -163,7 +170,9 @@ def read_xlsx(raw: bytes, path, limits: TableLimits, rules: Rules | None = None)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:  # check_zip let it through
-        raise InputError(path, f"not a readable Excel workbook ({exc})", _RESAVE) from exc
+        raise InputError(
+            path, f"not a readable Excel workbook ({exc})", _RESAVE, "unreadable", programs="excel"
+        ) from exc
     with archive:
         reader = _XlsxReader(archive, path, limits, rules)
         return reader.sheets()
@@ -205,7 +214,13 @@ class _XlsxReader:
                 return target
         if "xl/workbook.xml" in self.names:
             return "xl/workbook.xml"
-        raise InputError(self.path, "not an Excel workbook (no workbook part in it)", _RESAVE)
+        raise InputError(
+            self.path,
+            "not an Excel workbook (no workbook part in it)",
+            _RESAVE,
+            "unreadable",
+            programs="excel",
+        )
 
     def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """rId → (target part, relationship type) for `part` ('' for the package)."""
@@ -284,6 +299,8 @@ class _XlsxReader:
                             self.path,
                             f"sheet {sheet.name} declares more merged ranges than a ledger holds",
                             _RESAVE,
+                            "ledger_merges",
+                            sheet=sheet.name,
                         )
                 continue
             number = _int(el.get("r"), number + 1)
@@ -408,11 +425,22 @@ class _XlsxReader:
                 if not checked and events.root is not None:
                     self._refuse_doctype(events.root, part)
         except etree.XMLSyntaxError as exc:
+            # Where, not the XML library's own words (its function names mean nothing here).
             raise InputError(
-                self.path, f"part {part} is not well-formed XML ({_first_line(exc)})", _RESAVE
+                self.path,
+                f"part {part} is not well-formed XML{_position(exc)}",
+                _RESAVE,
+                "unreadable",
+                programs="excel",
             ) from exc
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-            raise InputError(self.path, f"part {part} cannot be read ({exc})", _RESAVE) from exc
+            raise InputError(
+                self.path,
+                f"part {part} cannot be read ({exc})",
+                _RESAVE,
+                "unreadable",
+                programs="excel",
+            ) from exc
 
     def _refuse_doctype(self, el, part: str) -> None:
         info = el.getroottree().docinfo
@@ -422,6 +450,8 @@ class _XlsxReader:
                 f"part {part} declares XML entities (a DOCTYPE), which no spreadsheet needs; "
                 "refused as unsafe",
                 _RESAVE,
+                "unsafe",
+                programs="excel",
             )
 
 
@@ -445,7 +475,13 @@ def _fill_merges(sheet: Sheet, merges, limits: TableLimits, path) -> None:
             row = sheet.rows[i]
             budget -= c2 - c1 + 1
             if budget < 0:
-                raise InputError(path, f"sheet {sheet.name} has overlapping merged ranges", _RESAVE)
+                raise InputError(
+                    path,
+                    f"sheet {sheet.name} has overlapping merged ranges",
+                    _RESAVE,
+                    "ledger_merges",
+                    sheet=sheet.name,
+                )
             if len(row) <= c2:
                 row.extend([""] * (c2 + 1 - len(row)))
             for c in range(c1, c2 + 1):
@@ -528,6 +564,12 @@ def _join(folder: str, target: str) -> str:
         elif p and p != ".":
             parts.append(p)
     return "/".join(parts)
+
+
+def _position(exc: Exception) -> str:
+    """(line L, column C) of an XML syntax error, where the parser gives it; else ''."""
+    line, column = (getattr(exc, "position", None) or (None, None))[:2]
+    return f" (line {line}, column {column})" if line else ""
 
 
 def _first_line(exc: Exception) -> str:

@@ -4,6 +4,7 @@ citing its source. Pure: ExportContent in, bytes out."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import re
@@ -22,9 +23,11 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from views import theme, vocabulary
+from views.doubts import doubt_reasons, doubt_summary
 from views.export import ExportContent
-from views.i18n import category_label, indicator_name, status_label, t, unit_label
-from views.summaries import headline_split
+from views.i18n import category_label, indicator_name, plural, status_label, t, unit_label
+from views.summaries import headline_split, share
+from views.vocabulary import unknown_status
 
 # A long list continues in the workbook, not over dozens of slides: at most this many slides
 # of one list (a slide holds the rows that fit it, see _fit_rows).
@@ -56,6 +59,7 @@ def build_deck(content: ExportContent, template: Path | None = None) -> bytes:
     deck.deadline_slides()
     deck.measure_slides("remaining", "section_remaining", "remaining")
     deck.measure_slides("next_steps", "section_next_steps", "next_steps")
+    deck.review_slides()
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
@@ -155,7 +159,7 @@ class _Deck:
         k, lang = self.c.kpis, self.lang
         of = "{} / {}"
         first = [
-            (t("kpi_rate", lang), theme.format_percent(k["completion_rate"])),
+            (t("kpi_rate_items", lang), theme.format_percent(share(self.c.rate))),
             (
                 t("kpi_items_done", lang),
                 of.format(
@@ -194,7 +198,20 @@ class _Deck:
             for i, (label, value) in enumerate(tiles):
                 left = self.margin + (tile_w + gap) * i
                 self._tile(slide, left, top, tile_w, tile_h, label, value)
-        self._notes(slide, "findings")
+        # What to check before the rate is trusted: one line under the tiles, all in the notes.
+        reasons = doubt_reasons(self.c.doubts, lang)
+        if reasons:
+            summary = doubt_summary(self.c.doubts, lang)
+            line = f"{t('needs_review', lang)}({summary}):{reasons[0]}"
+            if lang != "zh":
+                line = f"{t('needs_review', lang)} ({summary}): {reasons[0]}"
+            if len(reasons) > 1:
+                line += t("deck_review_more", lang)
+            top = self.top + (tile_h + gap) * 2
+            self._text_box(
+                slide, _short(line, 120), top, size=14, height=Emu(int(self.height * 0.08))
+            )
+        self._notes(slide, "findings", "\n".join(reasons) if reasons else None)
 
     def _tile(self, slide, left, top, width, height, label: str, value: str) -> None:
         """A label over a figure; the figure on one line, its size made to fit the tile."""
@@ -213,10 +230,10 @@ class _Deck:
         _style_text_frame(frame, size=max(size, 12), bold=True, colour=_rgb(theme.ACCENT))
 
     def completion_slide(self) -> None:
-        slide = self._slide(t("chart_completion", self.lang))
+        slide = self._slide(t("chart_completion", self.lang) + t("counted_in_items", self.lang))
         categories, series = completion_series(self.c.completion)
         if not categories:
-            self._text_box(slide, t("no_data", self.lang), self.top, size=20)
+            self._text_box(slide, t(self._empty_key("none_items"), self.lang), self.top, size=20)
             self._notes(slide, "findings")
             return
         data = CategoryChartData()
@@ -241,10 +258,10 @@ class _Deck:
         self._notes(slide, "findings", t("unit_items", self.lang))
 
     def status_slide(self) -> None:
-        slide = self._slide(t("chart_status", self.lang))
+        slide = self._slide(t("chart_status", self.lang) + t("counted_in_items", self.lang))
         statuses, values = status_totals(self.c.completion)
         if not statuses:
-            self._text_box(slide, t("no_data", self.lang), self.top, size=20)
+            self._text_box(slide, t(self._empty_key("none_items"), self.lang), self.top, size=20)
             self._notes(slide, "findings")
             return
         data = CategoryChartData()
@@ -263,15 +280,24 @@ class _Deck:
         rows = [
             [
                 indicator_name(r, self.lang),
-                theme.format_total(r["total"], self.lang, r.get("qualifier")),
-                unit_label(r["unit"], self.lang),
+                # A figure and its unit in one cell: 100万元, never "100万" | "元".
+                theme.format_quantity(
+                    r["total"], unit_label(r["unit"], self.lang), self.lang, r.get("qualifier")
+                ),
                 theme.format_number(r["n_metrics"], self.lang),
             ]
             for r in pd.concat(headline_split(self.c.indicators)).to_dict("records")
         ]
         columns = [t("col_indicator", self.lang), t("col_total", self.lang)]
-        columns += [t("col_unit_of", self.lang), t("col_metrics", self.lang)]
-        self._table_slides(t("deck_indicators", self.lang), columns, rows, "findings", [5, 2, 2, 2])
+        columns += [t("col_metrics", self.lang)]
+        self._table_slides(
+            t("deck_indicators", self.lang),
+            columns,
+            rows,
+            "findings",
+            [5, 3, 2],
+            empty="none_indicators",
+        )
 
     def department_slides(self) -> None:
         frame = self.c.departments
@@ -291,6 +317,7 @@ class _Deck:
             rows,
             "findings",
             [5, 2, *[2] * len(shown), 2],
+            empty="none_departments",
         )
 
     def deadline_slides(self) -> None:
@@ -304,11 +331,11 @@ class _Deck:
                 _clean(r.departments or ""),
                 _clean(r.owner or ""),
                 theme.format_date(r.deadline, self.lang),
-                theme.format_number(r.days_left, self.lang),
+                days_left(int(r.days_left), self.lang),
             ]
             for r in urgent.itertuples()
         ]
-        columns = [t("col_headline", self.lang), t("col_departments", self.lang)]
+        columns = [t("col_measure_text", self.lang), t("col_departments", self.lang)]
         columns += [t("col_owner", self.lang), t("col_deadline", self.lang)]
         columns += [t("col_days_left", self.lang)]
         self._table_slides(
@@ -316,25 +343,68 @@ class _Deck:
         )
 
     def measure_slides(self, key: str, title_key: str, section: str) -> None:
+        """A list of measures, with the columns that say something in its section: the
+        findings' open measures with their place; the remaining problems and the next steps
+        as what they say and who is responsible (they have no place, and their status is
+        the section's own). No slide for an empty list."""
         frame = getattr(self.c, key)
-        rows = [
-            [
-                _short(r.path or "", 40),
-                _short(r.text),
-                _clean(r.departments or ""),
-                status_label(r.status, self.lang),
-            ]
-            for r in frame.itertuples()
-        ]
-        columns = [t("col_path", self.lang), t("col_headline", self.lang)]
-        columns += [t("col_departments", self.lang), t("col_status", self.lang)]
+        several = len(self.c.reports) > 1
+        if section == "findings":
+            columns = [t("col_path", self.lang), t("col_measure_text", self.lang)]
+            widths = [3, 7, 3]
+        else:
+            text_key = "col_problem_text" if section == "remaining" else "col_measure_text"
+            columns, widths = [t(text_key, self.lang)], [10, 3]
+        columns += [t("col_departments", self.lang)]
+        if several:
+            columns, widths = [t("col_report", self.lang), *columns], [3, *widths]
+        rows = []
+        for r in frame.itertuples():
+            row = [_short(r.path or "", 40)] if section == "findings" else []
+            row += [_short(r.text), _clean(r.departments or "")]
+            rows.append([_short(self.c.name(r.report_id), 30), *row] if several else row)
         self._table_slides(
             t(title_key, self.lang),
             columns,
             rows,
             section,
-            [3, 7, 3, 2],
+            widths,
             total=self.c.list_totals[key],
+            empty=None,
+        )
+
+    def review_slides(self) -> None:
+        """What to check by hand: the reports' review-level warnings and stated totals that
+        disagree with the counts, then the measures of unknown status (未明确), which are
+        never counted as completed. No slide when there is nothing to check."""
+        reasons = doubt_reasons(self.c.doubts, self.lang)
+        if reasons:
+            rows = [[_short(line, 200)] for line in reasons]
+            self._table_slides(
+                t("deck_review", self.lang), [t("deck_review_reason", self.lang)], rows, None, [1]
+            )
+        frame = self.c.unknown
+        if frame is None or frame.empty:
+            return
+        rows = [
+            [
+                _short(self.c.name(r.report_id), 30),
+                _short(r.path or "", 40),
+                _short(r.text),
+                _clean(r.departments or ""),
+            ]
+            for r in frame.itertuples()
+        ]
+        columns = [t("col_report", self.lang), t("col_path", self.lang)]
+        columns += [t("col_measure_text", self.lang), t("col_departments", self.lang)]
+        self._table_slides(
+            t("deck_unknown", self.lang).format(status=status_label(unknown_status(), self.lang)),
+            columns,
+            rows,
+            None,
+            [3, 3, 7, 3],
+            total=self.c.list_totals["unknown"],
+            empty=None,
         )
 
     # -- building blocks -------------------------------------------------------------------
@@ -366,6 +436,7 @@ class _Deck:
             data,
         )
         chart = frame.chart
+        chart.has_title = False  # the slide's title says what it is (no "推进中" of one series)
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
@@ -381,17 +452,20 @@ class _Deck:
         section: str | None,
         widths: Sequence[int],
         total: int | None = None,
+        empty: str | None = "no_data",
     ) -> None:
         """As many slides as the rows take (at most MAX_SLIDES_PER_LIST), each holding the
         rows that fit it; a note under the last table, in a band of its own, says how many
-        rows were left out (`total`: how many the list has in all)."""
+        rows were left out (`total`: how many the list has in all). With no rows, a slide
+        saying `empty` (a message: what is missing), or none when `empty` is None."""
         if not rows:
-            slide = self._slide(title)
-            self._text_box(slide, t("no_data", self.lang), self.top, size=20)
-            self._notes(slide, section)
+            if empty is not None:
+                slide = self._slide(title)
+                self._text_box(slide, t(self._empty_key(empty), self.lang), self.top, size=20)
+                self._notes(slide, section)
             return
         width = self.width - 2 * self.margin
-        col_widths = [Emu(int(width * w / sum(widths))) for w in widths]
+        col_widths = _column_widths(width, widths, columns, rows)
         note_top = self.height - Emu(int(self.height * 0.09))
         room = note_top - Emu(int(self.height * 0.02)) - self.top
         head_h = _row_height(columns, col_widths, TABLE_HEAD_PT)
@@ -442,6 +516,12 @@ class _Deck:
                 cell.text = _clean(value)
                 _style_text_frame(cell.text_frame, size=TABLE_BODY_PT)
 
+    def _empty_key(self, missing: str) -> str:
+        """What an empty slide says: that the filters keep nothing where they narrow the
+        reports, else what the reports lack (`missing`)."""
+        narrowed = dataclasses.replace(self.c.filters, report=None).is_set
+        return "no_data" if narrowed or missing == "no_data" else missing
+
     def _notes(self, slide, section: str | None, extra: str | None = None) -> None:
         note = self.c.source_note(section)
         slide.notes_slide.notes_text_frame.text = note + (f"\n{extra}" if extra else "")
@@ -451,6 +531,45 @@ def _text_ems(text: str) -> float:
     """How wide a text is set, in ems: a Chinese character one em, Latin and digits about
     0.6 (a conservative reckoning, so that what is measured to fit does fit)."""
     return sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in str(text))
+
+
+def _longest_word_ems(text: str) -> float:
+    """The widest piece of a text a line cannot break inside, in ems: a Latin word or a
+    number (Chinese breaks between any two characters)."""
+    pieces = re.findall(r"[0-9A-Za-z%.,'’()\-/:+]+|\S", _clean(text))
+    return max((_text_ems(p) for p in pieces), default=0.0)
+
+
+def _column_widths(width, weights: Sequence[int], columns, rows) -> list[Emu]:
+    """Columns in proportion to `weights`, each at least as wide as its header's longest
+    word at the header's size and its values' longest word at the body's, so that no word
+    breaks inside ("Complete d"); the room taken is given back by the widest columns."""
+    need = []
+    for j, header in enumerate(columns):
+        body = max((_longest_word_ems(row[j]) for row in rows), default=0.0)
+        ems = max(_longest_word_ems(header) * TABLE_HEAD_PT, body * TABLE_BODY_PT)
+        need.append(int((ems + 2 * CELL_SIDE_PT + 2) * EMU_PER_PT))
+    share = [width * w / sum(weights) for w in weights]
+    widths = [max(s, n) for s, n in zip(share, need, strict=True)]
+    over = sum(widths) - width
+    while over > 0:
+        slack = [w - n for w, n in zip(widths, need, strict=True)]
+        room = sum(x for x in slack if x > 0)
+        if room <= 0:
+            break
+        take = min(over, room)
+        widths = [w - take * max(x, 0) / room for w, x in zip(widths, slack, strict=True)]
+        over -= take
+    return [Emu(int(w)) for w in widths]
+
+
+def days_left(days: int, lang: str) -> str:
+    """Days to a deadline as people say it: 还剩 5 天, 今天到期, 逾期 699 天."""
+    if days < 0:
+        return plural("days_overdue", lang, -days)
+    if days == 0:
+        return t("due_today", lang)
+    return plural("days_to_go", lang, days)
 
 
 def _row_height(values: Sequence[str], col_widths, size_pt: int) -> Emu:

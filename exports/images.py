@@ -202,14 +202,20 @@ atexit.register(shutdown)
 def chart_figures(content: ExportContent) -> dict[str, dict]:
     """The charts of an export, by their catalogue key, built by the dashboard's own figure
     functions so an image matches what is on screen."""
-    lang = content.lang
+    lang, f = content.lang, content.filters
+    items, departments = (
+        figures.empty_message(f, "none_items"),
+        figures.empty_message(f, "none_departments"),
+    )
     charts = {
-        "chart_completion": figures.completion_by_category(content.completion, lang),
-        "chart_status": figures.status_doughnut(content.completion, lang),
+        "chart_completion": figures.completion_by_category(content.completion, lang, empty=items),
+        "chart_status": figures.status_doughnut(content.completion, lang, empty=items),
         # As many departments as a 16:9 canvas shows with their names legible.
-        "chart_heatmap": figures.department_heatmap(content.heat, lang, limit=IMAGE_DEPARTMENTS),
+        "chart_heatmap": figures.department_heatmap(
+            content.heat, lang, limit=IMAGE_DEPARTMENTS, empty=departments
+        ),
         "chart_departments": figures.department_completion(
-            content.departments, lang, limit=IMAGE_DEPARTMENTS
+            content.departments, lang, limit=IMAGE_DEPARTMENTS, empty=departments
         ),
     }
     if content.header:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from views.audit import field_label
 from views.export import ExportContent
-from views.i18n import category_label, indicator_name, status_label, t
+from views.i18n import category_label, indicator_name, status_label, t, unit_label
 
 _SENTENCE_END = "。！？；!?;\n"
 # A cell that starts like a formula is run by Excel when the CSV is opened (CSV injection);
@@ -45,9 +45,9 @@ def measures_table(content: ExportContent) -> pd.DataFrame:
     lang, m = content.lang, content.measures
     table = pd.DataFrame(
         {
-            t("col_report", lang): m["report_title"],
-            "report_id": m["report_id"],
-            "measure_id": m["measure_id"],
+            t("col_report", lang): [content.name(r) for r in m["report_id"]],
+            t("col_report_id", lang): m["report_id"],
+            t("col_measure_id", lang): m["measure_id"],
             t("col_section", lang): [t(f"section_{s}", lang) for s in m["section"]],
             t("col_path", lang): m["path"].fillna(""),
             t("col_headline", lang): m["headline"].fillna(""),
@@ -57,8 +57,8 @@ def measures_table(content: ExportContent) -> pd.DataFrame:
             t("detail_cue", lang): m["status_cue"].fillna(""),
             t("col_departments", lang): m["departments"].fillna(""),
             t("col_figures", lang): m["figures"].fillna(""),
-            "start_offset": m["start_offset"].astype("int64"),
-            "end_offset": m["end_offset"].astype("int64"),
+            t("col_start_offset", lang): m["start_offset"].astype("int64"),
+            t("col_end_offset", lang): m["end_offset"].astype("int64"),
         }
     )
     if "corrected" in m and any(len(c) for c in m["corrected"] if c is not None):
@@ -100,9 +100,9 @@ def metrics_table(content: ExportContent) -> pd.DataFrame:
     ]
     return pd.DataFrame(
         {
-            t("col_report", lang): mt["report_title"],
-            "report_id": mt["report_id"],
-            "measure_id": mt["measure_id"],
+            t("col_report", lang): [content.name(r) for r in mt["report_id"]],
+            t("col_report_id", lang): mt["report_id"],
+            t("col_measure_id", lang): mt["measure_id"],
             t("col_section", lang): [
                 t(f"section_{s}", lang)
                 if isinstance(s, str)
@@ -118,8 +118,8 @@ def metrics_table(content: ExportContent) -> pd.DataFrame:
             t("col_indicator", lang): [names.get(c, c or "") for c in mt["indicator"]],
             t("col_raw", lang): mt["raw"].fillna(""),
             t("col_sentence", lang): sentences,
-            "start_offset": mt["start_offset"].astype("int64"),
-            "end_offset": mt["end_offset"].astype("int64"),
+            t("col_start_offset", lang): mt["start_offset"].astype("int64"),
+            t("col_end_offset", lang): mt["end_offset"].astype("int64"),
         }
     )
 
@@ -128,10 +128,10 @@ def indicators_table(content: ExportContent) -> pd.DataFrame:
     lang, ind = content.lang, content.indicators
     return pd.DataFrame(
         {
-            "code": ind["code"],
+            t("col_indicator_code", lang): ind["code"],
             t("col_indicator", lang): [indicator_name(r._asdict(), lang) for r in ind.itertuples()],
             t("col_total", lang): ind["total"].astype("float64"),
-            t("col_unit_of", lang): ind["unit"],
+            t("col_unit_of", lang): [unit_label(u, lang) for u in ind["unit"]],
             # Whether the total is exact, a floor (百余万 among its parts) or an estimate.
             t("col_qualifier", lang): [
                 t(f"qualifier_{q}", lang)
@@ -144,19 +144,24 @@ def indicators_table(content: ExportContent) -> pd.DataFrame:
 
 
 def about_table(content: ExportContent) -> pd.DataFrame:
+    """Which reports (one row each: name, file and id) and filters the workbook holds, when
+    it was made and what its offsets point into."""
     lang = content.lang
-    reports = "\n".join(f"《{title}》" for title in content.reports["title"].dropna())
+    reports = [f"《{content.name(rid)}》 {rid}" for rid in content.reports["report_id"]] or [
+        t("cite_none", lang)
+    ]
+    fields = [t("col_report", lang)] * len(reports)
     return pd.DataFrame(
         {
             t("export_field", lang): [
-                t("col_report", lang),
+                *fields,
                 t("filter_active", lang).rstrip(":: "),
                 t("export_generated", lang),
                 t("export_offsets", lang),
                 t("export_corrected", lang),
             ],
             t("export_value", lang): [
-                reports or t("filter_all_reports", lang),
+                *reports,
                 content.filter_line,
                 content.today.isoformat(),
                 t("export_offsets_note", lang),

@@ -49,6 +49,7 @@ def prepare_file(
             "it needs more memory than one file may take (a damaged or hostile file, or a "
             "report far longer than any we know)",
             "split it into smaller files, or report it with the file attached",
+            "memory",
         ) from exc
 
 
@@ -67,13 +68,14 @@ def _prepare(path: Path, overrides, step: Callable[[str], None]) -> Prepared:
             path,
             "no rectification report found in it (no sections, findings or inspection header)",
             "check that it is a 巡视/巡察整改 report",
+            "not_report",
         )
     rid = report_id_for(x.text, cells)
     try:
         check_extraction(x, str(path))
     except ContractError as exc:
         raise InputError(
-            path, str(exc).split(": ", 1)[-1], "report it with the file attached"
+            path, str(exc).split(": ", 1)[-1], "report it with the file attached", "contract"
         ) from exc
     changes = apply_overrides(x, rid, path.name, list(overrides))
     return Prepared(rid, str(path.resolve()), path.name, encoding, kind, x, changes)

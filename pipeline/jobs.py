@@ -353,7 +353,17 @@ def stage_one(path: Path, send: Callable[[dict], None]) -> None:
     try:
         prepared = prepare_file(path, progress=lambda step: send({"step": step}))
     except InputError as exc:
-        send({"result": {"name": path.name, "ok": False, "message": _without_path(exc.message)}})
+        send(
+            {
+                "result": {
+                    "name": path.name,
+                    "ok": False,
+                    "message": _without_path(exc.message),
+                    # The kind of problem, for the page to say in its reader's language.
+                    "input": {"code": exc.code, "fields": exc.fields},
+                }
+            }
+        )
         return
     send({"result": _summary(prepared) | {"name": path.name, "ok": True}})
 

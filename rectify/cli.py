@@ -44,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("text", help="print a report's plain text (what every offset points into)")
+    p = sub.add_parser(
+        "text",
+        help="print a report's or a ledger's plain text (what every offset points into)",
+    )
     p.add_argument("file", type=Path)
 
     p = sub.add_parser("extract", help="print the extraction as JSON (spec/extraction.md)")
@@ -205,9 +208,16 @@ def _db(args) -> Path:
 
 
 def cmd_text(args) -> int:
+    """The plain text every offset points into: a report's text, or the text a ledger's rows
+    are read as (what the workbook's 说明 sheet sends its offsets to)."""
     from etl.reader import read_document
+    from pipeline import LEDGER_SUFFIXES, prepare_file
 
-    sys.stdout.write(read_document(args.file).text + "\n")
+    if Path(args.file).suffix.lower() in LEDGER_SUFFIXES:
+        text = prepare_file(args.file).extraction.text
+    else:
+        text = read_document(args.file).text
+    sys.stdout.write(text + "\n")
     return 0
 
 
@@ -238,14 +248,14 @@ def cmd_load(args) -> int:
         review = sum(1 for w in x.warnings if w.level == "review")
         notes = len(x.warnings) - review
         doubts = (
-            (f", {review} warning(s) to review" if review else "")
-            + (f", {notes} note(s)" if notes else "")
+            (f", {_count(review, 'warning')} to review" if review else "")
+            + (f", {_count(notes, 'note')}" if notes else "")
             if args.quiet
             else ""
         )
         print(
-            f"loaded {p.file_name} → report {p.report_id}: {item_count(x)} items, "
-            f"{len(x.measures)} measures, {len(x.metrics)} metrics{doubts}"
+            f"loaded {p.file_name} → report {p.report_id}: {_count(item_count(x), 'item')}, "
+            f"{_count(len(x.measures), 'measure')}, {_count(len(x.metrics), 'metric')}{doubts}"
         )
         for w in [] if args.quiet else x.warnings:
             said = "warning" if w.level == "review" else "note"
@@ -262,14 +272,14 @@ def cmd_load(args) -> int:
                 print(f"  replaces this file's earlier version (report {rid})")
     if result.loaded:
         files_note = (
-            f" from {len(result.loaded)} files ({len(kept_instead)} the same report as "
-            "another, see above)"
+            f" from {_count(len(result.loaded), 'file')} ({len(kept_instead)} the same report "
+            "as another, see above)"
             if kept_instead
             else ""
         )
-        print(f"warehouse {db}: {result.reports} report(s) loaded{files_note}")
+        print(f"warehouse {db}: {_count(result.reports, 'report')} loaded{files_note}")
     if result.failed:
-        print(f"rectify: {len(result.failed)} file(s) not loaded:", file=sys.stderr)
+        print(f"rectify: {_count(len(result.failed), 'file')} not loaded:", file=sys.stderr)
         for _path, message in result.failed:
             print(f"  {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -280,6 +290,11 @@ def cmd_load(args) -> int:
         )
         return EXIT_BAD_INPUT
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    """1 item, 2 items, 0 metrics."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def cmd_reports(args) -> int:
@@ -293,11 +308,9 @@ def cmd_reports(args) -> int:
         print("no reports loaded yet: rectify load data/samples")
         return 0
     for row in frame.itertuples():
-        name = next(
-            (v for v in (row.title, row.inspected_unit) if isinstance(v, str) and v), "(untitled)"
-        )
+        # The name the report goes by everywhere: title, else inspected unit, else file name.
         print(
-            f"{row.report_id}  {row.file_name}  {name}  "
+            f"{row.report_id}  {row.file_name}  {row.label}  "
             f"items {row.n_items}, measures {row.n_measures}, metrics {row.n_metrics}"
         )
     return 0

@@ -63,7 +63,7 @@ def _text(component) -> str:
 def test_overview_callback_equals_the_queries(app_db, search, lang):
     overview = _page("overview")
 
-    tiles, completion, status, heat, _timeline, _stated, _deadlines, indicators, _mark, units, _ = (
+    tiles, completion, status, heat, _timeline, _stated, _deadlines, indicators, units, _ = (
         overview.redraw_overview(search, lang, "measures")
     )
     f = Filters.from_search(search)
@@ -82,9 +82,15 @@ def test_overview_callback_equals_the_queries(app_db, search, lang):
     done = counts[counts["status"] == "completed"]["n"].sum()
     assert f"{int(done)} / {int(counts['n'].sum())}" in shown.replace("  ", " ")
     assert [o["value"] for o in units] == ["items", "measures"]
+    # Each chart names the level it counts in (the switch asked for measures).
     assert completion["layout"]["title"]["text"] == (
-        "各类别整改完成率" if lang == "zh" else "Completion rate by category"
+        "各类别整改完成率(按整改措施)" if lang == "zh" else "Completion rate by category (measures)"
     )
+    # One completion rate on the screen: the tile, the doughnut's centre and a picked
+    # category's bar say the same number, rounded alike, in the unit chosen.
+    rate = f"{round(100 * done / counts['n'].sum())}%"
+    assert ("整改完成率(按整改措施)" if lang == "zh" else "Completion rate (measures)") in shown
+    assert rate in shown and status["layout"]["annotations"][0]["text"].startswith(f"<b>{rate}</b>")
     safety = vocabulary.category_label("safety", lang)
     for trace in completion["data"]:
         for label, opacity in zip(trace["y"], trace["marker"]["opacity"], strict=True):
@@ -183,5 +189,6 @@ def test_meeting_slides_render_with_a_footer_naming_reports_filters_and_date(app
     slide, footer, *_chrome = meeting.render(index, f"?department={GARDEN}", "zh")
     assert slide is not None
     today = clock.today()
+    footer = _text(footer)
     assert "《区城市管理委党委关于" in footer and GARDEN in footer
     assert f"{today.year}年{today.month}月{today.day}日" in footer

@@ -80,8 +80,11 @@ def test_load_prints_each_files_warnings_or_their_count(tmp_path):
     seed_at = next(i for i, line in enumerate(lines) if line.startswith("loaded 000_"))
     assert not lines[seed_at + 1].startswith(("  warning", "  note"))  # the seed has none
     quiet = run("load", doubtful, "--db", db, "--quiet").stdout
-    assert f"{len(warned)} warning(s) to review, {len(noted)} note(s)" in quiet
+    said = f"{len(warned)} warning{'s' if len(warned) != 1 else ''} to review"
+    said += f", {len(noted)} note{'s' if len(noted) != 1 else ''}"
+    assert said in quiet
     assert "  warning" not in quiet and "  note" not in quiet
+    assert "1 item, " in quiet and "(s)" not in quiet  # one item, not "1 items"
 
 
 @pytest.mark.slow
@@ -105,7 +108,7 @@ def test_batch_with_bad_files_loads_the_good_ones(tmp_path):
     ]:
         line = next(ln for ln in proc.stderr.splitlines() if name in ln)
         assert problem in line
-    assert "1 report(s) loaded" in proc.stdout
+    assert "1 report loaded" in proc.stdout and "4 files not loaded" in proc.stderr
 
 
 @pytest.mark.parametrize(

@@ -474,7 +474,7 @@ def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_d
     assert ("人工更正", "2 处数值经人工更正(谁、何时、为何,见看板“审计记录”)") in about
     rows = list(book["整改措施"].iter_rows(values_only=True))
     head = rows[0]
-    m3 = next(r for r in rows if r[head.index("measure_id")] == "M3")
+    m3 = next(r for r in rows if r[head.index("措施编号")] == "M3")
     assert m3[head.index("状态")] == "未启动" and m3[head.index("人工更正")] == "状态"
     figures = list(book["数据项"].iter_rows(values_only=True))
     assert 64 in [r[figures[0].index("数值")] for r in figures[1:]]

@@ -60,13 +60,20 @@ def test_deck_charts_hold_the_warehouse_numbers(con, department):
     prs = _deck(con, f)
     titles = _titles(prs)
     assert titles[0].startswith("区城市管理委党委关于")
-    for key in ("deck_kpis", "chart_completion", "chart_status", "deck_indicators"):
+    for key in ("deck_kpis", "deck_indicators"):
         assert t(key) in titles
-    assert t("chart_departments") in titles and t("section_next_steps") in titles
+    # The charts say the level they count in.
+    for key in ("chart_completion", "chart_status"):
+        assert t(key) + t("counted_in_items") in titles
+    assert t("chart_departments") in titles
+    # A list slide only where the list has rows (no empty 下一步措施 slide).
+    steps = gather(con, f, "zh", TODAY).next_steps
+    assert (t("section_next_steps") in titles) == (len(steps) > 0)
+    assert len(steps) > 0 or department is not None
     assert prs.slide_width * 9 == prs.slide_height * 16  # 16:9
 
     charts = _charts(prs)
-    completion = charts[t("chart_completion")]
+    completion = charts[t("chart_completion") + t("counted_in_items")]
     # 100% bars: each category's completed share reads as its rate; the data are the counts.
     assert completion.chart_type == XL_CHART_TYPE.BAR_STACKED_100
     expected = queries.completion(con, f, "items")
@@ -82,7 +89,7 @@ def test_deck_charts_hold_the_warehouse_numbers(con, department):
     total = sum(v or 0 for s in completion.series for v in s.values)
     assert total == expected["n"].sum() == (29 if department is None else total)
 
-    doughnut = charts[t("chart_status")]
+    doughnut = charts[t("chart_status") + t("counted_in_items")]
     assert doughnut.chart_type == XL_CHART_TYPE.DOUGHNUT
     by_status = expected.groupby("status")["n"].sum()
     shown = dict(zip(doughnut.plots[0].categories, doughnut.series[0].values, strict=True))
@@ -121,9 +128,10 @@ def test_deck_in_english_and_from_a_template(con, tmp_path):
     template.write_bytes(build_deck(gather(con, Filters(), "zh", TODAY)))
     prs = _deck(con, Filters(status="in_progress"), "en", template)
     titles = _titles(prs)
-    assert "Completion rate by category" in titles and "Measures still in progress" in titles
+    completion = "Completion rate by category (items)"
+    assert completion in titles and "Measures still in progress" in titles
     # The template's own slides are dropped; its layouts are used.
-    assert titles.count("Completion rate by category") == 1
+    assert titles.count(completion) == 1
     assert len(prs.slide_layouts) == len(Presentation(str(template)).slide_layouts)
 
 
@@ -216,22 +224,24 @@ def test_workbook_and_csv_read_back_equal_the_filtered_rows(con):
     book = pd.read_excel(io.BytesIO(to_xlsx(content)), sheet_name=None)
     assert list(book) == ["整改措施", "数据项", "重点指标", "说明"]
     measures = book["整改措施"]
-    assert list(measures["measure_id"]) == list(expected["measure_id"]) and len(measures) == 14
-    assert list(measures["start_offset"]) == list(expected["start_offset"])
+    # Every header in the chosen language, ids and offsets kept for tracing back.
+    assert list(measures["措施编号"]) == list(expected["measure_id"]) and len(measures) == 14
+    assert list(measures["起始位置"]) == list(expected["start_offset"])
+    assert not [c for c in measures.columns if c.isascii()]
     assert set(measures["状态"]) <= {status_label(s) for s in expected["status"]}
 
     metrics = book["数据项"]
     assert len(metrics) == len(queries.export_metrics(con, f)) > 0
     text = con.execute("SELECT plain_text FROM report").fetchone()[0]
+    start, end = metrics.columns.get_loc("起始位置") + 1, metrics.columns.get_loc("结束位置") + 1
     for row in metrics.itertuples():  # each figure's offsets point at it in the report text
-        assert (
-            text[row.start_offset : row.end_offset] == row[metrics.columns.get_loc("原文数字") + 1]
-        )
+        assert text[row[start] : row[end]] == row[metrics.columns.get_loc("原文数字") + 1]
         assert (
             str(row[metrics.columns.get_loc("原文数字") + 1])
             in row[metrics.columns.get_loc("原文") + 1]
         )
-    indicators = book["重点指标"].set_index("code")
+    indicators = book["重点指标"].set_index("指标代码")
+    assert set(indicators["单位"]) <= {"项", "公里", "元", "平米", "次", "座", "户", "处", "%"}
     totals = queries.filtered_indicator_totals(con, f).dropna(subset=["total"]).set_index("code")
     assert indicators["合计"].to_dict() == pytest.approx(totals["total"].to_dict())
 

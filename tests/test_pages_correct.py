@@ -113,7 +113,7 @@ def test_a_bookmarked_report_or_department_no_longer_loaded_gives_a_notice_not_a
     with triggered("url.search", search):
         out = sync_filters(search, None, None, None, None, None, 0, "zh", [])
     (_search, report_options, department_options, report, department, *_values) = out
-    active, notice, _label = out[-3:]
+    active, notice, _label, _categories, _statuses = out[-5:]
     assert report == "0123456789abcdef" and department == "已撤销的中心"  # kept, not reset
     assert report_options[0]["value"] == report and "已不存在" in report_options[0]["label"]
     assert department_options[0]["value"] == department
@@ -128,7 +128,7 @@ def test_a_bookmarked_report_or_department_no_longer_loaded_gives_a_notice_not_a
     good = f"?report={seed_id}&department={GARDEN}"
     with triggered("url.search", good):
         out = sync_filters(good, None, None, None, None, None, 0, "en", [])
-    assert out[-2] is None and out[3] == seed_id and out[4] == GARDEN
+    assert out[-4] is None and out[3] == seed_id and out[4] == GARDEN
 
 
 # -- the address of no page -------------------------------------------------------------------
@@ -195,7 +195,7 @@ def test_reports_page_is_paged_and_searched_on_the_server_with_warnings_and_revi
     assert "Needs review" in str(body) and "the report states 25 problems" in str(body)
     with triggered("reports-search.value", "no report has this"):
         body, pages, page, place, *_ = reports.render("no report has this", 1, "en")
-    assert pages == 1 and "0 of 0" in place
+    assert pages == 1 and place == "No reports match"  # not "0–0 of 0"
 
 
 def test_only_review_level_warnings_raise_the_mark_and_notes_are_still_listed(app_db):
@@ -287,16 +287,28 @@ def test_the_upload_preview_says_which_files_of_the_batch_are_one_report(app_db)
     assert "同一份通报" not in notes[2] and "相同内容已载入(“二月_旧.xlsx”)" in notes[2]
 
 
-def test_the_overview_marks_a_report_to_review_with_its_warnings_one_click_away(app_db):
+def _by_id(node, wanted: str):
+    """The component of `wanted` id inside a tree of components (None when absent)."""
+    if isinstance(node, list | tuple):
+        return next((f for f in (_by_id(c, wanted) for c in node) if f is not None), None)
+    if getattr(node, "id", None) == wanted:
+        return node
+    children = getattr(node, "children", None)
+    return None if children is None or isinstance(children, str) else _by_id(children, wanted)
+
+
+def test_the_rate_tile_marks_what_to_review_with_the_reasons_one_click_away(app_db):
     overview = _page("overview")
     _db, _app, seed_id = app_db
-    *_parts, review, _units, _unreviewed = overview.redraw_overview(
-        f"?report={seed_id}", "zh", "items"
-    )
-    assert review.id == "review-details" and "待核查" in str(review)
-    assert "通报自述25个问题" in str(review)
-    *_parts, review, _units, _unreviewed = overview.redraw_overview("", "zh", "items")
-    assert review is None  # no one report picked: nothing to mark
+    tiles, *_parts = overview.redraw_overview(f"?report={seed_id}", "zh", "items")
+    review = _by_id(_by_id(tiles, "kpi-rate"), "review-details")
+    assert review is not None and "待核查" in str(review)
+    assert "通报自述25个问题" in str(review) and "a warning from a newer parser" in str(review)
+    # Across every report the tile says how many reports need review, and names them.
+    tiles, *_parts = overview.redraw_overview("", "zh", "items")
+    review = _by_id(_by_id(tiles, "kpi-rate"), "review-details")
+    assert review is not None and "份通报需核查" in _text(review)
+    assert "《r04.txt》" in _text(review)  # an untitled report by its file name
 
 
 # -- one count --------------------------------------------------------------------------------

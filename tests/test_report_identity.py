@@ -117,7 +117,7 @@ def test_the_load_line_says_which_files_were_one_report(tmp_path):
         in below
     )
     assert lines[-1].endswith(
-        "2 report(s) loaded from 3 files (1 the same report as another, see above)"
+        "2 reports loaded from 3 files (1 the same report as another, see above)"
     )
     listing = subprocess.run(
         [RECTIFY, "reports", "--db", str(db)], capture_output=True, text=True, timeout=60

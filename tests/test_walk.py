@@ -189,6 +189,10 @@ def test_every_report_and_filter_through_the_overview_explorer_and_indicators(wa
                 assert drawn == drawn_items, what
                 doughnut = sum(sum(tr.get("values", [])) for tr in status["data"])
                 assert doughnut == in_category, what
+                # The rate tile and the doughnut's centre say one number.
+                if status["data"]:
+                    centre = status["layout"]["annotations"][0]["text"].split("</b>")[0][3:]
+                    assert centre in _text(_by_id(tiles, "kpi-rate")), what
                 # The first layer holds every cell (a pick is drawn again over it).
                 cells = heatmap["data"][0]["z"] if heatmap["data"] else []
                 assert sum(v or 0 for row in cells for v in row) == heat, what

@@ -19,3 +19,9 @@ def zone() -> ZoneInfo:
 
 def today() -> date:
     return datetime.now(zone()).date()
+
+
+def local(moment: datetime) -> datetime:
+    """A moment in the organisation's time zone: one without a zone is the server's clock
+    (the warehouse keeps load times so), converted from the server's own zone."""
+    return moment.astimezone(zone())

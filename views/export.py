@@ -12,10 +12,13 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from views.doubts import Doubts
 from views.filters import cite_reports, describe, parts
 from views.i18n import t
 from views.overview import gather_overview
+from views.reports import report_names
 from views.theme import format_date
+from views.vocabulary import unknown_status
 from warehouse import queries
 from warehouse.filters import Filters
 
@@ -25,7 +28,8 @@ class ExportContent:
     filters: Filters
     lang: str
     today: date
-    reports: pd.DataFrame  # report_id, title, inspected_unit, publish_date
+    reports: pd.DataFrame  # report_id, title, label, inspected_unit, publish_date
+    names: dict  # report id → the name it goes by (views.reports.report_names)
     header: dict | None  # the one report's header when the filters pick one
     completion: pd.DataFrame  # category, status, n — in items (具体问题)
     completion_measures: pd.DataFrame  # the same in measures
@@ -41,24 +45,31 @@ class ExportContent:
     measures: pd.DataFrame | None  # every filtered measure (the explorer's rows), for tables
     metrics: pd.DataFrame | None  # every figure of those measures, with provenance
     corrected: int = 0  # values of those measures and figures an analyst corrected by hand
+    rate: tuple[int, int] = (0, 0)  # (completed, all) items behind the completion rate
+    doubts: Doubts = dataclasses.field(default_factory=Doubts)  # what to check first
+    unknown: pd.DataFrame | None = None  # findings' measures of unknown status (未明确)
+
+    def name(self, report_id: str) -> str:
+        """The name a report goes by (views.reports.report_names), its id when unknown."""
+        return self.names.get(report_id, report_id)
 
     @property
     def title(self) -> str:
-        """The report's title, or 全部通报 when the filters span several."""
-        if self.header and self.header.get("title"):
-            return self.header["title"]
-        if len(self.reports) == 1 and self.reports["title"].iloc[0]:
-            return self.reports["title"].iloc[0]
+        """The one report's name when the filters draw on one, else 全部通报."""
+        if self.filters.report and self.filters.report in self.names:
+            return self.name(self.filters.report)
+        if len(self.reports) == 1:
+            return self.name(self.reports["report_id"].iloc[0])
         return t("filter_all_reports", self.lang)
 
     @property
     def filter_line(self) -> str:
-        label = self.header.get("title") if self.header else None
+        label = self.name(self.filters.report) if self.filters.report else None
         return describe(self.filters, label, self.lang)
 
     def source_note(self, section: str | None = None) -> str:
         """A slide's citation: the reports it draws on and, where it has one, the section."""
-        cited = cite_reports(list(self.reports["title"]), self.lang, shown=5)
+        cited = cite_reports([self.name(r) for r in self.reports["report_id"]], self.lang, shown=5)
         where = f" · {t(f'section_{section}', self.lang)}" if section else ""
         return (
             f"{t('export_source', self.lang)}{cited}{where}\n"
@@ -85,17 +96,23 @@ def gather(
     and figure lists (a deck does not need them); `list_limit` caps the three lists a deck
     shows (their full counts are kept in list_totals)."""
     o = gather_overview(con, f, today, departments=True)
+    reports = queries.filtered_reports(con, f)
     # What is left: the findings' measures in progress, unless the filters ask for another status.
     progress_filters = dataclasses.replace(f, status="in_progress")
+    # Measures whose status could not be read, listed for review (the vocabulary's unknown).
+    unknown_filters = dataclasses.replace(f, status=unknown_status())
     lists, totals = {}, {}
     for key, filters, section in (
         ("in_progress", progress_filters, "findings"),
         ("remaining", f, "remaining"),
         ("next_steps", f, "next_steps"),
+        ("unknown", unknown_filters, None),
     ):
         limit = list_limit
-        if key == "in_progress" and f.status not in (None, "in_progress"):
-            limit = 0  # the filters exclude what is in progress: an empty list, same columns
+        if key in ("in_progress", "unknown") and (
+            filters.status is None or f.status not in (None, filters.status)
+        ):
+            limit = 0  # the filters exclude that status: an empty list, same columns
         lists[key] = queries.explorer_measures(con, filters, limit=limit, section=section)
         totals[key] = (
             len(lists[key])
@@ -106,7 +123,8 @@ def gather(
         filters=f,
         lang=lang,
         today=o.today,
-        reports=queries.filtered_reports(con, f),
+        reports=reports,
+        names=report_names(con, list(reports["report_id"]), lang),
         header=o.header,
         completion=o.completion_items,
         completion_measures=o.completion_measures,
@@ -122,6 +140,9 @@ def gather(
         measures=queries.explorer_measures(con, f, limit=None) if rows else None,
         metrics=queries.export_metrics(con, f) if rows else None,
         corrected=queries.corrected_count(con, f),
+        rate=o.rate("items"),
+        doubts=o.doubts,
+        unknown=lists["unknown"],
     )
 
 

@@ -30,6 +30,13 @@ def _figure(data: list[dict], title: str, big: bool = False, **layout) -> dict:
     return {"data": data, "layout": {**base, "title": heading, **layout}}
 
 
+def empty_message(filters, missing: str) -> str:
+    """What an empty chart says: 'no_data' (nothing under these filters) where filters other
+    than the report narrow the view, else `missing`, what the reports lack (none_items,
+    none_departments …): an empty chart blames the filters only when they are to blame."""
+    return "no_data" if filters.without("report").is_set else missing
+
+
 def _empty(title: str, lang: str, big: bool = False, message: str = "no_data") -> dict:
     note = {
         "text": t(message, lang),
@@ -79,14 +86,17 @@ def completion_by_category(
     lang: str = "zh",
     big: bool = False,
     picked: tuple[str | None, str | None] = (None, None),
+    unit: str = "items",
+    empty: str = "no_data",
 ) -> dict:
     """Completion rate by category: one bar per category split by status into shares (the
-    completed share first, at the left), the rate and counts beside each bar. `picked`
-    (category, status) is what a cross-filter chose: drawn in full, the rest dimmed.
+    completed share first, at the left), the rate and counts beside each bar, counted in
+    `unit` ('items' or 'measures', named in the title). `picked` (category, status) is what
+    a cross-filter chose: drawn in full, the rest dimmed.
     Each segment's customdata: category, status, count, share, count as read, total as read."""
-    title = t("chart_completion", lang)
+    title = t("chart_completion", lang) + t(f"counted_in_{unit}", lang)
     if df.empty:
-        return _empty(title, lang, big)
+        return _empty(title, lang, big, message=empty)
     counted: dict[tuple[str, str], int] = {}
     for category, status, n in zip(df["category"], df["status"], df["n"], strict=True):
         counted[(category, status)] = counted.get((category, status), 0) + int(n)
@@ -172,14 +182,20 @@ def completion_by_category(
 
 
 def status_doughnut(
-    df: pd.DataFrame, lang: str = "zh", big: bool = False, picked: str | None = None
+    df: pd.DataFrame,
+    lang: str = "zh",
+    big: bool = False,
+    picked: str | None = None,
+    unit: str = "items",
+    empty: str = "no_data",
 ) -> dict:
-    """Share of each status; takes the same frame as completion_by_category. `picked` (a
-    status a cross-filter chose) is pulled out, the other slices dimmed; the completion rate
-    stands in the hole."""
-    title = t("chart_status", lang)
+    """Share of each status, counted in `unit`; takes the same frame as
+    completion_by_category. `picked` (a status a cross-filter chose) is pulled out, the
+    other slices dimmed; the completion rate stands in the hole. Shares read as every
+    percentage does (format_percent: whole per cent), so a slice and the rate agree."""
+    title = t("chart_status", lang) + t(f"counted_in_{unit}", lang)
     if df.empty:
-        return _empty(title, lang, big)
+        return _empty(title, lang, big, message=empty)
     counts: dict[str, int] = {}
     for status, n in zip(df["status"], df["n"], strict=True):
         counts[status] = counts.get(status, 0) + int(n)
@@ -196,18 +212,21 @@ def status_doughnut(
         "type": "pie",
         "labels": [status_label(s, lang) for s in statuses],
         "values": [counts[s] for s in statuses],
-        "customdata": [[s, theme.format_number(counts[s], lang)] for s in statuses],
+        "customdata": [
+            [s, theme.format_number(counts[s], lang), theme.format_percent(counts[s] / total)]
+            for s in statuses
+        ],
         "hole": 0.55,
         "sort": False,
         "direction": "clockwise",
         "pull": [0.08 if picked is not None and s == picked else 0 for s in statuses],
         "marker": {"colors": colours, "line": {"color": "white", "width": 1}},
-        "textinfo": "percent",
-        "hovertemplate": "%{label}: %{customdata[1]} (%{percent})<extra></extra>",
+        "texttemplate": "%{customdata[2]}",
+        "hovertemplate": "%{label}: %{customdata[1]} (%{customdata[2]})<extra></extra>",
     }
     centre = {
         "text": f"<b>{theme.format_percent(done / total if total else None)}</b><br>"
-        f"{t('col_rate', lang)}",
+        f"{t('doughnut_centre', lang)}",
         "x": 0.5,
         "y": 0.5,
         "xref": "paper",
@@ -231,13 +250,14 @@ def department_heatmap(
     big: bool = False,
     picked: tuple[str | None, str | None] = (None, None),
     limit: int | None = None,
+    empty: str = "no_data",
 ) -> dict:
     """Departments × categories, measures per cell, light (few) to dark (many) on a colour
     bar; an empty cell is blank. `limit` keeps the busiest departments (the title says so);
     `picked` (department, category) is drawn in full over the rest, dimmed."""
     title = t("chart_heatmap", lang)
     if df.empty:
-        return _empty(title, lang, big)
+        return _empty(title, lang, big, message=empty)
     cells: dict[str, dict[str, int]] = {}
     for dept, category, n in zip(df["department"], df["category"], df["n"], strict=True):
         row = cells.setdefault(dept, {})
@@ -350,7 +370,7 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
                 }
             )
     if not data:
-        return _empty(title, lang, big)
+        return _empty(title, lang, big, message="none_dates")
     return _figure(
         data,
         title,
@@ -376,13 +396,17 @@ def _padded_dates(days: list[str]) -> list[str]:
 
 
 def department_completion(
-    df: pd.DataFrame, lang: str = "zh", big: bool = False, limit: int | None = None
+    df: pd.DataFrame,
+    lang: str = "zh",
+    big: bool = False,
+    limit: int | None = None,
+    empty: str = "no_data",
 ) -> dict:
     """Per department: measures by status, horizontal stacked bars, the busiest at the top;
     `limit` keeps the busiest departments (the title says so)."""
     title = t("chart_departments", lang)
     if df.empty:
-        return _empty(title, lang, big)
+        return _empty(title, lang, big, message=empty)
     ordered = df.sort_values("measures")
     if limit is not None and len(ordered) > limit:
         ordered = ordered.tail(limit)
@@ -426,7 +450,8 @@ ROUND_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#6baed6", "#2171b5
 
 
 def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> dict:
-    """Grouped bars: per category, each round's share of items completed (counts in hover)."""
+    """Grouped bars: per category, each round's share of items completed (counts in hover); a
+    round with no item of a category leaves a gap there, not a bar of 0%."""
     title = t("chart_rounds", lang)
     if shares.empty:
         return _empty(title, lang)
@@ -440,16 +465,17 @@ def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> d
                 "type": "bar",
                 "name": label,
                 "x": [category_label(c, lang) for c in categories],
-                "y": [float(r["share"]) if r is not None else 0 for r in rows],
+                "y": [float(r["share"]) if r is not None else None for r in rows],
                 "marker": {"color": ROUND_COLOURS[k % len(ROUND_COLOURS)]},
                 "customdata": [
-                    [int(r["completed"]), int(r["items"])] if r is not None else [0, 0]
+                    [int(r["completed"]), int(r["items"])] if r is not None else [None, None]
                     for r in rows
                 ],
                 "hovertemplate": "%{x} · "
                 + label.replace("%", "%%")
                 + ": %{y:.0%} (%{customdata[0]}/%{customdata[1]})<extra></extra>",
-                "texttemplate": "%{y:.0%}",
+                # Text only where there is a bar (a template would print 0% over a gap).
+                "text": [theme.format_percent(r["share"]) if r is not None else "" for r in rows],
                 "textposition": "outside",
             }
         )

@@ -3,7 +3,7 @@ line (the filter object itself, its URL form and SQL, is warehouse.filters.Filte
 
 from __future__ import annotations
 
-from views.i18n import t
+from views.i18n import plural, t
 from views.vocabulary import categories, category_label, status_label, statuses
 from warehouse.filters import Filters
 
@@ -29,14 +29,17 @@ def describe(f: Filters, report_label: str | None, lang: str) -> str:
     return t("filter_active", lang) + " " + (" · ".join(named) if named else t("filter_none", lang))
 
 
-def cite_reports(titles: list[str], lang: str, shown: int = 1) -> str:
-    """The reports a view draws on (their titles, None for an untitled one), as a footer or
-    a slide's note names them: 《A》, or 《A》等 12 份通报; 全部通报 when none has a title."""
-    named = [f"《{title}》" for title in titles if isinstance(title, str) and title][:shown]
+def cite_reports(labels: list[str], lang: str, shown: int = 1) -> str:
+    """The reports a view draws on (their names: views.reports.report_names), as a footer or
+    a slide's note names them: 《A》, or 《A》等 12 份通报 (12 in all) / 《A》 and 11 more
+    reports; (没有通报) when there are none (a report filter the warehouse lacks)."""
+    named = [f"《{label}》" for label in labels if isinstance(label, str) and label][:shown]
     if not named:
-        return t("filter_all_reports", lang)
-    more = len(titles) - len(named)
-    return "、".join(named) + (t("export_more_reports", lang).format(n=more) if more > 0 else "")
+        return t("cite_none", lang)
+    more = len(labels) - len(named)
+    if more <= 0:
+        return "、".join(named)
+    return "、".join(named) + plural("export_more_reports", lang, more, total=len(labels))
 
 
 def stale(f: Filters, report_known: bool, department_known: bool) -> list[tuple[str, str]]:

@@ -25,12 +25,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "第 {first}–{last} 份,共 {total} 份",
         "en": "{first}–{last} of {total}",
     },
+    "reports_none": {"zh": "没有符合的通报", "en": "No reports match"},
     "col_loaded": {"zh": "载入时间", "en": "Loaded"},
     "col_review": {"zh": "核查", "en": "Review"},
     "needs_review": {"zh": "待核查", "en": "Needs review"},
     "reviewed": {"zh": "已核查", "en": "Reviewed"},
-    "needs_review_count": {"zh": "{n} 条解析提示", "en": "{n} parse warning(s)"},
-    "parse_notes_count": {"zh": "{n} 条说明", "en": "{n} note(s)"},
+    "parse_notes_count": {"zh": "{n} 条说明", "en": "{n} notes", "en_one": "1 note"},
+    "needs_review_count": {
+        "zh": "{n} 条解析提示",
+        "en": "{n} parse warnings",
+        "en_one": "1 parse warning",
+    },
+    "review_reports": {
+        "zh": "{n} 份通报需核查",
+        "en": "{n} reports to check",
+        "en_one": "1 report to check",
+    },
+    "review_reasons": {
+        "zh": "{n} 条待核查事项",
+        "en": "{n} things to check",
+        "en_one": "1 thing to check",
+    },
+    "review_stated": {
+        "zh": "通报自述{total} {stated},系统统计 {counted}",
+        "en": "{total}: stated {stated}, counted {counted}",
+    },
+    "review_more_reports": {
+        "zh": "另有 {n} 份通报需核查,见“通报”页。",
+        "en": "{n} more reports to check: see the Reports page.",
+        "en_one": "1 more report to check: see the Reports page.",
+    },
     "count_level_note": {
         "zh": "问题按“具体问题”计数:整改措施直接对应的最末一级问题(不含方面、大类问题)。",
         "en": "Problems are counted as items (具体问题): the findings measures answer directly, not the areas or problem groups above them.",
@@ -44,6 +68,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_metrics": {"zh": "数据项", "en": "Figures"},
     "col_path": {"zh": "问题层级", "en": "Area › problem › item"},
     "col_headline": {"zh": "措施", "en": "Measure"},
+    "col_measure_text": {"zh": "整改措施", "en": "Measure"},
+    "col_problem_text": {"zh": "问题", "en": "Problem"},
     "col_category": {"zh": "类别", "en": "Category"},
     "col_status": {"zh": "状态", "en": "Status"},
     "col_departments": {"zh": "责任单位", "en": "Departments"},
@@ -94,6 +120,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kpi_items": {"zh": "具体问题", "en": "Items"},
     "kpi_measures": {"zh": "整改措施", "en": "Measures"},
     "kpi_rate": {"zh": "整改完成率", "en": "Completion rate"},
+    "kpi_rate_items": {"zh": "整改完成率(按具体问题)", "en": "Completion rate (items)"},
+    "kpi_rate_measures": {"zh": "整改完成率(按整改措施)", "en": "Completion rate (measures)"},
+    "kpi_rate_all_statuses": {
+        "zh": "含各状态:已完成 {done} / 共 {total}",
+        "en": "all statuses: {done} of {total} completed",
+    },
     "kpi_items_done": {"zh": "具体问题 已完成 / 总数", "en": "Items completed / all"},
     "kpi_measures_done": {"zh": "整改措施 已完成 / 总数", "en": "Measures completed / all"},
     "more_indicators": {"zh": "其余 {n} 项指标", "en": "{n} more indicators"},
@@ -101,6 +133,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unit_measures": {"zh": "按整改措施", "en": "Count measures"},
     "chart_completion": {"zh": "各类别整改完成率", "en": "Completion rate by category"},
     "chart_status": {"zh": "整改状态", "en": "Status"},
+    "counted_in_items": {"zh": "(按具体问题)", "en": " (items)"},
+    "counted_in_measures": {"zh": "(按整改措施)", "en": " (measures)"},
+    "doughnut_centre": {"zh": "完成率", "en": "done"},
     "chart_heatmap": {
         "zh": "责任单位 × 类别(整改措施数)",
         "en": "Department × category (measures)",
@@ -129,6 +164,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "stated_in_progress": {"zh": "正在整改", "en": "In progress"},
     "stated_rules_made": {"zh": "完善制度", "en": "Rules made"},
     "stated_funds": {"zh": "追缴/清退资金(元)", "en": "Funds recovered (yuan)"},
+    "stated_whole_report": {
+        "zh": "自述数字与整份通报的统计相比,不受其他筛选影响。",
+        "en": "Stated totals are set beside the whole report's counts, whatever the other filters.",
+    },
     "stated_col_stated": {"zh": "通报所述", "en": "Stated"},
     "stated_col_counted": {"zh": "系统统计", "en": "Counted"},
     "stated_mismatch": {"zh": "不一致", "en": "Mismatch"},
@@ -183,6 +222,39 @@ MESSAGES: dict[str, dict[str, str]] = {
     "deck_indicators": {"zh": "重点指标", "en": "Key indicators"},
     "deck_in_progress": {"zh": "正在推进的整改措施", "en": "Measures still in progress"},
     "deck_continued": {"zh": "(续)", "en": " (cont.)"},
+    "deck_review": {"zh": "待核查事项", "en": "To check by hand"},
+    "deck_review_reason": {"zh": "待核查的原因", "en": "What to check"},
+    "deck_review_more": {
+        "zh": "等,详见“待核查事项”页及备注",
+        "en": " … (all on the “To check by hand” slide and in the notes)",
+    },
+    "deck_unknown": {
+        "zh": "状态{status}的整改措施(未计入已完成,请核对)",
+        "en": "Measures of status {status} (not counted as completed; check them)",
+    },
+    "days_overdue": {"zh": "逾期 {n} 天", "en": "{n} days overdue", "en_one": "1 day overdue"},
+    "days_to_go": {"zh": "还剩 {n} 天", "en": "{n} days left", "en_one": "1 day left"},
+    "due_today": {"zh": "今天到期", "en": "due today"},
+    "none_items": {
+        "zh": "所选通报中未识别出具体问题。",
+        "en": "No items (problems fed back) were recognised in these reports.",
+    },
+    "none_measures": {
+        "zh": "所选通报中未识别出整改措施。",
+        "en": "No measures were recognised in these reports.",
+    },
+    "none_departments": {
+        "zh": "所选通报的整改措施未写明责任单位。",
+        "en": "The measures of these reports name no responsible department.",
+    },
+    "none_indicators": {
+        "zh": "所选通报中没有计入重点指标的数字。",
+        "en": "No figure of these reports counts towards a key indicator.",
+    },
+    "none_dates": {
+        "zh": "通报未写明巡察、反馈或发布日期。",
+        "en": "The report gives no inspection, feedback or publication date.",
+    },
     "deck_more_rows": {
         "zh": "另有 {n} 条未列出,完整清单见导出的 Excel。",
         "en": "{n} more not shown; the exported Excel workbook lists them all.",
@@ -204,9 +276,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export_value": {"zh": "内容", "en": "Value"},
     "export_offsets": {"zh": "字符位置", "en": "Offsets"},
     "export_offsets_note": {
-        "zh": "start_offset/end_offset 为该通报纯文本中的字符位置(rectify text 可输出纯文本)。",
-        "en": "start_offset/end_offset are character positions in the report's plain text (print it with `rectify text`).",
+        "zh": "“起始位置”“结束位置”为该通报纯文本中的字符位置(rectify text 文件名 可输出纯文本,通报与整改台账均可)。",
+        "en": "Start and End are character positions in the report's plain text (print it with `rectify text FILE`, for reports and ledgers alike).",
     },
+    "col_report_id": {"zh": "通报编号", "en": "Report ID"},
+    "col_measure_id": {"zh": "措施编号", "en": "Measure ID"},
+    "col_start_offset": {"zh": "起始位置", "en": "Start"},
+    "col_end_offset": {"zh": "结束位置", "en": "End"},
+    "col_indicator_code": {"zh": "指标代码", "en": "Indicator code"},
+    "cite_none": {"zh": "(没有通报)", "en": "(no report)"},
     "deadlines_heading": {"zh": "整改时限预警(未完成事项)", "en": "Deadlines of open tasks"},
     "band_overdue": {"zh": "已逾期", "en": "Overdue"},
     "band_due_soon": {"zh": "{n} 天内到期", "en": "Due within {n} days"},
@@ -224,16 +302,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "upload_file": {"zh": "文件", "en": "File"},
     "upload_note": {"zh": "识别结果", "en": "What was understood"},
-    "upload_confirm": {"zh": "载入 {n} 个文件", "en": "Load {n} file(s)"},
+    "upload_confirm": {"zh": "载入 {n} 个文件", "en": "Load {n} files", "en_one": "Load 1 file"},
     "upload_cancel": {"zh": "取消", "en": "Cancel"},
-    "upload_loaded": {"zh": "已载入 {n} 个文件。", "en": "{n} file(s) loaded."},
+    "upload_loaded": {
+        "zh": "已载入 {n} 个文件。",
+        "en": "{n} files loaded.",
+        "en_one": "1 file loaded.",
+    },
     "upload_view": {"zh": "查看总览", "en": "See the overview"},
     "upload_failed": {"zh": "载入失败:", "en": "Loading failed:"},
-    "upload_type": {"zh": "不支持的文件类型 {suffix}", "en": "unsupported file type {suffix}"},
-    "upload_size": {"zh": "超过 {mib} MiB 的上限", "en": "over the {mib} MiB limit"},
+    "upload_type": {"zh": "不支持的文件类型 {suffix}。", "en": "Unsupported file type {suffix}."},
+    "upload_size": {
+        "zh": "文件超过 {mib} MiB 的上限。",
+        "en": "The file is over the {mib} MiB limit.",
+    },
     "upload_damaged": {
         "zh": "上传的数据已损坏,请重试",
-        "en": "the upload was damaged; try again",
+        "en": "The upload was damaged; try again.",
     },
     "upload_too_much": {
         "zh": "一次最多上传 {mib} MiB,请分批拖入文件。",
@@ -241,25 +326,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "upload_memory": {
         "zh": "读取该文件所需内存超过每个文件 {mib} MiB 的上限,已停止(文件可能已损坏,或是恶意构造的)。"
-        "请用 Word、WPS 或 Excel 打开后另存,或拆分成较小的文件",
-        "en": "reading it needed more than the {mib} MiB of memory one file may take, so it "
-        "was stopped (a damaged or hostile file). Open it in Word, WPS or Excel and save it "
-        "again, or split it into smaller files",
+        "请用 {programs} 打开后另存,或拆分成较小的文件。",
+        "en": "Reading it needed more than the {mib} MiB of memory one file may take, so it "
+        "was stopped (a damaged or hostile file). Open it in {programs} and save it "
+        "again, or split it into smaller files.",
     },
     "upload_time": {
-        "zh": "读取该文件超过每个文件 {seconds} 秒的时限,已停止。请拆分成较小的文件,或另存后重试",
-        "en": "reading it took longer than the {seconds} s one file may take, so it was "
-        "stopped. Split it into smaller files, or save it again and retry",
+        "zh": "读取该文件超过每个文件 {seconds} 秒的时限,已停止。请拆分成较小的文件,或另存后重试。",
+        "en": "Reading it took longer than the {seconds} s one file may take, so it was "
+        "stopped. Split it into smaller files, or save it again and retry.",
     },
     "upload_crashed": {
-        "zh": "无法读取该文件(解析程序在读取时出错)。请用 Word、WPS 或 Excel 打开后另存再试;"
-        "仍不行时请附上文件报告此问题",
-        "en": "it could not be read (the parser failed on it). Open it in Word, WPS or Excel, "
-        "save it again and retry; if it still fails, report it with the file attached",
+        "zh": "无法读取该文件(解析程序在读取时出错)。请用 {programs} 打开后另存再试;"
+        "仍不行时请附上文件报告此问题。",
+        "en": "It could not be read (the parser failed on it). Open it in {programs}, "
+        "save it again and retry; if it still fails, report it with the file attached.",
     },
     "upload_lost": {
-        "zh": "处理中断(服务器可能已重启),请重新上传",
-        "en": "the work on it was interrupted (the server may have restarted); upload it again",
+        "zh": "处理中断(服务器可能已重启),请重新上传。",
+        "en": "The work on it was interrupted (the server may have restarted); upload it again.",
     },
     "upload_expired": {
         "zh": "这批上传已过期或已取消,请重新拖入文件。",
@@ -286,7 +371,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "upload_loading": {
         "zh": "正在载入 {total} 个文件,已用 {elapsed} 秒,最多 {limit} 秒",
-        "en": "Loading {total} file(s), {elapsed} s so far, at most {limit} s",
+        "en": "Loading {total} files, {elapsed} s so far, at most {limit} s",
+        "en_one": "Loading 1 file, {elapsed} s so far, at most {limit} s",
     },
     "upload_step_": {"zh": "准备", "en": "Preparing"},
     "upload_step_read": {"zh": "读取", "en": "Reading"},
@@ -354,7 +440,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export_images_name": {"zh": "整改图表", "en": "Rectification charts"},
     "export_images_failed": {"zh": "无法生成图表图片:", "en": "Chart images could not be made:"},
     "export_source": {"zh": "来源:", "en": "Source: "},
-    "export_more_reports": {"zh": "等 {n} 份通报", "en": " and {n} more reports"},
+    # 等N份 counts them all (《A》等 3 份通报: three in all); the English counts the others.
+    "export_more_reports": {
+        "zh": "等 {total} 份通报",
+        "en": " and {n} more reports",
+        "en_one": " and 1 more report",
+    },
     "export_generated": {"zh": "生成于", "en": "Generated"},
     "section_organisation": {"zh": "组织落实", "en": "Organisation"},
     "section_findings": {"zh": "反馈问题整改", "en": "Findings"},
@@ -488,6 +579,153 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+# Files refused on loading (etl.errors.InputError's `code`), as the 数据 page says it: what
+# is wrong and what to do, in the reader's language; {programs} is one of PROGRAMS.
+INPUT_ERRORS: dict[str, dict[str, str]] = {
+    "save_as": {
+        "zh": "无法读取 {suffix} 文件。请用 {programs} 打开,另存为 {target} 后再上传。",
+        "en": "{suffix} files cannot be read. Open it in {programs} and save it as {target}.",
+    },
+    "type": {
+        "zh": "不支持的文件类型 {suffix}。请上传 txt、html、docx、pdf 通报或 xlsx、csv 整改台账。",
+        "en": "Unsupported file type {suffix}. Give a .txt, .html, .docx or .pdf report, or an .xlsx or .csv ledger.",
+    },
+    "no_text": {
+        "zh": "文件中没有找到文字。请确认它是通报,而不是空白页面。",
+        "en": "No text found in the file. Check that it is a report, not an empty page.",
+    },
+    "unreadable": {
+        "zh": "文件无法读取(已损坏,或并非其扩展名所示的格式)。请用 {programs} 打开后另存,再上传。",
+        "en": "The file cannot be read (damaged, or not what its name says). Open it in {programs}, save it again and upload it again.",
+    },
+    "unsafe": {
+        "zh": "文件中含有表格不需要的 XML 实体声明,出于安全考虑已拒绝。请用 {programs} 打开后另存为 .xlsx。",
+        "en": "The file declares XML entities, which no spreadsheet needs; refused as unsafe. Open it in {programs} and save it again as .xlsx.",
+    },
+    "zip_bomb": {
+        "zh": "文件解压后远大于其本身(疑似压缩炸弹或文件已损坏)。请用 {programs} 打开后另存,或提供原始文件。",
+        "en": "The file inflates far beyond its size (a zip bomb or a damaged file). Open it in {programs} and save it again, or send the original.",
+    },
+    "document_too_large": {
+        "zh": "文档的段落或元素超过读取上限。请拆分成较小的文档,或确认它是通报。",
+        "en": "The document holds more paragraphs or elements than the reader takes. Split it into smaller documents, or check that it is a report.",
+    },
+    "scanned_pdf": {
+        "zh": "这是扫描版 PDF(没有文字层)。请先做文字识别(OCR),或索取 Word 或文本版。",
+        "en": "The PDF has no text layer (a scanned image). Run OCR on it first, or ask for the Word or text version.",
+    },
+    "not_found": {"zh": "找不到文件。", "en": "File not found."},
+    "folder": {"zh": "这是文件夹,不是文件。", "en": "This is a folder, not a file."},
+    "empty": {
+        "zh": "文件为空。请重新导出该通报后再上传。",
+        "en": "The file is empty. Export the report again.",
+    },
+    "too_big": {
+        "zh": "文件有 {mib} MiB,超过 {limit} MiB 的上限。请拆分,或确认它是通报。",
+        "en": "The file is {mib} MiB, over the {limit} MiB limit. Split it, or check that it is a report.",
+    },
+    "permission": {
+        "zh": "没有读取该文件的权限。请检查文件权限。",
+        "en": "The file cannot be read. Check its permissions.",
+    },
+    "binary": {
+        "zh": "这看起来是二进制文件,不是文本通报。请上传 .txt 或 .html 通报。",
+        "en": "This looks like a binary file, not a text report. Give a .txt or .html report.",
+    },
+    "encoding": {
+        "zh": "无法识别文字编码。请把通报另存为 UTF-8 后再上传。",
+        "en": "The text encoding cannot be told. Save the report as UTF-8 and try again.",
+    },
+    "csv_unreadable": {
+        "zh": "CSV 文件无法读取。请在 Excel 或 WPS 中另存为 CSV(UTF-8)或 .xlsx。",
+        "en": "The CSV file cannot be read. Save it again from Excel or WPS as CSV (UTF-8) or as .xlsx.",
+    },
+    "csv_is_workbook": {
+        "zh": "这是以 .csv 命名的表格工作簿,不是 CSV 文本。请在 Excel 或 WPS 中另存为 .xlsx(或 CSV)。",
+        "en": "This is a spreadsheet workbook under a .csv name, not CSV text. Save it as .xlsx (or as CSV) from Excel or WPS.",
+    },
+    "ledger_columns": {
+        "zh": "单元格 {ref} 超出台账 {limit} 列的上限。请删除该处内容,或把台账的列移到左侧。",
+        "en": "Cell {ref} lies beyond the {limit}-column limit of a ledger. Delete what is there, or move the ledger's columns to the left.",
+    },
+    "ledger_rows": {
+        "zh": "有内容的行超过台账 {limit} 行的上限。请把台账拆分成较小的文件。",
+        "en": "More than {limit} rows with content, the limit of a ledger. Split the ledger into smaller files.",
+    },
+    "ledger_merges": {
+        "zh": "工作表“{sheet}”的合并单元格异常(过多或相互重叠)。请用 Excel 或 WPS 打开后另存为 .xlsx。",
+        "en": "Sheet “{sheet}” has too many or overlapping merged cells. Open it in Excel or WPS and save it again as .xlsx.",
+    },
+    "ledger_no_header": {
+        "zh": "没有找到台账表头(写有序号、问题、整改措施、责任单位等列名的行)。请检查工作表,或把本单位台账的列名加入 etl/rules/ledger.yaml。",
+        "en": "No ledger header found (a row naming columns such as 序号, 问题, 整改措施, 责任单位). Check the sheet, or add your ledger's column names to etl/rules/ledger.yaml.",
+    },
+    "memory": {
+        "zh": "读取该文件所需内存超过单个文件的上限(文件可能已损坏或是恶意构造的)。请拆分成较小的文件,或附上文件报告此问题。",
+        "en": "It needs more memory than one file may take (a damaged or hostile file). Split it into smaller files, or report it with the file attached.",
+    },
+    "not_report": {
+        "zh": "其中没有找到整改进展通报(没有章节、问题或巡察表头)。请确认它是巡视/巡察整改通报或整改台账。",
+        "en": "No rectification report found in it (no sections, findings or inspection header). Check that it is a 巡视/巡察整改 report or ledger.",
+    },
+    "contract": {
+        "zh": "识别结果未通过一致性检查。请附上文件报告此问题。",
+        "en": "What was read from it failed the consistency checks. Report it with the file attached.",
+    },
+}
+# The programs that open and save a file again (etl.errors.office_programs), by kind.
+PROGRAMS = {
+    "word": {"zh": "Word 或 WPS", "en": "Word or WPS"},
+    "excel": {"zh": "Excel 或 WPS", "en": "Excel or WPS"},
+    "pdf": {"zh": "PDF 阅读器", "en": "a PDF reader"},
+    "text": {"zh": "文本编辑器", "en": "a text editor"},
+    "ofd": {"zh": "OFD 阅读器", "en": "the OFD reader"},
+}
+# What an unreadable old or foreign format is saved as, and in what.
+SAVE_AS = {
+    ".doc": (".docx", "word"),
+    ".wps": (".docx", "word"),
+    ".rtf": (".docx", "word"),
+    ".ofd": (".pdf", "ofd"),
+    ".xls": (".xlsx", "excel"),
+    ".et": (".xlsx", "excel"),
+}
+
+
+# The programs a file of each suffix is opened and saved again in.
+PROGRAMS_BY_SUFFIX = {
+    ".docx": "word",
+    ".xlsx": "excel",
+    ".csv": "excel",
+    ".pdf": "pdf",
+    ".txt": "text",
+    ".html": "text",
+    ".htm": "text",
+}
+
+
+def programs_for(name: str, lang: str) -> str:
+    """The programs to open and save a file of this name again in, in `lang`."""
+    suffix = "." + str(name).rsplit(".", 1)[-1].lower() if "." in str(name) else ""
+    return PROGRAMS[PROGRAMS_BY_SUFFIX.get(suffix, "text")][lang]
+
+
+def input_message(code: str | None, fields: dict | None, lang: str) -> str | None:
+    """A refused file's problem and what to do, in `lang` (INPUT_ERRORS); None for a code
+    the catalogue lacks (the caller shows the parser's own line)."""
+    entry = INPUT_ERRORS.get(code or "")
+    if entry is None:
+        return None
+    fields = dict(fields or {})
+    target, programs = SAVE_AS.get(fields.get("suffix", ""), ("", fields.get("programs", "")))
+    fields.setdefault("target", target)
+    fields["programs"] = PROGRAMS.get(fields.get("programs") or programs, PROGRAMS["excel"])[lang]
+    try:
+        return entry[lang].format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
 # Units as leaders read them; counter words in English are a gloss.
 UNITS: dict[str, dict[str, str]] = {
     "km": {"zh": "公里", "en": "km"},
@@ -509,9 +747,30 @@ def t(key: str, lang: str = "zh") -> str:
     return entry.get(lang) or entry["zh"]
 
 
+def plural(key: str, lang: str, count: int, **fields) -> str:
+    """A message about `count` things, in the form for one where the language has one (an
+    `en_one` entry: "1 parse warning", "2 parse warnings"); {n} is `count` unless `fields`
+    gives it another form (format_number's)."""
+    entry = MESSAGES[key]
+    text = entry.get(f"{lang}_one") if count == 1 else None
+    return (text or t(key, lang)).format(**{"n": count, **fields})
+
+
 def both(key: str) -> str:
     """A message in both languages, for places shown before a language is chosen (sign-in)."""
     return " · ".join(t(key, lang) for lang in LANGS)
+
+
+# The kinds of inspection a report follows, as the report writes them (header.yaml).
+INSPECTION_KINDS: dict[str, dict[str, str]] = {
+    "巡视": {"zh": "巡视", "en": "Inspection tour"},
+    "巡察": {"zh": "巡察", "en": "Local inspection"},
+}
+
+
+def inspection_kind_label(kind: str, lang: str = "zh") -> str:
+    """巡视 or 巡察 in `lang`; another word reads as written."""
+    return INSPECTION_KINDS.get(kind, {}).get(lang, kind)
 
 
 def unit_label(unit: str, lang: str = "zh") -> str:

@@ -3,15 +3,16 @@ overview page, meeting mode and every export draw on the same `Overview`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import duckdb
 import pandas as pd
 
 from views import clock
+from views.doubts import Doubts, gather_doubts
 from views.stated import Reconciled, reconcile
-from views.summaries import department_summary, kpis, with_bands
+from views.summaries import department_summary, done_of, kpis, with_bands
 from views.vocabulary import done_statuses, statuses
 from warehouse import queries
 from warehouse.filters import Filters
@@ -29,14 +30,17 @@ class Overview:
     departments: pd.DataFrame | None  # views.summaries.department_summary, when asked for
     header: dict | None  # the one report's header when the filters pick one
     deadlines: pd.DataFrame  # open measures with a deadline (ledgers), banded; often empty
-    stated: list[Reconciled]  # the report's stated totals beside the counts (one report)
-    warnings: pd.DataFrame  # the one report's parse warnings (queries.report_warnings); often empty
+    stated: list[Reconciled]  # the one report's stated totals beside its whole counts
     # For charts that highlight a cross-filter's pick among the rest rather than drop the rest:
     # completion without the category and status filters, the heat map without department
     # and category (each filtered by everything else). None unless asked for.
+    statusless_items: pd.DataFrame | None = None  # under a status filter: without it
+    statusless_measures: pd.DataFrame | None = None
     completion_context_items: pd.DataFrame | None = None
     completion_context_measures: pd.DataFrame | None = None
     heat_context: pd.DataFrame | None = None
+    # The reports drawn on that need review (warnings, stated totals that disagree).
+    doubts: Doubts = field(default_factory=Doubts)
 
     def completion(self, unit: str) -> pd.DataFrame:
         """Completion counted in 'items' or 'measures'."""
@@ -53,15 +57,23 @@ class Overview:
         return self.completion(unit) if frame is None else frame
 
     def status_context(self, unit: str) -> pd.DataFrame:
-        """Completion across every status within the chosen category, for the doughnut."""
-        frame = self.completion_context(unit)
-        category = self.filters.category
-        return frame if category is None else frame[frame["category"] == category]
+        """Completion under the filters with every status kept (a status filter only picks a
+        slice): the doughnut's slices and the completion rate."""
+        frame = self.statusless_measures if unit == "measures" else self.statusless_items
+        return self.completion(unit) if frame is None else frame
+
+    def rate(self, unit: str) -> tuple[int, int]:
+        """(done, all) behind the completion rate in 'items' or 'measures': the one rate the
+        tile, the doughnut's centre and a category's bar give. A status filter does not narrow
+        it (the completed among the completed would always be 100%)."""
+        return done_of(self.status_context(unit))
 
 
-def counted(o_kpis: dict, completion_items: pd.DataFrame, indicators: pd.DataFrame) -> dict:
-    """The counts a stated total is checked against (the names rules/totals.yaml `reconcile` uses)."""
-    out = {"items": o_kpis["items"], "items_done": o_kpis["items_completed"]}
+def counted(completion_items: pd.DataFrame, indicators: pd.DataFrame) -> dict:
+    """The counts a stated total is checked against (the names rules/totals.yaml `reconcile`
+    uses), from a report's completion in items and its indicator totals."""
+    items_done, items = done_of(completion_items)
+    out = {"items": items, "items_done": items_done}
     for status in statuses():
         out[f"items_status:{status}"] = 0
     for status, n in zip(completion_items["status"], completion_items["n"], strict=True):
@@ -94,15 +106,23 @@ def gather_overview(
         if queries.has_deadlines(con, f)
         else pd.DataFrame(columns=queries.DEADLINE_COLUMNS)
     )
-    stated = (
-        reconcile(
+    stated = []
+    if header:
+        # A report's stated totals are checked against the whole report, never against the
+        # part of it other filters (a category, a status) keep.
+        own = Filters(report=f.report)
+        stated = reconcile(
             {key[len("stated_") :]: v for key, v in header.items() if key.startswith("stated_")},
-            counted(k, by_item, indicators),
+            counted(
+                by_item if own == f else queries.completion(con, own, "items"),
+                indicators if own == f else queries.filtered_indicator_totals(con, own),
+            ),
         )
-        if header
-        else []
-    )
     extra = {}
+    if f.status:
+        unstatused = replace(f, status=None)
+        extra["statusless_items"] = queries.completion(con, unstatused, "items")
+        extra["statusless_measures"] = queries.completion(con, unstatused, "measures")
     if context:
         open_chart = replace(f, category=None, status=None)
         if open_chart != f:
@@ -124,5 +144,5 @@ def gather_overview(
         header=header,
         deadlines=deadlines,
         stated=stated,
-        warnings=queries.report_warnings(con, [f.report] if header else []),
+        doubts=gather_doubts(con, f.report),
     )

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from etl.rules import load_rules
 from etl.warnings import level_of, render
+from views.theme import format_date
 from warehouse import queries
 
 __all__ = ["level_of", "render_warning", "report_warnings", "reports_page", "warning_messages"]
@@ -38,10 +40,73 @@ class ReportsPage:
         return min(self.total, self.page * PAGE_SIZE)
 
 
+def distinct_name(row: dict, lang: str, limit: int | None = None) -> str:
+    """A report's label (queries.label_sql), with what tells it apart from reports of the
+    same label (queries.report_names' row): its file name, and where that is shared too, its
+    date (published, else loaded). `limit` shortens the label (never what tells it apart)."""
+    label = row["label"]
+    if limit and len(label) > limit:
+        label = label[: limit - 1] + "…"
+    extra = []
+    if row.get("same_label", 1) > 1:
+        extra.append(row["file_name"])
+        if row.get("same_file", 1) > 1:
+            day = row.get("publish_date")
+            day = row.get("loaded_at") if day is None or pd.isna(day) else day
+            extra.append(format_date(day, lang))
+    extra = [e for e in extra if isinstance(e, str) and e and e != label]
+    if not extra:
+        return label
+    return f"{label}({','.join(extra)})" if lang == "zh" else f"{label} ({', '.join(extra)})"
+
+
+def report_names(
+    con: duckdb.DuckDBPyConnection, report_ids: list[str], lang: str, limit: int | None = None
+) -> dict[str, str]:
+    """Report id → the name it goes by in every list, legend, footer and export: its label
+    (title, else inspected unit, else file name), told apart from others of the same label
+    by file name and date (distinct_name; `limit` shortens the label). Ids the warehouse
+    lacks are left out."""
+    if not len(report_ids):
+        return {}
+    frame = queries.report_names(con, list(report_ids))
+    return {r["report_id"]: distinct_name(r, lang, limit) for r in frame.to_dict("records")}
+
+
+def _field_names(code: str, args: dict, lang: str) -> dict:
+    """A warning's field arguments (`field`, `fields`: the report fields it names, as the
+    catalogue entry's `fields` lists them, given as "发布单位 issuer, 巡察组 team" or as a
+    list of keys) in `lang`: 发布单位、巡察组 in Chinese, issuer, team in English."""
+    names = next(
+        (w.get("fields") for w in load_rules().raw["warnings"]["warnings"] if w["id"] == code),
+        None,
+    )
+    if not names:
+        return args
+    out = dict(args)
+    for key in ("field", "fields"):
+        value = args.get(key)
+        parts = value if isinstance(value, list) else str(value or "").split(",")
+        keys = []
+        for part in (str(p).strip() for p in parts):
+            word = part.split()[-1] if part else ""
+            keys.append(word if word in names else part)
+        if value is None or not any(k in names for k in keys):
+            continue
+        words = [
+            (names[k] if lang == "zh" else k.replace("_", " ")) if k in names else k
+            for k in keys
+            if k
+        ]
+        out[key] = ("、" if lang == "zh" else ", ").join(words)
+    return out
+
+
 def render_warning(code: str, args: dict | None, lang: str, stored: str = "") -> str:
-    """One warning as a sentence in `lang` from the catalogue (rules/warnings.yaml); a code
-    the catalogue lacks reads as its stored message."""
-    text = render(code, args or {}, lang)
+    """One warning as a sentence in `lang` from the catalogue (rules/warnings.yaml), the
+    report fields it names in that language too; a code the catalogue lacks reads as its
+    stored message."""
+    text = render(code, _field_names(code, args or {}, lang), lang)
     return stored if text == code and stored else text
 
 

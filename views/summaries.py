@@ -9,20 +9,26 @@ from etl.rules import load_rules
 from views import vocabulary
 
 
-def _counted(frame: pd.DataFrame) -> tuple[int, int]:
-    """All and completed, from a completion frame (a few dozen rows: plain Python is quicker
-    here than pandas' machinery, and this runs on every overview draw)."""
+def done_of(frame: pd.DataFrame) -> tuple[int, int]:
+    """(completed, all) from a completion frame (category, status, n: a few dozen rows, where
+    plain Python is quicker than pandas' machinery, and this runs on every overview draw)."""
     total = done = 0
     done_ids = set(vocabulary.done_statuses())
     for status, n in zip(frame["status"], frame["n"], strict=True):
         total += int(n)
         done += int(n) if status in done_ids else 0
-    return total, done
+    return done, total
+
+
+def share(done_all: tuple[int, int]) -> float | None:
+    """completed / all of a (completed, all) pair; None of nothing."""
+    done, total = done_all
+    return done / total if total else None
 
 
 def kpis(items: pd.DataFrame, measures: pd.DataFrame) -> dict:
     """Headline counts from the two completion frames (items and measures) already queried."""
-    (n_items, items_done), (n_measures, measures_done) = _counted(items), _counted(measures)
+    (items_done, n_items), (measures_done, n_measures) = done_of(items), done_of(measures)
     return {
         "items": n_items,
         "items_completed": items_done,

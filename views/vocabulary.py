@@ -73,6 +73,21 @@ def statuses_done_first() -> tuple[str, ...]:
     return tuple(s for s in statuses() if s in done) + tuple(s for s in statuses() if s not in done)
 
 
+def unread_statuses() -> tuple[str, ...]:
+    """The statuses no cue and no ledger word gives (rules/status.yaml `rules`,
+    rules/ledger.yaml `statuses`): what a measure gets when nothing says how it stands
+    (未明确), never completed, listed for review."""
+    raw = load_rules().raw
+    given = {r.get("status") for r in raw["status"].get("rules") or []}
+    given |= {r.get("status") for r in (raw.get("ledger") or {}).get("statuses") or []}
+    return tuple(s for s in statuses() if s not in given and s not in done_statuses())
+
+
+def unknown_status() -> str | None:
+    """The first of unread_statuses (None when every status is some rule's)."""
+    return next(iter(unread_statuses()), None)
+
+
 def is_done(status: str | None) -> bool:
     return status in done_statuses()
 

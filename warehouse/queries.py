@@ -9,8 +9,9 @@ from warehouse.filters import Filters
 
 
 def list_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute("""
-        SELECT r.report_id, r.file_name, r.source_path, r.source_kind, r.title, r.issuer,
+    return con.execute(f"""
+        SELECT r.report_id, r.file_name, r.source_path, r.source_kind, r.title,
+               {label_sql("r.")} AS label, r.issuer,
                r.inspected_unit, r.inspection_kind,
                r.round, r.team, r.feedback_date, r.publish_date, r.loaded_at,
                coalesce(i.n, 0) AS n_items, coalesce(m.n, 0) AS n_measures, coalesce(t.n, 0) AS n_metrics
@@ -46,8 +47,8 @@ def reports_page(
     reports."""
     sql = f"""
         WITH page AS (
-            SELECT report_id, file_name, source_path, source_kind, title, issuer, inspected_unit,
-                   inspection_kind, round, publish_date, loaded_at
+            SELECT report_id, file_name, source_path, source_kind, title, {REPORT_LABEL} AS label,
+                   issuer, inspected_unit, inspection_kind, round, publish_date, loaded_at
             FROM report WHERE {_REPORT_MATCH}
             ORDER BY {_REPORT_ORDER} LIMIT $limit OFFSET $offset)
         SELECT p.*, CAST(coalesce(u.n_items, 0) AS BIGINT) AS n_items,
@@ -79,6 +80,93 @@ def report_warnings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd
         """,
         {"ids": list(report_ids)},
     ).df()
+
+
+def warned_reports(
+    con: duckdb.DuckDBPyConnection, report: str | None, codes: list[str] | None
+) -> list[str]:
+    """The reports (`report`, or every one) with a parse warning of level review; a warning
+    stored before levels were kept counts when its code is one of `codes` (None: any code).
+    In id order."""
+    sql = """
+        SELECT DISTINCT report_id FROM parse_warning
+        WHERE ($report IS NULL OR report_id = $report)
+          AND (level = 'review'
+               OR (level IS NULL AND ($codes IS NULL OR list_contains($codes, code))))
+        ORDER BY report_id
+    """
+    params = {"report": report, "codes": None if codes is None else list(codes)}
+    return [r[0] for r in con.execute(sql, params).fetchall()]
+
+
+def _report_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'report'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def stated_mismatches(
+    con: duckdb.DuckDBPyConnection,
+    report: str | None,
+    rules: list[dict],
+    done: tuple[str, ...] = ("completed",),
+) -> pd.DataFrame:
+    """The reports (`report`, or every one) one of whose stated totals disagrees with what
+    was counted in the whole report, by the rules of rules/totals.yaml `reconcile` (`rules`:
+    key and counted, one of items, items_done, items_status:<id>, indicator:<code>): one row
+    per such report with stated_<key> and counted_<key> for every rule (views.stated.reconcile
+    decides each; a stated total counted as nothing is a mismatch, as there)."""
+    columns = _report_columns(con)
+    params: dict = {"report": report, "done": list(done)}
+    counted, pairs = [], []
+    for k, rule in enumerate(rules):
+        stated_column = f"stated_{rule['key']}"
+        if stated_column not in columns:
+            continue
+        kind, _, arg = rule["counted"].partition(":")
+        if kind == "items":
+            expr = "coalesce(sum(n) FILTER (WHERE unit = 'item'), 0)"
+        elif kind == "items_done":
+            expr = (
+                "coalesce(sum(n) FILTER (WHERE unit = 'item' AND list_contains($done, status)), 0)"
+            )
+        elif kind == "items_status":
+            params[f"a{k}"] = arg
+            expr = f"coalesce(sum(n) FILTER (WHERE unit = 'item' AND status = $a{k}), 0)"
+        elif kind == "indicator":
+            params[f"a{k}"] = arg
+            expr = f"sum(total) FILTER (WHERE unit = 'metric' AND indicator = $a{k})"
+        else:
+            continue
+        counted.append(f"{expr} AS c{k}")
+        pairs.append((k, rule["key"], stated_column))
+    if not pairs:
+        return pd.DataFrame(columns=["report_id"])
+    zero = {k: "0" for k, *_ in pairs}
+    for k, rule in enumerate(rules):
+        if rule["counted"].startswith("indicator:"):
+            zero[k] = "NULL"
+    picked = ", ".join(
+        f'CAST(r.{column} AS DOUBLE) AS "stated_{key}", '
+        f'coalesce(c.c{k}, {zero[k]}) AS "counted_{key}"'
+        for k, key, column in pairs
+    )
+    differs = " OR ".join(
+        f"(r.{column} IS NOT NULL AND (coalesce(c.c{k}, {zero[k]}) IS NULL"
+        f" OR abs(r.{column} - coalesce(c.c{k}, {zero[k]})) > 1e-6))"
+        for k, _key, column in pairs
+    )
+    sql = f"""
+        WITH c AS (SELECT report_id, {", ".join(counted)} FROM rollup
+                   WHERE department = '' AND ($report IS NULL OR report_id = $report)
+                   GROUP BY report_id)
+        SELECT r.report_id, {picked}
+        FROM report r LEFT JOIN c USING (report_id)
+        WHERE ($report IS NULL OR r.report_id = $report) AND ({differs})
+        ORDER BY r.report_id
+    """  # noqa: S608 - column names from the schema, values bound
+    return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict:
@@ -122,14 +210,15 @@ def report_options(
     """Reports for a picker: the newest `limit` matching `search`, plus the one `include`d.
     Typing searches the rest; a short list keeps the page quick, as the browser's dropdown
     indexes every substring of every label it is given."""
-    sql = """
-        SELECT report_id, coalesce(title, inspected_unit, file_name) AS label, publish_date
+    sql = f"""
+        SELECT report_id, {REPORT_LABEL} AS label, publish_date
         FROM report
-        WHERE ($search IS NULL OR contains(coalesce(title, inspected_unit, file_name), $search))
+        WHERE ($search IS NULL
+               OR contains(lower(concat_ws(' ', {REPORT_LABEL}, file_name)), lower($search)))
            OR report_id = $include
         ORDER BY report_id = $include DESC, publish_date DESC NULLS LAST, label
         LIMIT $limit
-    """
+    """  # noqa: S608 - constant fragments
     return con.execute(
         sql, {"search": search or None, "include": include or None, "limit": limit}
     ).df()
@@ -162,12 +251,45 @@ def report_ids_for(con: duckdb.DuckDBPyConnection, keys: list[str]) -> list[str]
     return [r[0] for r in rows]
 
 
+def label_sql(alias: str = "") -> str:
+    """A report as people name it, everywhere: its title, else its inspected unit, else its
+    file name (SQL over the report table, `alias` its alias with the dot: 'r.')."""
+    a = alias
+    return (
+        f"coalesce(nullif(trim({a}title), ''), nullif(trim({a}inspected_unit), ''), {a}file_name)"
+    )
+
+
+REPORT_LABEL = label_sql()
+
+
 def report_label(con: duckdb.DuckDBPyConnection, report_id: str) -> str | None:
+    """The report's label (label_sql); None when the warehouse has no such report."""
     row = con.execute(
-        "SELECT coalesce(title, inspected_unit, file_name) FROM report WHERE report_id = $r",
+        f"SELECT {REPORT_LABEL} FROM report WHERE report_id = $r",  # noqa: S608 - constant
         {"r": report_id},
     ).fetchone()
     return row[0] if row else None
+
+
+def report_names(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
+    """What tells these reports apart: report_id, label (label_sql), file_name, publish_date,
+    loaded_at, and how many reports of the warehouse share the label (same_label) and the
+    label and file name both (same_file). views.reports.report_names words it."""
+    sql = f"""
+        WITH named AS (SELECT report_id, {REPORT_LABEL} AS label, file_name, publish_date,
+                              loaded_at FROM report),
+             wanted AS (SELECT * FROM named WHERE report_id IN (SELECT unnest($ids)))
+        SELECT w.*, CAST(coalesce(s.n, 1) AS BIGINT) AS same_label,
+               CAST(coalesce(sf.n, 1) AS BIGINT) AS same_file
+        FROM wanted w
+        LEFT JOIN (SELECT label, count(*) AS n FROM named
+                   WHERE label IN (SELECT label FROM wanted) GROUP BY ALL) s USING (label)
+        LEFT JOIN (SELECT label, file_name, count(*) AS n FROM named
+                   WHERE label IN (SELECT label FROM wanted) GROUP BY ALL) sf
+          USING (label, file_name)
+    """  # noqa: S608 - constant fragments
+    return con.execute(sql, {"ids": list(dict.fromkeys(report_ids))}).df()
 
 
 def department_known(con: duckdb.DuckDBPyConnection, department: str) -> bool:
@@ -275,7 +397,7 @@ def indicator_sources(
     a department filter also those the department shares with other units (`shared` true).
     A figure outside any measure has no path (None) and its own sentence as `measure_text`."""
     sql = f"""
-        SELECT mt.report_id, r.title AS report_title, mt.measure_id, vm.path, vm.headline,
+        SELECT mt.report_id, {label_sql("r.")} AS report_title, mt.measure_id, vm.path, vm.headline,
                mt.value, mt.unit, mt.qualifier, mt.raw, mt.start_offset, mt.end_offset,
                {_FIGURE_CONTEXT.format(m="vm")},
                {"mt.shared" if f.department else "FALSE"} AS shared,
@@ -345,8 +467,10 @@ EXPLORER_ORDERS = {
 }
 # What an order needs beside the facts (joined for every filtered row, so only when asked).
 _ORDER_JOINS = {
-    "title": "LEFT JOIN (SELECT report_id, title AS _title FROM report) USING (report_id)",
-    "headline": "LEFT JOIN (SELECT report_id, measure_id, headline AS _headline FROM measure)"
+    "title": f"LEFT JOIN (SELECT report_id, {REPORT_LABEL} AS _title FROM report) USING (report_id)",
+    # The column shows the headline, else the start of the text (dashboard.grid.lead).
+    "headline": "LEFT JOIN (SELECT report_id, measure_id,"
+    " coalesce(nullif(trim(headline), ''), text) AS _headline FROM measure)"
     " USING (report_id, measure_id)",
     "deadline": "LEFT JOIN (SELECT report_id, measure_id, deadline AS _deadline FROM measure)"
     " USING (report_id, measure_id)",
@@ -400,7 +524,7 @@ def explorer_measures(
         WITH page AS (SELECT * FROM ({_measures_sql(f)}) y {joined}{in_section}
                       ORDER BY {template.format(t="", dir=direction)} LIMIT $limit OFFSET $offset),
              fm AS (SELECT x.*, m.headline, m.status_cue, m.text, m.end_offset, m.deadline,
-                           m.owner, m.evidence, r.title AS report_title
+                           m.owner, m.evidence, {label_sql("r.")} AS report_title
                     FROM page x
                     JOIN measure m ON m.report_id = x.report_id AND m.measure_id = x.measure_id
                     JOIN report r ON r.report_id = x.report_id),
@@ -477,7 +601,7 @@ def deadline_measures(
     # keeps this a few milliseconds on a warehouse of thousands of reports without any.
     sql = f"""
         WITH due AS (SELECT * FROM measure WHERE deadline IS NOT NULL)
-        SELECT fm.report_id, fm.measure_id, r.title AS report_title, m.headline, m.text,
+        SELECT fm.report_id, fm.measure_id, {label_sql("r.")} AS report_title, m.headline, m.text,
                array_to_string(fm.departments, '、') AS departments, m.owner, fm.status,
                m.deadline, date_diff('day', CAST($today AS DATE), m.deadline) AS days_left
         FROM ({_measures_sql(f)}) fm
@@ -497,7 +621,8 @@ def export_metrics(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     outside any measure (kept as Filters.figures_sql says) has no measure or section (None)
     and its own sentence as `measure_text`."""
     sql = f"""
-        SELECT r.title AS report_title, mt.report_id, mt.metric_no, mt.measure_id, m.section,
+        SELECT {label_sql("r.")} AS report_title, mt.report_id, mt.metric_no, mt.measure_id,
+               m.section,
                mt.value, mt.unit, mt.unit_normalized, mt.qualifier, mt.label, mt.indicator,
                mt.raw, mt.start_offset, mt.end_offset,
                {_FIGURE_CONTEXT.format(m="m")}
@@ -513,8 +638,9 @@ def filtered_reports(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
     """The reports the filters draw on, newest first: what an export cites as its source."""
     where = "WHERE report_id = $report" if f.report else ""
     sql = f"""
-        SELECT report_id, title, inspected_unit, publish_date FROM report {where}
-        ORDER BY publish_date DESC NULLS LAST, title
+        SELECT report_id, title, {REPORT_LABEL} AS label, inspected_unit, publish_date
+        FROM report {where}
+        ORDER BY publish_date DESC NULLS LAST, label, report_id
     """
     return con.execute(sql, f.bound(sql)).df()
 
@@ -524,9 +650,9 @@ def measure_detail(con: duckdb.DuckDBPyConnection, report_id: str, measure_id: s
     (sorted), and its figures (metric_no, offsets within the report, raw, value, unit,
     indicator)."""
     row = con.execute(
-        """
+        f"""
         SELECT vm.text, vm.start_offset, vm.path, vm.section, vm.headline, vm.category,
-               vm.status, vm.status_cue, r.title, vm.deadline,
+               vm.status, vm.status_cue, {label_sql("r.")}, vm.deadline,
                coalesce((SELECT list(department ORDER BY department) FROM measure_department d
                          WHERE d.report_id = vm.report_id AND d.measure_id = vm.measure_id
                            AND d.role = 'responsible'), []) AS departments
@@ -791,7 +917,7 @@ def review_items(
              page AS (SELECT * FROM s WHERE $all OR NOT marked
                       ORDER BY report_id, measure_id <> '', start_offset, measure_id
                       LIMIT $limit OFFSET $offset)
-        SELECT p.report_id, p.measure_id, coalesce(r.title, r.file_name) AS report_title,
+        SELECT p.report_id, p.measure_id, {label_sql("r.")} AS report_title,
                m.headline, m.text, m.status, p.unknown, p.warnings, p.n_figures, p.marked
         FROM page p
         JOIN report r ON r.report_id = p.report_id

@@ -40,7 +40,7 @@ from dashboard.uploads import (
 )
 from pipeline import REPORT_SUFFIXES, remove_reports
 from pipeline.jobs import RUNNING, Status
-from views.i18n import t
+from views.i18n import plural, t
 from warehouse import queries
 from warehouse.db import WarehouseError
 from warehouse.queries import resolve_report
@@ -216,13 +216,16 @@ def preview(staged: list[Staged], lang: str, loaded: dict[str, str] | None = Non
                 className="table table-sm",
                 id="upload-preview-table",
             ),
+            # Nothing to load: no button offering to load none (it stays, hidden, for its
+            # callback).
             dbc.Button(
-                t("upload_confirm", lang).format(n=good),
+                plural("upload_confirm", lang, good),
                 id=ids.UPLOAD_CONFIRM,
                 color="primary",
                 disabled=good == 0,
                 className="me-2",
                 n_clicks=0,
+                style={"display": "none"} if good == 0 else None,
             ),
             dbc.Button(
                 t("upload_cancel", lang),
@@ -251,7 +254,9 @@ def progress(s: Status | None, phase: str, lang: str) -> tuple:
             limit=s.seconds,
         )
     else:
-        text = t("upload_loading", lang).format(total=s.total, elapsed=elapsed, limit=s.seconds)
+        text = plural(
+            "upload_loading", lang, s.total, total=s.total, elapsed=elapsed, limit=s.seconds
+        )
     return {}, round(100 * s.fraction), text, {} if phase == "stage" else HIDDEN
 
 
@@ -369,7 +374,7 @@ def _outcome(s: Status, phase: str, lang: str) -> list:
         return done + failed
     reports = len({r.get("report_id") for r in s.loaded})
     loaded = (
-        t("upload_loaded", lang).format(n=len(s.loaded))
+        plural("upload_loaded", lang, len(s.loaded))
         if reports == len(s.loaded)
         else t("upload_loaded_reports", lang).format(n=len(s.loaded), reports=reports)
     )

@@ -43,7 +43,11 @@ def render(search, lang):
             queries.department_status(con, f), queries.department_status(con, f, "items")
         )
     if summary.empty:
-        return figures.department_completion(summary, lang), no_data(lang)
+        missing = figures.empty_message(f, "none_departments")
+        return (
+            figures.department_completion(summary, lang, empty=missing),
+            no_data(lang, missing),
+        )
     shown = [s for s in statuses() if summary[s].sum() > 0]
     # Both levels, each named: items (具体问题, by the department's own measures: what the
     # overview's rate under that department's filter counts) and measures.
@@ -85,5 +89,5 @@ def render(search, lang):
 def filter_by_department(click, search):
     if not click or not click.get("points"):
         return dash.no_update
-    department, status = click["points"][0]["customdata"]
+    department, status = click["points"][0]["customdata"][:2]
     return Filters.from_search(search).toggle(department=department, status=status).to_search()

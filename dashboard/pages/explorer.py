@@ -30,6 +30,7 @@ from views.detail import (
     status_options,
 )
 from views.i18n import category_label, t
+from views.reports import report_names
 from views.theme import format_number
 from warehouse import queries
 from warehouse.errors import WarehouseError
@@ -127,6 +128,7 @@ def serve_page(search, lang, column_state, _prev, _next, _version, page):
         frame = queries.explorer_measures(
             con, filters, PAGE_SIZE, offset, order, descending, label_rank=label_rank(order, lang)
         )
+        names = report_names(con, list(frame["report_id"]), lang)
     pages = max(1, -(-total // PAGE_SIZE))
     info = t("explorer_page", lang).format(
         page=page + 1,
@@ -136,7 +138,7 @@ def serve_page(search, lang, column_state, _prev, _next, _version, page):
         n=format_number(total, lang),
     )
     return (
-        rows_for(frame, lang),
+        rows_for(frame, lang, names=names),
         page,
         info,
         t("prev", lang),

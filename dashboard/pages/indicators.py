@@ -9,6 +9,7 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
 from dashboard.components import empty_warehouse, highlighted, no_data, shared_note, text_or
+from views import figures
 from views.i18n import indicator_name, t, unit_label
 from views.summaries import headline_split
 from views.theme import format_number, format_quantity
@@ -42,11 +43,12 @@ def render_list(search, lang):
     with data.cursor() as con:
         if con is None:
             return empty_warehouse(lang)
-        totals = queries.filtered_indicator_totals(con, Filters.from_search(search))
+        f = Filters.from_search(search)
+        totals = queries.filtered_indicator_totals(con, f)
     # The headline indicators first, then the catalogue's order: the same places every time.
     totals = pd.concat(headline_split(totals))
     if totals.empty:
-        return no_data(lang)
+        return no_data(lang, figures.empty_message(f, "none_indicators"))
     items = [
         dbc.ListGroupItem(
             [

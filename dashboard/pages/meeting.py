@@ -15,9 +15,11 @@ from dashboard.components import (
     step_button,
 )
 from views import figures
-from views.filters import cite_reports, describe
+from views.doubts import doubt_reasons, doubt_summary
+from views.filters import cite_reports, describe, stale, stale_notice
 from views.i18n import t
 from views.overview import gather_overview
+from views.reports import report_names
 from views.summaries import deadline_counts, headline_split
 from views.theme import GRAPH_CONFIG, format_date
 from warehouse import queries
@@ -40,6 +42,8 @@ def layout(**_query) -> html.Div:
                 html.Div(id=ids.MEETING_SLIDE, className="meeting-slide"),
                 type="circle",
                 delay_show=250,
+                # The stage takes the height the footer leaves, and the slide all of it.
+                parent_className="meeting-stage",
             ),
             html.Div(
                 [
@@ -101,21 +105,68 @@ def render(index, search, lang):
         if con is None:
             return (empty_warehouse(lang), None, *chrome)
         o = gather_overview(con, f, departments=slide == "departments", context=True)
-        titles = list(queries.filtered_reports(con, f)["title"])
-    label = o.header.get("title") if o.header else None
-    footer = " · ".join(
-        [cite_reports(titles, lang), describe(f, label, lang), format_date(o.today, lang)]
-    )
-    return (_slide(slide, o, f, lang), footer, *chrome)
+        cited = list(queries.filtered_reports(con, f)["report_id"])
+        names = report_names(con, cited[:1] if f.report else cited[:FOOTER_REPORTS], lang)
+        gone = stale(
+            f,
+            bool(names) or not f.report,
+            not f.department or queries.department_known(con, f.department),
+        )
+    reasons = doubt_reasons(o.doubts, lang)
+    footer = [
+        " · ".join(
+            [
+                cite_reports([names.get(rid, rid) for rid in cited] or [], lang),
+                describe(f, names.get(f.report) if f.report else None, lang),
+                format_date(o.today, lang),
+            ]
+        )
+    ]
+    if reasons:  # what to check before the rates are trusted, one line away
+        footer += [
+            " · ",
+            dbc.Badge(t("needs_review", lang), color="warning", text_color="dark"),
+            " ",
+            html.Span(
+                f"{doubt_summary(o.doubts, lang)}:{reasons[0]}"
+                if lang == "zh"
+                else f"{doubt_summary(o.doubts, lang)}: {reasons[0]}",
+                className="meeting-review",
+                title="\n".join(reasons),
+            ),
+        ]
+    slide_body = _slide(slide, o, f, lang, reasons)
+    if gone:  # a bookmark's filter the warehouse no longer knows: say so over the slide
+        slide_body = html.Div(
+            [
+                dbc.Alert(stale_notice(gone, lang), color="warning", className="py-1 mb-1"),
+                slide_body,
+            ],
+            className="meeting-stale",
+        )
+    return (slide_body, footer, *chrome)
 
 
-def _slide(slide: str, o, f: Filters, lang: str):
+# Reports named in the footer at most (it names the first and counts the rest).
+FOOTER_REPORTS = 1
+
+
+def _slide(slide: str, o, f: Filters, lang: str, reasons: list[str]):
     if slide == "kpis":
         headline, rest = headline_split(o.indicators)
         if headline.empty:
             headline = rest.head(4)
         parts = [
-            dbc.Row(headline_tiles(o.kpis, lang), className="g-3"),
+            dbc.Row(
+                headline_tiles(
+                    o.kpis,
+                    lang,
+                    rate=o.rate("items"),
+                    review=(doubt_summary(o.doubts, lang), reasons),
+                    status_filtered=f.status is not None,
+                ),
+                className="g-3",
+            ),
             dbc.Row(indicator_tiles(headline, lang, width="col-6 col-lg-3"), className="g-3 mt-1"),
         ]
         # Where ledgers give deadlines, what is overdue belongs on the first screen too.
@@ -124,10 +175,20 @@ def _slide(slide: str, o, f: Filters, lang: str):
         return html.Div(parts, className="meeting-kpis", id="meeting-kpis")
     if slide == "completion":
         fig = figures.completion_by_category(
-            o.completion_context("items"), lang, big=True, picked=(f.category, f.status)
+            o.completion_context("items"),
+            lang,
+            big=True,
+            picked=(f.category, f.status),
+            empty=figures.empty_message(f, "none_items"),
         )
     elif slide == "status":
-        fig = figures.status_doughnut(o.status_context("items"), lang, big=True, picked=f.status)
+        fig = figures.status_doughnut(
+            o.status_context("items"),
+            lang,
+            big=True,
+            picked=f.status,
+            empty=figures.empty_message(f, "none_items"),
+        )
     elif slide == "heatmap":
         fig = figures.department_heatmap(
             o.heat if o.heat_context is None else o.heat_context,
@@ -135,10 +196,15 @@ def _slide(slide: str, o, f: Filters, lang: str):
             big=True,
             picked=(f.department, f.category),
             limit=MEETING_DEPARTMENTS,
+            empty=figures.empty_message(f, "none_departments"),
         )
     else:
         fig = figures.department_completion(
-            o.departments, lang, big=True, limit=MEETING_DEPARTMENTS
+            o.departments,
+            lang,
+            big=True,
+            limit=MEETING_DEPARTMENTS,
+            empty=figures.empty_message(f, "none_departments"),
         )
     # The figure fills the slide's box (sized by the stylesheet), whatever the screen.
     return dcc.Graph(

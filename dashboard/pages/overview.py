@@ -14,13 +14,13 @@ from dashboard.components import (
     empty_warehouse,
     headline_tiles,
     indicator_tiles,
-    review_mark,
 )
 from views import figures
+from views.doubts import doubt_reasons, doubt_summary
 from views.i18n import t
 from views.overview import Overview, gather_overview
-from views.reports import warning_messages
 from views.review import report_reviewed, unreviewed
+from views.stated import stated_label
 from views.summaries import deadline_counts, headline_split
 from views.theme import format_number
 from views.vocabulary import category_from_label
@@ -41,12 +41,11 @@ def layout(lang: str | None = None, **query) -> html.Div:
     completion by category (at 1366×768 without scrolling), the headline indicators with the
     rest one click away, deadlines where ledgers give them, then departments and milestones."""
     lang = lang or "zh"
-    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines, indicators, review = (
+    kpi_row, completion, status, heatmap, timeline_box, stated, deadlines, indicators = (
         overview_parts(Filters.from_query(query), lang, "items")
     )
     return html.Div(
         [
-            html.Div(review, id=ids.REVIEW_MARK),
             dbc.Row(kpi_row, id=ids.KPI_ROW, className="g-2 mb-1"),
             html.Div(
                 [
@@ -115,15 +114,6 @@ def indicator_block(indicators, lang: str):
     return html.Div(parts, className="mt-2 mb-2")
 
 
-STATED_LABELS = {
-    "problems": "stated_problems",
-    "completed": "stated_completed",
-    "in_progress": "stated_in_progress",
-    "rules_made": "stated_rules_made",
-    "funds_recovered_yuan": "stated_funds",
-}
-
-
 def stated_vs_counted(o: Overview, lang: str):
     """The one report's stated totals beside the counts (views/stated.py), mismatches flagged."""
     if not o.header:
@@ -136,7 +126,7 @@ def stated_vs_counted(o: Overview, lang: str):
         body.append(
             html.Tr(
                 [
-                    html.Td(t(STATED_LABELS.get(row.key, row.key), lang)),
+                    html.Td(t(stated_label(row.key), lang)),
                     html.Td(format_number(row.stated, lang)),
                     html.Td(format_number(row.counted, lang)),
                     html.Td(flag),
@@ -153,7 +143,12 @@ def stated_vs_counted(o: Overview, lang: str):
             ]
         )
     )
-    return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, id="stated-table")
+    table = dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, id="stated-table")
+    if o.filters == Filters(report=o.filters.report):
+        return table
+    # Under other filters too, the report's totals are still set beside the whole report.
+    note = html.P(t("stated_whole_report", lang), className="small text-muted mb-1")
+    return html.Div([table, note])
 
 
 def unit_options(lang: str) -> list[dict]:
@@ -170,32 +165,45 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     with data.cursor() as con:
         if con is None:
             empty = figures.completion_by_category(EMPTY, lang)
-            return [empty_warehouse(lang)], empty, empty, empty, None, None, None, None, None
+            return [empty_warehouse(lang)], empty, empty, empty, None, None, None, None
         o = gather_overview(con, f, context=True)
-    # A cross-filter highlights its pick among the rest (the tiles count the pick alone).
+    # A cross-filter highlights its pick among the rest (the tiles count the pick alone); the
+    # rate is one number, in the unit chosen, on the tile, the doughnut and the bars alike.
     return (
-        headline_tiles(o.kpis, lang),
-        figures.completion_by_category(
-            o.completion_context(unit), lang, picked=(f.category, f.status)
+        headline_tiles(
+            o.kpis,
+            lang,
+            rate=o.rate(unit),
+            unit=unit,
+            review=(doubt_summary(o.doubts, lang), doubt_reasons(o.doubts, lang)),
+            status_filtered=f.status is not None,
+            reviewed=report_reviewed(data.log(), f.report, lang) if f.report else None,
         ),
-        figures.status_doughnut(o.status_context(unit), lang, picked=f.status),
+        figures.completion_by_category(
+            o.completion_context(unit),
+            lang,
+            picked=(f.category, f.status),
+            unit=unit,
+            empty=figures.empty_message(f, f"none_{unit}"),
+        ),
+        figures.status_doughnut(
+            o.status_context(unit),
+            lang,
+            picked=f.status,
+            unit=unit,
+            empty=figures.empty_message(f, f"none_{unit}"),
+        ),
         figures.department_heatmap(
             o.heat if o.heat_context is None else o.heat_context,
             lang,
             picked=(f.department, f.category),
+            empty=figures.empty_message(f, "none_departments"),
         ),
         timeline(o.header, lang),
         stated_vs_counted(o, lang),
         # Deadline warnings only where ledgers give deadlines.
         None if o.deadlines.empty else deadline_tiles(deadline_counts(o.deadlines), lang),
         indicator_block(o.indicators, lang),
-        review_mark(
-            warning_messages(o.warnings, lang, "review").get(f.report, []),
-            lang,
-            "review-details",
-            report_reviewed(data.log(), f.report, lang) if f.report else None,
-            notes=warning_messages(o.warnings, lang, "info").get(f.report, []),
-        ),
     )
 
 
@@ -208,7 +216,6 @@ def overview_parts(f: Filters, lang: str, unit: str) -> tuple:
     Output(ids.STATED_TOTALS, "children"),
     Output(ids.DEADLINES, "children"),
     Output(ids.INDICATOR_TILES, "children"),
-    Output(ids.REVIEW_MARK, "children"),
     Output(ids.UNIT_SWITCH, "options"),
     Output(ids.OVERVIEW_REVIEW, "children"),
     Input(ids.URL, "search"),

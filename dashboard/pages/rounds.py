@@ -3,6 +3,8 @@ round, measures whose status changed, problems that recur, stated totals reconci
 
 from __future__ import annotations
 
+from collections import Counter
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -12,6 +14,9 @@ from dashboard import data, ids
 from dashboard.components import chart, empty_warehouse, pager, text_or
 from views import figures, rounds
 from views.i18n import status_label, t
+from views.reports import report_names
+from views.stated import stated_label
+from views.theme import format_date
 from views.vocabulary import done_statuses
 from warehouse import queries
 
@@ -79,16 +84,25 @@ def rounds_window(total: int, page: int | None) -> tuple[int, int, int]:
     return page, pages, max(0, total - (pages - page + 1) * ROUNDS_PER_PAGE)
 
 
-def _labels(frame) -> dict:
-    """A short name per report for legends and tables: its round, else its date, else file."""
+def _labels(frame, names: dict, lang: str) -> dict:
+    """A short name per report for legends and tables: its round, else its name (told apart
+    from reports of the same title: views.reports.report_names), with its date; reports that
+    still read alike on the page are told apart by their file names."""
     labels = {}
     for r in frame.itertuples():
         when = r.publish_date if not pd.isna(r.publish_date) else r.feedback_date
-        date_text = "" if pd.isna(when) else str(when)[:10]
-        name = text_or(r.round) or text_or(r.title, text_or(r.file_name))[:16]
-        labels[r.report_id] = f"{name} {date_text}".strip()
+        name = text_or(r.round) or names.get(r.report_id) or text_or(r.file_name)
+        labels[r.report_id] = f"{name} {format_date(when, lang)}".strip()
+    alike = Counter(labels.values())
+    files = dict(zip(frame["report_id"], frame["file_name"], strict=True))
+    for rid, label in labels.items():
+        if alike[label] > 1 and text_or(files.get(rid)) and files[rid] not in label:
+            labels[rid] = f"{label} · {files[rid]}"
     return labels
 
+
+# Characters of a report's title in a legend (what tells reports apart is never cut).
+ROUND_LABEL_CHARS = 16
 
 # Rows a table of the page shows; beyond them it says how many more there are (six rounds
 # whose statuses all moved would otherwise send hundreds of rows at each page turn).
@@ -144,7 +158,8 @@ def page_of(unit: str | None, asked: int | None, lang: str) -> tuple:
         order = list(frame["report_id"])
         changes = rounds.status_changes(queries.rounds_measures(con, order), order)
         recurring = rounds.recurring_problems(queries.rounds_problems(con, order), order)
-        labels = _labels(frame)  # the round before the page too: changes name it
+        # The round before the page too: changes name it.
+        labels = _labels(frame, report_names(con, order, lang, limit=ROUND_LABEL_CHARS), lang)
         frame = frame.iloc[before:]
         shares = rounds.completion_shares(queries.rounds_completion(con, order[before:]))
     place = t("rounds_place", lang).format(
@@ -160,7 +175,7 @@ def _drawn(frame, labels, shares, changes, recurring, lang):
     recon_rows = [
         [
             labels[r.report_id],
-            t(f"stated_{r.total}", lang),
+            t(stated_label(r.total), lang),
             "—" if r.stated is None else r.stated,
             r.counted,
             dbc.Badge(t("stated_mismatch", lang), color="danger") if r.mismatch else "",
