@@ -78,7 +78,10 @@ def test_load_prints_each_files_warnings_or_their_count(tmp_path):
     # A header field not given is a note (info level), not a warning to review.
     assert any("[header_missing]" in line for line in noted)
     seed_at = next(i for i, line in enumerate(lines) if line.startswith("loaded 000_"))
-    assert not lines[seed_at + 1].startswith(("  warning", "  note"))  # the seed has none
+    seed_under = lines[
+        seed_at + 1 : next(i for i in range(seed_at + 1, len(lines)) if lines[i][0] != " ")
+    ]
+    assert not [line for line in seed_under if line.startswith("  warning")]  # none to review
     quiet = run("load", doubtful, "--db", db, "--quiet").stdout
     said = f"{len(warned)} warning{'s' if len(warned) != 1 else ''} to review"
     said += f", {len(noted)} note{'s' if len(noted) != 1 else ''}"

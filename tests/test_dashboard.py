@@ -556,7 +556,7 @@ def test_export_menu_gives_a_deck_and_charts_save_as_png(browser_page, served, t
     with page.expect_download() as download:
         page.click("div:has(#chart-completion) > .chart-downloads button >> nth=0")
     name = download.value.suggested_filename
-    assert name.startswith("各类别整改完成率_") and name.endswith(".png")
+    assert name.startswith("各类别整改完成率") and name.endswith(".png")
     image = tmp_path / name
     download.value.save_as(image)
     assert struct.unpack(">II", image.read_bytes()[16:24]) == (3840, 2160)

@@ -216,7 +216,7 @@ def test_each_uploaded_on_the_data_page_gets_a_message(tmp_path, made, monkeypat
                     assert answer.status == 200
             browser.close()
         assert failures == [] and errors == []
-        assert "zip bomb" in shown["zip_bomb.docx"] and "zip bomb" in shown["zip_bomb.xlsx"]
+        assert "压缩炸弹" in shown["zip_bomb.docx"] and "压缩炸弹" in shown["zip_bomb.xlsx"]
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -87,7 +87,8 @@ def replicate_reports(
     con.execute(
         """
         INSERT INTO parse_warning
-        SELECT c.rid, 1, 'status_no_cue', 'synthetic', '{"n": 1, "total": 1}', NULL, NULL
+        SELECT c.rid, 1, 'status_no_cue', 'synthetic', '{"n": 1, "total": 1}', NULL, NULL,
+               'review'
         FROM copies c WHERE c.i % 10 = 3
         """
     )
