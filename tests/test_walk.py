@@ -156,7 +156,7 @@ def test_the_walk_covers_every_bundled_report(walk_db):
 
 
 # The whole walk in the slow lane; every report with a sample of its filters in the fast one.
-EVERY = [pytest.param(1, marks=pytest.mark.slow, id="every-filter"), pytest.param(6, id="sample")]
+EVERY = [pytest.param(1, marks=pytest.mark.slow, id="every-filter"), pytest.param(15, id="sample")]
 
 
 @pytest.mark.parametrize("stride", EVERY)
@@ -232,7 +232,7 @@ def test_every_report_and_filter_through_the_overview_explorer_and_indicators(wa
     assert walked > 14 * 12 // stride
 
 
-@pytest.mark.parametrize("stride", [pytest.param(1, marks=pytest.mark.slow), pytest.param(12)])
+@pytest.mark.parametrize("stride", [pytest.param(1, marks=pytest.mark.slow), pytest.param(30)])
 def test_every_report_and_filter_through_departments_and_meeting(walk_db, stride):
     departments, meeting = _page("departments"), _page("meeting")
     con = connect_readonly(walk_db)
