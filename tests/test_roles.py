@@ -258,3 +258,54 @@ def test_a_viewer_can_neither_undo_nor_mark_reviewed_whatever_the_request(
     answer = client.post("/_dash-update-component", json=mark)
     assert answer.status_code == 200 and "your account is a viewer" in answer.get_data(as_text=True)
     assert open_log(db).reviewed() == {}
+
+
+def test_a_viewers_delete_of_a_report_is_refused_and_an_editors_goes_through(
+    db, tmp_path, monkeypatch
+):
+    """Loading, reloading and deleting change the warehouse as a correction does: the 数据
+    page's callbacks refuse them to a viewer on the server, whatever the browser sends."""
+    from dashboard import ids
+    from dashboard.app import create_app
+
+    users = tmp_path / "users"
+    _users_file(users, viewer="viewer", editor="editor")
+    monkeypatch.setenv("RECTIFY_USERS_FILE", str(users))
+    monkeypatch.delenv("RECTIFY_USERS", raising=False)
+    app = create_app(db)
+    rid = _seen(db)["report_id"]
+
+    def delete(name: str) -> str:
+        client = app.server.test_client()
+        assert client.post("/login", data={"user": name, "password": PASSWORD}).status_code == 302
+        button = {"report": rid, "type": ids.DATA_DELETE}
+        deps = client.get("/_dash-dependencies").get_json()
+        dep = next(d for d in deps if ids.DATA_DELETE in json.dumps(d["inputs"]))
+        pressed = [{"id": button, "property": "submit_n_clicks", "value": 1}]
+        request = {
+            "output": dep["output"],
+            "outputs": [
+                {"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}
+                for part in dep["output"].strip(".").split("...")
+            ],
+            "inputs": [pressed, []],
+            "state": [
+                {"id": ids.DATA_VERSION, "property": "data", "value": 0},
+                {"id": ids.LANG, "property": "data", "value": "en"},
+            ],
+            "changedPropIds": [json.dumps(button, separators=(",", ":")) + ".submit_n_clicks"],
+        }
+        answer = client.post("/_dash-update-component", json=request)
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True)
+
+    def reports() -> int:
+        from dashboard import data
+
+        with data.cursor() as con:
+            return con.execute("SELECT count(*) FROM report").fetchone()[0]
+
+    assert "your account is a viewer and may not load, reload or delete" in delete("viewer")
+    assert reports() == 1
+    assert "Deleted." in delete("editor")
+    assert reports() == 0

@@ -391,6 +391,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data_reload": {"zh": "重新载入", "en": "Reload"},
     "data_deleted": {"zh": "已删除。", "en": "Deleted."},
+    "data_needs_login": {
+        "zh": "只读:从本机以外访问时,须以编辑者身份登录后才能载入、重新载入或删除通报。",
+        "en": "Read-only: from another machine, sign in as an editor to load, reload or "
+        "delete reports.",
+    },
+    "data_viewer": {
+        "zh": "只读:您的账号是查看者,不能载入、重新载入或删除通报。",
+        "en": "Read-only: your account is a viewer and may not load, reload or delete reports.",
+    },
     "data_reloaded": {"zh": "已重新载入。", "en": "Reloaded."},
     "data_source_missing": {
         "zh": "原文件已不在原位置,无法重新载入;请重新上传。",

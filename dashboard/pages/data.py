@@ -12,7 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
-from dashboard import data, ids
+from dashboard import auth, data, ids
 from dashboard.components import (
     asked_page,
     list_place,
@@ -299,6 +299,8 @@ def stage_files(sent, previous, lang):
     lang, db = lang or "zh", data.db_path()
     if not sent or db is None:
         return _answer(None, None, None, False, IDLE)
+    if (refusal := _refusal(lang)) is not None:
+        return _answer(None, None, refusal, False, IDLE)
     if previous and previous.get("phase") in ("stage", "staged"):
         discard(db, previous.get("token"))  # a load under way is left to finish
     try:
@@ -386,6 +388,16 @@ def _outcome(s: Status, phase: str, lang: str) -> list:
     return [dbc.Alert(message, color="success", id="upload-done"), *failed]
 
 
+def _refusal(lang: str) -> dbc.Alert | None:
+    """Why this request may not change the warehouse (load, reload, delete), decided on the
+    server as for corrections (dashboard/auth.py permission): None when it may."""
+    permission = auth.permission()
+    if permission.allowed:
+        return None
+    key = "data_viewer" if permission.refusal == "edit_viewer" else "data_needs_login"
+    return dbc.Alert(t(key, lang), color="danger", id="data-refused")
+
+
 @callback(
     *JOB_OUTPUTS,
     Input(ids.UPLOAD_CONFIRM, "n_clicks"),
@@ -406,6 +418,10 @@ def confirm_or_cancel(confirmed, cancelled, stopped, batch, lang):
         if token and (batch or {}).get("phase") in ("stage", "staged"):
             discard(db, token)
         return _answer(None, None, None, False, IDLE)
+    if (refusal := _refusal(lang)) is not None:
+        if token:
+            discard(db, token)
+        return _answer(None, None, refusal, False, IDLE)
     folder = batch_folder(db, token) if batch and batch.get("phase") == "staged" else None
     if folder is None:
         expired = dbc.Alert(t("upload_expired", lang), color="warning")
@@ -493,6 +509,8 @@ def delete_or_reload(_deleted, _reloaded, version, lang):
     lang, db, which = lang or "zh", data.db_path(), ctx.triggered_id
     if db is None or not which or not ctx.triggered or not ctx.triggered[0]["value"]:
         return *_answer(), _NOTHING
+    if (refusal := _refusal(lang)) is not None:
+        return *_answer(result=refusal), _NOTHING
     report = which["report"]
     try:
         if which["type"] == ids.DATA_DELETE:
