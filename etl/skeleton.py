@@ -133,7 +133,7 @@ def _sub_line(text: str, start: int, end: int, of: Line | None = None) -> Line |
     if end <= start:
         return None
     physical = of.physical if of is not None else -1
-    inline = of is not None and start > of.start
+    inline = of is not None and (of.inline or start > of.start)
     return Line(text[start:end], start, end, physical, inline)
 
 
@@ -250,14 +250,18 @@ def _split_title_and_signature(text: str, lines: list[Line], rules: Rules) -> li
     date = re.search(r"(?:^|(?<=[。\s]))(\d{4}年\d{1,2}月\d{1,2}日)$", last.text)
     if date and date.start() > 0:
         cut = last.start + date.start()
-        head = _sub_line(text, last.start, cut)
-        tail = _sub_line(text, cut, last.end)
+        head = _sub_line(text, last.start, cut, last)
+        tail = _sub_line(text, cut, last.end, last)
         pieces = [head, tail]
         if head is not None:
             name = re.search(r"(?<=[。\s])(\S{2,40})$", head.text)
             if name and rules.rx("header.issuer_line").match(name.group(1)):
                 cut2 = head.start + name.start()
-                pieces = [_sub_line(text, head.start, cut2), _sub_line(text, cut2, head.end), tail]
+                pieces = [
+                    _sub_line(text, head.start, cut2, head),
+                    _sub_line(text, cut2, head.end, head),
+                    tail,
+                ]
         lines[-1:] = [ln for ln in pieces if ln]
     return lines
 

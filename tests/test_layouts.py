@@ -71,6 +71,8 @@ def test_1_no_line_breaks_gives_the_same_skeleton():
             ("problem", "1.", "防火设施老化"),
         ]
     )
+    # The last area keeps its problem when the signature and date run on after it.
+    assert parents(b) == parents(a) == [None, "(一)", "(一)", None, "(二)"]
     assert measures(b) == measures(a)
     assert [(s, label) for s, label, _ in measures(b)] == [
         ("organisation", None),
