@@ -430,10 +430,11 @@ def _ledger_sheet(
         return f"{name}!{at}" if sheet_refs else at
 
     body = sheet.rows[header.last + 1 :]
-    status_from_text = "status" not in columns and "closed" not in columns
-    if status_from_text and "progress" in columns and _status_like(body, columns, rules):
+    # A progress column of status words is the status column, beside a 是否销号 column too
+    # (the status column decides; 销号 only where its cell says nothing).
+    if "status" not in columns and "progress" in columns and _status_like(body, columns, rules):
         columns["status"] = columns.pop("progress")
-        status_from_text = False
+    status_from_text = "status" not in columns and "closed" not in columns
     rows: list[Row] = []
     footer: list[str] = []
     text_columns = [columns[f] for f in _TEXT_FIELDS if f in columns]
@@ -511,7 +512,20 @@ def _status_like(rows: list[list[str]], columns: dict[str, int], rules: Rules) -
     column under a group header often does."""
     settings = rules.ledger["status_like"]
     col = columns["progress"]
-    cells = [r[col] for r in rows if col < len(r) and r[col]]
+    total_rx = rules.ledger_rx("rows", "total")
+    text_cols = [columns[f] for f in ("problem", "measure") if f in columns]
+
+    def task_like(r: list[str]) -> bool:
+        # A task's cell: not a heading merged across the row (一、…方面 repeated in every
+        # cell it spans), not a 合计 row, beside a problem or measure of its own.
+        texts = [r[c] for c in text_cols if c < len(r) and r[c]]
+        lead = next((t for t in r if t), "")
+        return (
+            any(t != r[col] for t in texts)
+            and not total_rx.match(_squash(lead[:_LEAD]))
+        )
+
+    cells = [r[col] for r in rows if col < len(r) and r[col] and task_like(r)]
     if not cells:
         return False
     words = sum(

@@ -999,3 +999,61 @@ def test_exports_of_reports_leave_ledger_columns_out(con):
 
     table = measures_table(gather(con, Filters(), "zh", date(2025, 1, 10)))
     assert t("col_deadline") not in table.columns and t("col_owner") not in table.columns
+
+
+@pytest.mark.parametrize("rule", LEDGER["columns"], ids=lambda r: r["id"])
+def test_every_column_synonym_alone_names_its_own_field(rule):
+    """No synonym is taken by another field's longer one (牵头科室 is a department)."""
+    for synonym in rule["synonyms"]:
+        assert map_columns([synonym], RULES) == {rule["field"]: 0}, synonym
+
+
+def test_a_status_column_under_a_group_header_beside_area_rows_is_the_status(tmp_path):
+    """Area rows merged across the table (一、…方面 in every cell they span) do not hide that
+    the 完成情况 column holds status words: it decides, and its words stay out of the text."""
+    book = Workbook()
+    sheet = book.active
+    for row in [
+        ["县交通运输局党组巡察反馈问题整改台账"],
+        ["序号", "反馈问题", "整改措施", "牵头科室", "整改情况", None],
+        [None, None, None, None, "完成时限", "完成情况"],
+        ["一、政治建设方面"],
+        ["1", "理论学习流于形式。", "开展集中学习12次。", "办公室", "2024-12-31", "已完成"],
+        ["二、工程建设领域"],
+        ["2", "工程变更审批不规范。", "修订工程变更管理办法。", "工程科", "2025-03-31", "正在整改"],
+        ["3", "质量监督抽检不足。", "开展质量抽检40次。", "质监站", "2025-03-31", "未启动"],
+    ]:
+        sheet.append(row)
+    for merge in ("A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2", "A4:F4", "A6:F6"):
+        sheet.merge_cells(merge)
+    x = prepare_file(_save(book, tmp_path / "台账.xlsx")).extraction
+    assert [(m.text, m.status, m.status_cue, m.deadline) for m in x.measures] == [
+        ("开展集中学习12次。", DONE, "已完成", "2024-12-31"),
+        ("修订工程变更管理办法。", OPEN, "正在整改", "2025-03-31"),
+        ("开展质量抽检40次。", NEW, "未启动", "2025-03-31"),
+    ]
+    assert [m.departments for m in x.measures] == [["办公室"], ["工程科"], ["质监站"]]
+    assert [f.title for f in x.findings if f.level == "area"] == ["政治建设方面", "工程建设领域"]
+
+
+def test_a_status_column_decides_beside_a_closed_column(tmp_path):
+    """完成情况 of status words and 是否销号 side by side: the status column decides, the
+    销号 cell only where the status cell is blank."""
+    book = Workbook()
+    for row in [
+        ["某街道党工委巡察整改台账"],
+        ["序号", "问题", "措施", "责任人", "时限", "完成情况", "是否销号"],
+        ["1", "网格管理不精细。", "重新划分网格32个。", "张某", "2024-12-31", "正在整改", "是"],
+        ["2", "安全排查不彻底。", "整改隐患45处。", "李某", "2024-12-31", "已完成", "否"],
+        ["3", "信访积案化解慢。", "化解信访积案5件。", "王某", "2024-12-31", "", "否"],
+        ["4", "台账不全。", "补录台账。", "赵某", "2024-12-31", "", ""],
+    ]:
+        book.active.append(row)
+    x = prepare_file(_save(book, tmp_path / "台账.xlsx")).extraction
+    assert [(m.text, m.status, m.status_cue) for m in x.measures] == [
+        ("重新划分网格32个。", OPEN, "正在整改"),
+        ("整改隐患45处。", DONE, "已完成"),
+        ("化解信访积案5件。", OPEN, "否"),
+        ("补录台账。", UNKNOWN, None),
+    ]
+    assert [w.code for w in x.warnings] == ["ledger_status_blank", "status_unknown"]
