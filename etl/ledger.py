@@ -37,6 +37,7 @@ from etl.classify import (
     find_departments,
     find_partners,
     status_decision,
+    unit_without_party_organ,
 )
 from etl.deadlines import parse_deadline, read_deadline
 from etl.errors import InputError
@@ -961,6 +962,9 @@ def _header(title: str, ledger: Ledger, rules: Rules) -> ReportHeader:
     folded = _squash(title)
     m = rules.ledger_rx("title").search(folded)
     header.inspected_unit = m.group("unit") if m else None
+    if m and header.inspected_unit and m.group("issuer") != header.inspected_unit:
+        # 中共某县水利局党组 keeps the 某县水利局: the party's name goes with its organ.
+        header.inspected_unit = unit_without_party_organ(m.group("issuer"), rules)
     before = folded.split("关于", 1)[0] if "关于" in folded else None
     header.issuer = (
         before if before and 2 <= len(before) <= 40 else (m.group("issuer") if m else None)

@@ -1057,3 +1057,15 @@ def test_a_status_column_decides_beside_a_closed_column(tmp_path):
         ("补录台账。", UNKNOWN, None),
     ]
     assert [w.code for w in x.warnings] == ["ledger_status_blank", "status_unknown"]
+
+
+def test_a_ledger_of_a_party_group_names_the_unit_without_the_party(tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_text(
+        "中共某县水利局党组关于县委第二轮巡察反馈问题整改台账\n"
+        "序号,问题,整改措施,整改状态\n1,制度不健全,修订办法,已完成\n",
+        encoding="utf-8",
+    )
+    x = prepare_file(path).extraction
+    assert (x.report.issuer, x.report.inspected_unit) == ("中共某县水利局党组", "某县水利局")
+    assert x.report.round == "县委第二轮巡察"

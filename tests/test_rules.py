@@ -475,6 +475,17 @@ def test_party_organ_suffix_example():
     assert unit_without_party_organ("区园林绿化服务中心", RULES) == "区园林绿化服务中心"
 
 
+def test_party_prefix_goes_with_the_party_organ():
+    from etl.classify import own_offices, unit_without_party_organ
+
+    rule = RAW["departments"]["party_prefix"]
+    assert rule["id"] and rule["description"]
+    assert unit_without_party_organ(rule["example"], RULES) == rule["expect"]
+    # A body that is itself the party's keeps its name; so does a unit without an organ.
+    assert unit_without_party_organ("中共某县县委", RULES) == "中共某县县委"
+    assert own_offices("中国共产党某市水务局党委", RULES) == "某市水务局"
+
+
 @pytest.mark.parametrize("entry", RAW["totals"]["reconcile"], ids=lambda e: e["id"])
 def test_every_reconcile_rule_names_a_stated_total_and_a_count(entry):
     from etl.model import TOTAL_KEYS
