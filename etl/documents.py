@@ -9,6 +9,7 @@ so the same report as .txt, .docx, .pdf or .html gives the same plain text.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -202,6 +203,11 @@ def pdf_lines(raw: bytes) -> list[str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs what it repairs (EOF marker not found …) to stderr: the one line a damaged
+    # file gets is ours, so its warnings are kept quiet while it reads.
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(raw))
         # Layout mode keeps each line's indent: a Chinese paragraph opens indented (首行缩进).
@@ -210,6 +216,8 @@ def pdf_lines(raw: bytes) -> list[str]:
         raise UnreadableDocument(f"not a readable PDF ({exc})") from exc
     except Exception as exc:  # noqa: BLE001 - any failure of the parser on a damaged file
         raise UnreadableDocument(f"not a readable PDF ({type(exc).__name__})") from exc
+    finally:
+        logger.setLevel(level)
     if not pages or sum(len(p.strip()) for p in pages) < MIN_CHARS_PER_PAGE * len(pages):
         raise ScannedPdf("the PDF has no text layer (a scanned image)")
     furniture = load_rules().furniture

@@ -381,7 +381,11 @@ def as_ledger(table: LedgerTable, rules: Rules, where: str) -> Ledger:
         raise InputError(
             where,
             "no ledger header found (a row naming columns such as 序号, 问题, 整改措施, 责任单位)"
-            + (f"; sheets left out: {'、'.join(skipped)}" if skipped else ""),
+            + (
+                f"; sheets left out: {'、'.join(named)}"
+                if (named := [n for n in skipped if n])
+                else ""
+            ),
             "check the sheet, or add the column names your ledger uses to etl/rules/ledger.yaml",
             "ledger_no_header",
         )
@@ -521,10 +525,7 @@ def _status_like(rows: list[list[str]], columns: dict[str, int], rules: Rules) -
         # cell it spans), not a 合计 row, beside a problem or measure of its own.
         texts = [r[c] for c in text_cols if c < len(r) and r[c]]
         lead = next((t for t in r if t), "")
-        return (
-            any(t != r[col] for t in texts)
-            and not total_rx.match(_squash(lead[:_LEAD]))
-        )
+        return any(t != r[col] for t in texts) and not total_rx.match(_squash(lead[:_LEAD]))
 
     cells = [r[col] for r in rows if col < len(r) and r[col] and task_like(r)]
     if not cells:

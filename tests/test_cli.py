@@ -224,3 +224,22 @@ def test_extract_json_is_written_piece_by_piece_as_json_dumps_writes_it(indent, 
     for x in (seed_extraction, extract("没有结构的一句话。")):
         whole = json.dumps(x.to_dict(), ensure_ascii=False, indent=indent)
         assert "".join(x.json_chunks(indent)) == whole
+
+
+@pytest.mark.parametrize(
+    "name,raw,says,not_says",
+    [
+        # pypdf's own repair notes (EOF marker not found) are not printed beside ours.
+        ("damaged.pdf", b"%PDF-1.4 xxx", "not a readable PDF", None),
+        # A CSV has no sheets to name: no empty "sheets left out: ." clause.
+        ("tiny.csv", "a,b,c\n".encode(), "no ledger header found", "sheets left out"),
+    ],
+)
+def test_a_damaged_file_gets_exactly_one_line(tmp_path, name, raw, says, not_says):
+    path = tmp_path / name
+    path.write_bytes(raw)
+    proc = run("extract", path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and says in lines[0]
+    assert not_says is None or not_says not in lines[0]
