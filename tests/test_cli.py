@@ -232,7 +232,7 @@ def test_extract_json_is_written_piece_by_piece_as_json_dumps_writes_it(indent, 
         # pypdf's own repair notes (EOF marker not found) are not printed beside ours.
         ("damaged.pdf", b"%PDF-1.4 xxx", "not a readable PDF", None),
         # A CSV has no sheets to name: no empty "sheets left out: ." clause.
-        ("tiny.csv", "a,b,c\n".encode(), "no ledger header found", "sheets left out"),
+        ("tiny.csv", b"a,b,c\n", "no ledger header found", "sheets left out"),
     ],
 )
 def test_a_damaged_file_gets_exactly_one_line(tmp_path, name, raw, says, not_says):
