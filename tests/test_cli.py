@@ -243,3 +243,18 @@ def test_a_damaged_file_gets_exactly_one_line(tmp_path, name, raw, says, not_say
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and name in lines[0] and says in lines[0]
     assert not_says is None or not_says not in lines[0]
+
+
+def test_a_db_that_is_some_other_file_is_named_and_left_alone(tmp_path):
+    """--db given a report by mistake: one line saying so, the file untouched, no copy left."""
+    db = tmp_path / "notes.duckdb"
+    db.write_text("巡察整改台账,not a warehouse\n", encoding="utf-8")
+    before = db.read_bytes()
+    for args in (("load", SEED, "--db", db), ("reports", "--db", db)):
+        proc = run(*args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(db) in lines[0] and "not a DuckDB warehouse" in lines[0]
+        assert "disk space" not in lines[0]
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith("tmp")) == []

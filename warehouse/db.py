@@ -40,6 +40,8 @@ def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(
             f"{path}: no warehouse yet. Load reports first: rectify load data/samples --db {path}"
         )
+    if wrong := _not_a_warehouse(path):
+        raise wrong
     try:
         return duckdb.connect(str(path), read_only=True, config=CONFIG)
     except duckdb.Error as exc:
@@ -60,6 +62,27 @@ def _writable_folder(path: Path) -> None:
         raise WarehouseError(
             f"{path.parent}: folder is read-only. Choose another --db or fix its permissions"
         )
+
+
+# A DuckDB database file says so at this offset of its first block.
+_DUCKDB_MAGIC = (8, b"DUCK")
+
+
+def _not_a_warehouse(path: Path) -> WarehouseError | None:
+    """The error for an existing file at `path` that is not a DuckDB database (a report, a
+    spreadsheet, anything given as --db by mistake); None when it is one, or is empty."""
+    at, magic = _DUCKDB_MAGIC
+    try:
+        with open(path, "rb") as f:
+            head = f.read(at + len(magic))
+    except OSError:
+        return None  # the connect that follows says what is wrong
+    if not head or head[at:] == magic:
+        return None
+    return WarehouseError(
+        f"{path}: is not a DuckDB warehouse but some other file, and is left as it is."
+        " Give another --db path, or move this file away"
+    )
 
 
 @contextmanager
@@ -101,6 +124,8 @@ def swap(path: Path | str, locked: bool = False) -> Iterator[duckdb.DuckDBPyConn
             stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         _remove(tmp)
+        if path.exists() and (wrong := _not_a_warehouse(path)):
+            raise wrong
         try:
             if path.exists():
                 shutil.copyfile(path, tmp)
