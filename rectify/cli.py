@@ -356,7 +356,7 @@ def cmd_override(args) -> int:
     from pipeline.corrections import Edit, record
     from warehouse.corrections import log_path
     from warehouse.db import connect_readonly
-    from warehouse.queries import correction_target
+    from warehouse.queries import correction_target, report_of
 
     db = _db(args)
     measure_fields = {
@@ -386,6 +386,14 @@ def cmd_override(args) -> int:
     ).validate({i.code for i in load_rules().indicators})
     con = connect_readonly(db)
     try:
+        found = report_of(con, args.report)
+        if found is None:
+            raise InputError(
+                args.report,
+                f"no report with this id or file name in {db}",
+                "see `rectify reports` for the ids and file names loaded",
+            )
+        within = f"report {found[0]} (measures M1–M{found[2]})"
         figure = None
         if any(v is not None for v in figure_fields.values()):
             if args.value is None and args.figure is None:
@@ -394,8 +402,10 @@ def cmd_override(args) -> int:
             if target is None:
                 raise InputError(
                     args.report,
-                    "no such report or figure in the warehouse",
-                    "see `rectify reports`",
+                    f"{within} has no such figure"
+                    + (f" in measure {args.measure}" if args.measure else ""),
+                    "check --figure, --value and --measure against `rectify extract` or the"
+                    " explorer",
                 )
             figure = target["metric"]
         else:
@@ -403,10 +413,10 @@ def cmd_override(args) -> int:
             if target is None:
                 raise InputError(
                     args.report,
-                    "no such report or measure in the warehouse"
+                    f"{within} has no measure {args.measure}"
                     if args.measure
                     else "no measure given",
-                    "pass --measure M12 (see `rectify reports`)",
+                    "pass --measure with one of its measures, e.g. --measure M1",
                 )
     finally:
         con.close()

@@ -258,3 +258,24 @@ def test_a_db_that_is_some_other_file_is_named_and_left_alone(tmp_path):
         assert "disk space" not in lines[0]
     assert db.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith("tmp")) == []
+
+
+def test_an_override_that_misses_says_whether_the_report_or_the_measure_is_wrong(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert run("load", SEED, "--db", db).returncode == 0
+    name = "000_ea4a386f79e332ee.txt"
+    cases = [
+        ((name, "--measure", "M999", "--status", "completed"), "has no measure M999", "M1–M79"),
+        (("nope.txt", "--measure", "M1", "--status", "completed"), "no report with this id", ""),
+        (
+            (name, "--measure", "M3", "--value", "123456", "--indicator", "none"),
+            "in measure M3",
+            "",
+        ),
+    ]
+    for args, says, also in cases:
+        proc = run("override", *args, "--db", db, "--reason", "test")
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+        assert says in lines[0] and also in lines[0] and args[0] in lines[0]
+    assert run("overrides", "list", "--db", db).stdout.strip() == "no corrections logged"

@@ -806,6 +806,17 @@ def rounds_problems(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd
     ).df()
 
 
+def report_of(con: duckdb.DuckDBPyConnection, report: str) -> tuple[str, str, int] | None:
+    """(report_id, title or file name, number of measures) of the report whose id or file
+    name is `report` (the id first); None when the warehouse has none."""
+    return con.execute(
+        "SELECT report_id, coalesce(title, file_name),"
+        " (SELECT count(*) FROM measure m WHERE m.report_id = r.report_id) FROM report r"
+        " WHERE report_id = $r OR file_name = $r ORDER BY report_id = $r DESC LIMIT 1",
+        {"r": report},
+    ).fetchone()
+
+
 def correction_target(
     con: duckdb.DuckDBPyConnection,
     report: str,
@@ -819,11 +830,7 @@ def correction_target(
     value, text as written and value as read (`read_value`). With report_id, report_title
     and measure_id; None when there is no such report, measure or figure. `report`: an id
     or a file name."""
-    found = con.execute(
-        "SELECT report_id, coalesce(title, file_name) FROM report"
-        " WHERE report_id = $r OR file_name = $r ORDER BY report_id = $r DESC LIMIT 1",
-        {"r": report},
-    ).fetchone()
+    found = report_of(con, report)
     if found is None:
         return None
     out = {"report_id": found[0], "report_title": found[1]}
