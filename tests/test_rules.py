@@ -144,6 +144,16 @@ def test_taxonomy_examples(rule):
     assert classify_category(fold(rule["example"]), RULES) == rule["id"]
 
 
+@pytest.mark.parametrize(
+    "rule", [r for r in RAW["status"]["rules"] if r.get("not_cues")], ids=lambda r: r["id"]
+)
+def test_status_not_cues_are_not_this_rules(rule):
+    """Words a rule's cue must not be read in (an attributive 已完成的问题 says nothing done)."""
+    for case in rule["not_cues"]:
+        status, _cue = classify_status(fold(case["example"]), "findings", RULES)
+        assert status == case["expect"] != rule["status"], case["example"]
+
+
 @pytest.mark.parametrize("rule", RAW["status"]["rules"], ids=lambda r: r["id"])
 def test_status_examples(rule):
     from etl.classify import status_decision
