@@ -564,3 +564,37 @@ def test_the_seed_has_nothing_to_review(seed_extraction):
         ("status_default", "info"),
         ("status_default", "info"),
     ]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["二、聚焦问题,逐项抓好整改落实", "二、直面问题,扎实推进整改", "二、对照问题清单,全面整改到位"],
+)
+def test_2_a_findings_section_headed_by_a_slogan_is_no_area(heading):
+    """A findings section headed by what the body did about the problems in general (聚焦问题,
+    逐项抓好整改落实) holds the problems; it is not an area titled 聚焦."""
+    text = "\n".join(
+        [
+            TITLE,
+            OPENING,
+            "一、高位推动,把整改责任扛在肩上",
+            "(一)统一思想认识",
+            "局党组召开专题会议,深入学习巡察反馈意见。",
+            heading,
+            "(一)关于“统计数据质量管控不严”问题的整改",
+            "整改措施及成效:查处统计违法案件7件。",
+            "(二)关于“统计服务能力不强”问题的整改",
+            "整改措施及成效:编印统计分析报告24期,已全部印发。",
+        ]
+    )
+    x = extract(text)
+    assert nodes(x) == [
+        ("problem", "(一)", "统计数据质量管控不严"),
+        ("problem", "(二)", "统计服务能力不强"),
+    ]
+    assert parents(x) == [None, None]
+    assert [(m.section, m.text) for m in x.measures] == [
+        ("organisation", "统一思想认识\n局党组召开专题会议,深入学习巡察反馈意见。"),
+        ("findings", "查处统计违法案件7件。"),
+        ("findings", "编印统计分析报告24期,已全部印发。"),
+    ]
