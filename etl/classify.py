@@ -275,11 +275,14 @@ def unit_without_party_organ(name: str, rules: Rules) -> str:
     """The unit itself, without the party organ after its name (departments.yaml
     `party_organ_suffix`) and then without the party's name before it (`party_prefix`):
     区城市管理委党委 → 区城市管理委, 中共某县审计局党组 → 某县审计局; 中共某县县委 stays."""
-    rules_ = rules.raw["departments"]
-    unit = re.sub(rules_["party_organ_suffix"]["pattern"], "", name)
-    if unit != name:
-        unit = re.sub(rules_["party_prefix"]["pattern"], "", unit)
-    return unit
+    unit = re.sub(rules.raw["departments"]["party_organ_suffix"]["pattern"], "", name)
+    return without_party_name(unit, rules) if unit != name else unit
+
+
+def without_party_name(unit: str, rules: Rules) -> str:
+    """A unit whose party organ was taken off, without the party's name before it
+    (departments.yaml `party_prefix`): 中共某县审计局 → 某县审计局."""
+    return re.sub(rules.raw["departments"]["party_prefix"]["pattern"], "", unit)
 
 
 def find_partners(text: str, departments: list[str], rules: Rules) -> list[str]:

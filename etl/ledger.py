@@ -37,7 +37,7 @@ from etl.classify import (
     find_departments,
     find_partners,
     status_decision,
-    unit_without_party_organ,
+    without_party_name,
 )
 from etl.deadlines import parse_deadline, read_deadline
 from etl.errors import InputError
@@ -634,7 +634,11 @@ def status_word(text: str, rules: Rules, _year: int | None = None) -> str | None
     cell = _squash(text or "").upper()
     if not cell:
         return None
-    for rule in rules.ledger["statuses"]:
+    for i, rule in enumerate(rules.ledger["statuses"]):
+        if "pattern" in rule:
+            if rules.ledger_rx("statuses", i).search(cell):
+                return rule["status"]
+            continue
         words = rule["words"]
         if rule.get("whole"):
             if cell.strip("。.!!") in (w.upper() for w in words):
@@ -965,7 +969,7 @@ def _header(title: str, ledger: Ledger, rules: Rules) -> ReportHeader:
     header.inspected_unit = m.group("unit") if m else None
     if m and header.inspected_unit and m.group("issuer") != header.inspected_unit:
         # 中共某县水利局党组 keeps the 某县水利局: the party's name goes with its organ.
-        header.inspected_unit = unit_without_party_organ(m.group("issuer"), rules)
+        header.inspected_unit = without_party_name(header.inspected_unit, rules)
     before = folded.split("关于", 1)[0] if "关于" in folded else None
     header.issuer = (
         before if before and 2 <= len(before) <= 40 else (m.group("issuer") if m else None)

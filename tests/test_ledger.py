@@ -246,6 +246,16 @@ def test_status_examples_read_as_stated(rule):
         ("是", "completed"),
         ("否", "in_progress"),
         ("是否", None),  # 是 must be the whole cell
+        # Part done is never completed, however the share is written.
+        ("已完成80%", "in_progress"),
+        ("整改中（已完成70%）", "in_progress"),
+        ("正在推进，已完成部分", "in_progress"),
+        ("已完成（部分）", "in_progress"),
+        ("已完成99.5%", "in_progress"),
+        ("已完成100%", "completed"),
+        ("未启动(0%)", "not_started"),
+        ("已全部完成", "completed"),
+        ("已整改到位", "completed"),
         ("待定", None),
         ("#N/A", None),
         ("", None),
