@@ -287,6 +287,9 @@ def test_deadline_examples(rule):
         ("2025年下半年", None, "2025-12-31", None),
         ("2024年12月底前", None, "2024-12-31", None),
         ("2024年底前", None, "2024-12-31", None),
+        ("2024年年底前", None, "2024-12-31", None),  # 年 twice: the year is still stated
+        ("2025年度年内", None, "2025-12-31", None),
+        ("即知即改", None, None, None),
         ("二〇二四年十二月三十一日", None, "2024-12-31", None),
         ("2025.3", None, "2025-03-31", None),
         ("2025-03-01 00:00:00", None, "2025-03-01", None),
