@@ -111,7 +111,15 @@ def read_document(path: str | Path) -> Document:
             "type",
             suffix=p.suffix,
         )
-    text = plain_text(html_to_lines(decoded) if is_html else decoded.splitlines())
+    try:
+        text = plain_text(html_to_lines(decoded) if is_html else decoded.splitlines())
+    except HtmlTooLarge as exc:
+        raise InputError(
+            p,
+            str(exc),
+            "save the report's text as .txt, or check that it is a report",
+            "document_too_large",
+        ) from exc
     if not text.strip():
         raise InputError(
             p,
@@ -261,44 +269,68 @@ def _decode_or_fail(raw: bytes, encoding: str, p: Path | str) -> str:
         ) from exc
 
 
+class HtmlTooLarge(ValueError):
+    """The page holds more elements than the reader takes (rules/reader.yaml limits)."""
+
+
+class _HtmlText:
+    """An lxml parser target: the text of a page as it streams past, one line per block
+    element, script and navigation dropped; it builds no tree (a page of millions of tiny or
+    deeply nested elements costs no more memory than its text) and stops past `limit`
+    elements."""
+
+    def __init__(self, limit: int):
+        self.limit, self.elements, self.dropped = limit, 0, 0
+        self.lines: list[str] = []
+        self.current: list[str] = []
+
+    def _flush(self) -> None:
+        if self.current:
+            self.lines.append("".join(self.current))
+            self.current.clear()
+
+    def start(self, tag, _attrib) -> None:
+        self.elements += 1
+        if self.elements > self.limit:
+            raise HtmlTooLarge(f"the page holds more than {self.limit:,} HTML elements")
+        name = tag.lower() if isinstance(tag, str) else ""
+        if self.dropped or name in _DROP_TAGS:
+            self.dropped += 1
+        elif name in _BLOCK_TAGS:
+            self._flush()
+
+    def end(self, tag) -> None:
+        if self.dropped:
+            self.dropped -= 1
+        elif isinstance(tag, str) and tag.lower() in _BLOCK_TAGS:
+            self._flush()
+
+    def data(self, text: str) -> None:
+        if not self.dropped:
+            self.current.append(text)
+
+    def comment(self, _text: str) -> None:
+        pass
+
+    def close(self) -> list[str]:
+        self._flush()
+        return self.lines
+
+
 def html_to_lines(markup: str) -> list[str]:
-    """Body text of an HTML page, one line per block element; scripts and navigation dropped."""
-    import lxml.html
+    """Body text of an HTML page, one line per block element; scripts and navigation dropped.
+    Raises HtmlTooLarge past the element limit of rules/reader.yaml (`document_elements`)."""
+    import lxml.etree
 
+    target = _HtmlText(load_rules().raw["reader"]["limits"]["document_elements"])
+    parser = lxml.etree.HTMLParser(target=target, recover=True, no_network=True)
     try:
-        root = lxml.html.document_fromstring(markup)
-    except (ValueError, lxml.etree.ParserError):
-        return []
-    lines: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        if current:
-            lines.append("".join(current))
-            current.clear()
-
-    def walk(el) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
-        if not tag or tag in _DROP_TAGS:
-            if el.tail:
-                current.append(el.tail)
-            return
-        block = tag in _BLOCK_TAGS
-        if block:
-            flush()
-        if el.text:
-            current.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            flush()
-        if el.tail:
-            current.append(el.tail)
-
-    body = root.find("body")
-    walk(body if body is not None else root)
-    flush()
-    return lines
+        parser.feed(markup)
+        return parser.close()
+    except HtmlTooLarge:
+        raise
+    except (ValueError, lxml.etree.LxmlError):
+        return target.close()
 
 
 def plain_text(lines: list[str]) -> str:

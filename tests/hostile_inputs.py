@@ -142,11 +142,19 @@ def big_ledger_csv(path: Path, rows: int = 40_000) -> Path:
     return path
 
 
+def html_element_bomb(path: Path, elements: int = 3_000_000) -> Path:
+    """A 30 MB page of millions of tiny elements (under the 50 MiB file limit): a parsed
+    tree of it took more than 1 GB."""
+    path.write_text("<html><body><p>" + "<b>一</b>" * elements + "</p></body></html>", "utf-8")
+    return path
+
+
 GENERATED = {
     "zip_bomb.docx": docx_zip_bomb,
     "zip_bomb.xlsx": xlsx_zip_bomb,
     "long_line_2000000.txt": long_line,
     "ledger_40000_rows.csv": big_ledger_csv,
+    "html_element_bomb.html": html_element_bomb,
 }
 
 

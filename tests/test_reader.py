@@ -195,3 +195,23 @@ def test_pdf_glyph_variants_read_as_the_ideographs_shown():
     assert unradical("巡察意⻅,⼀是⽤戶端,⼾内改造") == "巡察意见,一是用户端,户内改造"
     for shown, meant in load_rules().pdf_glyphs.items():
         assert len(shown) == len(meant) == 1 and "\u4e00" <= meant <= "\u9fff"
+
+
+def test_a_page_is_read_as_it_streams_so_depth_and_element_count_are_bounded(monkeypatch):
+    from etl import reader
+    from etl.rules import load_rules
+
+    # Text 200,000 elements deep is read (a parsed tree used to lose it).
+    deep = (
+        "<html><body>"
+        + "<div>" * 200_000
+        + "中共某局党组关于巡察整改情况的通报"
+        + "</div>" * 200_000
+    )
+    assert reader.html_to_lines(deep) == ["中共某局党组关于巡察整改情况的通报"]
+    # Past the element limit of rules/reader.yaml: refused, with the limit named.
+    limits = load_rules().raw["reader"]["limits"]
+    monkeypatch.setitem(limits, "document_elements", 1000)
+    with pytest.raises(reader.HtmlTooLarge, match="more than 1,000 HTML elements"):
+        reader.html_to_lines("<p>" + "<b>一</b>" * 1001 + "</p>")
+    assert reader.html_to_lines("<p>" + "<b>一</b>" * 900 + "</p>") == ["一" * 900]
