@@ -48,7 +48,7 @@ LEGACY_STAMP = "imported_overrides_yaml"
 class CorrectionRefused(Exception):
     """A correction or undo that cannot be made. `code` says why (views/i18n.py has
     `correction_<code>` in both languages), `args` fill the message: no_reason, unknown (no
-    such report, measure or figure), invalid (a value the rules do not know: `detail`),
+    such report, measure or figure), no_entry (no log entry of that number: `entry`), invalid (a value the rules do not know: `detail`),
     conflict (someone changed it meanwhile: `field`, `now`), superseded (a later change to
     the same field: `later`), nothing (no value differs from the one shown)."""
 
@@ -323,7 +323,7 @@ def _add_revert(con, w, entry_id: int, user: str, reason: str, via: str) -> int:
     rows = w.all_entries()
     entry = next((r for r in rows if r["id"] == entry_id), None)
     if entry is None:
-        raise CorrectionRefused("unknown", report="", what=f"#{entry_id}")
+        raise CorrectionRefused("no_entry", entry=entry_id)
     state = replay([Entry.from_row(r) for r in rows])
     key = Entry.from_row(entry).key
     if not state.revertible(entry_id, key):

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
@@ -451,6 +452,15 @@ def cmd_overrides(args) -> int:
         new = revert(db, args.entry, getuser(), args.reason, via="cli")
         print(f"entry #{args.entry} undone by #{new}; applied now")
         return 0
+    if args.since is not None:
+        try:
+            date.fromisoformat(args.since)
+        except ValueError:
+            raise InputError(
+                "--since", f"{args.since!r} is not a date", "give it as 2025-06-01"
+            ) from None
+    if args.limit is not None and args.limit < 1:
+        raise InputError("--limit", f"{args.limit} entries", "give a number of 1 or more")
     f = LogFilter(report=args.report, user=args.user, field=args.field, since=args.since)
     log = open_log(db)
     entries = log.entries(f, limit=args.limit)

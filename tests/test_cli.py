@@ -279,3 +279,17 @@ def test_an_override_that_misses_says_whether_the_report_or_the_measure_is_wrong
         assert proc.returncode == 2 and len(lines) == 1, proc.stderr
         assert says in lines[0] and also in lines[0] and args[0] in lines[0]
     assert run("overrides", "list", "--db", db).stdout.strip() == "no corrections logged"
+
+
+def test_overrides_mistakes_get_one_line_naming_what_is_wrong(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert run("load", SEED, "--db", db).returncode == 0
+    cases = [
+        (("revert", "99", "--reason", "x"), "no entry #99"),
+        (("list", "--since", "2025-13-01"), "'2025-13-01' is not a date"),
+        (("list", "--limit", "0"), "1 or more"),
+    ]
+    for args, says in cases:
+        proc = run("overrides", *args, "--db", db)
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1 and says in lines[0], proc.stderr

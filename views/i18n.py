@@ -471,6 +471,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "仓库中没有该通报、措施或数据项({what}),可能已被删除或重新载入。",
         "en": "The warehouse has no such report, measure or figure ({what}); it may have been deleted or reloaded.",
     },
+    "correction_no_entry": {
+        "zh": "更正记录中没有第 #{entry} 条,请在审计记录中查看编号。",
+        "en": "The corrections log has no entry #{entry}; see its numbers in the audit log (rectify overrides list).",
+    },
     "correction_invalid": {"zh": "无法识别的值:{detail}", "en": "A value not understood: {detail}"},
     "correction_conflict": {
         "zh": "{field}已被他人改为“{now}”,请刷新后再更正。",
