@@ -51,21 +51,25 @@ def read_totals(text: str, rules: Rules) -> tuple[dict, dict[str, int]]:
 
 def stated_count_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
     """Where `text` (folded) states the report's own counts of problems (totals.yaml
-    `stated_counts`): in each sentence a `problems` rule matches, the spans the rules of the
-    `keys` match. A figure inside one is a stated total (role `stated`), not work done.
+    `stated_counts`): in each sentence a `problems` rule matches, or another rule of the
+    `keys` matches beside a count of problems, the spans the rules of the `keys` match. A figure inside one is a stated total (role `stated`), not work done.
     Sorted and disjoint; time linear in the text for each rule."""
     entries = rules.raw["totals"].get("stated_counts") or []
     keys = {k for e in entries for k in e["keys"]}
     if not keys:
         return []
-    counting = [r.pattern for r in rules.totals if r.key in keys]
-    counting += [_compiled_pattern(e, rules) for e in entries if e.get("pattern")]
+    problem_counts = [_compiled_pattern(e, rules) for e in entries if e.get("pattern")]
+    counting = [r.pattern for r in rules.totals if r.key in keys] + problem_counts
     sentences: list[tuple[int, int]] = []
     for rule in rules.totals:
-        if rule.key != "problems":
+        if rule.key not in keys:
             continue
         for m in rule.pattern.finditer(text):
-            sentences.append(_sentence_of(text, m.start(), m.end()))
+            sentence = _sentence_of(text, m.start(), m.end())
+            # A sentence a `problems` rule reads is a totals sentence; so is one where another
+            # key's rule reads a count beside a count of problems (6个问题已完成整改5个).
+            if rule.key == "problems" or any(rx.search(text, *sentence) for rx in problem_counts):
+                sentences.append(sentence)
     spans: list[tuple[int, int]] = []
     for a, b in sorted(set(sentences)):
         for rx in counting:
