@@ -299,12 +299,15 @@ def _issuer(
     round_wide: bool,
     rules: Rules,
 ) -> str | None:
-    """The signature line; else the body the title names; else the body the team reported
+    """The signature line (the full name, when it signs with a short name the opening
+    defines); else the body the title names; else the body the team reported
     back to (向X反馈); else the inspected body. A round's notice (several teams) names no
     issuer unless it is signed or titled."""
     short = rules.rx("header.short_name")
     if layout.signature is not None:
-        return short.sub("", layout.lines[layout.signature].text.strip())
+        signed = short.sub("", layout.lines[layout.signature].text.strip())
+        # Signed with the short name the opening defines (以下简称区科协党组): its full name.
+        return _abbreviations(opening, rules).get(signed, signed)
     if body:
         return short.sub("", body)
     if round_wide:

@@ -598,3 +598,21 @@ def test_2_a_findings_section_headed_by_a_slogan_is_no_area(heading):
         ("findings", "查处统计违法案件7件。"),
         ("findings", "编印统计分析报告24期,已全部印发。"),
     ]
+
+
+def test_13_a_report_signed_with_the_short_name_the_opening_defines_keeps_the_full_name():
+    full = "中国科学技术协会某区委员会党组"
+    text = "\n".join(
+        [
+            f"{full}关于巡察整改进展情况的通报",
+            f"根据区委统一部署,2024年4月8日至6月7日,区委第二巡察组对{full}(以下简称区科协党组)"
+            "开展了常规巡察,2024年7月12日反馈了巡察意见。",
+            "一、关于党的领导弱化的问题",
+            "1.学习贯彻不深入。建立第一议题学习制度,开展学习12次。",
+            "区科协党组",
+            "2024年11月5日",
+        ]
+    )
+    x = extract(text)
+    assert (x.report.issuer, x.report.inspected_unit) == (full, full)
+    assert x.report.publish_date == "2024-11-05"
