@@ -283,17 +283,33 @@ def figure_role(lead: str, rules: Rules) -> str:
 def _progress_of(found: RawMetric, lead: str, previous: list[RawMetric], rules: Rules):
     """The earlier figure of the same sentence that `found` reports progress on: 追缴违规资金
     15.6万元,已追缴12.3万元 — same unit, a smaller value, a progress cue (已) before it and a
-    verb the two share (追缴). That earlier figure is a target, not a result."""
+    verb the two share (追缴); or, without a progress cue, a later figure no larger on a
+    fixing verb after one found (排查隐患150处,整改完成120处). That earlier figure is a
+    target, not a result."""
     cues = _role_cues(rules)
-    if found.role != "result" or not any(c in lead for c in cues["progress"]):
+    if found.role != "result":
+        return None
+    progress = any(c in lead for c in cues["progress"])
+    fixing = any(v in lead for v in cues["fix_verbs"])
+    if not (progress or fixing):
         return None
     for p in reversed(previous):
         if p.role != "result" or p.unit_normalized != found.unit_normalized:
             continue
-        if p.value <= found.value or not _same_sentence(found.source, p.end, found.start):
+        if p.value < found.value or not _same_sentence(found.source, p.end, found.start):
             continue
-        if any(v in lead and v in p.label for v in cues["shared_verbs"]):
+        if (
+            progress
+            and p.value > found.value
+            and any(v in lead and v in p.label for v in cues["shared_verbs"])
+        ):
             return p
+        if (
+            fixing
+            and any(v in p.label for v in cues["found_verbs"])
+            and not any(v in p.label for v in cues["fix_verbs"])
+        ):
+            return p  # 排查隐患150处,整改完成120处: what was found is what is owed
     return None
 
 
@@ -304,13 +320,27 @@ def _same_sentence(text: str, a: int, b: int) -> bool:
 def _role_cues(rules: Rules) -> dict:
     if "_roles" not in rules.compiled:
         cues: dict[str, list[str]] = {
-            key: [] for key in ("target", "result", "achieved", "progress", "shared_verbs")
+            key: []
+            for key in (
+                "target",
+                "result",
+                "achieved",
+                "progress",
+                "shared_verbs",
+                "found_verbs",
+                "fix_verbs",
+            )
         }
         for entry in rules.raw["units"].get("roles", []):
             for key in cues:
                 cues[key] += entry.get(key, [])
         compiled: dict = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in cues.items()}
-        alternation = "|".join(re.escape(c) for c in compiled["target"]) or "(?!)"
+        patterns = [
+            p
+            for entry in rules.raw["units"].get("roles", [])
+            for p in entry.get("target_patterns", [])
+        ]
+        alternation = "|".join([*(re.escape(c) for c in compiled["target"]), *patterns]) or "(?!)"
         compiled["target_rx"] = re.compile(alternation)
         rules.compiled["_roles"] = compiled
     return rules.compiled["_roles"]

@@ -345,12 +345,13 @@ def test_role_examples(rule):
     """Each figure of the example has the role `expect` lists; targets feed no indicator."""
     from etl.classify import match_indicator
 
-    text = fold(rule["example"])
-    found = find_metrics(text, RULES)
-    assert [m.role for m in found] == rule["expect"]
-    for m in found:
-        if m.role == "target":
-            assert match_indicator(m, text, RULES) is None
+    for example, expect in _examples(rule):
+        text = fold(example)
+        found = find_metrics(text, RULES)
+        assert [m.role for m in found] == expect, example
+        for m in found:
+            if m.role == "target":
+                assert match_indicator(m, text, RULES) is None
 
 
 def test_a_target_and_its_progress_count_once():
