@@ -7,6 +7,7 @@ and written in one atomic swap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,12 +90,18 @@ def _read_ledger(path: Path):
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders become the report files inside them (recursively, sorted)."""
+    """Files as given; folders become the report files inside them (recursively, sorted),
+    without hidden files and Office lock files (rules/reader.yaml `folder_skip`)."""
+    skip = re.compile(load_rules().raw["reader"]["folder_skip"]["pattern"])
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             out += sorted(
-                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in REPORT_SUFFIXES
+                and not any(skip.match(part) for part in f.relative_to(p).parts)
             )
         else:
             out.append(p)

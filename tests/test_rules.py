@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from etl.classify import classify_category, classify_status, find_departments, find_partners
@@ -522,3 +524,22 @@ def test_status_vocabulary_entries(entry):
 def test_every_status_rule_decides_a_status_of_the_vocabulary():
     for rule in RAW["status"]["rules"] + RAW["ledger"]["statuses"]:
         assert rule["status"] in RULES.status_ids, rule["id"]
+
+
+def test_folder_skip_leaves_hidden_and_lock_files_out_of_a_folder(tmp_path):
+    from pipeline import expand_paths
+
+    rule = RAW["reader"]["folder_skip"]
+    assert rule["id"] and rule["description"]
+    assert RULES.raw["reader"]["folder_skip"] and re.match(rule["pattern"], rule["example"])
+    for name in ("台账.xlsx", rule["example"], ".DS_Store.txt", "._台账.xlsx", "sub/r.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "r.txt").write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in expand_paths([tmp_path])] == [
+        "sub/r.txt",
+        "台账.xlsx",
+    ]
+    # A file named on its own is read, whatever its name.
+    assert expand_paths([tmp_path / rule["example"]]) == [tmp_path / rule["example"]]
