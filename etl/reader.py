@@ -227,9 +227,12 @@ def decode_bytes(raw: bytes, p: Path | str = "<bytes>") -> tuple[str, str]:
         )
     for encoding in ("utf-8", "gb18030"):
         try:
-            return encoding, raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "gb18030" and _garbled(text):
+            return _other_chinese_encoding(raw, p)
+        return encoding, text
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
@@ -238,6 +241,33 @@ def decode_bytes(raw: bytes, p: Path | str = "<bytes>") -> tuple[str, str]:
             p, "cannot tell the text encoding", "save the report as UTF-8 and try again", "encoding"
         )
     return best.encoding, str(best)
+
+
+def _garbled(text: str) -> bool:
+    """Whether text decoded as GB18030 reads as garbage: Big5 and other encodings decoded so
+    land in the private use area (rules/reader.yaml `garbled`), which real text never does."""
+    rule = load_rules().raw["reader"]["garbled"]
+    sample = text[: rule["sample_chars"]]
+    private = sum(1 for ch in sample if "\ue000" <= ch <= "\uf8ff")
+    return bool(sample) and private >= rule["private_use_share"] * len(sample)
+
+
+def _other_chinese_encoding(raw: bytes, p: Path | str) -> tuple[str, str]:
+    """Big5 (traditional Chinese) when the bytes are that; else an InputError, rather than
+    a report read from garbage."""
+    for encoding in load_rules().raw["reader"]["garbled"]["try"]:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _garbled(text):
+            return encoding, text
+    raise InputError(
+        p,
+        "its text does not read as Chinese in UTF-8, GB18030 or Big5",
+        "save the report again as UTF-8",
+        "encoding",
+    )
 
 
 def _sniff_bomless_utf16(raw: bytes) -> str | None:

@@ -215,3 +215,27 @@ def test_a_page_is_read_as_it_streams_so_depth_and_element_count_are_bounded(mon
     with pytest.raises(reader.HtmlTooLarge, match="more than 1,000 HTML elements"):
         reader.html_to_lines("<p>" + "<b>一</b>" * 1001 + "</p>")
     assert reader.html_to_lines("<p>" + "<b>一</b>" * 900 + "</p>") == ["一" * 900]
+
+
+def test_big5_is_read_and_other_garbage_is_refused_rather_than_parsed(tmp_path):
+    """Big5 bytes decode as GB18030 into private-use garbage: read them as Big5; bytes no
+    Chinese encoding reads get one line, never a report of garbage."""
+    from etl.reader import decode_bytes
+
+    text = (
+        "中共某市水務局黨組關於市委第三輪巡察整改進展情況的通報\n"
+        "根據市委統一部署,市委第二巡察組對市水務局黨組進行了常規巡察。\n"
+        "一、反饋問題整改情況\n1.關於“河長制工作推進不力”的問題\n整改情況:清理違建12處。\n"
+    )
+    path = tmp_path / "big5.txt"
+    path.write_bytes(text.encode("big5"))
+    doc = read_document(path)
+    assert (doc.encoding, doc.text.splitlines()[0]) == ("big5", text.splitlines()[0])
+    x = extract(doc.text)
+    assert [(f.label, f.title) for f in x.findings] == [("1.", "河長制工作推進不力")]
+    assert x.report.issuer == "中共某市水务局党组"
+    assert decode_bytes("中共某局党组关于巡察整改情况的通报".encode("gb18030"))[0] == "gb18030"
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(0x81, 0xFF)) * 40)
+    with pytest.raises(InputError, match="does not read as Chinese"):
+        read_document(garbage)

@@ -543,3 +543,12 @@ def test_folder_skip_leaves_hidden_and_lock_files_out_of_a_folder(tmp_path):
     ]
     # A file named on its own is read, whatever its name.
     assert expand_paths([tmp_path / rule["example"]]) == [tmp_path / rule["example"]]
+
+
+def test_garbled_example_reads_as_one_of_its_encodings():
+    from etl.reader import decode_bytes
+
+    rule = RAW["reader"]["garbled"]
+    assert rule["id"] and rule["description"] and 0 < rule["private_use_share"] < 1
+    raw = rule["example"].encode(rule["try"][0])
+    assert decode_bytes(raw) == (rule["try"][0], rule["example"])
