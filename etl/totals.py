@@ -27,7 +27,10 @@ def read_totals(text: str, rules: Rules) -> tuple[dict, dict[str, int]]:
     for rule in rules.totals:
         if totals[rule.key] is not None:
             continue
-        m = rule.pattern.search(text)
+        m = next(
+            (m for m in rule.pattern.finditer(text) if not _counts_tasks(rule.key, text, m, rules)),
+            None,
+        )
         if not m:
             continue
         single = rules.total_single_figure.get(rule.key)
@@ -47,6 +50,32 @@ def read_totals(text: str, rules: Rules) -> tuple[dict, dict[str, int]]:
     if totals["funds_recovered_yuan"] is not None:
         totals["funds_recovered_yuan"] = float(totals["funds_recovered_yuan"])
     return totals, {k: n for k, n in in_parts.items() if totals[k] is None}
+
+
+def _counts_tasks(key: str, text: str, m: re.Match, rules: Rules) -> bool:
+    """Whether the count `m` reads for `key` counts tasks: the nearest count before it in its
+    sentence is one of tasks or measures, not of problems (totals.yaml `counts_of_tasks`)."""
+    rule = rules.raw["totals"].get("counts_of_tasks")
+    if not rule or key not in rule["keys"]:
+        return False
+    start, _end = _sentence_of(text, m.start(), m.end())
+    tasks = list(_compiled_pattern(rule, rules).finditer(text, start, m.start()))
+    if not tasks:
+        return False
+    problems = [
+        p.end()
+        for e in rules.raw["totals"].get("stated_counts") or []
+        if e.get("pattern")
+        for p in _compiled_pattern(e, rules).finditer(text, start, m.start())
+    ]
+    last = tasks[-1]
+    # Counted with the tasks' own counter word (任务52项 … 已完成48项); 已完成整改21个 after
+    # 整改措施86项 counts problems again.
+    same_counter = _COUNTER.findall(last.group(0))[-1:] == _COUNTER.findall(m.group(0))[-1:]
+    return last.end() > max(problems, default=-1) and same_counter
+
+
+_COUNTER = re.compile("[项条个件]")
 
 
 def stated_count_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
@@ -84,7 +113,7 @@ def stated_count_spans(text: str, rules: Rules) -> list[tuple[int, int]]:
 
 
 def _compiled_pattern(entry: dict, rules: Rules):
-    key = ("stated_counts", entry["id"])
+    key = ("totals_pattern", entry["id"])
     if key not in rules.compiled:
         try:
             rules.compiled[key] = re.compile(entry["pattern"])

@@ -552,3 +552,11 @@ def test_garbled_example_reads_as_one_of_its_encodings():
     assert rule["id"] and rule["description"] and 0 < rule["private_use_share"] < 1
     raw = rule["example"].encode(rule["try"][0])
     assert decode_bytes(raw) == (rule["try"][0], rule["example"])
+
+
+def test_counts_of_tasks_are_no_stated_totals_of_problems():
+    rule = RAW["totals"]["counts_of_tasks"]
+    assert rule["id"] and rule["description"]
+    for example, expect in _examples(rule):
+        got = {k: v for k, v in stated_totals(fold(example), RULES).items() if v is not None}
+        assert got == expect, example
