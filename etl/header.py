@@ -44,8 +44,22 @@ def _head_lines(layout: Layout) -> list[str]:
 
 def _clean_title_line(text: str, rules: Rules) -> str:
     """A head line without its metadata label, the furniture before it and what follows
-    the title on the same line (发布时间…, 字号…)."""
-    text = text.split("|")[0]
+    the title on the same line (发布时间…, 字号…). Navigation run into the title on one line
+    (a page without line breaks): the |-piece that reads as a title, and in it what follows
+    the breadcrumb's last item (当前位置:首页 > 巡察工作 > 整改公开 中共某局党组关于…)."""
+    end_rx = rules.rx("header.title_end")
+    pieces = text.split("|")
+    text = next((p for p in pieces if end_rx.search(_cleaned(p, rules))), pieces[0])
+    crumb = max(text.rfind(">"), text.rfind("»"))
+    if crumb >= 0 and end_rx.search(_cleaned(text[crumb + 1 :], rules)):
+        rest = text[crumb + 1 :]
+        gap = re.search(r"\S\s+(?=\S)", rest)
+        after = rest[gap.end() :] if gap else ""
+        text = after if after and end_rx.search(_cleaned(after, rules)) else rest
+    return _cleaned(text, rules)
+
+
+def _cleaned(text: str, rules: Rules) -> str:
     text = rules.rx("header.title_label").sub("", text.strip())
     text = rules.rx("header.title_noise").sub("", text)
     text = _TITLE_TAIL.sub("", text).rstrip(" \t::|")

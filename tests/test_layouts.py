@@ -616,3 +616,19 @@ def test_13_a_report_signed_with_the_short_name_the_opening_defines_keeps_the_fu
     x = extract(text)
     assert (x.report.issuer, x.report.inspected_unit) == (full, full)
     assert x.report.publish_date == "2024-11-05"
+
+
+@pytest.mark.parametrize(
+    "nav",
+    [
+        "首页 | 机构概况 | 政务公开 | 互动交流 当前位置:首页 > 巡察工作 > 整改公开",
+        "北京 天津 河北 山西 内蒙古 辽宁 当前位置:首页>>巡视巡察",
+    ],
+)
+def test_1_and_9_a_page_without_line_breaks_keeps_its_title_after_the_navigation(nav):
+    flat = " ".join([nav, TITLE, "发布时间:2024-08-01 10:21:33 来源:县林业局", OPENING, *LINED[2:]])
+    x = extract(flat)
+    assert x.report.title == TITLE
+    assert x.report.issuer == "中共某县林业局党组"
+    assert x.report.publish_date == "2024-08-01"
+    assert [f.title for f in x.findings] == [f.title for f in extract("\n".join(LINED)).findings]
