@@ -43,6 +43,7 @@ _HEADLINE_END = re.compile(r"[。!?;\n]")  # where a heading's first sentence en
 _HEADLINE_STOP = re.compile(r"[。\n]")  # where a measure's headline ends
 OPENING_SCAN_LINES = 120  # a navigation list may stand before the title and the opening
 HEADING_MAX_CHARS = 80  # a heading alone on its line is no longer than this
+ATTACHMENT_NOTE_LINES = 4  # lines an attachment's note (附件:1.… 2.…) may take before the signature
 
 
 @dataclass
@@ -283,14 +284,25 @@ def find_layout(norm: Normalized, rules: Rules) -> Layout:
         body_start = marker
     else:
         body_start = opening + 1
-    end = len(lines)
-    date_line = signature = None
     date_rx, issuer_rx = rules.rx("header.date_line"), rules.rx("header.issuer_line")
-    if end > body_start and date_rx.match(lines[end - 1].text):
+    attachment_rx = rules.rx("attachment")
+    end = next(
+        (i for i in range(body_start, len(lines)) if attachment_rx.match(lines[i].text)),
+        len(lines),
+    )
+    # The attachment's note may stand before the signature and date (附件:整改台账 / 中共某局
+    # 党组 / 2024年8月1日 / then the attachment itself): the report is signed after it.
+    date_line = signature = None
+    for d in range(end + 2, min(len(lines), end + ATTACHMENT_NOTE_LINES + 2)):
+        if date_rx.match(lines[d].text) and issuer_rx.match(lines[d - 1].text):
+            signature, date_line = d - 1, d
+            break
+    if date_line is None and end > body_start and date_rx.match(lines[end - 1].text):
         date_line = end - 1
         end -= 1
     if (
-        end > body_start
+        signature is None
+        and end > body_start
         and issuer_rx.match(lines[end - 1].text)
         and not _marker(lines[end - 1].text, rules)
     ):

@@ -632,3 +632,21 @@ def test_1_and_9_a_page_without_line_breaks_keeps_its_title_after_the_navigation
     assert x.report.issuer == "中共某县林业局党组"
     assert x.report.publish_date == "2024-08-01"
     assert [f.title for f in x.findings] == [f.title for f in extract("\n".join(LINED)).findings]
+
+
+@pytest.mark.parametrize("at_end", [False, True])
+def test_an_attachment_after_the_report_is_not_read_as_its_problems(at_end):
+    """附件:整改台账 with the ledger as rows (a Word table read as lines) before or after the
+    signature: the report ends before it, so its rows are no problems and its figures are
+    not counted twice."""
+    body, closing = LINED[:-2], LINED[-2:]
+    attachment = ["附件:整改台账", "序号\t反馈问题\t整改措施", "1\t巡林记录不全\t补录记录120条"]
+    lines = body + closing + attachment if at_end else body + attachment + closing
+    x = extract("\n".join(lines))
+    plain = extract("\n".join(LINED))
+    assert nodes(x) == nodes(plain)
+    assert [(m.value, m.measure_id) for m in x.metrics] == [
+        (m.value, m.measure_id) for m in plain.metrics
+    ]
+    assert x.report.issuer == "中共某县林业局党组"
+    assert x.report.publish_date == ("2024-08-01" if at_end else plain.report.publish_date)
