@@ -92,10 +92,22 @@ def _column_index(letters: str) -> int:
 # -- CSV ---------------------------------------------------------------------------------
 
 
+class _Semicolon(csv.excel):
+    delimiter = ";"  # Excel's CSV where the decimal mark is a comma
+
+
 def read_csv(text: str, path, limits: TableLimits) -> Sheet:
     """The CSV's records that hold content (a record spanning lines counts once); comma or
-    tab separated. csv.Error, a field past the limit included, raises InputError."""
-    dialect = csv.excel_tab if text.count("\t", 0, 65536) > text.count(",", 0, 65536) else csv.excel
+    tab separated, or semicolon where the start of the text has far more semicolons than
+    commas (a cell's own half-width ; does not make a comma file one).
+    csv.Error, a field past the limit included, raises InputError."""
+    commas, tabs, semis = (text.count(sep, 0, 65536) for sep in (",", "\t", ";"))
+    if tabs > commas and tabs >= semis:
+        dialect = csv.excel_tab
+    elif semis > 2 * commas and semis > tabs:
+        dialect = _Semicolon
+    else:
+        dialect = csv.excel
     previous = csv.field_size_limit(limits.field_chars)
     sheet = Sheet(None)
     number = 0

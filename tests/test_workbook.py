@@ -195,6 +195,13 @@ def test_csv_records_limits_and_errors():
     sheet = read_csv('序号,问题\n\n1,"两行\n的问题",,\n', "a.csv", LIMITS)
     assert sheet.rows == [["序号", "问题"], ["1", "两行\n的问题"]] and sheet.numbers == [1, 3]
     assert read_csv("序号\t问题\n1\t甲\n", "t.csv", LIMITS).rows == [["序号", "问题"], ["1", "甲"]]
+    # Semicolons as Excel writes them where the decimal mark is a comma; a comma file whose
+    # cells hold half-width ; stays a comma file.
+    assert read_csv("序号;问题\n1;甲\n", "s.csv", LIMITS).rows == [["序号", "问题"], ["1", "甲"]]
+    assert read_csv("序号,措施\n1,一是甲;二是乙;三是丙\n", "c.csv", LIMITS).rows == [
+        ["序号", "措施"],
+        ["1", "一是甲;二是乙;三是丙"],
+    ]
     with pytest.raises(InputError, match="field larger than field limit"):
         read_csv("a," + "措" * 20_000 + "\n", "big.csv", LIMITS)
     with pytest.raises(InputError, match="record 2"):
