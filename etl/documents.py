@@ -1,6 +1,7 @@
 """Word and PDF reports to lines of text, for the reader to turn into plain text.
 
-A .docx gives its paragraphs and table rows in document order. A PDF gives its text layer,
+A .docx gives its paragraphs and table rows in document order, each numbered paragraph
+with the marker Word's list numbering draws before it (一、 (一) 1.; etl.docx_numbering). A PDF gives its text layer,
 page by page; its visual lines are joined back into paragraphs (a line that runs to the right
 edge continues on the next one, unless the next opens a new block with a structure marker),
 so the same report as .txt, .docx, .pdf or .html gives the same plain text.
@@ -15,6 +16,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from etl.docx_numbering import WordNumbering
 from etl.normalize import fold
 from etl.rules import load_rules
 
@@ -143,17 +145,43 @@ def docx_lines(raw: bytes, limits: DocumentLimits | None = None) -> list[str]:
         raise UnreadableDocument(f"not a Word .docx document ({exc})") from exc
     try:
         document = docx.Document(io.BytesIO(raw))
+        numbering = _numbering(document)
         lines: list[str] = []
         for block in document.element.body:
             if block.tag == _W_P:
-                lines.extend(paragraph_text(block).splitlines() or [""])
+                lines.extend(numbered_text(block, numbering).splitlines() or [""])
             elif block.tag == _W_TBL:
-                lines.extend(_table_rows(Table(block, document)))
+                lines.extend(_table_rows(Table(block, document), numbering))
     except (PackageNotFoundError, zipfile.BadZipFile) as exc:
         raise UnreadableDocument(f"not a Word .docx document ({exc})") from exc
     except Exception as exc:  # noqa: BLE001 - any failure of the parser on a damaged file
         raise UnreadableDocument(f"not a Word .docx document ({type(exc).__name__})") from exc
     return lines
+
+
+def _numbering(document) -> WordNumbering:
+    """The document's list numbering (word/numbering.xml and the styles that name lists);
+    none when it has no numbering part."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    parts = []
+    for rel in (RT.NUMBERING, RT.STYLES):
+        try:
+            parts.append(document.part.part_related_by(rel).element)
+        except (KeyError, AttributeError):
+            parts.append(None)
+    return WordNumbering.from_parts(*parts)
+
+
+def numbered_text(p, numbering: WordNumbering | None) -> str:
+    """A w:p element's text with the marker Word draws before it (一、 (一) 1.) when Word
+    numbers it (etl.docx_numbering): '一、加强组织领导'. A numbered paragraph without text
+    is counted, but gives no marker alone."""
+    text = paragraph_text(p)
+    if numbering is None:
+        return text
+    marker, follower = numbering.marker(p)
+    return f"{marker}{follower}{text}" if marker and text.strip() else text
 
 
 def paragraph_text(p) -> str:
@@ -183,7 +211,7 @@ def _run_text(run, out: list[str]) -> None:
             out.append("-")
 
 
-def _table_rows(table) -> list[str]:
+def _table_rows(table, numbering: WordNumbering | None = None) -> list[str]:
     rows = []
     for row in table.rows:
         cells, seen = [], set()
@@ -191,7 +219,7 @@ def _table_rows(table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            text = "\n".join(paragraph_text(p) for p in cell._tc if p.tag == _W_P)
+            text = "\n".join(numbered_text(p, numbering) for p in cell._tc if p.tag == _W_P)
             cells.append(text.strip())
         if any(cells):
             rows.append("\t".join(cells))

@@ -68,3 +68,29 @@ def as_plain_number(value: Decimal) -> int | float:
     if value == value.to_integral_value():
         return int(value)
     return float(value.normalize())
+
+
+def chinese_numeral(
+    n: int, digits: str = "零一二三四五六七八九", units: str = "十百千", bare_ten: bool = True
+) -> str:
+    """1 ≤ n ≤ 9999 as a Chinese numeral, as a list counts: 一, 十, 十一, 二十, 一百零一,
+    一千零一十 (parse_chinese reads it back). `digits` are 零 to 九 and `units` 十 百 千 in
+    the script wanted (壹…玖, 拾佰仟 for the financial forms); `bare_ten` drops the 一 of
+    10–19 (十一, not 一十一). ValueError outside 1–9999."""
+    if not 1 <= n <= 9999:
+        raise ValueError(f"{n} is outside 1–9999")
+    places = [(n // 1000) % 10, (n // 100) % 10, (n // 10) % 10, n % 10]
+    unit_of = [units[2], units[1], units[0], ""]
+    out: list[str] = []
+    zero = False
+    for place, (digit, unit) in enumerate(zip(places, unit_of, strict=True)):
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out.append(digits[0])
+            zero = False
+        if not (bare_ten and place == 2 and digit == 1 and not out):
+            out.append(digits[digit])
+        out.append(unit)
+    return "".join(out)

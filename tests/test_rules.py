@@ -43,7 +43,8 @@ def test_every_rule_has_id_description_and_example():
         + RAW["units"]["exclusions"]
         + RAW["units"]["roles"],
         "reader": RAW["reader"]["furniture"]
-        + [RAW["reader"]["traditional"], RAW["reader"]["pinyin_gloss"]],
+        + [RAW["reader"]["traditional"], RAW["reader"]["pinyin_gloss"]]
+        + [RAW["reader"]["docx_numbering"]],
         "structure": STRUCTURE_RULES,
         "taxonomy": RAW["taxonomy"]["categories"],
         "status": RAW["status"]["rules"],
@@ -133,6 +134,17 @@ def test_furniture_examples_are_dropped(rule):
         plain_text(["正文第一段。", rule["example"], "正文第二段。"])
         == "正文第一段。\n正文第二段。"
     )
+
+
+def test_docx_numbering_example_draws_its_marker():
+    from etl.docx_numbering import draw_count
+
+    rule = RAW["reader"]["docx_numbering"]
+    ex = rule["example"]
+    count = draw_count(ex["count"], ex["format"], rule["formats"])
+    assert ex["lvlText"].replace("%1", count) == rule["expect"]
+    for name, spec in rule["formats"].items():  # every format writes its first count
+        assert (draw_count(1, name, rule["formats"]) == "") == (spec["kind"] in ("none", "bullet"))
 
 
 @pytest.mark.parametrize("key", ["traditional", "pinyin_gloss"])
