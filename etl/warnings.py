@@ -18,12 +18,18 @@ def _catalogue() -> dict[str, dict]:
 
 
 def render(code: str, args: dict | None = None, lang: str = "en") -> str:
-    """The warning's message in `lang` ('zh' or 'en'); an unknown code reads as the code."""
+    """The warning's message in `lang` ('zh' or 'en'); an unknown code reads as the code.
+    A count the catalogue says is counted again (`recount`) reads as at load and now when
+    `args` carry a `now` that differs from `n`."""
     entry = _catalogue().get(code)
     if entry is None:
         return code
+    args = args or {}
+    recount = entry.get("recount")
+    if recount and "now" in args and args["now"] != args.get("n"):
+        entry = recount  # counted again on the corrected warehouse: say both counts
     try:
-        return entry[lang].format(**(args or {}))
+        return entry[lang].format(**args)
     except (KeyError, IndexError, ValueError):
         return entry[lang]
 
@@ -51,3 +57,9 @@ def warn(code: str, start: int | None = None, end: int | None = None, **args) ->
     if code not in _catalogue():
         raise KeyError(f"warning code {code!r} is not in rules/warnings.yaml")
     return ParseWarning(code, render(code, args, "en"), start, end, args, level_of(code, args))
+
+
+def recounted() -> dict[str, str]:
+    """Code → the measure status its count `n` counts, for the warnings whose count follows
+    an analyst's corrections (rules/warnings.yaml `recount`)."""
+    return {code: e["recount"]["status"] for code, e in _catalogue().items() if e.get("recount")}

@@ -424,6 +424,73 @@ def test_review_list_marks_outlive_reloads_and_a_corrected_status_leaves_it(tmp_
     assert any("is empty" in reason for reason in shown.reasons)
 
 
+def test_the_count_of_unknown_statuses_follows_corrections(tmp_path):
+    """The report's entry on the 待核查 list (and its warnings on the 通报 page and in the
+    doubts of the overview and deck) says how many measures are of unknown status now, beside
+    the count at load, once an analyst has corrected some; undone, it reads as at load."""
+    from views.doubts import doubt_reasons, gather_doubts
+    from views.reports import report_warnings
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["区园林局党组巡察反馈问题整改台账"])
+    sheet.append(["序号", "反馈问题", "整改措施", "责任单位", "整改状态"])
+    sheet.append(["1", "绿地养护不到位", "补植苗木1200余株", "园林中心", ""])
+    sheet.append(["2", "财务制度不健全", "修订财务制度5项", "财务室", ""])
+    sheet.append(["3", "公园设施老化", "更换座椅80张", "公园科", ""])
+    sheet.append(["4", "档案管理不规范", "整理档案300卷", "办公室", "已完成"])
+    path = tmp_path / "台账.xlsx"
+    book.save(path)
+    db = tmp_path / "w.duckdb"
+    load_paths([path], db)
+    rid = report_id(db)
+    unknown = [
+        m
+        for (m,) in connect_readonly(db)
+        .execute("SELECT measure_id FROM measure WHERE status = 'unknown' ORDER BY ordinal")
+        .fetchall()
+    ]
+    assert len(unknown) == 3
+    log = open_log(db)
+
+    def counts_measures(sentence: str) -> bool:  # the report's count, not a cell's warning
+        return "measures" in sentence or "项整改措施" in sentence
+
+    def shown(lang: str) -> tuple[list[str], list[str], list[str]]:
+        con = connect_readonly(db)
+        try:
+            page = review_page(con, log, Filters(report=rid), 1, lang)
+            entry = next(r for r in page.rows if r.measure_id == "")
+            doubts = doubt_reasons(gather_doubts(con, rid), lang)
+            return (
+                [x for x in entry.reasons if counts_measures(x)],
+                [x for x in report_warnings(con, rid, lang) if counts_measures(x)],
+                [x for x in doubts if counts_measures(x)],
+            )
+        finally:
+            con.close()
+
+    at_load = "3 measures have no readable status and are not counted as completed"
+    counted, on_page, doubts = shown("en")
+    assert counted == on_page == [at_load] and len(doubts) == 1 and at_load in doubts[0]
+    (first,) = record(
+        db, [Edit(rid, "status", "completed", measure=unknown[0])], "王五", "电话核实"
+    )
+    record(db, [Edit(rid, "status", "in_progress", measure=unknown[1])], "王五", "现场核实")
+    now_en = (
+        "3 measures had no readable status when loaded; after corrections by hand 1 still "
+        "have none and are not counted as completed"
+    )
+    now_zh = "载入时3项整改措施状态未明确;经人工更正,现仍有1项未明确,未计入已完成"
+    counted, on_page, doubts = shown("en")
+    assert counted == on_page == [now_en] and len(doubts) == 1 and now_en in doubts[0]
+    counted, on_page, doubts = shown("zh")
+    assert counted == on_page == [now_zh] and now_zh in doubts[0]
+    # A correction undone: two unknown again, still said beside the count at load.
+    revert(db, first, "李四", "核实有误")
+    assert shown("zh")[0] == ["载入时3项整改措施状态未明确;经人工更正,现仍有2项未明确,未计入已完成"]
+
+
 def test_a_warehouse_from_before_the_review_list_is_given_one(tmp_path, ledger):
     from pipeline.corrections import stored_review_rows
     from warehouse.load import upgrade_if_needed

@@ -446,6 +446,21 @@ def test_warning_messages_render_in_both_languages(entry):
             assert str(value) in text
 
 
+@pytest.mark.parametrize(
+    "entry", [e for e in RAW["warnings"]["warnings"] if "recount" in e], ids=lambda e: e["id"]
+)
+def test_recounted_warnings_say_both_counts_only_when_they_differ(entry):
+    from etl.warnings import recounted, render
+
+    recount = entry["recount"]
+    assert recounted()[entry["id"]] in {s.id for s in RULES.statuses}
+    for lang in ("zh", "en"):
+        both = render(entry["id"], recount["example"], lang)
+        assert both == recount[lang].format(**recount["example"]) and "{" not in both
+        same = {**recount["example"], "now": recount["example"]["n"]}
+        assert render(entry["id"], same, lang) == render(entry["id"], entry["example"], lang)
+
+
 # What each warning asks of a person: `review` where a number may be wrong or missing until
 # someone checks it, `info` where the reader did as it should and says so.
 INFO_CODES = {

@@ -14,7 +14,7 @@ import duckdb
 from etl.rules import load_rules
 from etl.warnings import level_of
 from views.i18n import plural, t
-from views.reports import distinct_name, render_warning, stored_level
+from views.reports import distinct_name, render_warning, stored_level, warnings_now
 from views.stated import Reconciled, reconcile, stated_label
 from views.theme import format_number
 from views.vocabulary import done_statuses
@@ -62,7 +62,7 @@ def gather_doubts(con: duckdb.DuckDBPyConnection, report: str | None) -> Doubts:
     names = names.sort_values(["label", "file_name"], kind="stable")
     shown = list(names["report_id"][:SHOWN_REPORTS])
     warnings: dict[str, list] = {}
-    for row in queries.report_warnings(con, shown).to_dict("records"):
+    for row in warnings_now(con, shown).to_dict("records"):
         if stored_level(row["code"], row["args"], row["level"]) != "review":
             continue
         try:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from etl.rules import load_rules
-from etl.warnings import level_of, render
+from etl.warnings import level_of, recounted, render
 from views.theme import format_date
 from warehouse import queries
 
@@ -117,6 +117,27 @@ def _fields(args: str | None) -> dict:
         return {}
 
 
+def warnings_now(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.DataFrame:
+    """queries.report_warnings, each warning that counts measures of a status
+    (rules/warnings.yaml `recount`: status_unknown's n, counted at load) given `now` in its
+    args: how many of the report's measures have that status in the corrected warehouse, so
+    a correction never leaves the count at load shown alone."""
+    frame = queries.report_warnings(con, report_ids)
+    recount = recounted()
+    if frame.empty or not frame["code"].isin(list(recount)).any():
+        return frame
+    counts = queries.status_counts(con, report_ids)
+    frame["args"] = [
+        json.dumps(
+            {**_fields(args), "now": counts.get((rid, recount[code]), 0)}, ensure_ascii=False
+        )
+        if code in recount
+        else args
+        for rid, code, args in zip(frame["report_id"], frame["code"], frame["args"], strict=True)
+    ]
+    return frame
+
+
 def stored_warning(code: str, message: str, args: str | None, lang: str) -> str:
     """A parse_warning row's warning in `lang` (its fields stored as JSON text)."""
     return render_warning(code, _fields(args), lang, message)
@@ -149,7 +170,7 @@ def report_warnings(
     con: duckdb.DuckDBPyConnection, report_id: str, lang: str, level: str | None = "review"
 ) -> list[str]:
     """One report's warnings of `level` in `lang` (empty: nothing to review)."""
-    frame = queries.report_warnings(con, [report_id])
+    frame = warnings_now(con, [report_id])
     return warning_messages(frame, lang, level).get(report_id, [])
 
 
@@ -163,7 +184,7 @@ def reports_page(
     page = min(max(1, int(page or 1)), pages)
     rows = queries.reports_page(con, search, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     flagged = [r for r, n in zip(rows["report_id"], rows["n_warnings"], strict=True) if n]
-    frame = queries.report_warnings(con, flagged) if flagged else None
+    frame = warnings_now(con, flagged) if flagged else None
     if frame is None:
         return ReportsPage(rows, total, page, pages, {}, {})
     review, info = warning_messages(frame, lang, "review"), warning_messages(frame, lang, "info")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from views.audit import when
 from views.i18n import t
-from views.reports import stored_warning
+from views.reports import stored_warning, warnings_now
 from warehouse import queries
 from warehouse.corrections import CorrectionLog
 from warehouse.filters import Filters
@@ -105,7 +105,7 @@ def review_page(
     page = min(max(1, int(page or 1)), pages)
     frame = queries.review_items(con, f, done, include_done, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     reports = sorted(set(frame["report_id"]))
-    messages = warning_messages(queries.report_warnings(con, reports), lang) if reports else {}
+    messages = warning_messages(warnings_now(con, reports), lang) if reports else {}
     rows = []
     for r in frame.itertuples():
         reasons = [t("review_unknown_status", lang)] if r.unknown else []

@@ -82,6 +82,19 @@ def report_warnings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd
     ).df()
 
 
+def status_counts(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> dict:
+    """(report_id, status) → how many of the report's measures have that status now (after
+    corrections), for these reports; a status none has is absent."""
+    rows = con.execute(
+        """
+        SELECT report_id, status, count(*) FROM measure
+        WHERE report_id IN (SELECT unnest($ids)) GROUP BY ALL
+        """,
+        {"ids": list(report_ids)},
+    ).fetchall()
+    return {(rid, status): int(n) for rid, status, n in rows}
+
+
 def warned_reports(
     con: duckdb.DuckDBPyConnection, report: str | None, codes: list[str] | None
 ) -> list[str]:
