@@ -21,7 +21,7 @@ from etl.numbers import chinese_numeral
 from etl.rules import load_rules
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_VAL = f"{_W}val"
+_VAL, _PPR, _NUMPR = f"{_W}val", f"{_W}pPr", f"{_W}numPr"
 LEVELS = 9  # w:ilvl 0–8
 _STYLE_DEPTH = 16  # w:basedOn links followed at most (a loop in them stops there)
 
@@ -166,8 +166,8 @@ class WordNumbering:
 
     def _numbering_of(self, p) -> tuple[str, int, str | None] | None:
         """(numId, ilvl, paragraph style) of a w:p, from its own w:numPr or its style's."""
-        ppr = p.find(f"{_W}pPr")
-        num_pr = ppr.find(f"{_W}numPr") if ppr is not None else None
+        ppr = p.find(_PPR)
+        num_pr = ppr.find(_NUMPR) if ppr is not None else None
         nid, ilvl = _val(num_pr, "numId"), _int(_val(num_pr, "ilvl"))
         style = _val(ppr, "pStyle") or self.default_style
         sid, depth = style, 0
@@ -186,7 +186,7 @@ class WordNumbering:
         """(marker, what follows it) Word draws before paragraph `p`'s text, counting it:
         ('', '') when it is not numbered. The follower is '' after a closing mark (一、 (一)
         1. ①), else one space for Word's tab or space."""
-        found = self._numbering_of(p)
+        found = self._numbering_of(p) if self.instances else None
         if found is None:
             return "", ""
         nid, ilvl, style = found

@@ -309,3 +309,45 @@ def test_hostile_numbering_gets_one_line(tmp_path, monkeypatch):
     with pytest.raises(InputError) as info:
         _lines_with(tmp_path, huge)
     assert "more than 5,000 XML elements" in info.value.message
+
+
+def test_numbering_through_a_based_on_style_and_a_numbering_style_link():
+    """A style based on a numbered heading style is numbered as it is; a list that links to a
+    numbering style (w:numStyleLink, Word's 列表样式) takes the levels of the list that style
+    names; a paragraph's own ilvl picks the level of its style's list."""
+    from lxml import etree
+
+    from etl.docx_numbering import WordNumbering
+
+    numbering = etree.fromstring(
+        f'<w:numbering xmlns:w="{W}">'
+        '<w:abstractNum w:abstractNumId="1"><w:numStyleLink w:val="Outline"/></w:abstractNum>'
+        f'<w:abstractNum w:abstractNumId="2"><w:styleLink w:val="Outline"/>{OUTLINE}'
+        "</w:abstractNum>"
+        '<w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num>'
+        '<w:num w:numId="6"><w:abstractNumId w:val="2"/></w:num>'
+        "</w:numbering>"
+    )
+    styles = etree.fromstring(
+        f'<w:styles xmlns:w="{W}">'
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"/>'
+        '<w:style w:type="numbering" w:styleId="Outline"><w:pPr><w:numPr>'
+        '<w:numId w:val="6"/></w:numPr></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/>'
+        '<w:numId w:val="5"/></w:numPr></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="MyH1"><w:basedOn w:val="H1"/></w:style>'
+        "</w:styles>"
+    )
+    words = WordNumbering.from_parts(numbering, styles)
+
+    def para(style: str | None, ilvl: int | None = None):
+        ppr = f'<w:pStyle w:val="{style}"/>' if style else ""
+        if ilvl is not None:
+            ppr += f'<w:numPr><w:ilvl w:val="{ilvl}"/></w:numPr>'
+        return etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr>{ppr}</w:pPr></w:p>')
+
+    drawn = [
+        "".join(words.marker(p))
+        for p in (para("H1"), para("MyH1", 1), para("MyH1", 1), para("MyH1"), para(None))
+    ]
+    assert drawn == ["一、", "（一）", "（二）", "二、", ""]
