@@ -22,6 +22,7 @@ from etl.rules import load_rules
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _VAL, _PPR, _NUMPR = f"{_W}val", f"{_W}pPr", f"{_W}numPr"
+_PSTYLE, _NUMID, _ILVL = f"{_W}pStyle", f"{_W}numId", f"{_W}ilvl"
 LEVELS = 9  # w:ilvl 0–8
 _STYLE_DEPTH = 16  # w:basedOn links followed at most (a loop in them stops there)
 
@@ -166,10 +167,18 @@ class WordNumbering:
 
     def _numbering_of(self, p) -> tuple[str, int, str | None] | None:
         """(numId, ilvl, paragraph style) of a w:p, from its own w:numPr or its style's."""
-        ppr = p.find(_PPR)
-        num_pr = ppr.find(_NUMPR) if ppr is not None else None
-        nid, ilvl = _val(num_pr, "numId"), _int(_val(num_pr, "ilvl"))
-        style = _val(ppr, "pStyle") or self.default_style
+        nid = ilvl = style = None
+        ppr = p[0] if len(p) and p[0].tag == _PPR else None  # w:pPr comes first when there
+        for child in ppr if ppr is not None else ():
+            if child.tag == _PSTYLE:
+                style = child.get(_VAL)
+            elif child.tag == _NUMPR:
+                for item in child:
+                    if item.tag == _NUMID:
+                        nid = item.get(_VAL)
+                    elif item.tag == _ILVL:
+                        ilvl = _int(item.get(_VAL))
+        style = style or self.default_style
         sid, depth = style, 0
         while (nid is None or ilvl is None) and sid in self.styles and depth < _STYLE_DEPTH:
             s = self.styles[sid]
