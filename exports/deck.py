@@ -104,7 +104,12 @@ def _east_asian(rpr, typeface: str = theme.DECK_FONT) -> None:
 
 
 def _style_text_frame(frame, size: int | None = None, bold: bool = False, colour=None) -> None:
+    """Every run at `size` (points), bold or not, in `colour`; a paragraph's end mark takes
+    the size too, so that an empty cell is as tall as its text would be, not the 18 pt the
+    slide's default gives it (a table whose rows were reckoned to fit grew off the slide)."""
     for paragraph in frame.paragraphs:
+        if size:
+            paragraph._p.get_or_add_endParaRPr().set("sz", str(size * 100))
         for run in paragraph.runs:
             if size:
                 run.font.size = Pt(size)

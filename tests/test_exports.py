@@ -35,6 +35,7 @@ from warehouse.filters import Filters
 GARDEN = "区园林绿化服务中心"
 TODAY = date(2026, 11, 29)
 CHROMIUM = "/usr/bin/chromium"
+LEDGERS = Path(__file__).resolve().parents[2] / "shared" / "cases" / "ledgers"
 
 
 def _deck(con, f: Filters, lang: str = "zh", template=None) -> Presentation:
@@ -471,3 +472,36 @@ def test_served_plotly_bundle_matches_the_installed_plotly():
     ours = version.search(PLOTLY_BUNDLE.read_text(encoding="utf-8")[:400]).group(1)
     theirs = version.search(full.read_text(encoding="utf-8")[:400]).group(1)
     assert ours == theirs
+
+
+@pytest.mark.skipif(not LEDGERS.exists(), reason="../shared/cases is not present")
+def test_empty_table_cells_take_the_tables_size_so_rows_stay_as_reckoned(tmp_path):
+    """An empty cell (a ledger without 责任人) is drawn at the body size, not the slide's
+    default 18 pt that made every row of the deadline table taller than reckoned and ran it
+    off the bottom of the slide in LibreOffice."""
+    from exports.deck import TABLE_BODY_PT, TABLE_HEAD_PT
+    from pipeline import load_paths
+    from warehouse.db import connect_readonly
+
+    db = tmp_path / "w.duckdb"
+    assert not load_paths([LEDGERS / "16_closed_column_no.xlsx"], db).failed
+    con = connect_readonly(db)
+    try:
+        prs = _deck(con, Filters())
+    finally:
+        con.close()
+    empty = 0
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            for r, row in enumerate(shape.table.rows):
+                size = (TABLE_HEAD_PT if r == 0 else TABLE_BODY_PT) * 100
+                for cell in row.cells:
+                    for p in cell.text_frame.paragraphs:
+                        end = p._p.find(
+                            "{http://schemas.openxmlformats.org/drawingml/2006/main}endParaRPr"
+                        )
+                        assert end is not None and end.get("sz") == str(size)
+                        empty += not p.runs
+    assert empty > 0  # the ledger's deadline table has no 责任人: empty cells
