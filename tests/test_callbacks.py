@@ -192,3 +192,32 @@ def test_meeting_slides_render_with_a_footer_naming_reports_filters_and_date(app
     footer = _text(footer)
     assert "《区城市管理委党委关于" in footer and GARDEN in footer
     assert f"{today.year}年{today.month}月{today.day}日" in footer
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_data_page_comes_with_its_words_not_an_empty_drop_zone(app_db, lang):
+    """The drop zone, headings and cancel button are drawn with the page (a screenshot caught
+    an empty dashed box while the labels callback was still awaited)."""
+    from dashboard import ids
+    from dashboard.uploads import MAX_UPLOAD_BYTES
+    from views.i18n import t
+
+    tree = _page("data").layout(lang)
+    hint = t("upload_hint", lang).format(mb=MAX_UPLOAD_BYTES // 1_048_576)
+    found = {}
+
+    def walk(c):
+        if isinstance(c, list | tuple):
+            for x in c:
+                walk(x)
+        elif hasattr(c, "children"):
+            if getattr(c, "id", None) in (ids.UPLOAD_HINT, ids.DATA_HEADING, ids.DATA_LIST_HEADING):
+                found[c.id] = c.children
+            walk(c.children)
+
+    walk(tree)
+    assert found == {
+        ids.DATA_HEADING: t("nav_data", lang),
+        ids.UPLOAD_HINT: hint,
+        ids.DATA_LIST_HEADING: t("reports_heading", lang),
+    }
