@@ -12,6 +12,7 @@ import pandas as pd
 from views.audit import field_label
 from views.export import ExportContent
 from views.i18n import category_label, indicator_name, status_label, t, unit_label
+from views.vocabulary import status_cue
 
 _SENTENCE_END = "。！？；!?;\n"
 # A cell that starts like a formula is run by Excel when the CSV is opened (CSV injection);
@@ -54,7 +55,7 @@ def measures_table(content: ExportContent) -> pd.DataFrame:
             t("col_text", lang): m["text"],
             t("col_category", lang): [category_label(c, lang) for c in m["category"]],
             t("col_status", lang): [status_label(s, lang) for s in m["status"]],
-            t("detail_cue", lang): m["status_cue"].fillna(""),
+            t("detail_cue", lang): [status_cue(c, lang) or "" for c in m["status_cue"].fillna("")],
             t("col_departments", lang): m["departments"].fillna(""),
             t("col_figures", lang): m["figures"].fillna(""),
             t("col_start_offset", lang): m["start_offset"].astype("int64"),

@@ -178,3 +178,38 @@ def test_every_status_badge_is_readable(status):
     assert badge.children == vocabulary.status_label(status, "zh")
     if vocabulary.status_badge(status) in ("light", "warning"):
         assert badge.text_color == "dark"
+
+
+def test_a_default_status_rule_reads_as_its_words_in_the_readers_language(con):
+    """The 待核查 reasons and the status cue of a measure no words decided name the default
+    rule by what it says, in one language, never by its id (section_default_organisation)."""
+    import re
+
+    from etl.classify import default_cue
+    from etl.rules import load_rules
+    from exports.tables import measures_table
+    from views.export import gather
+    from views.i18n import t
+    from views.reports import render_warning
+
+    rules = load_rules()
+    latin, han = re.compile(r"[A-Za-z_]{3,}"), re.compile(r"[\u4e00-\u9fff]")
+    for rule in (r for r in rules.status_rules if r.default):
+        cue = default_cue(rule, rules)
+        zh, en = vocabulary.status_cue(cue, "zh"), vocabulary.status_cue(cue, "en")
+        assert zh == t("default_rule_cue", "zh").format(rule=rule.zh or rule.description)
+        assert en == t("default_rule_cue", "en").format(rule=rule.description)
+        assert not latin.search(zh) and not han.search(en)
+        said = render_warning("status_default_done", {"n": 2, "rule": rule.id}, "zh")
+        assert rule.id not in said and (rule.zh or rule.description) in said
+        assert rule.description in render_warning("status_default", {"n": 2, "rule": rule.id}, "en")
+    # The report's own words stay as they are.
+    assert vocabulary.status_cue("已全部完成", "en") == "已全部完成"
+    # The seed's next steps are decided by their default rule: the workbook says so in
+    # the workbook's language.
+    cues = measures_table(gather(con, Filters(), "zh", date(2026, 11, 29)))[t("detail_cue")]
+    next_steps = t("default_rule_cue").format(
+        rule=vocabulary.status_rule_words("section_default_next_steps")
+    )
+    assert (cues == next_steps).sum() > 0
+    assert not cues.str.contains("section_default").any()
