@@ -213,3 +213,21 @@ def test_a_default_status_rule_reads_as_its_words_in_the_readers_language(con):
     )
     assert (cues == next_steps).sum() > 0
     assert not cues.str.contains("section_default").any()
+
+
+def test_every_milestone_is_named_and_the_end_labels_run_inward(con):
+    """The inspection period carries its name (above it) as the feedback and publication
+    points do (below them; a bare blue bar said nothing), and the labels at the time line's
+    ends run inward, so that 公布整改进展 is not cut at the right edge of a narrow chart."""
+    from views.i18n import t
+
+    rid = con.execute("SELECT report_id FROM report").fetchone()[0]
+    for lang in ("zh", "en"):
+        fig = figures.milestones(queries.report_header(con, rid), lang)
+        named = {tr["name"]: tr for tr in fig["data"]}
+        assert set(named) == {t(k, lang) for k in ("ms_inspection", "ms_feedback", "ms_publish")}
+        for name, trace in named.items():
+            assert name in trace["text"]
+        assert named[t("ms_inspection", lang)]["textposition"] == "top right"
+        assert named[t("ms_publish", lang)]["textposition"] == "bottom left"
+        assert named[t("ms_feedback", lang)]["textposition"] == "bottom center"

@@ -344,8 +344,12 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
                 "type": "scatter",
                 "x": [str(start), str(end)],
                 "y": [1, 1],
-                "mode": "lines+markers",
+                "mode": "lines+markers+text",
                 "line": {"width": 10, "color": "#1f6fb2"},
+                # Named above its start, the points below theirs: a short period's name
+                # and the feedback close after it never meet.
+                "text": [t("ms_inspection", lang), ""],
+                "textposition": "top right",
                 "name": t("ms_inspection", lang),
                 "hovertemplate": t("ms_inspection", lang) + " " + hover,
             }
@@ -364,20 +368,29 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
                     "mode": "markers+text",
                     "marker": {"size": 16, "color": colour},
                     "text": [t(key, lang)],
-                    "textposition": "top center",
+                    "textposition": "bottom center",
                     "name": t(key, lang),
                     "hovertemplate": t(key, lang) + " " + hover,
                 }
             )
     if not data:
         return _empty(title, lang, big, message="none_dates")
+    # A label over the latest point runs left of it, over the earliest right of it, so that
+    # neither is cut at the chart's edge however narrow the chart.
+    days = [pd.Timestamp(x) for trace in data for x in trace["x"]]
+    for trace in data[1:] if start and end else data:
+        day = pd.Timestamp(trace["x"][0])
+        if len(days) > 1 and day == max(days):
+            trace["textposition"] = "bottom left"
+        elif len(days) > 1 and day == min(days):
+            trace["textposition"] = "bottom right"
     return _figure(
         data,
         title,
         big,
         height=220,
         showlegend=False,
-        yaxis={"visible": False, "range": [0.5, 1.6]},
+        yaxis={"visible": False, "range": [0.3, 1.7]},
         xaxis={
             "type": "date",
             "tickformat": theme.DATE_TICKS[lang],
