@@ -231,3 +231,31 @@ def test_every_milestone_is_named_and_the_end_labels_run_inward(con):
         assert named[t("ms_inspection", lang)]["textposition"] == "top right"
         assert named[t("ms_publish", lang)]["textposition"] == "bottom left"
         assert named[t("ms_feedback", lang)]["textposition"] == "bottom center"
+
+
+LEDGERS = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "cases" / "ledgers"
+
+
+@pytest.mark.skipif(not LEDGERS.exists(), reason="../shared/cases is not present")
+def test_the_review_list_tells_ledgers_of_one_title_apart(tmp_path):
+    """Two ledgers titled alike (区审计局党组巡察整改台账) are named on the 待核查 list as
+    everywhere else, by title and file name, not twice by the same title."""
+    from pipeline import load_paths
+    from views.reports import report_names
+    from views.review import review_page
+    from warehouse.db import connect_readonly
+
+    db = tmp_path / "w.duckdb"
+    files = [LEDGERS / "08_formula_cells_no_cache.xlsx", LEDGERS / "15_blank_status_cells.xlsx"]
+    assert not load_paths(files, db).failed
+    con = connect_readonly(db)
+    try:
+        page = review_page(con, None, Filters(), 1, "zh")
+        names = report_names(con, [r.report_id for r in page.rows], "zh")
+        titles = con.execute("SELECT DISTINCT title FROM report").fetchall()
+    finally:
+        con.close()
+    assert len(titles) == 1 and len(set(names.values())) == 2
+    assert {r.report_title for r in page.rows} == set(names.values())
+    for name, file in zip(sorted(names.values()), sorted(f.name for f in files), strict=True):
+        assert file in name
