@@ -18,7 +18,7 @@ from views.i18n import (
 )
 from views.reports import reports_page
 from views.summaries import share
-from views.theme import GRAPH_CONFIG, format_number, format_percent, format_total
+from views.theme import GRAPH_CONFIG, format_date, format_number, format_percent, format_total
 
 
 def empty_warehouse(lang: str = "zh") -> html.Div:
@@ -240,17 +240,13 @@ def text_or(value, fallback: str = "") -> str:
     return value if isinstance(value, str) and value else fallback
 
 
-def _date(value) -> str:
-    """ISO date of a pandas value, or blank when the report gives none."""
-    return "" if pd.isna(value) else str(value)[:10]
-
-
-def _when(value) -> str:
-    """Date and minute of a pandas timestamp (when a report was loaded), in the organisation's
-    time zone (views.clock), as exports date themselves."""
+def _when(value, lang: str) -> str:
+    """Day and minute of a pandas timestamp (when a report was loaded) in the organisation's
+    time zone (views.clock), the day as every page writes it: 2026年11月30日 03:42."""
     if pd.isna(value):
         return ""
-    return clock.local(pd.Timestamp(value).to_pydatetime()).strftime("%Y-%m-%d %H:%M")
+    moment = clock.local(pd.Timestamp(value).to_pydatetime())
+    return f"{format_date(moment, lang)} {moment:%H:%M}"
 
 
 def review_mark(
@@ -395,8 +391,8 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
                 html.Td(
                     inspection_kind_label(text_or(r.inspection_kind), lang), className="text-nowrap"
                 ),
-                html.Td(_date(r.publish_date), className="text-nowrap"),
-                html.Td(_when(r.loaded_at), className="text-nowrap"),
+                html.Td(format_date(r.publish_date, lang), className="text-nowrap"),
+                html.Td(_when(r.loaded_at, lang), className="text-nowrap"),
                 html.Td(int(r.n_items)),
                 html.Td(int(r.n_measures)),
                 html.Td(int(r.n_metrics)),

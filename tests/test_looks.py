@@ -259,3 +259,25 @@ def test_the_review_list_tells_ledgers_of_one_title_apart(tmp_path):
     assert {r.report_title for r in page.rows} == set(names.values())
     for name, file in zip(sorted(names.values()), sorted(f.name for f in files), strict=True):
         assert file in name
+
+
+@pytest.mark.parametrize(
+    ("lang", "published", "loaded"),
+    [
+        ("zh", "2025年5月20日", r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d"),
+        ("en", "20 May 2025", r"\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d"),
+    ],
+)
+def test_the_reports_list_writes_its_dates_as_every_page_does(con, lang, published, loaded):
+    """通报 and 数据: the published and loaded dates read 2025年5月20日 (20 May 2025), as the
+    explorer's deadlines and the meeting footer do, not 2025-05-20."""
+    import re
+
+    from dashboard.components import reports_table
+    from views.reports import reports_page
+
+    page = reports_page(con, None, 1, lang)
+    (row,) = reports_table(page, lang).children[1].children
+    cells = [c.children for c in row.children]
+    assert cells[3] == published
+    assert re.fullmatch(loaded, cells[4])
