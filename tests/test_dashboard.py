@@ -888,3 +888,29 @@ def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, serve
             _full_names_inside(page, f"#meeting-{slide}", names)
         page.keyboard.press("ArrowRight")
     assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_top_bar_keeps_one_line_and_search_boxes_fill_their_box_at_1024(browser_page, lang):
+    """At a projector's 1024 px the top bar's brand, links and buttons share one line in
+    either language, and the reports' search box is as wide as its box (its placeholder
+    was cut at the browser's default 20 characters)."""
+    page, base, problems = browser_page
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
+    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
+    page.goto(base + "/reports")
+    page.wait_for_selector("#reports-search")
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('#nav > .container-fluid > *')]"
+        ".map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 5 and max(tops) - min(tops) < 12, tops
+    inner, outer = page.evaluate(
+        "() => { const e = document.querySelector('#reports-search');"
+        " return [e.getBoundingClientRect().width, e.parentElement.getBoundingClientRect().width]; }"
+    )
+    assert inner >= outer * 0.9, (inner, outer)
+    assert problems == []
