@@ -281,3 +281,25 @@ def test_the_reports_list_writes_its_dates_as_every_page_does(con, lang, publish
     cells = [c.children for c in row.children]
     assert cells[3] == published
     assert re.fullmatch(loaded, cells[4])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6, 7])
+def test_rounds_run_light_to_dark_in_time_order(n):
+    """Each round's bars are darker than the round before (the palette cycled light, dark,
+    darkest, mid, so the latest round could look the earliest)."""
+    shares = pd.DataFrame(
+        [
+            {
+                "report_id": f"r{k}",
+                "category": vocabulary.categories()[0],
+                "share": 0.5,
+                "completed": 1,
+                "items": 2,
+            }
+            for k in range(n)
+        ]
+    )
+    fig = figures.rounds_completion(shares, {f"r{k}": f"第{k + 1}轮" for k in range(n)}, "zh")
+    shades = [_luminance(tr["marker"]["color"]) for tr in fig["data"]]
+    assert len(shades) == n
+    assert all(a > b for a, b in zip(shades, shades[1:])), shades

@@ -459,7 +459,18 @@ def department_completion(
     return _figure(data, title, big, **layout)
 
 
-ROUND_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#6baed6", "#2171b5")
+# Rounds in time order run light (earliest) to dark (latest), as the heat map runs few to many.
+ROUND_COLOURS = ("#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
+
+
+def round_colours(n: int) -> list[str]:
+    """`n` colours from light to dark, spread over ROUND_COLOURS (repeated past its length)."""
+    if n <= 1:
+        return list(ROUND_COLOURS[-2:-1]) * n
+    steps = len(ROUND_COLOURS) - 1
+    if n > steps + 1:
+        return [ROUND_COLOURS[k % len(ROUND_COLOURS)] for k in range(n)]
+    return [ROUND_COLOURS[round(k * steps / (n - 1))] for k in range(n)]
 
 
 def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> dict:
@@ -470,6 +481,7 @@ def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> d
         return _empty(title, lang)
     categories = [c for c in vocabulary.categories() if c in set(shares["category"])]
     data = []
+    colours = round_colours(len(labels))
     for k, (report_id, label) in enumerate(labels.items()):
         part = shares[shares["report_id"] == report_id].set_index("category")
         rows = [part.loc[c] if c in part.index else None for c in categories]
@@ -479,7 +491,7 @@ def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> d
                 "name": label,
                 "x": [category_label(c, lang) for c in categories],
                 "y": [float(r["share"]) if r is not None else None for r in rows],
-                "marker": {"color": ROUND_COLOURS[k % len(ROUND_COLOURS)]},
+                "marker": {"color": colours[k]},
                 "customdata": [
                     [int(r["completed"]), int(r["items"])] if r is not None else [None, None]
                     for r in rows
