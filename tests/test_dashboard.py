@@ -914,3 +914,30 @@ def test_top_bar_keeps_one_line_and_search_boxes_fill_their_box_at_1024(browser_
     )
     assert inner >= outer * 0.9, (inner, outer)
     assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_meeting_kpi_tiles_hold_their_figures_at_1024(browser_page, lang):
+    """The meeting's indicator tiles at a projector's 1024 px: the longest figure (over
+    1,000,000 yuan; 100万余元) stays inside its tile, over the next one in no language."""
+    page, base, problems = browser_page
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
+    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
+    page.goto(base + "/meeting")
+    page.wait_for_selector("#meeting-kpis .kpi-tile")
+    page.wait_for_timeout(600)
+    funds = page.inner_text("#meeting-kpis")
+    assert ("over 1,000,000" if lang == "en" else "100万余") in funds
+    spill = page.evaluate(
+        "() => [...document.querySelectorAll('.meeting .kpi-tile')].filter(t => {"
+        " const box = t.getBoundingClientRect();"
+        " return [...t.querySelectorAll('.kpi-num, .kpi-unit, .kpi-label')].some(e => {"
+        " const r = e.getBoundingClientRect(); return r.right > box.right + 1; }); })"
+        ".map(t => t.innerText)"
+    )
+    assert spill == []
+    assert page.evaluate(OVERFLOW_JS) == []
+    assert problems == []
