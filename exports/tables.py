@@ -201,7 +201,16 @@ def to_xlsx(content: ExportContent) -> bytes:
     }
     # Strings stay strings: never turned into formulas or links, whatever they start with.
     options = {"strings_to_formulas": False, "strings_to_urls": False}
+    # The figure column of each sheet that has one.
+    figures = {
+        t("sheet_metrics", lang): t("col_value", lang),
+        t("sheet_indicators", lang): t("col_total", lang),
+    }
     with pd.ExcelWriter(out, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        grouped = {
+            whole: writer.book.add_format({"num_format": FIGURE_FORMATS[whole]})
+            for whole in (True, False)
+        }
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
@@ -209,4 +218,12 @@ def to_xlsx(content: ExportContent) -> bytes:
             for i, column in enumerate(frame.columns):
                 longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
                 sheet.set_column(i, i, min(60, max(8, longest * 1.6)))
+                if figures.get(name) == column:  # numbers still, read with their separators
+                    for row, value in enumerate(frame[column], start=1):
+                        if not pd.isna(value):
+                            sheet.write_number(row, i, value, grouped[float(value).is_integer()])
     return out.getvalue()
+
+
+# A figure's cell: thousands grouped (1,105,837), decimals only where it has them (33.9).
+FIGURE_FORMATS = {True: "#,##0", False: "#,##0.0########"}

@@ -505,3 +505,26 @@ def test_empty_table_cells_take_the_tables_size_so_rows_stay_as_reckoned(tmp_pat
                         assert end is not None and end.get("sz") == str(size)
                         empty += not p.runs
     assert empty > 0  # the ledger's deadline table has no 责任人: empty cells
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_workbook_figures_are_numbers_with_thousands_grouped(con, lang):
+    """The workbook's figures (数值, 合计) stay numbers and read grouped: 1,105,837 and 33.9,
+    never 1105837 in General format."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(gather(con, Filters(), lang, TODAY))))
+    for sheet, header in (("sheet_indicators", "col_total"), ("sheet_metrics", "col_value")):
+        ws = book[t(sheet, lang)]
+        col = [c.value for c in ws[1]].index(t(header, lang)) + 1
+        cells = [ws.cell(r, col) for r in range(2, ws.max_row + 1)]
+        assert cells and all(isinstance(c.value, int | float) for c in cells)
+        for c in cells:
+            whole = float(c.value).is_integer()
+            assert c.number_format == ("#,##0" if whole else "#,##0.0########"), c.value
+    totals = {
+        row[0]: row[2]
+        for row in book[t("sheet_indicators", lang)].iter_rows(min_row=2, values_only=True)
+    }
+    assert totals["heating_network_renovated"] == pytest.approx(33.9)
+    assert totals["gas_hazards_closed"] == 108

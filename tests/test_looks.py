@@ -302,4 +302,4 @@ def test_rounds_run_light_to_dark_in_time_order(n):
     fig = figures.rounds_completion(shares, {f"r{k}": f"第{k + 1}轮" for k in range(n)}, "zh")
     shades = [_luminance(tr["marker"]["color"]) for tr in fig["data"]]
     assert len(shades) == n
-    assert all(a > b for a, b in zip(shades, shades[1:])), shades
+    assert all(a > b for a, b in zip(shades, shades[1:], strict=False)), shades
