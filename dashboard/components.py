@@ -418,6 +418,18 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
 SEARCH_PAUSE = 0.4
 
 
+def entries_place(page: int, page_size: int, shown: int, total: int, lang: str) -> str:
+    """Where a page of `shown` entries (page `page`, 1-based) sits in a list of `total`:
+    第 21–40 条,共 57 条; blank for an empty list (its table says that nothing is there, and
+    第 0–0 条,共 0 条 said it twice)."""
+    if not total:
+        return ""
+    first = (page - 1) * page_size + 1
+    return t("entries_place", lang).format(
+        first=f"{first:,}", last=f"{first + shown - 1:,}", total=f"{total:,}"
+    )
+
+
 def list_place(page, lang: str) -> str:
     """Where the page sits in the list: 第 1–25 条,共 10,000 份通报; that none match."""
     if not page.total:

@@ -303,3 +303,13 @@ def test_rounds_run_light_to_dark_in_time_order(n):
     shades = [_luminance(tr["marker"]["color"]) for tr in fig["data"]]
     assert len(shades) == n
     assert all(a > b for a, b in zip(shades, shades[1:], strict=False)), shades
+
+
+def test_a_page_of_entries_says_where_it_sits_and_nothing_for_an_empty_list():
+    """The audit and review lists' place line: 第 51–57 条,共 57 条, 51–57 of 57; an empty
+    list leaves it blank (第 0–0 条,共 0 条 stood above 尚无更正记录。)."""
+    from dashboard.components import entries_place
+
+    assert entries_place(1, 50, 0, 0, "zh") == entries_place(1, 50, 0, 0, "en") == ""
+    assert entries_place(2, 50, 7, 57, "zh") == "第 51–57 条,共 57 条"
+    assert entries_place(1, 50, 50, 1200, "en") == "1–50 of 1,200"
