@@ -3,9 +3,10 @@ returns what the warehouse queries say, in both languages, for a filter or none.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from views import vocabulary
+from views import figures, vocabulary
 from views.summaries import department_summary
 from warehouse import queries
 from warehouse.db import connect_readonly
@@ -221,3 +222,24 @@ def test_the_data_page_comes_with_its_words_not_an_empty_drop_zone(app_db, lang)
         ids.UPLOAD_HINT: hint,
         ids.DATA_LIST_HEADING: t("reports_heading", lang),
     }
+
+
+def test_the_departments_chart_lists_departments_as_its_table_does(app_db):
+    """Top down, the 部门 chart's bars come in the table's order, ties included (departments
+    with as many measures came in another order in the chart than in the table)."""
+    fig, table = _page("departments").render("", "zh")
+    rows = table.children[0].children[1].children
+    listed = [row.children[0].children for row in rows]
+    assert len(listed) > 1 and list(reversed(fig["data"][0]["y"])) == listed
+    # Ties: departments of equal counts keep the summary's order in the chart too.
+    summary = department_summary(
+        pd.DataFrame(
+            [
+                {"department": d, "status": "completed", "n": n}
+                for d, n in [("乙局", 2), ("甲局", 2), ("丙局", 2), ("丁局", 5), ("戊局", 1)]
+            ]
+        )
+    )
+    fig = figures.department_completion(summary, "zh")
+    assert list(reversed(fig["data"][0]["y"])) == list(summary["department"])
+    assert len(set(summary["measures"])) < len(summary)

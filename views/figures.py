@@ -420,7 +420,9 @@ def department_completion(
     title = t("chart_departments", lang)
     if df.empty:
         return _empty(title, lang, big, message=empty)
-    ordered = df.sort_values("measures")
+    # Bottom up, so ties keep the frame's order top down: the chart lists the departments as
+    # the table under it does.
+    ordered = df.iloc[::-1].sort_values("measures", kind="stable")
     if limit is not None and len(ordered) > limit:
         ordered = ordered.tail(limit)
         title = t("chart_departments_top", lang).format(n=limit)
