@@ -243,3 +243,25 @@ def test_the_departments_chart_lists_departments_as_its_table_does(app_db):
     fig = figures.department_completion(summary, "zh")
     assert list(reversed(fig["data"][0]["y"])) == list(summary["department"])
     assert len(set(summary["measures"])) < len(summary)
+
+
+def test_the_meeting_footer_names_a_picked_report_once(app_db):
+    """Picked in the report filter, the report is cited once in the footer (it was cited and
+    then named again as the filter, three lines at 1024 px); other filters are still said."""
+    from views.i18n import t
+
+    meeting = _page("meeting")
+    con = connect_readonly(app_db)
+    try:
+        rid = con.execute("SELECT report_id FROM report").fetchone()[0]
+    finally:
+        con.close()
+    _slide, footer, *_ = meeting.render(0, f"?report={rid}", "zh")
+    text = _text(footer)
+    assert text.count("区城市管理委党委关于") == 1 and t("filter_active", "zh") not in text
+    _slide, footer, *_ = meeting.render(0, f"?report={rid}&department={GARDEN}", "zh")
+    text = _text(footer)
+    assert text.count("区城市管理委党委关于") == 1
+    assert f"{t('filter_active', 'zh')} {GARDEN}" in text
+    _slide, footer, *_ = meeting.render(0, "", "zh")
+    assert t("filter_none", "zh") in _text(footer)
