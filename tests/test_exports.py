@@ -528,3 +528,51 @@ def test_workbook_figures_are_numbers_with_thousands_grouped(con, lang):
     }
     assert totals["heating_network_renovated"] == pytest.approx(33.9)
     assert totals["gas_hazards_closed"] == 108
+
+
+def test_slide_titles_sit_over_the_middle_of_the_wide_slide(con):
+    """The default deck is 16:9: its titles are centred over the slide and as wide as its
+    content (the 4:3 layouts left them centred over the left three quarters)."""
+    prs = _deck(con, Filters())
+    for slide in prs.slides:
+        title = slide.shapes.title
+        middle = (title.left + title.width / 2) / prs.slide_width
+        assert middle == pytest.approx(0.5, abs=0.01), title.text
+        assert title.width >= prs.slide_width * 0.8
+
+
+DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU_BOLD.exists(), reason="needs fonts-dejavu")
+@pytest.mark.skipif(not LEDGERS.exists(), reason="../shared/cases is not present")
+def test_english_table_headers_fit_their_columns_in_the_fallback_font(seed_db):
+    """Each bold header word fits its column as LibreOffice draws it without Microsoft
+    YaHei (DejaVu Sans Bold, measured): Completed and Completion broke as Complete d and
+    Completio n."""
+    from PIL import ImageFont
+
+    from exports.deck import CELL_SIDE_PT, EMU_PER_PT, TABLE_HEAD_PT
+    from pipeline import load_paths
+    from warehouse.db import connect_readonly
+
+    # Ledgers add statuses (未明确, 未启动): the department table's columns narrow to them.
+    cases = ["04_sheet_per_area.xlsx", "15_blank_status_cells.xlsx", "16_closed_column_no.xlsx"]
+    assert not load_paths([LEDGERS / c for c in cases], seed_db).failed
+    font = ImageFont.truetype(str(DEJAVU_BOLD), TABLE_HEAD_PT * 10)
+    con = connect_readonly(seed_db)
+    try:
+        prs = _deck(con, Filters(), "en")
+    finally:
+        con.close()
+    checked = 0
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            for j, cell in enumerate(shape.table.rows[0].cells):
+                inner = shape.table.columns[j].width / EMU_PER_PT - 2 * CELL_SIDE_PT
+                for word in re.findall(r"[0-9A-Za-z%.,'’()\-/:+]+", cell.text):
+                    assert font.getlength(word) / 10 <= inner, (word, inner)
+                    checked += 1
+    assert checked > 20
