@@ -221,15 +221,14 @@ class _Deck:
         reasons = doubt_reasons(self.c.doubts, lang)
         if reasons:
             summary = doubt_summary(self.c.doubts, lang)
-            line = f"{t('needs_review', lang)}({summary}):{reasons[0]}"
+            head = f"{t('needs_review', lang)}({summary}):"
             if lang != "zh":
-                line = f"{t('needs_review', lang)} ({summary}): {reasons[0]}"
-            if len(reasons) > 1:
-                line += t("deck_review_more", lang)
+                head = f"{t('needs_review', lang)} ({summary}): "
+            more = t("deck_review_more", lang) if len(reasons) > 1 else ""
+            # The first reason is shortened to the line, never the pointer to the rest.
+            line = head + _short(reasons[0], max(20, 120 - len(head) - len(more))) + more
             top = self.top + (tile_h + gap) * 2
-            self._text_box(
-                slide, _short(line, 120), top, size=14, height=Emu(int(self.height * 0.08))
-            )
+            self._text_box(slide, line, top, size=14, height=Emu(int(self.height * 0.08)))
         self._notes(slide, "findings", "\n".join(reasons) if reasons else None)
 
     def _tile(self, slide, left, top, width, height, label: str, value: str) -> None:

@@ -576,3 +576,28 @@ def test_english_table_headers_fit_their_columns_in_the_fallback_font(seed_db):
                     assert font.getlength(word) / 10 <= inner, (word, inner)
                     checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_kpi_slides_review_line_keeps_its_pointer_whole(seed_db, lang):
+    """Where several reports are to check, the KPI slide's 待核查 line shortens its first
+    reason, never the pointer to the rest (…“To check by hand” s… was cut)."""
+    from pipeline import load_paths
+    from warehouse.db import connect_readonly
+
+    reports = Path(__file__).resolve().parents[2] / "shared" / "reports"
+    if not reports.exists():
+        pytest.skip("../shared/reports is not present")
+    assert not load_paths(sorted(reports.glob("r*.txt")), seed_db).failed
+    con = connect_readonly(seed_db)
+    try:
+        prs = _deck(con, Filters(), lang)
+    finally:
+        con.close()
+    kpi = next(s for s in prs.slides if s.shapes.title.text == t("deck_kpis", lang))
+    (line,) = [
+        sh.text_frame.text
+        for sh in kpi.shapes
+        if sh.has_text_frame and sh.text_frame.text.startswith(t("needs_review", lang))
+    ]
+    assert line.endswith(t("deck_review_more", lang)) and len(line) <= 125
