@@ -280,12 +280,13 @@ def review_mark(
         if reviewed
         else dbc.Badge(t("needs_review", lang), color="warning", text_color="dark")
     )
-    count = summary or plural("needs_review_count", lang, len(messages))
+    # The count never breaks inside (5 条解析 / 提示 in a narrow column); who reviewed may.
+    count = [html.Span(summary or plural("needs_review_count", lang, len(messages)),
+                       className="small text-nowrap")]  # fmt: skip
     if reviewed:
-        count += " · " + t("review_done", lang).format(user=reviewed[0], when=reviewed[1])
-    head = html.Summary(
-        [badge, " ", html.Span(count, className="small")], className="review-summary"
-    )
+        done = t("review_done", lang).format(user=reviewed[0], when=reviewed[1])
+        count.append(html.Span(" · " + done, className="small"))
+    head = html.Summary([badge, " ", *count], className="review-summary")
     items = html.Ul([html.Li(m) for m in messages], className="small mb-1 review-warnings")
     return html.Details([head, items, *listed], className="review-mark", **named)
 
@@ -392,7 +393,7 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
                     inspection_kind_label(text_or(r.inspection_kind), lang), className="text-nowrap"
                 ),
                 html.Td(format_date(r.publish_date, lang), className="text-nowrap"),
-                html.Td(_when(r.loaded_at, lang), className="text-nowrap"),
+                html.Td(_when(r.loaded_at, lang), className="keep-words"),
                 html.Td(int(r.n_items)),
                 html.Td(int(r.n_measures)),
                 html.Td(int(r.n_metrics)),

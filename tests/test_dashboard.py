@@ -895,8 +895,8 @@ def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, serve
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_top_bar_keeps_one_line_and_search_boxes_fill_their_box_at_1024(browser_page, lang):
     """At a projector's 1024 px the top bar's brand, links and buttons share one line in
-    either language, and the reports' search box is as wide as its box (its placeholder
-    was cut at the browser's default 20 characters)."""
+    either language, the reports' search box is as wide as its box (its placeholder was cut
+    at the browser's default 20 characters), and the data page's list fits the width."""
     page, base, problems = browser_page
     page.set_viewport_size({"width": 1024, "height": 768})
     page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
@@ -913,6 +913,16 @@ def test_top_bar_keeps_one_line_and_search_boxes_fill_their_box_at_1024(browser_
         " return [e.getBoundingClientRect().width, e.parentElement.getBoundingClientRect().width]; }"
     )
     assert inner >= outer * 0.9, (inner, outer)
+    # The data page's list fits the width, its review counts on one line each.
+    page.goto(base + "/data")
+    page.wait_for_selector("#reports-table .review-summary, #reports-table details")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth + 1")
+    lines = page.evaluate(
+        "() => [...document.querySelectorAll('#reports-table .review-summary .text-nowrap')]"
+        ".map(e => e.getClientRects().length)"
+    )
+    assert set(lines) <= {1}
     assert problems == []
 
 

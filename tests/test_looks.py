@@ -281,6 +281,8 @@ def test_the_reports_list_writes_its_dates_as_every_page_does(con, lang, publish
     cells = [c.children for c in row.children]
     assert cells[3] == published
     assert re.fullmatch(loaded, cells[4])
+    # At 1024 px the load time breaks between its day and its minute, never inside either.
+    assert row.children[4].className == "keep-words"
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 6, 7])
@@ -313,3 +315,15 @@ def test_a_page_of_entries_says_where_it_sits_and_nothing_for_an_empty_list():
     assert entries_place(1, 50, 0, 0, "zh") == entries_place(1, 50, 0, 0, "en") == ""
     assert entries_place(2, 50, 7, 57, "zh") == "第 51–57 条,共 57 条"
     assert entries_place(1, 50, 50, 1200, "en") == "1–50 of 1,200"
+
+
+def test_a_review_marks_count_never_breaks_inside():
+    """In a narrow 核查 column the count (5 条解析提示) stays on one line; who reviewed may
+    wrap."""
+    from dashboard.components import review_mark
+
+    mark = review_mark(["甲", "乙"], "zh", reviewed=("王五", "2026年11月30日"))
+    count, done = mark.children[0].children[2:]
+    assert "text-nowrap" in count.className and count.children == "2 条解析提示"
+    assert "text-nowrap" not in done.className and "王五" in done.children
+    assert review_mark(["甲"], "zh").children[0].children[2].children == "1 条解析提示"
