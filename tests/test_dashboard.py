@@ -890,6 +890,13 @@ def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, serve
     assert problems == []
 
 
+def _projector(page, base: str, lang: str) -> None:
+    """The page as a 1024×768 projector shows it, in `lang`."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
+    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
+
+
 @needs_browser
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -898,9 +905,7 @@ def test_top_bar_keeps_one_line_and_search_boxes_fill_their_box_at_1024(browser_
     either language, the reports' search box is as wide as its box (its placeholder was cut
     at the browser's default 20 characters), and the data page's list fits the width."""
     page, base, problems = browser_page
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
-    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
+    _projector(page, base, lang)
     page.goto(base + "/reports")
     page.wait_for_selector("#reports-search")
     tops = page.evaluate(
@@ -933,9 +938,7 @@ def test_meeting_kpi_tiles_hold_their_figures_at_1024(browser_page, lang):
     """The meeting's indicator tiles at a projector's 1024 px: the longest figure (over
     1,000,000 yuan; 100万余元) stays inside its tile, over the next one in no language."""
     page, base, problems = browser_page
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
-    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
+    _projector(page, base, lang)
     page.goto(base + "/meeting")
     page.wait_for_selector("#meeting-kpis .kpi-tile")
     page.wait_for_timeout(600)

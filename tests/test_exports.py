@@ -42,6 +42,24 @@ def _deck(con, f: Filters, lang: str = "zh", template=None) -> Presentation:
     return Presentation(io.BytesIO(build_deck(gather(con, f, lang, TODAY), template)))
 
 
+def _deck_of(db: Path, files: list[Path], lang: str = "zh") -> Presentation:
+    """The deck of a warehouse `db` once `files` are loaded into it."""
+    from pipeline import load_paths
+    from warehouse.db import connect_readonly
+
+    assert not load_paths(files, db).failed
+    con = connect_readonly(db)
+    try:
+        return _deck(con, Filters(), lang)
+    finally:
+        con.close()
+
+
+def _tables(prs):
+    """Every table shape of the deck."""
+    return [shape for slide in prs.slides for shape in slide.shapes if shape.has_table]
+
+
 def _titles(prs) -> list[str]:
     return [s.shapes.title.text for s in prs.slides]
 
@@ -480,30 +498,20 @@ def test_empty_table_cells_take_the_tables_size_so_rows_stay_as_reckoned(tmp_pat
     default 18 pt that made every row of the deadline table taller than reckoned and ran it
     off the bottom of the slide in LibreOffice."""
     from exports.deck import TABLE_BODY_PT, TABLE_HEAD_PT
-    from pipeline import load_paths
-    from warehouse.db import connect_readonly
 
     db = tmp_path / "w.duckdb"
-    assert not load_paths([LEDGERS / "16_closed_column_no.xlsx"], db).failed
-    con = connect_readonly(db)
-    try:
-        prs = _deck(con, Filters())
-    finally:
-        con.close()
+    prs = _deck_of(db, [LEDGERS / "16_closed_column_no.xlsx"])
     empty = 0
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            if not shape.has_table:
-                continue
-            for r, row in enumerate(shape.table.rows):
-                size = (TABLE_HEAD_PT if r == 0 else TABLE_BODY_PT) * 100
-                for cell in row.cells:
-                    for p in cell.text_frame.paragraphs:
-                        end = p._p.find(
-                            "{http://schemas.openxmlformats.org/drawingml/2006/main}endParaRPr"
-                        )
-                        assert end is not None and end.get("sz") == str(size)
-                        empty += not p.runs
+    for shape in _tables(prs):
+        for r, row in enumerate(shape.table.rows):
+            size = (TABLE_HEAD_PT if r == 0 else TABLE_BODY_PT) * 100
+            for cell in row.cells:
+                for p in cell.text_frame.paragraphs:
+                    end = p._p.find(
+                        "{http://schemas.openxmlformats.org/drawingml/2006/main}endParaRPr"
+                    )
+                    assert end is not None and end.get("sz") == str(size)
+                    empty += not p.runs
     assert empty > 0  # the ledger's deadline table has no 责任人: empty cells
 
 
@@ -553,28 +561,18 @@ def test_english_table_headers_fit_their_columns_in_the_fallback_font(seed_db):
     from PIL import ImageFont
 
     from exports.deck import CELL_SIDE_PT, EMU_PER_PT, TABLE_HEAD_PT
-    from pipeline import load_paths
-    from warehouse.db import connect_readonly
 
     # Ledgers add statuses (未明确, 未启动): the department table's columns narrow to them.
     cases = ["04_sheet_per_area.xlsx", "15_blank_status_cells.xlsx", "16_closed_column_no.xlsx"]
-    assert not load_paths([LEDGERS / c for c in cases], seed_db).failed
     font = ImageFont.truetype(str(DEJAVU_BOLD), TABLE_HEAD_PT * 10)
-    con = connect_readonly(seed_db)
-    try:
-        prs = _deck(con, Filters(), "en")
-    finally:
-        con.close()
+    prs = _deck_of(seed_db, [LEDGERS / c for c in cases], "en")
     checked = 0
-    for slide in prs.slides:
-        for shape in slide.shapes:
-            if not shape.has_table:
-                continue
-            for j, cell in enumerate(shape.table.rows[0].cells):
-                inner = shape.table.columns[j].width / EMU_PER_PT - 2 * CELL_SIDE_PT
-                for word in re.findall(r"[0-9A-Za-z%.,'’()\-/:+]+", cell.text):
-                    assert font.getlength(word) / 10 <= inner, (word, inner)
-                    checked += 1
+    for shape in _tables(prs):
+        for j, cell in enumerate(shape.table.rows[0].cells):
+            inner = shape.table.columns[j].width / EMU_PER_PT - 2 * CELL_SIDE_PT
+            for word in re.findall(r"[0-9A-Za-z%.,'’()\-/:+]+", cell.text):
+                assert font.getlength(word) / 10 <= inner, (word, inner)
+                checked += 1
     assert checked > 20
 
 
@@ -582,18 +580,11 @@ def test_english_table_headers_fit_their_columns_in_the_fallback_font(seed_db):
 def test_the_kpi_slides_review_line_keeps_its_pointer_whole(seed_db, lang):
     """Where several reports are to check, the KPI slide's 待核查 line shortens its first
     reason, never the pointer to the rest (…“To check by hand” s… was cut)."""
-    from pipeline import load_paths
-    from warehouse.db import connect_readonly
 
     reports = Path(__file__).resolve().parents[2] / "shared" / "reports"
     if not reports.exists():
         pytest.skip("../shared/reports is not present")
-    assert not load_paths(sorted(reports.glob("r*.txt")), seed_db).failed
-    con = connect_readonly(seed_db)
-    try:
-        prs = _deck(con, Filters(), lang)
-    finally:
-        con.close()
+    prs = _deck_of(seed_db, sorted(reports.glob("r*.txt")), lang)
     kpi = next(s for s in prs.slides if s.shapes.title.text == t("deck_kpis", lang))
     (line,) = [
         sh.text_frame.text
