@@ -18,7 +18,7 @@ from views.i18n import (
 )
 from views.reports import reports_page
 from views.summaries import share
-from views.theme import GRAPH_CONFIG, format_number, format_percent, format_total
+from views.theme import GRAPH_CONFIG, format_date, format_number, format_percent, format_total
 
 
 def empty_warehouse(lang: str = "zh") -> html.Div:
@@ -240,17 +240,13 @@ def text_or(value, fallback: str = "") -> str:
     return value if isinstance(value, str) and value else fallback
 
 
-def _date(value) -> str:
-    """ISO date of a pandas value, or blank when the report gives none."""
-    return "" if pd.isna(value) else str(value)[:10]
-
-
-def _when(value) -> str:
-    """Date and minute of a pandas timestamp (when a report was loaded), in the organisation's
-    time zone (views.clock), as exports date themselves."""
+def _when(value, lang: str) -> str:
+    """Day and minute of a pandas timestamp (when a report was loaded) in the organisation's
+    time zone (views.clock), the day as every page writes it: 2026年11月30日 03:42."""
     if pd.isna(value):
         return ""
-    return clock.local(pd.Timestamp(value).to_pydatetime()).strftime("%Y-%m-%d %H:%M")
+    moment = clock.local(pd.Timestamp(value).to_pydatetime())
+    return f"{format_date(moment, lang)} {moment:%H:%M}"
 
 
 def review_mark(
@@ -284,12 +280,13 @@ def review_mark(
         if reviewed
         else dbc.Badge(t("needs_review", lang), color="warning", text_color="dark")
     )
-    count = summary or plural("needs_review_count", lang, len(messages))
+    # The count never breaks inside (5 条解析 / 提示 in a narrow column); who reviewed may.
+    count = [html.Span(summary or plural("needs_review_count", lang, len(messages)),
+                       className="small text-nowrap")]  # fmt: skip
     if reviewed:
-        count += " · " + t("review_done", lang).format(user=reviewed[0], when=reviewed[1])
-    head = html.Summary(
-        [badge, " ", html.Span(count, className="small")], className="review-summary"
-    )
+        done = t("review_done", lang).format(user=reviewed[0], when=reviewed[1])
+        count.append(html.Span(" · " + done, className="small"))
+    head = html.Summary([badge, " ", *count], className="review-summary")
     items = html.Ul([html.Li(m) for m in messages], className="small mb-1 review-warnings")
     return html.Details([head, items, *listed], className="review-mark", **named)
 
@@ -395,8 +392,8 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
                 html.Td(
                     inspection_kind_label(text_or(r.inspection_kind), lang), className="text-nowrap"
                 ),
-                html.Td(_date(r.publish_date), className="text-nowrap"),
-                html.Td(_when(r.loaded_at), className="text-nowrap"),
+                html.Td(format_date(r.publish_date, lang), className="text-nowrap"),
+                html.Td(_when(r.loaded_at, lang), className="keep-words"),
                 html.Td(int(r.n_items)),
                 html.Td(int(r.n_measures)),
                 html.Td(int(r.n_metrics)),
@@ -420,6 +417,18 @@ def reports_table(page, lang: str = "zh", actions: dict | None = None) -> html.T
 
 # Seconds of no typing after which a search box searches.
 SEARCH_PAUSE = 0.4
+
+
+def entries_place(page: int, page_size: int, shown: int, total: int, lang: str) -> str:
+    """Where a page of `shown` entries (page `page`, 1-based) sits in a list of `total`:
+    第 21–40 条,共 57 条; blank for an empty list (its table says that nothing is there, and
+    第 0–0 条,共 0 条 said it twice)."""
+    if not total:
+        return ""
+    first = (page - 1) * page_size + 1
+    return t("entries_place", lang).format(
+        first=f"{first:,}", last=f"{first + shown - 1:,}", total=f"{total:,}"
+    )
 
 
 def list_place(page, lang: str) -> str:

@@ -68,7 +68,9 @@ def build_deck(content: ExportContent, template: Path | None = None) -> bytes:
 def _presentation(template: Path | None) -> Presentation:
     if template is None:
         prs = Presentation()
-        prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9, as PowerPoint
+        wide = Emu(12192000)  # 16:9, as PowerPoint
+        _widen(prs, wide / prs.slide_width)
+        prs.slide_width, prs.slide_height = wide, Emu(6858000)
         return prs
     try:
         prs = Presentation(str(template))
@@ -104,7 +106,12 @@ def _east_asian(rpr, typeface: str = theme.DECK_FONT) -> None:
 
 
 def _style_text_frame(frame, size: int | None = None, bold: bool = False, colour=None) -> None:
+    """Every run at `size` (points), bold or not, in `colour`; a paragraph's end mark takes
+    the size too, so that an empty cell is as tall as its text would be, not the 18 pt the
+    slide's default gives it (a table whose rows were reckoned to fit grew off the slide)."""
     for paragraph in frame.paragraphs:
+        if size:
+            paragraph._p.get_or_add_endParaRPr().set("sz", str(size * 100))
         for run in paragraph.runs:
             if size:
                 run.font.size = Pt(size)
@@ -112,6 +119,18 @@ def _style_text_frame(frame, size: int | None = None, bold: bool = False, colour
             if colour:
                 run.font.color.rgb = colour
             _east_asian(run.font._rPr)
+
+
+def _widen(prs: Presentation, ratio: float) -> None:
+    """Stretch the default 4:3 master's and layouts' placeholders across a wider slide, so
+    that titles sit over the slide's middle and span its width (left as they were, a title
+    sat centred over the left three quarters)."""
+    shapes = list(prs.slide_master.placeholders)
+    for layout in prs.slide_layouts:
+        shapes += [p for p in layout.placeholders if p._element.xfrm is not None]
+    for shape in shapes:
+        if shape._element.xfrm is not None:
+            shape.left, shape.width = Emu(int(shape.left * ratio)), Emu(int(shape.width * ratio))
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -202,15 +221,14 @@ class _Deck:
         reasons = doubt_reasons(self.c.doubts, lang)
         if reasons:
             summary = doubt_summary(self.c.doubts, lang)
-            line = f"{t('needs_review', lang)}({summary}):{reasons[0]}"
+            head = f"{t('needs_review', lang)}({summary}):"
             if lang != "zh":
-                line = f"{t('needs_review', lang)} ({summary}): {reasons[0]}"
-            if len(reasons) > 1:
-                line += t("deck_review_more", lang)
+                head = f"{t('needs_review', lang)} ({summary}): "
+            more = t("deck_review_more", lang) if len(reasons) > 1 else ""
+            # The first reason is shortened to the line, never the pointer to the rest.
+            line = head + _short(reasons[0], max(20, 120 - len(head) - len(more))) + more
             top = self.top + (tile_h + gap) * 2
-            self._text_box(
-                slide, _short(line, 120), top, size=14, height=Emu(int(self.height * 0.08))
-            )
+            self._text_box(slide, line, top, size=14, height=Emu(int(self.height * 0.08)))
         self._notes(slide, "findings", "\n".join(reasons) if reasons else None)
 
     def _tile(self, slide, left, top, width, height, label: str, value: str) -> None:
@@ -226,7 +244,7 @@ class _Deck:
         frame.text = _clean(value)
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         inner_pt = width / EMU_PER_PT - 2 * CELL_SIDE_PT
-        size = int(min(40, inner_pt / max(_text_ems(value), 1)))
+        size = int(min(40, inner_pt / max(_text_ems(value, bold=True), 1)))
         _style_text_frame(frame, size=max(size, 12), bold=True, colour=_rgb(theme.ACCENT))
 
     def completion_slide(self) -> None:
@@ -527,17 +545,23 @@ class _Deck:
         slide.notes_slide.notes_text_frame.text = note + (f"\n{extra}" if extra else "")
 
 
-def _text_ems(text: str) -> float:
+# How wide Latin letters and digits are set, in ems: Microsoft YaHei's and, where it is
+# missing (LibreOffice substitutes DejaVu Sans), the fallback's, bold wider.
+LATIN_EMS = {False: 0.62, True: 0.7}
+
+
+def _text_ems(text: str, bold: bool = False) -> float:
     """How wide a text is set, in ems: a Chinese character one em, Latin and digits about
-    0.6 (a conservative reckoning, so that what is measured to fit does fit)."""
-    return sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in str(text))
+    0.6, 0.7 in bold (a conservative reckoning, so that what is measured to fit does fit)."""
+    latin = LATIN_EMS[bold]
+    return sum(1.0 if ord(ch) > 0x2E7F else latin for ch in str(text))
 
 
-def _longest_word_ems(text: str) -> float:
+def _longest_word_ems(text: str, bold: bool = False) -> float:
     """The widest piece of a text a line cannot break inside, in ems: a Latin word or a
     number (Chinese breaks between any two characters)."""
     pieces = re.findall(r"[0-9A-Za-z%.,'’()\-/:+]+|\S", _clean(text))
-    return max((_text_ems(p) for p in pieces), default=0.0)
+    return max((_text_ems(p, bold) for p in pieces), default=0.0)
 
 
 def _column_widths(width, weights: Sequence[int], columns, rows) -> list[Emu]:
@@ -547,7 +571,7 @@ def _column_widths(width, weights: Sequence[int], columns, rows) -> list[Emu]:
     need = []
     for j, header in enumerate(columns):
         body = max((_longest_word_ems(row[j]) for row in rows), default=0.0)
-        ems = max(_longest_word_ems(header) * TABLE_HEAD_PT, body * TABLE_BODY_PT)
+        ems = max(_longest_word_ems(header, bold=True) * TABLE_HEAD_PT, body * TABLE_BODY_PT)
         need.append(int((ems + 2 * CELL_SIDE_PT + 2) * EMU_PER_PT))
     share = [width * w / sum(weights) for w in weights]
     widths = [max(s, n) for s, n in zip(share, need, strict=True)]

@@ -12,6 +12,7 @@ import pandas as pd
 from views.audit import field_label
 from views.export import ExportContent
 from views.i18n import category_label, indicator_name, status_label, t, unit_label
+from views.vocabulary import status_cue
 
 _SENTENCE_END = "。！？；!?;\n"
 # A cell that starts like a formula is run by Excel when the CSV is opened (CSV injection);
@@ -54,7 +55,7 @@ def measures_table(content: ExportContent) -> pd.DataFrame:
             t("col_text", lang): m["text"],
             t("col_category", lang): [category_label(c, lang) for c in m["category"]],
             t("col_status", lang): [status_label(s, lang) for s in m["status"]],
-            t("detail_cue", lang): m["status_cue"].fillna(""),
+            t("detail_cue", lang): [status_cue(c, lang) or "" for c in m["status_cue"].fillna("")],
             t("col_departments", lang): m["departments"].fillna(""),
             t("col_figures", lang): m["figures"].fillna(""),
             t("col_start_offset", lang): m["start_offset"].astype("int64"),
@@ -200,7 +201,16 @@ def to_xlsx(content: ExportContent) -> bytes:
     }
     # Strings stay strings: never turned into formulas or links, whatever they start with.
     options = {"strings_to_formulas": False, "strings_to_urls": False}
+    # The figure column of each sheet that has one.
+    figures = {
+        t("sheet_metrics", lang): t("col_value", lang),
+        t("sheet_indicators", lang): t("col_total", lang),
+    }
     with pd.ExcelWriter(out, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        grouped = {
+            whole: writer.book.add_format({"num_format": FIGURE_FORMATS[whole]})
+            for whole in (True, False)
+        }
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
@@ -208,4 +218,12 @@ def to_xlsx(content: ExportContent) -> bytes:
             for i, column in enumerate(frame.columns):
                 longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
                 sheet.set_column(i, i, min(60, max(8, longest * 1.6)))
+                if figures.get(name) == column:  # numbers still, read with their separators
+                    for row, value in enumerate(frame[column], start=1):
+                        if not pd.isna(value):
+                            sheet.write_number(row, i, value, grouped[float(value).is_integer()])
     return out.getvalue()
+
+
+# A figure's cell: thousands grouped (1,105,837), decimals only where it has them (33.9).
+FIGURE_FORMATS = {True: "#,##0", False: "#,##0.0########"}

@@ -3,9 +3,10 @@ returns what the warehouse queries say, in both languages, for a filter or none.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from views import vocabulary
+from views import figures, vocabulary
 from views.summaries import department_summary
 from warehouse import queries
 from warehouse.db import connect_readonly
@@ -192,3 +193,75 @@ def test_meeting_slides_render_with_a_footer_naming_reports_filters_and_date(app
     footer = _text(footer)
     assert "《区城市管理委党委关于" in footer and GARDEN in footer
     assert f"{today.year}年{today.month}月{today.day}日" in footer
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_data_page_comes_with_its_words_not_an_empty_drop_zone(app_db, lang):
+    """The drop zone, headings and cancel button are drawn with the page (a screenshot caught
+    an empty dashed box while the labels callback was still awaited)."""
+    from dashboard import ids
+    from dashboard.uploads import MAX_UPLOAD_BYTES
+    from views.i18n import t
+
+    tree = _page("data").layout(lang)
+    hint = t("upload_hint", lang).format(mb=MAX_UPLOAD_BYTES // 1_048_576)
+    found = {}
+
+    def walk(c):
+        if isinstance(c, list | tuple):
+            for x in c:
+                walk(x)
+        elif hasattr(c, "children"):
+            if getattr(c, "id", None) in (ids.UPLOAD_HINT, ids.DATA_HEADING, ids.DATA_LIST_HEADING):
+                found[c.id] = c.children
+            walk(c.children)
+
+    walk(tree)
+    assert found == {
+        ids.DATA_HEADING: t("nav_data", lang),
+        ids.UPLOAD_HINT: hint,
+        ids.DATA_LIST_HEADING: t("reports_heading", lang),
+    }
+
+
+def test_the_departments_chart_lists_departments_as_its_table_does(app_db):
+    """Top down, the 部门 chart's bars come in the table's order, ties included (departments
+    with as many measures came in another order in the chart than in the table)."""
+    fig, table = _page("departments").render("", "zh")
+    rows = table.children[0].children[1].children
+    listed = [row.children[0].children for row in rows]
+    assert len(listed) > 1 and list(reversed(fig["data"][0]["y"])) == listed
+    # Ties: departments of equal counts keep the summary's order in the chart too.
+    summary = department_summary(
+        pd.DataFrame(
+            [
+                {"department": d, "status": "completed", "n": n}
+                for d, n in [("乙局", 2), ("甲局", 2), ("丙局", 2), ("丁局", 5), ("戊局", 1)]
+            ]
+        )
+    )
+    fig = figures.department_completion(summary, "zh")
+    assert list(reversed(fig["data"][0]["y"])) == list(summary["department"])
+    assert len(set(summary["measures"])) < len(summary)
+
+
+def test_the_meeting_footer_names_a_picked_report_once(app_db):
+    """Picked in the report filter, the report is cited once in the footer (it was cited and
+    then named again as the filter, three lines at 1024 px); other filters are still said."""
+    from views.i18n import t
+
+    meeting = _page("meeting")
+    con = connect_readonly(app_db)
+    try:
+        rid = con.execute("SELECT report_id FROM report").fetchone()[0]
+    finally:
+        con.close()
+    _slide, footer, *_ = meeting.render(0, f"?report={rid}", "zh")
+    text = _text(footer)
+    assert text.count("区城市管理委党委关于") == 1 and t("filter_active", "zh") not in text
+    _slide, footer, *_ = meeting.render(0, f"?report={rid}&department={GARDEN}", "zh")
+    text = _text(footer)
+    assert text.count("区城市管理委党委关于") == 1
+    assert f"{t('filter_active', 'zh')} {GARDEN}" in text
+    _slide, footer, *_ = meeting.render(0, "", "zh")
+    assert t("filter_none", "zh") in _text(footer)

@@ -888,3 +888,69 @@ def test_meeting_mode_fits_the_screen_and_says_what_it_shows(browser_page, serve
             _full_names_inside(page, f"#meeting-{slide}", names)
         page.keyboard.press("ArrowRight")
     assert problems == []
+
+
+def _projector(page, base: str, lang: str) -> None:
+    """The page as a 1024×768 projector shows it, in `lang`."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
+    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_top_bar_keeps_one_line_and_search_boxes_fill_their_box_at_1024(browser_page, lang):
+    """At a projector's 1024 px the top bar's brand, links and buttons share one line in
+    either language, the reports' search box is as wide as its box (its placeholder was cut
+    at the browser's default 20 characters), and the data page's list fits the width."""
+    page, base, problems = browser_page
+    _projector(page, base, lang)
+    page.goto(base + "/reports")
+    page.wait_for_selector("#reports-search")
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('#nav > .container-fluid > *')]"
+        ".map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 5 and max(tops) - min(tops) < 12, tops
+    inner, outer = page.evaluate(
+        "() => { const e = document.querySelector('#reports-search');"
+        " return [e.getBoundingClientRect().width, e.parentElement.getBoundingClientRect().width]; }"
+    )
+    assert inner >= outer * 0.9, (inner, outer)
+    # The data page's list fits the width, its review counts on one line each.
+    page.goto(base + "/data")
+    page.wait_for_selector("#reports-table .review-summary, #reports-table details")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth + 1")
+    lines = page.evaluate(
+        "() => [...document.querySelectorAll('#reports-table .review-summary .text-nowrap')]"
+        ".map(e => e.getClientRects().length)"
+    )
+    assert set(lines) <= {1}
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_meeting_kpi_tiles_hold_their_figures_at_1024(browser_page, lang):
+    """The meeting's indicator tiles at a projector's 1024 px: the longest figure (over
+    1,000,000 yuan; 100万余元) stays inside its tile, over the next one in no language."""
+    page, base, problems = browser_page
+    _projector(page, base, lang)
+    page.goto(base + "/meeting")
+    page.wait_for_selector("#meeting-kpis .kpi-tile")
+    page.wait_for_timeout(600)
+    funds = page.inner_text("#meeting-kpis")
+    assert ("over 1,000,000" if lang == "en" else "100万余") in funds
+    spill = page.evaluate(
+        "() => [...document.querySelectorAll('.meeting .kpi-tile')].filter(t => {"
+        " const box = t.getBoundingClientRect();"
+        " return [...t.querySelectorAll('.kpi-num, .kpi-unit, .kpi-label')].some(e => {"
+        " const r = e.getBoundingClientRect(); return r.right > box.right + 1; }); })"
+        ".map(t => t.innerText)"
+    )
+    assert spill == []
+    assert page.evaluate(OVERFLOW_JS) == []
+    assert problems == []

@@ -35,10 +35,29 @@ from warehouse.filters import Filters
 GARDEN = "区园林绿化服务中心"
 TODAY = date(2026, 11, 29)
 CHROMIUM = "/usr/bin/chromium"
+LEDGERS = Path(__file__).resolve().parents[2] / "shared" / "cases" / "ledgers"
 
 
 def _deck(con, f: Filters, lang: str = "zh", template=None) -> Presentation:
     return Presentation(io.BytesIO(build_deck(gather(con, f, lang, TODAY), template)))
+
+
+def _deck_of(db: Path, files: list[Path], lang: str = "zh") -> Presentation:
+    """The deck of a warehouse `db` once `files` are loaded into it."""
+    from pipeline import load_paths
+    from warehouse.db import connect_readonly
+
+    assert not load_paths(files, db).failed
+    con = connect_readonly(db)
+    try:
+        return _deck(con, Filters(), lang)
+    finally:
+        con.close()
+
+
+def _tables(prs):
+    """Every table shape of the deck."""
+    return [shape for slide in prs.slides for shape in slide.shapes if shape.has_table]
 
 
 def _titles(prs) -> list[str]:
@@ -471,3 +490,105 @@ def test_served_plotly_bundle_matches_the_installed_plotly():
     ours = version.search(PLOTLY_BUNDLE.read_text(encoding="utf-8")[:400]).group(1)
     theirs = version.search(full.read_text(encoding="utf-8")[:400]).group(1)
     assert ours == theirs
+
+
+@pytest.mark.skipif(not LEDGERS.exists(), reason="../shared/cases is not present")
+def test_empty_table_cells_take_the_tables_size_so_rows_stay_as_reckoned(tmp_path):
+    """An empty cell (a ledger without 责任人) is drawn at the body size, not the slide's
+    default 18 pt that made every row of the deadline table taller than reckoned and ran it
+    off the bottom of the slide in LibreOffice."""
+    from exports.deck import TABLE_BODY_PT, TABLE_HEAD_PT
+
+    db = tmp_path / "w.duckdb"
+    prs = _deck_of(db, [LEDGERS / "16_closed_column_no.xlsx"])
+    empty = 0
+    for shape in _tables(prs):
+        for r, row in enumerate(shape.table.rows):
+            size = (TABLE_HEAD_PT if r == 0 else TABLE_BODY_PT) * 100
+            for cell in row.cells:
+                for p in cell.text_frame.paragraphs:
+                    end = p._p.find(
+                        "{http://schemas.openxmlformats.org/drawingml/2006/main}endParaRPr"
+                    )
+                    assert end is not None and end.get("sz") == str(size)
+                    empty += not p.runs
+    assert empty > 0  # the ledger's deadline table has no 责任人: empty cells
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_workbook_figures_are_numbers_with_thousands_grouped(con, lang):
+    """The workbook's figures (数值, 合计) stay numbers and read grouped: 1,105,837 and 33.9,
+    never 1105837 in General format."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(gather(con, Filters(), lang, TODAY))))
+    for sheet, header in (("sheet_indicators", "col_total"), ("sheet_metrics", "col_value")):
+        ws = book[t(sheet, lang)]
+        col = [c.value for c in ws[1]].index(t(header, lang)) + 1
+        cells = [ws.cell(r, col) for r in range(2, ws.max_row + 1)]
+        assert cells and all(isinstance(c.value, int | float) for c in cells)
+        for c in cells:
+            whole = float(c.value).is_integer()
+            assert c.number_format == ("#,##0" if whole else "#,##0.0########"), c.value
+    totals = {
+        row[0]: row[2]
+        for row in book[t("sheet_indicators", lang)].iter_rows(min_row=2, values_only=True)
+    }
+    assert totals["heating_network_renovated"] == pytest.approx(33.9)
+    assert totals["gas_hazards_closed"] == 108
+
+
+def test_slide_titles_sit_over_the_middle_of_the_wide_slide(con):
+    """The default deck is 16:9: its titles are centred over the slide and as wide as its
+    content (the 4:3 layouts left them centred over the left three quarters)."""
+    prs = _deck(con, Filters())
+    for slide in prs.slides:
+        title = slide.shapes.title
+        middle = (title.left + title.width / 2) / prs.slide_width
+        assert middle == pytest.approx(0.5, abs=0.01), title.text
+        assert title.width >= prs.slide_width * 0.8
+
+
+DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU_BOLD.exists(), reason="needs fonts-dejavu")
+@pytest.mark.skipif(not LEDGERS.exists(), reason="../shared/cases is not present")
+def test_english_table_headers_fit_their_columns_in_the_fallback_font(seed_db):
+    """Each bold header word fits its column as LibreOffice draws it without Microsoft
+    YaHei (DejaVu Sans Bold, measured): Completed and Completion broke as Complete d and
+    Completio n."""
+    from PIL import ImageFont
+
+    from exports.deck import CELL_SIDE_PT, EMU_PER_PT, TABLE_HEAD_PT
+
+    # Ledgers add statuses (未明确, 未启动): the department table's columns narrow to them.
+    cases = ["04_sheet_per_area.xlsx", "15_blank_status_cells.xlsx", "16_closed_column_no.xlsx"]
+    font = ImageFont.truetype(str(DEJAVU_BOLD), TABLE_HEAD_PT * 10)
+    prs = _deck_of(seed_db, [LEDGERS / c for c in cases], "en")
+    checked = 0
+    for shape in _tables(prs):
+        for j, cell in enumerate(shape.table.rows[0].cells):
+            inner = shape.table.columns[j].width / EMU_PER_PT - 2 * CELL_SIDE_PT
+            for word in re.findall(r"[0-9A-Za-z%.,'’()\-/:+]+", cell.text):
+                assert font.getlength(word) / 10 <= inner, (word, inner)
+                checked += 1
+    assert checked > 20
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_kpi_slides_review_line_keeps_its_pointer_whole(seed_db, lang):
+    """Where several reports are to check, the KPI slide's 待核查 line shortens its first
+    reason, never the pointer to the rest (…“To check by hand” s… was cut)."""
+
+    reports = Path(__file__).resolve().parents[2] / "shared" / "reports"
+    if not reports.exists():
+        pytest.skip("../shared/reports is not present")
+    prs = _deck_of(seed_db, sorted(reports.glob("r*.txt")), lang)
+    kpi = next(s for s in prs.slides if s.shapes.title.text == t("deck_kpis", lang))
+    (line,) = [
+        sh.text_frame.text
+        for sh in kpi.shapes
+        if sh.has_text_frame and sh.text_frame.text.startswith(t("needs_review", lang))
+    ]
+    assert line.endswith(t("deck_review_more", lang)) and len(line) <= 125

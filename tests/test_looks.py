@@ -178,3 +178,152 @@ def test_every_status_badge_is_readable(status):
     assert badge.children == vocabulary.status_label(status, "zh")
     if vocabulary.status_badge(status) in ("light", "warning"):
         assert badge.text_color == "dark"
+
+
+def test_a_default_status_rule_reads_as_its_words_in_the_readers_language(con):
+    """The 待核查 reasons and the status cue of a measure no words decided name the default
+    rule by what it says, in one language, never by its id (section_default_organisation)."""
+    import re
+
+    from etl.classify import default_cue
+    from etl.rules import load_rules
+    from exports.tables import measures_table
+    from views.export import gather
+    from views.i18n import t
+    from views.reports import render_warning
+
+    rules = load_rules()
+    latin, han = re.compile(r"[A-Za-z_]{3,}"), re.compile(r"[\u4e00-\u9fff]")
+    for rule in (r for r in rules.status_rules if r.default):
+        cue = default_cue(rule, rules)
+        zh, en = vocabulary.status_cue(cue, "zh"), vocabulary.status_cue(cue, "en")
+        assert zh == t("default_rule_cue", "zh").format(rule=rule.zh or rule.description)
+        assert en == t("default_rule_cue", "en").format(rule=rule.description)
+        assert not latin.search(zh) and not han.search(en)
+        said = render_warning("status_default_done", {"n": 2, "rule": rule.id}, "zh")
+        assert rule.id not in said and (rule.zh or rule.description) in said
+        assert rule.description in render_warning("status_default", {"n": 2, "rule": rule.id}, "en")
+    # The report's own words stay as they are.
+    assert vocabulary.status_cue("已全部完成", "en") == "已全部完成"
+    # The seed's next steps are decided by their default rule: the workbook says so in
+    # the workbook's language.
+    cues = measures_table(gather(con, Filters(), "zh", date(2026, 11, 29)))[t("detail_cue")]
+    next_steps = t("default_rule_cue").format(
+        rule=vocabulary.status_rule_words("section_default_next_steps")
+    )
+    assert (cues == next_steps).sum() > 0
+    assert not cues.str.contains("section_default").any()
+
+
+def test_every_milestone_is_named_and_the_end_labels_run_inward(con):
+    """The inspection period carries its name (above it) as the feedback and publication
+    points do (below them; a bare blue bar said nothing), and the labels at the time line's
+    ends run inward, so that 公布整改进展 is not cut at the right edge of a narrow chart."""
+    from views.i18n import t
+
+    rid = con.execute("SELECT report_id FROM report").fetchone()[0]
+    for lang in ("zh", "en"):
+        fig = figures.milestones(queries.report_header(con, rid), lang)
+        named = {tr["name"]: tr for tr in fig["data"]}
+        assert set(named) == {t(k, lang) for k in ("ms_inspection", "ms_feedback", "ms_publish")}
+        for name, trace in named.items():
+            assert name in trace["text"]
+        assert named[t("ms_inspection", lang)]["textposition"] == "top right"
+        assert named[t("ms_publish", lang)]["textposition"] == "bottom left"
+        assert named[t("ms_feedback", lang)]["textposition"] == "bottom center"
+
+
+LEDGERS = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "cases" / "ledgers"
+
+
+@pytest.mark.skipif(not LEDGERS.exists(), reason="../shared/cases is not present")
+def test_the_review_list_tells_ledgers_of_one_title_apart(tmp_path):
+    """Two ledgers titled alike (区审计局党组巡察整改台账) are named on the 待核查 list as
+    everywhere else, by title and file name, not twice by the same title."""
+    from pipeline import load_paths
+    from views.reports import report_names
+    from views.review import review_page
+    from warehouse.db import connect_readonly
+
+    db = tmp_path / "w.duckdb"
+    files = [LEDGERS / "08_formula_cells_no_cache.xlsx", LEDGERS / "15_blank_status_cells.xlsx"]
+    assert not load_paths(files, db).failed
+    con = connect_readonly(db)
+    try:
+        page = review_page(con, None, Filters(), 1, "zh")
+        names = report_names(con, [r.report_id for r in page.rows], "zh")
+        titles = con.execute("SELECT DISTINCT title FROM report").fetchall()
+    finally:
+        con.close()
+    assert len(titles) == 1 and len(set(names.values())) == 2
+    assert {r.report_title for r in page.rows} == set(names.values())
+    for name, file in zip(sorted(names.values()), sorted(f.name for f in files), strict=True):
+        assert file in name
+
+
+@pytest.mark.parametrize(
+    ("lang", "published", "loaded"),
+    [
+        ("zh", "2025年5月20日", r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d"),
+        ("en", "20 May 2025", r"\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d"),
+    ],
+)
+def test_the_reports_list_writes_its_dates_as_every_page_does(con, lang, published, loaded):
+    """通报 and 数据: the published and loaded dates read 2025年5月20日 (20 May 2025), as the
+    explorer's deadlines and the meeting footer do, not 2025-05-20."""
+    import re
+
+    from dashboard.components import reports_table
+    from views.reports import reports_page
+
+    page = reports_page(con, None, 1, lang)
+    (row,) = reports_table(page, lang).children[1].children
+    cells = [c.children for c in row.children]
+    assert cells[3] == published
+    assert re.fullmatch(loaded, cells[4])
+    # At 1024 px the load time breaks between its day and its minute, never inside either.
+    assert row.children[4].className == "keep-words"
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6, 7])
+def test_rounds_run_light_to_dark_in_time_order(n):
+    """Each round's bars are darker than the round before (the palette cycled light, dark,
+    darkest, mid, so the latest round could look the earliest)."""
+    shares = pd.DataFrame(
+        [
+            {
+                "report_id": f"r{k}",
+                "category": vocabulary.categories()[0],
+                "share": 0.5,
+                "completed": 1,
+                "items": 2,
+            }
+            for k in range(n)
+        ]
+    )
+    fig = figures.rounds_completion(shares, {f"r{k}": f"第{k + 1}轮" for k in range(n)}, "zh")
+    shades = [_luminance(tr["marker"]["color"]) for tr in fig["data"]]
+    assert len(shades) == n
+    assert all(a > b for a, b in zip(shades, shades[1:], strict=False)), shades
+
+
+def test_a_page_of_entries_says_where_it_sits_and_nothing_for_an_empty_list():
+    """The audit and review lists' place line: 第 51–57 条,共 57 条, 51–57 of 57; an empty
+    list leaves it blank (第 0–0 条,共 0 条 stood above 尚无更正记录。)."""
+    from dashboard.components import entries_place
+
+    assert entries_place(1, 50, 0, 0, "zh") == entries_place(1, 50, 0, 0, "en") == ""
+    assert entries_place(2, 50, 7, 57, "zh") == "第 51–57 条,共 57 条"
+    assert entries_place(1, 50, 50, 1200, "en") == "1–50 of 1,200"
+
+
+def test_a_review_marks_count_never_breaks_inside():
+    """In a narrow 核查 column the count (5 条解析提示) stays on one line; who reviewed may
+    wrap."""
+    from dashboard.components import review_mark
+
+    mark = review_mark(["甲", "乙"], "zh", reviewed=("王五", "2026年11月30日"))
+    count, done = mark.children[0].children[2:]
+    assert "text-nowrap" in count.className and count.children == "2 条解析提示"
+    assert "text-nowrap" not in done.className and "王五" in done.children
+    assert review_mark(["甲"], "zh").children[0].children[2].children == "1 条解析提示"

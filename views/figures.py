@@ -344,8 +344,12 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
                 "type": "scatter",
                 "x": [str(start), str(end)],
                 "y": [1, 1],
-                "mode": "lines+markers",
+                "mode": "lines+markers+text",
                 "line": {"width": 10, "color": "#1f6fb2"},
+                # Named above its start, the points below theirs: a short period's name
+                # and the feedback close after it never meet.
+                "text": [t("ms_inspection", lang), ""],
+                "textposition": "top right",
                 "name": t("ms_inspection", lang),
                 "hovertemplate": t("ms_inspection", lang) + " " + hover,
             }
@@ -364,20 +368,29 @@ def milestones(header: dict | None, lang: str = "zh", big: bool = False) -> dict
                     "mode": "markers+text",
                     "marker": {"size": 16, "color": colour},
                     "text": [t(key, lang)],
-                    "textposition": "top center",
+                    "textposition": "bottom center",
                     "name": t(key, lang),
                     "hovertemplate": t(key, lang) + " " + hover,
                 }
             )
     if not data:
         return _empty(title, lang, big, message="none_dates")
+    # A label over the latest point runs left of it, over the earliest right of it, so that
+    # neither is cut at the chart's edge however narrow the chart.
+    days = [pd.Timestamp(x) for trace in data for x in trace["x"]]
+    for trace in data[1:] if start and end else data:
+        day = pd.Timestamp(trace["x"][0])
+        if len(days) > 1 and day == max(days):
+            trace["textposition"] = "bottom left"
+        elif len(days) > 1 and day == min(days):
+            trace["textposition"] = "bottom right"
     return _figure(
         data,
         title,
         big,
         height=220,
         showlegend=False,
-        yaxis={"visible": False, "range": [0.5, 1.6]},
+        yaxis={"visible": False, "range": [0.3, 1.7]},
         xaxis={
             "type": "date",
             "tickformat": theme.DATE_TICKS[lang],
@@ -407,7 +420,9 @@ def department_completion(
     title = t("chart_departments", lang)
     if df.empty:
         return _empty(title, lang, big, message=empty)
-    ordered = df.sort_values("measures")
+    # Bottom up, so ties keep the frame's order top down: the chart lists the departments as
+    # the table under it does.
+    ordered = df.iloc[::-1].sort_values("measures", kind="stable")
     if limit is not None and len(ordered) > limit:
         ordered = ordered.tail(limit)
         title = t("chart_departments_top", lang).format(n=limit)
@@ -446,7 +461,18 @@ def department_completion(
     return _figure(data, title, big, **layout)
 
 
-ROUND_COLOURS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#6baed6", "#2171b5")
+# Rounds in time order run light (earliest) to dark (latest), as the heat map runs few to many.
+ROUND_COLOURS = ("#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
+
+
+def round_colours(n: int) -> list[str]:
+    """`n` colours from light to dark, spread over ROUND_COLOURS (repeated past its length)."""
+    if n <= 1:
+        return list(ROUND_COLOURS[-2:-1]) * n
+    steps = len(ROUND_COLOURS) - 1
+    if n > steps + 1:
+        return [ROUND_COLOURS[k % len(ROUND_COLOURS)] for k in range(n)]
+    return [ROUND_COLOURS[round(k * steps / (n - 1))] for k in range(n)]
 
 
 def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> dict:
@@ -457,6 +483,7 @@ def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> d
         return _empty(title, lang)
     categories = [c for c in vocabulary.categories() if c in set(shares["category"])]
     data = []
+    colours = round_colours(len(labels))
     for k, (report_id, label) in enumerate(labels.items()):
         part = shares[shares["report_id"] == report_id].set_index("category")
         rows = [part.loc[c] if c in part.index else None for c in categories]
@@ -466,7 +493,7 @@ def rounds_completion(shares: pd.DataFrame, labels: dict, lang: str = "zh") -> d
                 "name": label,
                 "x": [category_label(c, lang) for c in categories],
                 "y": [float(r["share"]) if r is not None else None for r in rows],
-                "marker": {"color": ROUND_COLOURS[k % len(ROUND_COLOURS)]},
+                "marker": {"color": colours[k]},
                 "customdata": [
                     [int(r["completed"]), int(r["items"])] if r is not None else [None, None]
                     for r in rows

@@ -117,6 +117,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "filter_stale_option": {"zh": "(已不存在){value}", "en": "(no longer loaded) {value}"},
     "filter_active": {"zh": "当前筛选:", "en": "Filters:"},
+    "default_rule_cue": {
+        "zh": "原文未写进展,按默认规则:{rule}",
+        "en": "the text says nothing of progress; by default rule: {rule}",
+    },
     "kpi_items": {"zh": "具体问题", "en": "Items"},
     "kpi_measures": {"zh": "整改措施", "en": "Measures"},
     "kpi_rate": {"zh": "整改完成率", "en": "Completion rate"},

@@ -14,6 +14,7 @@ import pandas as pd
 from etl.rules import load_rules
 from etl.warnings import level_of, recounted, render
 from views.theme import format_date
+from views.vocabulary import status_rule_words
 from warehouse import queries
 
 __all__ = ["level_of", "render_warning", "report_warnings", "reports_page", "warning_messages"]
@@ -104,9 +105,13 @@ def _field_names(code: str, args: dict, lang: str) -> dict:
 
 def render_warning(code: str, args: dict | None, lang: str, stored: str = "") -> str:
     """One warning as a sentence in `lang` from the catalogue (rules/warnings.yaml), the
-    report fields it names in that language too; a code the catalogue lacks reads as its
-    stored message."""
-    text = render(code, _field_names(code, args or {}, lang), lang)
+    report fields it names in that language too, and a status rule it names (`rule`) by what
+    the rule says rather than its id; a code the catalogue lacks reads as its stored
+    message."""
+    args = _field_names(code, args or {}, lang)
+    if args.get("rule"):
+        args = {**args, "rule": status_rule_words(str(args["rule"]), lang)}
+    text = render(code, args, lang)
     return stored if text == code and stored else text
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from views.audit import when
 from views.i18n import t
-from views.reports import stored_warning, warnings_now
+from views.reports import report_names, stored_warning, warnings_now
 from warehouse import queries
 from warehouse.corrections import CorrectionLog
 from warehouse.filters import Filters
@@ -68,7 +68,7 @@ def unreviewed(con: duckdb.DuckDBPyConnection, log: CorrectionLog | None, f: Fil
 class ReviewRow:
     report_id: str
     measure_id: str  # '' for the report as a whole
-    report_title: str
+    report_title: str  # the name it goes by (views.reports.report_names)
     place: str  # the measure's headline (or the start of its text), or 全份通报
     reasons: list[str]  # why it is listed, in the reader's language
     figures: int
@@ -106,6 +106,8 @@ def review_page(
     frame = queries.review_items(con, f, done, include_done, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     reports = sorted(set(frame["report_id"]))
     messages = warning_messages(warnings_now(con, reports), lang) if reports else {}
+    # The name each report goes by everywhere: ledgers of one title told apart by file name.
+    names = report_names(con, reports, lang)
     rows = []
     for r in frame.itertuples():
         reasons = [t("review_unknown_status", lang)] if r.unknown else []
@@ -115,7 +117,7 @@ def review_page(
             ReviewRow(
                 report_id=r.report_id,
                 measure_id=r.measure_id,
-                report_title=r.report_title or "",
+                report_title=names.get(r.report_id) or r.report_title or "",
                 place=_place(r, lang),
                 reasons=[x for x in reasons if x],
                 figures=int(r.n_figures),

@@ -4,6 +4,7 @@ RECTIFY_RULES_DIR's copies). Nothing here lists a category or a status by name."
 
 from __future__ import annotations
 
+from etl.classify import default_cue
 from etl.rules import Category, Status, load_rules
 
 FALLBACK_COLOUR = "#777777"
@@ -34,6 +35,31 @@ def category_label(category: str | None, lang: str = "zh") -> str:
 def status_label(status: str | None, lang: str = "zh") -> str:
     s = _status(status)
     return (s.zh if lang == "zh" else s.en) if s else (status or "")
+
+
+def status_rule_words(rule_id: str | None, lang: str = "zh") -> str:
+    """What a status rule (rules/status.yaml) says, in `lang`: its `zh` in Chinese, its
+    `description` in English; an id the rules do not know reads as is. A reader is told the
+    rule, not its id (section_default_organisation)."""
+    rule = next((r for r in load_rules().status_rules if r.id == rule_id), None)
+    if rule is None:
+        return rule_id or ""
+    return (rule.zh or rule.description) if lang == "zh" else (rule.description or rule.id)
+
+
+def status_cue(cue: str | None, lang: str = "zh") -> str | None:
+    """A status cue as a reader of `lang` sees it: the cue a default rule left (its id and
+    words in both languages, etl.classify.default_cue) reads as that rule's words in `lang`
+    alone; any other cue (the report's own words) as it stands."""
+    if not cue:
+        return cue
+    from views.i18n import t  # views.i18n reads its labels from here
+
+    rules = load_rules()
+    for rule in rules.status_rules:
+        if rule.default and cue == default_cue(rule, rules):
+            return t("default_rule_cue", lang).format(rule=status_rule_words(rule.id, lang))
+    return cue
 
 
 def category_from_label(label: str | None) -> str | None:

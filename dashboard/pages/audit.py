@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, data, ids
-from dashboard.components import list_pager
+from dashboard.components import entries_place, list_pager
 from pipeline.corrections import CorrectionRefused, revert
 from views.audit import PAGE_SIZE, AuditPage, AuditRow, audit_page, field_label, refusal
 from views.i18n import t
@@ -212,11 +212,7 @@ def render(lang, report, user, field, text, since, until, active_page, _version)
         until=until or None,
     )
     shown = audit_page(log, f, page, lang)
-    first = (shown.page - 1) * PAGE_SIZE + 1 if shown.total else 0
-    place = t("entries_place", lang).format(
-        first=f"{first:,}", last=f"{first + len(shown.rows) - 1 if shown.rows else 0:,}",
-        total=f"{shown.total:,}",
-    )  # fmt: skip
+    place = entries_place(shown.page, PAGE_SIZE, len(shown.rows), shown.total, lang)
     choices = shown.choices
     return (
         audit_table(shown, lang, auth.permission().allowed),

@@ -57,9 +57,12 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     """Drawn with the first page of loaded reports, in the request that brings it."""
     lang = lang or "zh"
     page = report_list_page(None, 1, lang)
+    # Drawn with its words: the drop zone is never an empty box while a callback is awaited
+    # (the callback below follows a language switch).
+    heading, hint, list_heading, stop = labels(lang)
     return html.Div(
         [
-            html.H2(id=ids.DATA_HEADING),
+            html.H2(heading, id=ids.DATA_HEADING),
             dcc.Upload(
                 id=ids.UPLOAD,
                 multiple=True,
@@ -68,7 +71,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                 max_size=3 * MAX_UPLOAD_BYTES,
                 accept=ACCEPT,
                 className="upload-zone",
-                children=html.Div(id=ids.UPLOAD_HINT),
+                children=html.Div(hint, id=ids.UPLOAD_HINT),
             ),
             dcc.Store(id=ids.UPLOAD_SENT),
             dcc.Store(id=ids.UPLOAD_REFUSED),
@@ -86,7 +89,12 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                     ),
                     html.Span(id=ids.UPLOAD_PROGRESS_TEXT, className="small text-muted me-2"),
                     dbc.Button(
-                        id=ids.UPLOAD_STOP, size="sm", color="secondary", outline=True, n_clicks=0
+                        stop,
+                        id=ids.UPLOAD_STOP,
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                        n_clicks=0,
                     ),
                 ],
                 id=ids.UPLOAD_PROGRESS_BOX,
@@ -95,7 +103,7 @@ def layout(lang: str | None = None, **_query) -> html.Div:
             ),
             html.Div(id=ids.UPLOAD_PREVIEW),
             html.Div(id=ids.UPLOAD_RESULT, className="mt-2"),
-            html.H4(id=ids.DATA_LIST_HEADING, className="mt-4"),
+            html.H4(list_heading, id=ids.DATA_LIST_HEADING, className="mt-4"),
             report_list_controls(ids.DATA_SEARCH, ids.DATA_PAGER, ids.DATA_PLACE, lang, page),
             dcc.Loading(
                 html.Div(report_table(page, lang), id=ids.DATA_LIST), type="circle", delay_show=150
@@ -110,8 +118,10 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     Output(ids.DATA_LIST_HEADING, "children"),
     Output(ids.UPLOAD_STOP, "children"),
     Input(ids.LANG, "data"),
+    prevent_initial_call=True,  # the layout comes with them
 )
 def labels(lang):
+    """(heading, drop-zone hint, list heading, cancel button) in `lang`."""
     lang = lang or "zh"
     hint = t("upload_hint", lang).format(mb=MAX_UPLOAD_BYTES // 1_048_576)
     return t("nav_data", lang), hint, t("reports_heading", lang), t("upload_cancel", lang)

@@ -32,6 +32,7 @@ from views.detail import (
 from views.i18n import category_label, t
 from views.reports import report_names
 from views.theme import format_number
+from views.vocabulary import status_cue
 from warehouse import queries
 from warehouse.errors import WarehouseError
 from warehouse.filters import Filters
@@ -269,7 +270,7 @@ def _cue(cue: str | None, lang: str) -> str:
     """A status cue; a corrected status's reads as the correction's reason."""
     if cue and cue.startswith("override: "):
         return f"{t('edit_corrected', lang)}:{cue[len('override: ') :]}"
-    return cue or "—"
+    return status_cue(cue, lang) or "—"
 
 
 def _corrected_values(panel: MeasurePanel, lang: str):

@@ -113,11 +113,13 @@ def render(index, search, lang):
             not f.department or queries.department_known(con, f.department),
         )
     reasons = doubt_reasons(o.doubts, lang)
+    # The report cited is not named a second time as a filter; the other filters are.
+    rest = f.without("report") if f.report else f
     footer = [
         " · ".join(
             [
                 cite_reports([names.get(rid, rid) for rid in cited] or [], lang),
-                describe(f, names.get(f.report) if f.report else None, lang),
+                *([describe(rest, None, lang)] if rest.is_set or not f.report else []),
                 format_date(o.today, lang),
             ]
         )

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, data, ids
-from dashboard.components import empty_warehouse, list_pager
+from dashboard.components import empty_warehouse, entries_place, list_pager
 from pipeline.corrections import mark_reviewed
 from views.i18n import t
 from views.review import PAGE_SIZE, ReviewPage, ReviewRow, review_page
@@ -134,11 +134,7 @@ def render(search, lang, show_done, active_page, _version):
         shown = review_page(
             con, data.log(), Filters.from_search(search), page, lang, bool(show_done)
         )
-    first = (shown.page - 1) * PAGE_SIZE + 1 if shown.total else 0
-    place = t("entries_place", lang).format(
-        first=f"{first:,}", last=f"{first + len(shown.rows) - 1 if shown.rows else 0:,}",
-        total=f"{shown.total:,}",
-    )  # fmt: skip
+    place = entries_place(shown.page, PAGE_SIZE, len(shown.rows), shown.total, lang)
     count = t("review_count", lang).format(
         n=format_number(shown.counts.entries, lang), open=format_number(shown.counts.open, lang)
     )
