@@ -59,6 +59,32 @@ def warn(code: str, start: int | None = None, end: int | None = None, **args) ->
     return ParseWarning(code, render(code, args, "en"), start, end, args, level_of(code, args))
 
 
+def settled_by() -> dict[str, tuple[str, str]]:
+    """Code → (scope, status) for the warnings an analyst's corrections can settle: scope
+    `report` (rules/warnings.yaml `recount`: settled when none of the report's measures has
+    that status any more) or `measure` (`measure_status`: settled when the measure the
+    warning lies in has another status)."""
+    out = {code: ("report", status) for code, status in recounted().items()}
+    for code, e in _catalogue().items():
+        if e.get("measure_status"):
+            out[code] = ("measure", e["measure_status"])
+    return out
+
+
+def is_settled(
+    code: str, statuses: dict[str, int], holder_status: str | None, settle: dict | None = None
+) -> bool:
+    """Whether a warning of `code` is settled (settled_by) given how many of its report's
+    measures have each status now (`statuses`) and the status of the measure it lies in
+    (None: it lies in none)."""
+    scope, status = (settle if settle is not None else settled_by()).get(code, (None, None))
+    if scope == "report":
+        return statuses.get(status, 0) == 0
+    if scope == "measure":
+        return holder_status is not None and holder_status != status
+    return False
+
+
 def recounted() -> dict[str, str]:
     """Code → the measure status its count `n` counts, for the warnings whose count follows
     an analyst's corrections (rules/warnings.yaml `recount`)."""

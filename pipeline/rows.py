@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -13,7 +14,7 @@ from etl.classify import derive_finding_status, item_ids
 from etl.model import Extraction, Finding, Measure, Metric, ParseWarning, ReportHeader
 from etl.overrides import Change
 from etl.rules import Rules, load_rules
-from etl.warnings import level_of
+from etl.warnings import is_settled, level_of, settled_by
 from warehouse.rows import ReportRows
 
 
@@ -193,18 +194,26 @@ def review_rows(report_id: str, x: Extraction) -> list[dict]:
     whose status is one the rules list for review (`review: true`, e.g. unknown) or that
     holds a warning of level review (its start inside the measure), and one for the report
     (measure_id '') when it has review-level warnings no measure holds. Info-level notes
-    (sheets read, a 合计 row skipped) ask nothing of anyone and are not listed."""
+    (sheets read, a 合计 row skipped) ask nothing of anyone and are not listed, nor are
+    warnings the corrections in `x` settled (etl.warnings.is_settled)."""
     review = {s.id for s in load_rules().statuses if s.review}
     spans = sorted((m.start, m.end, m.id) for m in x.measures)
     starts = [s for s, _e, _m in spans]
+    status_of = {m.id: m.status for m in x.measures}
+    statuses = Counter(status_of.values())
+    settle = settled_by()
     held: dict[str, list[int]] = {}
     loose: list[int] = []
     for n, w in enumerate(x.warnings, start=1):
         if w.level != "review":
             continue
         i = bisect_right(starts, w.start) - 1 if w.start is not None else -1
-        if i >= 0 and spans[i][0] <= w.start < max(spans[i][1], spans[i][0] + 1):
-            held.setdefault(spans[i][2], []).append(n)
+        inside = i >= 0 and spans[i][0] <= w.start < max(spans[i][1], spans[i][0] + 1)
+        holder = spans[i][2] if inside else None
+        if is_settled(w.code, statuses, status_of.get(holder), settle):
+            continue  # an analyst's corrections answered it (etl.warnings.settled_by)
+        if holder is not None:
+            held.setdefault(holder, []).append(n)
         else:
             loose.append(n)
     figures: dict[str | None, int] = {}

@@ -380,6 +380,8 @@ def test_a_warehouse_without_a_log_gets_none_from_a_load(seed_db):
 
 
 def test_review_list_marks_outlive_reloads_and_a_corrected_status_leaves_it(tmp_path, ledger):
+    from views.reports import reports_page
+
     db = tmp_path / "w.duckdb"
     load_paths([SEED, ledger], db)
     con = connect_readonly(db)
@@ -414,14 +416,102 @@ def test_review_list_marks_outlive_reloads_and_a_corrected_status_leaves_it(tmp_
     assert any("为空" in reason for reason in shown.reasons)  # the cell's warning, in Chinese
     mark_reviewed(db, rid, mid, "王五", on=False)
     assert counts().open == total.open
-    # Correcting the unknown status leaves the cell's warning to review, not the status.
+    # Correcting the unknown status settles the blank cell's warning too: the measure
+    # leaves the list, and the cell's warning stays on the 通报 page as a note.
     record(db, [Edit(rid, "status", "in_progress", measure=mid)], "王五", "电话核实")
     con = connect_readonly(db)
     page = review_page(con, log, Filters(report=rid), 1, "en")
+    notes = reports_page(con, None, 1, "en").notes.get(rid, [])
     con.close()
-    shown = next(r for r in page.rows if r.measure_id == mid)
-    assert "Status unknown (not counted as completed)" not in shown.reasons
-    assert any("is empty" in reason for reason in shown.reasons)
+    assert mid not in [r.measure_id for r in page.rows]
+    assert any("is empty" in note for note in notes)
+
+
+def blank_status_ledger(path: Path, title: str) -> Path:
+    """A 整改台账 of four measures, three of them with a blank status cell (unknown)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append([title])
+    sheet.append(["序号", "反馈问题", "整改措施", "责任单位", "整改状态"])
+    sheet.append(["1", "绿地养护不到位", "补植苗木1200余株", "园林中心", ""])
+    sheet.append(["2", "财务制度不健全", "修订财务制度5项", "财务室", ""])
+    sheet.append(["3", "公园设施老化", "更换座椅80张", "公园科", ""])
+    sheet.append(["4", "档案管理不规范", "整理档案300卷", "办公室", "已完成"])
+    book.save(path)
+    return path
+
+
+def test_a_report_whose_unknown_statuses_are_all_corrected_is_settled(tmp_path):
+    """Once an analyst has given every measure of unknown status a status, the report's
+    recount warning (0 still unknown) and its blank-cell warnings are settled: the report
+    leaves the 待核查 list and raises no 待核查 mark (overview, 通报 page, deck), the count
+    of reports to review drops, the 通报 page keeps the warnings as notes and the audit trail
+    keeps the corrections; one undone, the report is listed and marked again."""
+    from views.audit import audit_page
+    from views.doubts import gather_doubts
+    from views.reports import report_warnings, reports_page
+
+    paths = [
+        blank_status_ledger(tmp_path / "园林.xlsx", "区园林局党组巡察反馈问题整改台账"),
+        blank_status_ledger(tmp_path / "水务.xlsx", "区水务局党组巡察反馈问题整改台账"),
+    ]
+    db = tmp_path / "w.duckdb"
+    load_paths(paths, db)
+    con = connect_readonly(db)
+    rows = con.execute(
+        """SELECT r.report_id, m.measure_id FROM measure m JOIN report r USING (report_id)
+           WHERE m.status = 'unknown' AND r.title LIKE '%园林%' ORDER BY m.ordinal"""
+    ).fetchall()
+    con.close()
+    rid, unknown = rows[0][0], [m for _r, m in rows]
+    assert len(unknown) == 3
+    log = open_log(db)
+
+    def state() -> tuple:
+        con = connect_readonly(db)
+        try:
+            page = review_page(con, log, Filters(report=rid), 1, "en")
+            reports = reports_page(con, None, 1, "en")
+            return (
+                [(r.measure_id, len(r.reasons)) for r in page.rows],
+                page.counts,
+                gather_doubts(con, rid).total,
+                gather_doubts(con, None).total,
+                len(report_warnings(con, rid, "en")),
+                len(reports.notes.get(rid, [])),
+            )
+        finally:
+            con.close()
+
+    # At load: the report's own entry (its count) and the three measures, each with its cell.
+    listed, counts, marked, to_review, warnings, notes = state()
+    assert listed == [("", 1), (unknown[0], 2), (unknown[1], 2), (unknown[2], 2)]
+    assert (counts.entries, counts.open, marked, to_review, warnings, notes) == (4, 4, 1, 2, 4, 0)
+    ids = [
+        record(db, [Edit(rid, "status", "completed", measure=m)], "王五", "电话核实")[0]
+        for m in unknown[:2]
+    ]
+    listed, counts, marked, to_review, warnings, notes = state()
+    assert listed == [("", 1), (unknown[2], 2)]  # 1 still unknown: not settled yet
+    assert (counts.open, marked, to_review, warnings) == (2, 1, 2, 2)
+    ids += record(db, [Edit(rid, "status", "in_progress", measure=unknown[2])], "王五", "现场核实")
+    listed, counts, marked, to_review, warnings, notes = state()
+    assert listed == [] and (counts.entries, counts.open, counts.open_figures) == (0, 0, 0)
+    assert (marked, to_review, warnings, notes) == (0, 1, 0, 4)
+    con = connect_readonly(db)
+    try:
+        zh = reports_page(con, None, 1, "zh").notes[rid]
+    finally:
+        con.close()
+    assert "载入时3项整改措施状态未明确;经人工更正,现仍有0项未明确,未计入已完成" in zh
+    trail = audit_page(log, LogFilter(report=rid), 1, "en")
+    assert sorted(r.id for r in trail.rows) == sorted(ids) and trail.total == 3
+    assert {r.reason for r in trail.rows} == {"电话核实", "现场核实"}
+    # One undone: that measure is unknown again, so are the report and its count.
+    revert(db, ids[2], "李四", "核实有误")
+    listed, counts, marked, to_review, warnings, notes = state()
+    assert listed == [("", 1), (unknown[2], 2)] and (marked, to_review) == (1, 2)
+    assert audit_page(log, LogFilter(report=rid), 1, "en").total == 4
 
 
 def test_the_count_of_unknown_statuses_follows_corrections(tmp_path):
@@ -431,16 +521,7 @@ def test_the_count_of_unknown_statuses_follows_corrections(tmp_path):
     from views.doubts import doubt_reasons, gather_doubts
     from views.reports import report_warnings
 
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["区园林局党组巡察反馈问题整改台账"])
-    sheet.append(["序号", "反馈问题", "整改措施", "责任单位", "整改状态"])
-    sheet.append(["1", "绿地养护不到位", "补植苗木1200余株", "园林中心", ""])
-    sheet.append(["2", "财务制度不健全", "修订财务制度5项", "财务室", ""])
-    sheet.append(["3", "公园设施老化", "更换座椅80张", "公园科", ""])
-    sheet.append(["4", "档案管理不规范", "整理档案300卷", "办公室", "已完成"])
-    path = tmp_path / "台账.xlsx"
-    book.save(path)
+    path = blank_status_ledger(tmp_path / "台账.xlsx", "区园林局党组巡察反馈问题整改台账")
     db = tmp_path / "w.duckdb"
     load_paths([path], db)
     rid = report_id(db)

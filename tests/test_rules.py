@@ -461,6 +461,24 @@ def test_recounted_warnings_say_both_counts_only_when_they_differ(entry):
         assert render(entry["id"], same, lang) == render(entry["id"], entry["example"], lang)
 
 
+def test_warnings_corrections_settle_name_known_statuses_and_settle_only_then():
+    """rules/warnings.yaml `recount` and `measure_status`: a known status each; a report's
+    count settles when no measure has the status, a measure's warning when its measure
+    has another status (or it lies in none: then never)."""
+    from etl.warnings import is_settled, settled_by
+
+    settle = settled_by()
+    assert settle["status_unknown"] == ("report", "unknown")
+    assert settle["ledger_status_blank"] == ("measure", "unknown")
+    assert {s for _k, s in settle.values()} <= {s.id for s in RULES.statuses}
+    assert is_settled("status_unknown", {"completed": 3}, None)
+    assert not is_settled("status_unknown", {"completed": 2, "unknown": 1}, "completed")
+    assert is_settled("ledger_status_blank", {"unknown": 2}, "in_progress")
+    assert not is_settled("ledger_status_blank", {}, "unknown")
+    assert not is_settled("ledger_status_blank", {}, None)
+    assert not is_settled("stated_vs_counted", {}, "completed")
+
+
 # What each warning asks of a person: `review` where a number may be wrong or missing until
 # someone checks it, `info` where the reader did as it should and says so.
 INFO_CODES = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from etl.rules import load_rules
-from etl.warnings import level_of
+from etl.warnings import level_of, settled_by
 from views.i18n import plural, t
 from views.reports import distinct_name, render_warning, stored_level, warnings_now
 from views.stated import Reconciled, reconcile, stated_label
@@ -53,7 +53,7 @@ def gather_doubts(con: duckdb.DuckDBPyConnection, report: str | None) -> Doubts:
     review-level warnings and their mismatched stated totals, each report's totals beside
     the counts of the whole report (never a cross-filtered part of it)."""
     rules = load_rules().raw["totals"]["reconcile"]
-    warned = queries.warned_reports(con, report, review_codes())
+    warned = queries.warned_reports(con, report, review_codes(), list(settled_by()))
     mismatched = queries.stated_mismatches(con, report, rules, done_statuses())
     flagged = list(dict.fromkeys([*warned, *mismatched["report_id"]]))
     if not flagged:

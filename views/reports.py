@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from etl.rules import load_rules
-from etl.warnings import level_of, recounted, render
+from etl.warnings import level_of, recounted, render, settled_by
 from views.theme import format_date
 from views.vocabulary import status_rule_words
 from warehouse import queries
@@ -126,10 +126,23 @@ def warnings_now(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.Da
     """queries.report_warnings, each warning that counts measures of a status
     (rules/warnings.yaml `recount`: status_unknown's n, counted at load) given `now` in its
     args: how many of the report's measures have that status in the corrected warehouse, so
-    a correction never leaves the count at load shown alone."""
+    a correction never leaves the count at load shown alone; and a warning the corrections
+    settled (etl.warnings.settled_by) given level info."""
     frame = queries.report_warnings(con, report_ids)
     recount = recounted()
-    if frame.empty or not frame["code"].isin(list(recount)).any():
+    settle = settled_by()
+    if frame.empty or not frame["code"].isin(list(settle)).any():
+        return frame
+    # A warning the corrections settled (etl.warnings.settled_by: no longer on the 待核查
+    # list) stays a note: level info, so it raises no 待核查 mark.
+    listed = queries.listed_warnings(con, report_ids)
+    frame["level"] = [
+        "info" if code in settle and (rid, int(no)) not in listed else level
+        for rid, no, code, level in zip(
+            frame["report_id"], frame["warning_no"], frame["code"], frame["level"], strict=True
+        )
+    ]
+    if not frame["code"].isin(list(recount)).any():
         return frame
     counts = queries.status_counts(con, report_ids)
     frame["args"] = [

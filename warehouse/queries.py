@@ -96,20 +96,45 @@ def status_counts(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> dict
 
 
 def warned_reports(
-    con: duckdb.DuckDBPyConnection, report: str | None, codes: list[str] | None
+    con: duckdb.DuckDBPyConnection,
+    report: str | None,
+    codes: list[str] | None,
+    settleable: list[str] = (),
 ) -> list[str]:
     """The reports (`report`, or every one) with a parse warning of level review; a warning
     stored before levels were kept counts when its code is one of `codes` (None: any code).
-    In id order."""
+    A warning whose code is one of `settleable` counts only while the 待核查 list still
+    holds it (review_item, made on the corrected report: corrections settle it). In id
+    order."""
     sql = """
-        SELECT DISTINCT report_id FROM parse_warning
+        SELECT DISTINCT report_id FROM parse_warning pw
         WHERE ($report IS NULL OR report_id = $report)
           AND (level = 'review'
                OR (level IS NULL AND ($codes IS NULL OR list_contains($codes, code))))
+          AND NOT (list_contains($settleable, code) AND NOT EXISTS (
+                SELECT 1 FROM review_item ri
+                WHERE ri.report_id = pw.report_id AND list_contains(ri.warnings, pw.warning_no)))
         ORDER BY report_id
     """
-    params = {"report": report, "codes": None if codes is None else list(codes)}
+    params = {
+        "report": report,
+        "codes": None if codes is None else list(codes),
+        "settleable": list(settleable),
+    }
     return [r[0] for r in con.execute(sql, params).fetchall()]
+
+
+def listed_warnings(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> set[tuple]:
+    """(report_id, warning_no) of the warnings the 待核查 list holds for these reports: the
+    review-level ones the corrections have not settled."""
+    rows = con.execute(
+        """
+        SELECT report_id, unnest(warnings) FROM review_item
+        WHERE report_id IN (SELECT unnest($ids))
+        """,
+        {"ids": list(report_ids)},
+    ).fetchall()
+    return {(rid, int(no)) for rid, no in rows}
 
 
 def _report_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
