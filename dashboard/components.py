@@ -249,6 +249,13 @@ def _when(value, lang: str) -> str:
     return f"{format_date(moment, lang)} {moment:%H:%M}"
 
 
+def stated_check(mismatch: bool, lang: str):
+    """The 核对 cell of a stated-vs-counted table: 不一致 flagged, else a quiet 一致."""
+    if mismatch:
+        return dbc.Badge(t("stated_mismatch", lang), color="danger")
+    return html.Span(t("stated_match", lang), className="text-muted small")
+
+
 def review_mark(
     messages: list[str],
     lang: str,

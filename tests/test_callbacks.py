@@ -265,3 +265,31 @@ def test_the_meeting_footer_names_a_picked_report_once(app_db):
     assert f"{t('filter_active', 'zh')} {GARDEN}" in text
     _slide, footer, *_ = meeting.render(0, "", "zh")
     assert t("filter_none", "zh") in _text(footer)
+
+
+@pytest.mark.parametrize(
+    ("lang", "head", "agrees"),
+    [
+        ("zh", ["通报所述", "系统统计", "核对"], "一致"),
+        ("en", ["Stated", "Counted", "Check"], "Agrees"),
+    ],
+)
+def test_the_stated_vs_counted_table_names_every_column(app_db, lang, head, agrees):
+    """The last column says what it holds (核对 / Check): 不一致 where a stated total
+    disagrees with the count, 一致 where it agrees; never an unlabelled column."""
+    from views.overview import gather_overview
+
+    overview = _page("overview")
+    con = connect_readonly(app_db)
+    try:
+        rid = con.execute("SELECT report_id FROM report").fetchone()[0]
+        stated = gather_overview(con, Filters(report=rid)).stated
+    finally:
+        con.close()
+    table = overview.redraw_overview(f"?report={rid}", lang, "measures")[5]
+    thead, tbody = table.children
+    assert [th.children for th in thead.children.children][1:] == head
+    checks = [_text(tr.children[-1]) for tr in tbody.children]
+    assert len(checks) == len(stated) > 0
+    mismatch = {"zh": "不一致", "en": "Mismatch"}[lang]
+    assert checks == [mismatch if r.mismatch else agrees for r in stated]

@@ -175,6 +175,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "stated_col_stated": {"zh": "通报所述", "en": "Stated"},
     "stated_col_counted": {"zh": "系统统计", "en": "Counted"},
     "stated_mismatch": {"zh": "不一致", "en": "Mismatch"},
+    "stated_col_check": {"zh": "核对", "en": "Check"},
+    "stated_match": {"zh": "一致", "en": "Agrees"},
     "stated_none": {
         "zh": "本通报未自述汇总数字。",
         "en": "The report states no totals of its own.",

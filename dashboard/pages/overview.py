@@ -14,6 +14,7 @@ from dashboard.components import (
     empty_warehouse,
     headline_tiles,
     indicator_tiles,
+    stated_check,
 )
 from views import figures
 from views.doubts import doubt_reasons, doubt_summary
@@ -122,14 +123,13 @@ def stated_vs_counted(o: Overview, lang: str):
         return html.P(t("stated_none", lang), className="text-muted", id="stated-none")
     body = []
     for row in o.stated:
-        flag = dbc.Badge(t("stated_mismatch", lang), color="danger") if row.mismatch else ""
         body.append(
             html.Tr(
                 [
                     html.Td(t(stated_label(row.key), lang)),
                     html.Td(format_number(row.stated, lang)),
                     html.Td(format_number(row.counted, lang)),
-                    html.Td(flag),
+                    html.Td(stated_check(row.mismatch, lang)),
                 ]
             )
         )
@@ -139,7 +139,7 @@ def stated_vs_counted(o: Overview, lang: str):
                 html.Th(t("stated_heading", lang)),
                 html.Th(t("stated_col_stated", lang)),
                 html.Th(t("stated_col_counted", lang)),
-                html.Th(""),
+                html.Th(t("stated_col_check", lang)),
             ]
         )
     )

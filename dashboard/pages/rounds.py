@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import chart, empty_warehouse, pager, text_or
+from dashboard.components import chart, empty_warehouse, pager, stated_check, text_or
 from views import figures, rounds
 from views.i18n import status_label, t
 from views.reports import report_names
@@ -178,7 +178,7 @@ def _drawn(frame, labels, shares, changes, recurring, lang):
             t(stated_label(r.total), lang),
             "—" if r.stated is None else r.stated,
             r.counted,
-            dbc.Badge(t("stated_mismatch", lang), color="danger") if r.mismatch else "",
+            "" if r.stated is None else stated_check(r.mismatch, lang),
         ]
         for r in reconciled.itertuples()
     ]
@@ -211,7 +211,7 @@ def _drawn(frame, labels, shares, changes, recurring, lang):
                     t("rounds_total", lang),
                     t("stated_col_stated", lang),
                     t("stated_col_counted", lang),
-                    "",
+                    t("stated_col_check", lang),
                 ],
                 recon_rows,
                 "rounds-reconciliation",
