@@ -482,6 +482,16 @@ def _register_shell_callbacks(app: dash.Dash) -> None:
             return dash.no_update, dbc.Alert(str(exc), color="warning", dismissable=True)
         return dcc.send_bytes(payload, name), None
 
+    for graph_id in ids.CHARTS:
+        # A chart's download buttons only while it draws something (an empty chart's image
+        # would hold nothing but its "no data" note).
+        app.clientside_callback(
+            """function (figure) {
+                return figure && figure.data && figure.data.length ? null : {display: "none"};
+            }""",
+            Output({"type": ids.CHART_DOWNLOADS, "chart": graph_id}, "style"),
+            Input(graph_id, "figure"),
+        )
     app.clientside_callback(
         dash.ClientsideFunction("rectify", "downloadChart"),
         Output(ids.CHART_DOWNLOADED, "data"),

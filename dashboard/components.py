@@ -184,10 +184,16 @@ def indicator_tiles(frame, lang: str, width: str = "col-6 col-md-4 col-lg-3") ->
     ]
 
 
+def has_data(figure: dict | None) -> bool:
+    """Whether a figure draws anything (views.figures' empty charts have no traces)."""
+    return bool(figure and figure.get("data"))
+
+
 def chart(graph_id: str, figure: dict | None = None) -> html.Div:
     """A chart with its own PNG (3x, 16:9) and SVG download buttons beneath it, saved by the
     browser from what is drawn, named after the chart, the report and the date, and a loading
-    indicator while it waits for its figure."""
+    indicator while it waits for its figure. The buttons show only while the figure has data
+    (`graph_id` one of ids.CHARTS: app.py keeps them in step with the figure)."""
     buttons = [
         html.Button(
             f"⤓ {fmt.upper()}",
@@ -203,7 +209,12 @@ def chart(graph_id: str, figure: dict | None = None) -> html.Div:
             # A spinner over the chart while its callback runs (after a short delay, so a
             # quick redraw does not flash one).
             dcc.Loading(graph, type="circle", delay_show=250),
-            html.Div(buttons, className="chart-downloads"),
+            html.Div(
+                buttons,
+                id={"type": ids.CHART_DOWNLOADS, "chart": graph_id},
+                className="chart-downloads",
+                style=None if has_data(figure) else {"display": "none"},
+            ),
         ]
     )
 

@@ -69,6 +69,7 @@ EXPORT_ERROR = "export-error"
 EXPORT_LABEL = "export-label"  # the report part of a chart image's file name
 CHART_DOWNLOAD = "chart-download"  # pattern-matching type: {"type", "chart", "format"}
 CHART_DOWNLOADED = "chart-downloaded"
+CHART_DOWNLOADS = "chart-downloads"  # pattern-matching type: {"type", "chart"}, the buttons' row
 DEADLINES = "deadline-tiles"
 
 # The data page: uploads, the loaded-reports list with delete and reload.
@@ -146,3 +147,6 @@ REVIEW_MESSAGE = "review-message"
 REVIEW_VERSION = "review-version"
 REVIEW_COUNT = "review-count"
 OVERVIEW_REVIEW = "overview-review"  # the overview's line: how many not yet reviewed
+
+# Every chart drawn with components.chart (its download buttons are shown only with data).
+CHARTS = (CHART_COMPLETION, CHART_STATUS, CHART_HEATMAP, CHART_TIMELINE, CHART_DEPT, CHART_ROUNDS)

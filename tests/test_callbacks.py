@@ -293,3 +293,48 @@ def test_the_stated_vs_counted_table_names_every_column(app_db, lang, head, agre
     assert len(checks) == len(stated) > 0
     mismatch = {"zh": "不一致", "en": "Mismatch"}[lang]
     assert checks == [mismatch if r.mismatch else agrees for r in stated]
+
+
+def test_an_empty_chart_offers_no_download_and_a_ledger_without_dates_no_time_line(
+    app_db, tmp_path
+):
+    """The download buttons of a chart with no data are hidden from the first draw; a report
+    that gives no milestone dates (a 整改台账) leaves no time-line box on the overview,
+    while the seed report, which gives them, has its chart."""
+    from openpyxl import Workbook
+
+    from dashboard import ids
+    from dashboard.components import chart
+    from views.overview import gather_overview
+
+    overview = _page("overview")
+    empty = figures.completion_by_category(pd.DataFrame(columns=["category", "status", "n"]), "zh")
+    assert empty["data"] == []
+    downloads = chart(ids.CHART_COMPLETION, empty).children[1]
+    assert downloads.id == {"type": ids.CHART_DOWNLOADS, "chart": ids.CHART_COMPLETION}
+    assert downloads.style == {"display": "none"}
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["区园林局党组巡察反馈问题整改台账"])
+    sheet.append(["序号", "反馈问题", "整改措施", "责任单位", "整改状态"])
+    sheet.append(["1", "绿地养护不到位", "补植苗木1200余株", "园林中心", "已完成"])
+    book.save(tmp_path / "台账.xlsx")
+    from conftest import SEED
+
+    from pipeline import load_paths
+
+    db = tmp_path / "w.duckdb"
+    load_paths([tmp_path / "台账.xlsx", SEED], db)
+    con = connect_readonly(db)
+    try:
+        ledger, seed = (
+            gather_overview(con, Filters(report=rid)).header
+            for (rid,) in con.execute(
+                "SELECT report_id FROM report ORDER BY file_name <> '台账.xlsx'"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert overview.timeline(ledger, "zh") is None
+    drawn = overview.timeline(seed, "en")
+    assert drawn.children[0].children.figure["data"] and drawn.children[1].style is None

@@ -560,6 +560,16 @@ def test_export_menu_gives_a_deck_and_charts_save_as_png(browser_page, served, t
     image = tmp_path / name
     download.value.save_as(image)
     assert struct.unpack(">II", image.read_bytes()[16:24]) == (3840, 2160)
+    # A chart with nothing to draw offers no image of it: its buttons are hidden.
+    buttons = "div:has(#{}) > .chart-downloads"
+    assert page.is_visible(buttons.format("chart-completion"))
+    page.goto(base + "/?q=" + "无此措施字样")
+    page.wait_for_selector("#kpi-items")
+    page.wait_for_function(
+        "() => document.querySelector('#chart-completion .js-plotly-plot')?.data?.length === 0"
+    )
+    page.wait_for_selector(buttons.format("chart-completion"), state="hidden")
+    assert page.is_hidden(buttons.format("chart-status"))
     assert problems == []
 
 

@@ -12,6 +12,7 @@ from dashboard.components import (
     chart,
     deadline_tiles,
     empty_warehouse,
+    has_data,
     headline_tiles,
     indicator_tiles,
     stated_check,
@@ -252,12 +253,14 @@ def review_line(f: Filters, lang: str):
 
 def timeline(header: dict | None, lang: str):
     """One report's milestones; across reports there is no one timeline, so a hint instead of
-    an empty chart (which the browser would still have to draw)."""
+    an empty chart (which the browser would still have to draw). A report that gives none of
+    its dates (a 整改台账 mostly) has no time line at all: nothing, not an empty box."""
     if not header:
         return html.P(
             t("pick_report_for_timeline", lang), className="text-muted mt-3", id="timeline-hint"
         )
-    return chart(ids.CHART_TIMELINE, figures.milestones(header, lang))
+    figure = figures.milestones(header, lang)
+    return chart(ids.CHART_TIMELINE, figure) if has_data(figure) else None
 
 
 @callback(
