@@ -339,12 +339,16 @@ class _Deck:
         )
 
     def deadline_slides(self) -> None:
-        """Overdue and soon-due tasks (ledgers with deadlines); no slide when there are none."""
+        """Overdue and soon-due tasks (ledgers with deadlines); no slide when there are none.
+        Where the deck draws on several reports each row names its report (ledgers often
+        share measures word for word)."""
         urgent = self.c.deadlines[self.c.deadlines["band"].isin(["overdue", "due_soon"])]
         if urgent.empty:
             return
+        several = len(self.c.reports) > 1
         rows = [
             [
+                *([_short(self.c.name(r.report_id), 30)] if several else []),
                 _short(r.text, 60),
                 _clean(r.departments or ""),
                 _clean(r.owner or ""),
@@ -356,9 +360,10 @@ class _Deck:
         columns = [t("col_measure_text", self.lang), t("col_departments", self.lang)]
         columns += [t("col_owner", self.lang), t("col_deadline", self.lang)]
         columns += [t("col_days_left", self.lang)]
-        self._table_slides(
-            t("deck_deadlines", self.lang), columns, rows, "findings", [7, 3, 2, 3, 2]
-        )
+        widths = [7, 3, 2, 3, 2]
+        if several:
+            columns, widths = [t("col_report", self.lang), *columns], [4, 6, 3, 2, 3, 2]
+        self._table_slides(t("deck_deadlines", self.lang), columns, rows, "findings", widths)
 
     def measure_slides(self, key: str, title_key: str, section: str) -> None:
         """A list of measures, with the columns that say something in its section: the

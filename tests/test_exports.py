@@ -592,3 +592,52 @@ def test_the_kpi_slides_review_line_keeps_its_pointer_whole(seed_db, lang):
         if sh.has_text_frame and sh.text_frame.text.startswith(t("needs_review", lang))
     ]
     assert line.endswith(t("deck_review_more", lang)) and len(line) <= 125
+
+
+def _deadline_ledger(path: Path, title: str) -> Path:
+    """A 整改台账 of two open measures, both overdue at TODAY, worded as any ledger might."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([title])
+    sheet.append(["序号", "反馈问题", "整改措施", "责任单位", "完成时限", "整改状态"])
+    sheet.append(["1", "制度执行不严", "修订完善内部管理制度", "办公室", "2026-06-30", "正在整改"])
+    sheet.append(["2", "资产管理不规范", "开展固定资产清查", "财务科", "2026-09-30", "正在整改"])
+    book.save(path)
+    return path
+
+
+def _deadline_tables(prs) -> list:
+    title = t("deck_deadlines")
+    return [
+        sh
+        for s in prs.slides
+        if s.shapes.title.text.startswith(title)
+        for sh in s.shapes
+        if sh.has_table
+    ]
+
+
+def test_the_deadline_table_names_the_report_of_each_row_when_the_deck_has_several(tmp_path):
+    """Ledgers share measures word for word: drawing on several reports, the deadline table's
+    first column says whose each row is (the name the report goes by), and stays on the
+    slide; drawing on one, it has no such column."""
+    one = _deck_of(
+        tmp_path / "one.duckdb", [_deadline_ledger(tmp_path / "园林.xlsx", "区园林局整改台账")]
+    )
+    (table,) = _deadline_tables(one)
+    assert [c.text for c in table.table.rows[0].cells][0] == t("col_measure_text")
+    two = _deck_of(
+        tmp_path / "two.duckdb",
+        [tmp_path / "园林.xlsx", _deadline_ledger(tmp_path / "水务.xlsx", "区水务局整改台账")],
+    )
+    (table,) = _deadline_tables(two)
+    rows = [[c.text for c in row.cells] for row in table.table.rows]
+    assert rows[0][:2] == [t("col_report"), t("col_measure_text")] and len(rows) == 5
+    assert sorted(r[0] for r in rows[1:]) == ["区园林局整改台账"] * 2 + ["区水务局整改台账"] * 2
+    # The same measure twice, told apart by its report.
+    same = [r[0] for r in rows[1:] if r[1].startswith("修订完善内部管理制度")]
+    assert sorted(same) == ["区园林局整改台账", "区水务局整改台账"]
+    assert table.left + table.width <= two.slide_width
+    assert table.top + table.height <= two.slide_height
