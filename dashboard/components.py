@@ -17,7 +17,7 @@ from views.i18n import (
     unit_label,
 )
 from views.reports import reports_page
-from views.summaries import share
+from views.summaries import share, shared_note
 from views.theme import GRAPH_CONFIG, format_date, format_number, format_percent, format_total
 
 
@@ -68,16 +68,6 @@ def step_button(button_id: str) -> dbc.Button:
     comes from the page's callback, in the reader's language."""
     return dbc.Button(
         id=button_id, n_clicks=0, color="secondary", outline=True, size="sm", className="me-2"
-    )
-
-
-def shared_note(row, lang: str) -> str:
-    """Under a department filter: the figures the department shares with other units, which
-    its own total leaves out (queries.filtered_indicator_totals); '' when there are none."""
-    if not row.get("n_shared"):
-        return ""
-    return t("indicator_shared", lang).format(
-        total=format_number(row["shared_total"], lang), unit=unit_label(row["unit"], lang)
     )
 
 

@@ -26,7 +26,7 @@ from views import theme, vocabulary
 from views.doubts import doubt_reasons, doubt_summary
 from views.export import ExportContent
 from views.i18n import category_label, indicator_name, plural, status_label, t, unit_label
-from views.summaries import headline_split, share
+from views.summaries import headline_split, share, shared_note
 from views.vocabulary import unknown_status
 
 # A long list continues in the workbook, not over dozens of slides: at most this many slides
@@ -197,12 +197,15 @@ class _Deck:
         headline, rest = headline_split(self.c.indicators)
         if headline.empty:
             headline = rest.head(4)
+        # Under a department filter a tile says, as the dashboard's does, what the department
+        # shares with other units and its total leaves out (views.summaries.shared_note).
         second = [
             (
                 indicator_name(row, lang),
                 theme.format_quantity(
                     row["total"], unit_label(row["unit"], lang), lang, row.get("qualifier")
                 ),
+                shared_note(row, lang),
             )
             for row in headline.head(4).to_dict("records")
         ]
@@ -214,9 +217,9 @@ class _Deck:
             per_row = max(len(tiles), 3)
             tile_w = Emu(int((self.width - 2 * self.margin - gap * (per_row - 1)) / per_row))
             top = self.top + (tile_h + gap) * number
-            for i, (label, value) in enumerate(tiles):
+            for i, (label, value, *note) in enumerate(tiles):
                 left = self.margin + (tile_w + gap) * i
-                self._tile(slide, left, top, tile_w, tile_h, label, value)
+                self._tile(slide, left, top, tile_w, tile_h, label, value, *note)
         # What to check before the rate is trusted: one line under the tiles, all in the notes.
         reasons = doubt_reasons(self.c.doubts, lang)
         if reasons:
@@ -229,16 +232,32 @@ class _Deck:
             line = head + _short(reasons[0], max(20, 120 - len(head) - len(more))) + more
             top = self.top + (tile_h + gap) * 2
             self._text_box(slide, line, top, size=14, height=Emu(int(self.height * 0.08)))
-        self._notes(slide, "findings", "\n".join(reasons) if reasons else None)
+        # The shared figures of the indicators beyond the tiles, in the notes.
+        shown = set(headline.head(4)["code"])
+        shared = [
+            f"{indicator_name(row, lang)}{':' if lang == 'zh' else ': '}{shared_note(row, lang)}"
+            for row in self.c.indicators.to_dict("records")
+            if row["code"] not in shown and shared_note(row, lang)
+        ]
+        self._notes(slide, "findings", "\n".join([*reasons, *shared]) or None)
 
-    def _tile(self, slide, left, top, width, height, label: str, value: str) -> None:
-        """A label over a figure; the figure on one line, its size made to fit the tile."""
+    def _tile(
+        self, slide, left, top, width, height, label: str, value: str, note: str = ""
+    ) -> None:
+        """A label over a figure, and under it a `note` where there is one (what the figure
+        leaves out); the figure on one line, its size made to fit the tile."""
         label_h = Emu(int(height * 0.4))
+        note_h = Emu(int(height * 0.25)) if note else Emu(0)
         box = slide.shapes.add_textbox(left, top, width, label_h)
         box.text_frame.word_wrap = True
         box.text_frame.text = _clean(label)
         _style_text_frame(box.text_frame, size=16, colour=_rgb("#555555"))
-        figure = slide.shapes.add_textbox(left, top + label_h, width, height - label_h)
+        if note:
+            under = slide.shapes.add_textbox(left, top + height - note_h, width, note_h)
+            under.text_frame.word_wrap = True
+            under.text_frame.text = _clean(note)
+            _style_text_frame(under.text_frame, size=12, colour=_rgb("#6c757d"))
+        figure = slide.shapes.add_textbox(left, top + label_h, width, height - label_h - note_h)
         frame = figure.text_frame
         frame.word_wrap = False  # a number never breaks across lines
         frame.text = _clean(value)

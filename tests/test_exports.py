@@ -641,3 +641,33 @@ def test_the_deadline_table_names_the_report_of_each_row_when_the_deck_has_sever
     assert sorted(same) == ["区园林局整改台账", "区水务局整改台账"]
     assert table.left + table.width <= two.slide_width
     assert table.top + table.height <= two.slide_height
+
+
+@pytest.mark.parametrize(
+    ("lang", "note"),
+    [
+        ("zh", "另有与其他单位共同的 3次 未计入"),
+        ("en", "3 times shared with other units not included"),
+    ],
+)
+def test_a_department_decks_kpi_slide_says_what_it_shares_as_the_dashboard_does(con, lang, note):
+    """Filtered to a department, a headline tile on the KPI slide says under its figure the
+    figures shared with other units that the department's total leaves out, in the words of
+    the dashboard's tile (views.summaries.shared_note); unfiltered, nothing is shared."""
+    from views.summaries import shared_note
+
+    def kpi_text(f: Filters) -> list[str]:
+        prs = _deck(con, f, lang)
+        kpi = next(s for s in prs.slides if s.shapes.title.text == t("deck_kpis", lang))
+        return [sh.text_frame.text for sh in kpi.shapes if sh.has_text_frame]
+
+    totals = queries.filtered_indicator_totals(con, Filters(department=GARDEN))
+    row = totals.set_index("code").loc["study_sessions"].to_dict()
+    assert shared_note(row, lang) == note
+    texts = kpi_text(Filters(department=GARDEN))
+    assert note in texts
+    # Under the tile of its indicator: the name, the note and the department's own total.
+    name = row["name_zh"] if lang == "zh" else row["name_en"]
+    assert texts.index(name) < texts.index(note)
+    assert ("24次" if lang == "zh" else "24 times") in texts
+    assert not [x for x in kpi_text(Filters()) if note in x or "另有" in x]

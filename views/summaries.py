@@ -7,6 +7,8 @@ import pandas as pd
 from etl.ledger import deadline_band
 from etl.rules import load_rules
 from views import vocabulary
+from views.i18n import t, unit_label
+from views.theme import format_number
 
 
 def done_of(frame: pd.DataFrame) -> tuple[int, int]:
@@ -24,6 +26,17 @@ def share(done_all: tuple[int, int]) -> float | None:
     """completed / all of a (completed, all) pair; None of nothing."""
     done, total = done_all
     return done / total if total else None
+
+
+def shared_note(row: dict, lang: str) -> str:
+    """Under a department filter: the figures the department shares with other units, which
+    its own total leaves out (queries.filtered_indicator_totals' shared_total, n_shared), as
+    the dashboard's tiles and the deck's KPI slide say it; '' when there are none."""
+    if not row.get("n_shared"):
+        return ""
+    return t("indicator_shared", lang).format(
+        total=format_number(row["shared_total"], lang), unit=unit_label(row["unit"], lang)
+    )
 
 
 def kpis(items: pd.DataFrame, measures: pd.DataFrame) -> dict:

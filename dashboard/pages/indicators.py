@@ -8,10 +8,10 @@ import pandas as pd
 from dash import ALL, Input, Output, callback, ctx, dcc, html
 
 from dashboard import data, ids
-from dashboard.components import empty_warehouse, highlighted, no_data, shared_note, text_or
+from dashboard.components import empty_warehouse, highlighted, no_data, text_or
 from views import figures
 from views.i18n import indicator_name, t, unit_label
-from views.summaries import headline_split
+from views.summaries import headline_split, shared_note
 from views.theme import format_number, format_quantity
 from warehouse import queries
 from warehouse.filters import Filters
