@@ -7,4 +7,23 @@
     functions.keepServerOrder = function () {
         return 0;
     };
+
+    // The 通报 column (dashboard/grid.py): a report's title in at most two lines; where
+    // reports share a title, the title in one line and what tells it apart (its file name)
+    // in the next, cut at its start so that its distinguishing end stays in sight.
+    var components = (window.dashAgGridComponentFunctions =
+        window.dashAgGridComponentFunctions || {});
+    components.ReportName = function (props) {
+        var row = props.data || {};
+        var e = React.createElement;
+        if (!row.report_extra) {
+            return e("span", { className: "report-title report-title-2" }, props.value);
+        }
+        return e(
+            "span",
+            { className: "report-name" },
+            e("span", { className: "report-title report-title-1" }, row.report_label),
+            e("span", { className: "report-extra" }, e("bdi", null, row.report_extra))
+        );
+    };
 })();

@@ -14,6 +14,7 @@ import pandas as pd
 from etl.ledger import deadline_band
 from views import clock
 from views.i18n import category_label, status_label, t
+from views.reports import joined_name
 from views.theme import format_date
 from views.vocabulary import categories, statuses
 
@@ -74,9 +75,21 @@ def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
     wrapped = {"wrapText": True, "autoHeight": True, "cellClass": "cell-wrap"}
     words = 1.2 if lang == "en" else 1.0  # English labels are longer words ("Governance")
     columns = [
-        {"field": "report", "headerName": t("col_report", lang), "flex": 2, "minWidth": 100},
-        {"field": "path", "headerName": t("col_path", lang), "flex": 4, "minWidth": 140},
-        {"field": "headline", "headerName": t("col_headline", lang), "flex": 3, "minWidth": 120},
+        # A report's name (with its file's where ledgers share a title) runs to 40 and more
+        # characters: at most two lines of it, cut with … (assets/grid-functions.js
+        # ReportName: the title, and on a line of its own the file name's end that tells it
+        # apart), the whole name on hover.
+        {
+            "field": "report",
+            "headerName": t("col_report", lang),
+            "flex": 3,
+            "minWidth": 150,
+            "tooltipField": "report",
+            "cellRenderer": "ReportName",
+            "cellClass": "cell-wrap cell-report",
+        },
+        {"field": "path", "headerName": t("col_path", lang), "flex": 4, "minWidth": 110},
+        {"field": "headline", "headerName": t("col_headline", lang), "flex": 3, "minWidth": 100},
         {
             "field": "category_label",
             "headerName": t("col_category", lang),
@@ -93,9 +106,9 @@ def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
             "field": "departments",
             "headerName": t("col_departments", lang),
             "flex": 2,
-            "minWidth": 100,
+            "minWidth": int(95 * words),
         },
-        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, "minWidth": 80},
+        {"field": "figures", "headerName": t("col_figures", lang), "flex": 2, "minWidth": 70},
         {
             "field": "deadline",
             "headerName": t("col_deadline", lang),
@@ -112,7 +125,7 @@ def column_defs(lang: str, deadlines: bool = True) -> list[dict]:
         column["wrapHeaderText"] = True
         column["autoHeaderHeight"] = True
         if "flex" in column:
-            column.update(wrapped)
+            column.update({**wrapped, "cellClass": column.get("cellClass", wrapped["cellClass"])})
     return columns if deadlines else columns[:-1]
 
 
@@ -129,12 +142,15 @@ def lead(text, headline) -> str:
 
 
 def rows_for(frame, lang: str, today: date | None = None, names: dict | None = None) -> list[dict]:
-    """The grid's rows of a page of queries.explorer_measures; `names` (report id → name,
-    views.reports.report_names) tells reports of one title apart."""
+    """The grid's rows of a page of queries.explorer_measures; `names` (report id → its
+    label and what tells it apart, views.reports.report_name_parts) tells reports of one
+    title apart: `report` is the whole name, report_label and report_extra its parts (the
+    通报 column shows them on lines of their own, assets/grid-functions.js ReportName)."""
     today = today or clock.today()
     names = names or {}
     rows = []
     for r in frame.itertuples():
+        label, extra = names.get(r.report_id) or (_text(r.report_title), "")
         corrected = getattr(r, "corrected", None)
         fixed = set() if corrected is None else set(corrected)
 
@@ -145,7 +161,9 @@ def rows_for(frame, lang: str, today: date | None = None, names: dict | None = N
         rows.append(
             {
                 "key": f"{r.report_id}/{r.measure_id}",
-                "report": names.get(r.report_id) or _text(r.report_title),
+                "report": joined_name(label, extra, lang),
+                "report_label": label,
+                "report_extra": extra,
                 "path": _text(r.path) or t(f"section_{r.section}", lang),
                 "headline": lead(r.text, r.headline),
                 "category_label": mark(category_label(r.category, lang), "category"),

@@ -964,3 +964,45 @@ def test_meeting_kpi_tiles_hold_their_figures_at_1024(browser_page, lang):
     assert spill == []
     assert page.evaluate(OVERFLOW_JS) == []
     assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_explorers_report_column_beside_the_detail_panel_takes_two_lines(
+    browser_page, served, lang
+):
+    """At 1366×768 with a measure's detail open beside the table, the 通报 column is wide
+    enough to read and a report's name takes at most two lines (cut with …), the whole name
+    on hover; every header reads whole."""
+    page, base, problems = browser_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(base + "/explorer")
+    page.wait_for_selector(".ag-row")
+    if lang == "en":
+        page.click("#lang-switch")
+        page.wait_for_function(
+            "() => document.querySelector('#explorer-note')?.innerText.includes('measures')"
+        )
+    page.click(".ag-center-cols-container .ag-row >> nth=0")
+    page.wait_for_selector("#detail-text")
+    con = connect_readonly(served[1])
+    name = con.execute("SELECT title FROM report").fetchone()[0]
+    con.close()
+    cells = page.eval_on_selector_all(
+        ".ag-center-cols-container .ag-cell[col-id=report]",
+        """cs => cs.map(c => { const v = c.querySelector('.report-title');
+            const line = parseFloat(getComputedStyle(v).lineHeight);
+            return [c.getBoundingClientRect().width, v.getBoundingClientRect().height / line,
+                    v.scrollHeight > v.clientHeight, c.getAttribute('title')]; })""",
+    )
+    assert len(cells) >= 5  # the rows drawn (the grid draws those in sight)
+    for width, lines, cut, title in cells:
+        assert width >= 150 and lines <= 2.05 and cut and title == name
+    # Every header word whole: no header taller than two lines, none broken inside a word.
+    heads = page.eval_on_selector_all(
+        ".ag-header-cell-text",
+        "hs => hs.map(h => [h.innerText, h.scrollWidth <= h.clientWidth + 1])",
+    )
+    assert all(fits for _text, fits in heads), heads
+    assert problems == []

@@ -327,3 +327,50 @@ def test_a_review_marks_count_never_breaks_inside():
     assert "text-nowrap" in count.className and count.children == "2 条解析提示"
     assert "text-nowrap" not in done.className and "王五" in done.children
     assert review_mark(["甲"], "zh").children[0].children[2].children == "1 条解析提示"
+
+
+def test_explorer_rows_give_a_reports_title_and_what_tells_it_apart_on_their_own(tmp_path):
+    """Ledgers of one title: each row carries the title and the file name that tells them
+    apart as parts (the 通报 column shows them on lines of their own) and the whole name, as
+    every list gives it (views.reports.report_names), for its tooltip."""
+    from openpyxl import Workbook
+
+    from dashboard import grid
+    from pipeline import load_paths
+    from views.reports import report_name_parts, report_names
+    from warehouse.db import connect_readonly
+
+    title = "区园林局党组巡察反馈问题整改台账"
+    files = []
+    for batch, words in (("第一批", "补植苗木1200余株"), ("第二批", "修订财务制度5项")):
+        book = Workbook()
+        sheet = book.active
+        sheet.append([title])
+        sheet.append(["序号", "反馈问题", "整改措施", "责任单位", "整改状态"])
+        sheet.append(["1", "绿地养护不到位", words, "园林中心", "已完成"])
+        files.append(tmp_path / f"园林台账_{batch}.xlsx")
+        book.save(files[-1])
+    db = tmp_path / "w.duckdb"
+    assert not load_paths(files, db).failed
+    con = connect_readonly(db)
+    try:
+        frame = queries.explorer_measures(con, Filters())
+        ids = list(frame["report_id"])
+        parts, names = report_name_parts(con, ids, "zh"), report_names(con, ids, "zh")
+    finally:
+        con.close()
+    rows = grid.rows_for(frame, "zh", names=parts)
+    assert sorted((r["report_label"], r["report_extra"]) for r in rows) == [
+        (title, "园林台账_第一批.xlsx"),
+        (title, "园林台账_第二批.xlsx"),
+    ]
+    assert (
+        sorted(r["report"] for r in rows)
+        == sorted(names.values())
+        == [
+            f"{title}(园林台账_第一批.xlsx)",
+            f"{title}(园林台账_第二批.xlsx)",
+        ]
+    )
+    column = next(c for c in grid.column_defs("zh") if c["field"] == "report")
+    assert column["tooltipField"] == "report" and column["cellRenderer"] == "ReportName"

@@ -41,10 +41,11 @@ class ReportsPage:
         return min(self.total, self.page * PAGE_SIZE)
 
 
-def distinct_name(row: dict, lang: str, limit: int | None = None) -> str:
-    """A report's label (queries.label_sql), with what tells it apart from reports of the
-    same label (queries.report_names' row): its file name, and where that is shared too, its
-    date (published, else loaded). `limit` shortens the label (never what tells it apart)."""
+def name_parts(row: dict, lang: str, limit: int | None = None) -> tuple[str, str]:
+    """A report's label (queries.label_sql) and what tells it apart from reports of the same
+    label (queries.report_names' row): its file name, and where that is shared too, its date
+    (published, else loaded); '' when nothing need tell it apart. `limit` shortens the label
+    (never what tells it apart)."""
     label = row["label"]
     if limit and len(label) > limit:
         label = label[: limit - 1] + "…"
@@ -56,9 +57,20 @@ def distinct_name(row: dict, lang: str, limit: int | None = None) -> str:
             day = row.get("loaded_at") if day is None or pd.isna(day) else day
             extra.append(format_date(day, lang))
     extra = [e for e in extra if isinstance(e, str) and e and e != label]
+    return label, ("," if lang == "zh" else ", ").join(extra)
+
+
+def distinct_name(row: dict, lang: str, limit: int | None = None) -> str:
+    """The name a report goes by: its label, with what tells it apart (name_parts) in
+    brackets."""
+    return joined_name(*name_parts(row, lang, limit), lang)
+
+
+def joined_name(label: str, extra: str, lang: str) -> str:
+    """A label and what tells it apart as one name: 标题(文件名), Title (file name)."""
     if not extra:
         return label
-    return f"{label}({','.join(extra)})" if lang == "zh" else f"{label} ({', '.join(extra)})"
+    return f"{label}({extra})" if lang == "zh" else f"{label} ({extra})"
 
 
 def report_names(
@@ -72,6 +84,17 @@ def report_names(
         return {}
     frame = queries.report_names(con, list(report_ids))
     return {r["report_id"]: distinct_name(r, lang, limit) for r in frame.to_dict("records")}
+
+
+def report_name_parts(
+    con: duckdb.DuckDBPyConnection, report_ids: list[str], lang: str
+) -> dict[str, tuple[str, str]]:
+    """Report id → (label, what tells it apart) of the name report_names gives it, for a
+    list that shows the two on lines of their own (the explorer's 通报 column)."""
+    if not len(report_ids):
+        return {}
+    frame = queries.report_names(con, list(report_ids))
+    return {r["report_id"]: name_parts(r, lang) for r in frame.to_dict("records")}
 
 
 def _field_names(code: str, args: dict, lang: str) -> dict:

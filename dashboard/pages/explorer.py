@@ -30,7 +30,7 @@ from views.detail import (
     status_options,
 )
 from views.i18n import category_label, t
-from views.reports import report_names
+from views.reports import report_name_parts
 from views.theme import format_number
 from views.vocabulary import status_cue
 from warehouse import queries
@@ -64,6 +64,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
                                     "animateRows": False,
                                     "localeText": locale_text(lang),
                                     "suppressMultiSort": True,
+                                    # The 通报 column's whole name on hover (it is cut).
+                                    "enableBrowserTooltips": True,
                                 },
                                 getRowId="params.data.key",
                                 className="explorer-grid",
@@ -129,7 +131,7 @@ def serve_page(search, lang, column_state, _prev, _next, _version, page):
         frame = queries.explorer_measures(
             con, filters, PAGE_SIZE, offset, order, descending, label_rank=label_rank(order, lang)
         )
-        names = report_names(con, list(frame["report_id"]), lang)
+        names = report_name_parts(con, list(frame["report_id"]), lang)
     pages = max(1, -(-total // PAGE_SIZE))
     info = t("explorer_page", lang).format(
         page=page + 1,
