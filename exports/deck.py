@@ -367,7 +367,7 @@ class _Deck:
         several = len(self.c.reports) > 1
         rows = [
             [
-                *([_short(self.c.name(r.report_id), 30)] if several else []),
+                *([_clean(self.c.short_name(r.report_id))] if several else []),
                 _short(r.text, 60),
                 _clean(r.departments or ""),
                 _clean(r.owner or ""),
@@ -404,7 +404,7 @@ class _Deck:
         for r in frame.itertuples():
             row = [_short(r.path or "", 40)] if section == "findings" else []
             row += [_short(r.text), _clean(r.departments or "")]
-            rows.append([_short(self.c.name(r.report_id), 30), *row] if several else row)
+            rows.append([_clean(self.c.short_name(r.report_id)), *row] if several else row)
         self._table_slides(
             t(title_key, self.lang),
             columns,
@@ -430,7 +430,7 @@ class _Deck:
             return
         rows = [
             [
-                _short(self.c.name(r.report_id), 30),
+                _clean(self.c.short_name(r.report_id)),
                 _short(r.path or "", 40),
                 _short(r.text),
                 _clean(r.departments or ""),

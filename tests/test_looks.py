@@ -374,3 +374,17 @@ def test_explorer_rows_give_a_reports_title_and_what_tells_it_apart_on_their_own
     )
     column = next(c for c in grid.column_defs("zh") if c["field"] == "report")
     assert column["tooltipField"] == "report" and column["cellRenderer"] == "ReportName"
+
+
+def test_a_short_report_name_keeps_the_end_of_the_file_name_that_tells_it_apart():
+    """The deck's 通报 columns: the title cut at its end, the file name at its start, so two
+    batches of one ledger stay apart (第一批, 第二批)."""
+    from views.reports import short_name
+
+    title = "中共北京市某某区园林绿化局党组关于区委第三轮巡察反馈意见整改落实情况台账"
+    first = short_name(title, "园林绿化局整改落实台账_第一批.xlsx", "zh", 14)
+    assert first == "中共北京市某某区园林绿化局…(…落实台账_第一批.xlsx)"
+    assert short_name(title, "园林绿化局整改落实台账_第二批.xlsx", "en", 14).endswith(
+        " (…落实台账_第二批.xlsx)"
+    )
+    assert short_name("区园林局整改台账", "", "zh", 14) == "区园林局整改台账"

@@ -16,7 +16,7 @@ from views.doubts import Doubts
 from views.filters import cite_reports, describe, parts
 from views.i18n import t
 from views.overview import gather_overview
-from views.reports import report_names
+from views.reports import report_name_parts, report_names, short_name
 from views.theme import format_date
 from views.vocabulary import unknown_status
 from warehouse import queries
@@ -48,10 +48,19 @@ class ExportContent:
     rate: tuple[int, int] = (0, 0)  # (completed, all) items behind the completion rate
     doubts: Doubts = dataclasses.field(default_factory=Doubts)  # what to check first
     unknown: pd.DataFrame | None = None  # findings' measures of unknown status (未明确)
+    # report id → (label, what tells it apart): views.reports.report_name_parts
+    name_parts: dict = dataclasses.field(default_factory=dict)
 
     def name(self, report_id: str) -> str:
         """The name a report goes by (views.reports.report_names), its id when unknown."""
         return self.names.get(report_id, report_id)
+
+    def short_name(self, report_id: str, limit: int = 14) -> str:
+        """The name for a table's 通报 column: its label cut to `limit` characters and what
+        tells it apart cut at its start (views.reports.short_name)."""
+        if report_id not in self.name_parts:
+            return self.name(report_id)
+        return short_name(*self.name_parts[report_id], self.lang, limit)
 
     @property
     def title(self) -> str:
@@ -125,6 +134,7 @@ def gather(
         today=o.today,
         reports=reports,
         names=report_names(con, list(reports["report_id"]), lang),
+        name_parts=report_name_parts(con, list(reports["report_id"]), lang),
         header=o.header,
         completion=o.completion_items,
         completion_measures=o.completion_measures,

@@ -86,6 +86,14 @@ def report_names(
     return {r["report_id"]: distinct_name(r, lang, limit) for r in frame.to_dict("records")}
 
 
+def short_name(label: str, extra: str, lang: str, limit: int) -> str:
+    """A name for a narrow column: the label cut to `limit` characters at its end, what
+    tells it apart (a file name) cut at its start, so that its distinguishing end stays."""
+    label = label if len(label) <= limit else label[: limit - 1] + "…"
+    extra = extra if len(extra) <= limit else "…" + extra[-(limit - 1) :]
+    return joined_name(label, extra, lang)
+
+
 def report_name_parts(
     con: duckdb.DuckDBPyConnection, report_ids: list[str], lang: str
 ) -> dict[str, tuple[str, str]]:
