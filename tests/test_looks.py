@@ -200,6 +200,11 @@ def test_a_default_status_rule_reads_as_its_words_in_the_readers_language(con):
         assert zh == t("default_rule_cue", "zh").format(rule=rule.zh or rule.description)
         assert en == t("default_rule_cue", "en").format(rule=rule.description)
         assert not latin.search(zh) and not han.search(en)
+        # A warehouse loaded before the rules' Chinese took full-width marks holds the cue
+        # with ASCII ones ("默认规则 id:…,…"); it reads the same.
+        ascii_cue = cue.translate(str.maketrans("：，；（）", ":,;()"))
+        assert ascii_cue != cue
+        assert vocabulary.status_cue(ascii_cue, "zh") == zh
         said = render_warning("status_default_done", {"n": 2, "rule": rule.id}, "zh")
         assert rule.id not in said and (rule.zh or rule.description) in said
         assert rule.description in render_warning("status_default", {"n": 2, "rule": rule.id}, "en")
@@ -308,12 +313,12 @@ def test_rounds_run_light_to_dark_in_time_order(n):
 
 
 def test_a_page_of_entries_says_where_it_sits_and_nothing_for_an_empty_list():
-    """The audit and review lists' place line: 第 51–57 条,共 57 条, 51–57 of 57; an empty
-    list leaves it blank (第 0–0 条,共 0 条 stood above 尚无更正记录。)."""
+    """The audit and review lists' place line: 第 51–57 条，共 57 条, 51–57 of 57; an empty
+    list leaves it blank (第 0–0 条，共 0 条 stood above 尚无更正记录。)."""
     from dashboard.components import entries_place
 
     assert entries_place(1, 50, 0, 0, "zh") == entries_place(1, 50, 0, 0, "en") == ""
-    assert entries_place(2, 50, 7, 57, "zh") == "第 51–57 条,共 57 条"
+    assert entries_place(2, 50, 7, 57, "zh") == "第 51–57 条，共 57 条"
     assert entries_place(1, 50, 50, 1200, "en") == "1–50 of 1,200"
 
 

@@ -58,7 +58,7 @@ def distinct_name(row: dict, lang: str, limit: int | None = None) -> str:
     extra = [e for e in extra if isinstance(e, str) and e and e != label]
     if not extra:
         return label
-    return f"{label}({','.join(extra)})" if lang == "zh" else f"{label} ({', '.join(extra)})"
+    return f"{label}（{'，'.join(extra)}）" if lang == "zh" else f"{label} ({', '.join(extra)})"
 
 
 def report_names(
