@@ -7,7 +7,7 @@ from exports.deck import build_deck
 from exports.images import ImagesUnavailable, images_zip
 from exports.tables import to_csv, to_xlsx
 from views.export import file_name, gather_for
-from views.i18n import t
+from views.i18n import labelled, t
 from warehouse.filters import Filters
 
 
@@ -31,4 +31,4 @@ def exports_for(item: str, f: Filters, lang: str) -> tuple[str, bytes]:
     try:
         return file_name(content, t("export_images_name", lang), "zip"), images_zip(content)
     except ImagesUnavailable as exc:
-        raise ExportUnavailable(f"{t('export_images_failed', lang)} {exc}") from exc
+        raise ExportUnavailable(labelled("export_images_failed", lang, exc)) from exc

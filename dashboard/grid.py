@@ -148,6 +148,7 @@ def rows_for(frame, lang: str, today: date | None = None, names: dict | None = N
     通报 column shows them on lines of their own, assets/grid-functions.js ReportName)."""
     today = today or clock.today()
     names = names or {}
+    joiner = "；" if lang == "zh" else "; "  # between a measure's figures, as read
     rows = []
     for r in frame.itertuples():
         label, extra = names.get(r.report_id) or (_text(r.report_title), "")
@@ -169,7 +170,7 @@ def rows_for(frame, lang: str, today: date | None = None, names: dict | None = N
                 "category_label": mark(category_label(r.category, lang), "category"),
                 "status_label": mark(status_label(r.status, lang), "status"),
                 "departments": mark(_text(r.departments), "departments"),
-                "figures": mark(_text(r.figures).replace(";", "; "), "indicator", "value"),
+                "figures": mark(_text(r.figures).replace(";", joiner), "indicator", "value"),
                 "deadline": mark(format_date(r.deadline, lang), "deadline"),
                 "deadline_band": _band(r.deadline, r.status, today),
             }
@@ -204,7 +205,7 @@ LOCALE_ZH = {
     "loadingOoo": "加载中…",
     "noRowsToShow": "没有符合条件的整改措施",
     "searchOoo": "搜索…",
-    "pageSizeSelectorLabel": "每页:",
+    "pageSizeSelectorLabel": "每页：",
     "ariaPageSizeSelectorLabel": "每页行数",
     "sortAscending": "升序",
     "sortDescending": "降序",

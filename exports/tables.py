@@ -156,7 +156,7 @@ def about_table(content: ExportContent) -> pd.DataFrame:
         {
             t("export_field", lang): [
                 *fields,
-                t("filter_active", lang).rstrip(":: "),
+                t("filter_active", lang).rstrip(":： "),
                 t("export_generated", lang),
                 t("export_offsets", lang),
                 t("export_corrected", lang),

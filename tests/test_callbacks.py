@@ -85,12 +85,14 @@ def test_overview_callback_equals_the_queries(app_db, search, lang):
     assert [o["value"] for o in units] == ["items", "measures"]
     # Each chart names the level it counts in (the switch asked for measures).
     assert completion["layout"]["title"]["text"] == (
-        "各类别整改完成率(按整改措施)" if lang == "zh" else "Completion rate by category (measures)"
+        "各类别整改完成率（按整改措施）"
+        if lang == "zh"
+        else "Completion rate by category (measures)"
     )
     # One completion rate on the screen: the tile, the doughnut's centre and a picked
     # category's bar say the same number, rounded alike, in the unit chosen.
     rate = f"{round(100 * done / counts['n'].sum())}%"
-    assert ("整改完成率(按整改措施)" if lang == "zh" else "Completion rate (measures)") in shown
+    assert ("整改完成率（按整改措施）" if lang == "zh" else "Completion rate (measures)") in shown
     assert rate in shown and status["layout"]["annotations"][0]["text"].startswith(f"<b>{rate}</b>")
     safety = vocabulary.category_label("safety", lang)
     for trace in completion["data"]:
@@ -262,7 +264,7 @@ def test_the_meeting_footer_names_a_picked_report_once(app_db):
     _slide, footer, *_ = meeting.render(0, f"?report={rid}&department={GARDEN}", "zh")
     text = _text(footer)
     assert text.count("区城市管理委党委关于") == 1
-    assert f"{t('filter_active', 'zh')} {GARDEN}" in text
+    assert f"{t('filter_active', 'zh')}{GARDEN}" in text
     _slide, footer, *_ = meeting.render(0, "", "zh")
     assert t("filter_none", "zh") in _text(footer)
 

@@ -503,7 +503,7 @@ def test_a_report_whose_unknown_statuses_are_all_corrected_is_settled(tmp_path):
         zh = reports_page(con, None, 1, "zh").notes[rid]
     finally:
         con.close()
-    assert "载入时3项整改措施状态未明确;经人工更正,现仍有0项未明确,未计入已完成" in zh
+    assert "载入时3项整改措施状态未明确；经人工更正，现仍有0项未明确，未计入已完成" in zh
     trail = audit_page(log, LogFilter(report=rid), 1, "en")
     assert sorted(r.id for r in trail.rows) == sorted(ids) and trail.total == 3
     assert {r.reason for r in trail.rows} == {"电话核实", "现场核实"}
@@ -562,14 +562,16 @@ def test_the_count_of_unknown_statuses_follows_corrections(tmp_path):
         "3 measures had no readable status when loaded; after corrections by hand 1 still "
         "have none and are not counted as completed"
     )
-    now_zh = "载入时3项整改措施状态未明确;经人工更正,现仍有1项未明确,未计入已完成"
+    now_zh = "载入时3项整改措施状态未明确；经人工更正，现仍有1项未明确，未计入已完成"
     counted, on_page, doubts = shown("en")
     assert counted == on_page == [now_en] and len(doubts) == 1 and now_en in doubts[0]
     counted, on_page, doubts = shown("zh")
     assert counted == on_page == [now_zh] and now_zh in doubts[0]
     # A correction undone: two unknown again, still said beside the count at load.
     revert(db, first, "李四", "核实有误")
-    assert shown("zh")[0] == ["载入时3项整改措施状态未明确;经人工更正,现仍有2项未明确,未计入已完成"]
+    assert shown("zh")[0] == [
+        "载入时3项整改措施状态未明确；经人工更正，现仍有2项未明确，未计入已完成"
+    ]
 
 
 def test_a_warehouse_from_before_the_review_list_is_given_one(tmp_path, ledger):
@@ -619,7 +621,7 @@ def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_d
     assert xlsx.corrected == 2
     book = load_workbook(io.BytesIO(to_xlsx(xlsx)))
     about = [tuple(r) for r in book["说明"].iter_rows(values_only=True)]
-    assert ("人工更正", "2 处数值经人工更正(谁、何时、为何,见看板“审计记录”)") in about
+    assert ("人工更正", "2 处数值经人工更正（谁、何时、为何，见看板“审计记录”）") in about
     rows = list(book["整改措施"].iter_rows(values_only=True))
     head = rows[0]
     m3 = next(r for r in rows if r[head.index("措施编号")] == "M3")

@@ -28,7 +28,7 @@ def test_an_organisation_measure_completed_by_default_names_its_rule_and_is_warn
     (m,) = [m for m in x.measures if m.section == "organisation" and "默认规则" in m.status_cue]
     assert m.status == "completed"
     assert m.status_cue == (
-        "默认规则 section_default_organisation:组织落实部分记述的是已做的工作 / "
+        "默认规则 section_default_organisation：组织落实部分记述的是已做的工作 / "
         "default rule section_default_organisation: the organisation section tells what was done"
     )
     (w,) = [w for w in x.warnings if w.code == "status_default_done"]

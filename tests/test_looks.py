@@ -200,6 +200,11 @@ def test_a_default_status_rule_reads_as_its_words_in_the_readers_language(con):
         assert zh == t("default_rule_cue", "zh").format(rule=rule.zh or rule.description)
         assert en == t("default_rule_cue", "en").format(rule=rule.description)
         assert not latin.search(zh) and not han.search(en)
+        # A warehouse loaded before the rules' Chinese took full-width marks holds the cue
+        # with ASCII ones ("默认规则 id:…,…"); it reads the same.
+        ascii_cue = cue.translate(str.maketrans("：，；（）", ":,;()"))
+        assert ascii_cue != cue
+        assert vocabulary.status_cue(ascii_cue, "zh") == zh
         said = render_warning("status_default_done", {"n": 2, "rule": rule.id}, "zh")
         assert rule.id not in said and (rule.zh or rule.description) in said
         assert rule.description in render_warning("status_default", {"n": 2, "rule": rule.id}, "en")
@@ -308,12 +313,12 @@ def test_rounds_run_light_to_dark_in_time_order(n):
 
 
 def test_a_page_of_entries_says_where_it_sits_and_nothing_for_an_empty_list():
-    """The audit and review lists' place line: 第 51–57 条,共 57 条, 51–57 of 57; an empty
-    list leaves it blank (第 0–0 条,共 0 条 stood above 尚无更正记录。)."""
+    """The audit and review lists' place line: 第 51–57 条，共 57 条, 51–57 of 57; an empty
+    list leaves it blank (第 0–0 条，共 0 条 stood above 尚无更正记录。)."""
     from dashboard.components import entries_place
 
     assert entries_place(1, 50, 0, 0, "zh") == entries_place(1, 50, 0, 0, "en") == ""
-    assert entries_place(2, 50, 7, 57, "zh") == "第 51–57 条,共 57 条"
+    assert entries_place(2, 50, 7, 57, "zh") == "第 51–57 条，共 57 条"
     assert entries_place(1, 50, 50, 1200, "en") == "1–50 of 1,200"
 
 
@@ -368,8 +373,8 @@ def test_explorer_rows_give_a_reports_title_and_what_tells_it_apart_on_their_own
         sorted(r["report"] for r in rows)
         == sorted(names.values())
         == [
-            f"{title}(园林台账_第一批.xlsx)",
-            f"{title}(园林台账_第二批.xlsx)",
+            f"{title}（园林台账_第一批.xlsx）",
+            f"{title}（园林台账_第二批.xlsx）",
         ]
     )
     column = next(c for c in grid.column_defs("zh") if c["field"] == "report")
@@ -383,7 +388,7 @@ def test_a_short_report_name_keeps_the_end_of_the_file_name_that_tells_it_apart(
 
     title = "中共北京市某某区园林绿化局党组关于区委第三轮巡察反馈意见整改落实情况台账"
     first = short_name(title, "园林绿化局整改落实台账_第一批.xlsx", "zh", 14)
-    assert first == "中共北京市某某区园林绿化局…(…落实台账_第一批.xlsx)"
+    assert first == "中共北京市某某区园林绿化局…（…落实台账_第一批.xlsx）"
     assert short_name(title, "园林绿化局整改落实台账_第二批.xlsx", "en", 14).endswith(
         " (…落实台账_第二批.xlsx)"
     )

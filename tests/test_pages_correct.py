@@ -187,7 +187,7 @@ def test_reports_page_is_paged_and_searched_on_the_server_with_warnings_and_revi
     assert all(f"report-{rid}" in text for rid in expected["report_id"])
     assert "000_ea4a386f79e332ee.txt" in text  # file names shown
     # The seed's warnings, in Chinese from the catalogue, the unknown code by its message.
-    assert "待核查" in text and "通报自述25个问题,系统识别出19个" in text
+    assert "待核查" in text and "通报自述25个问题，系统识别出19个" in text
     assert "a warning from a newer parser" in text
     with triggered("reports-search.value", "区城市管理委"):
         body, pages, page, place, *_ = reports.render("区城市管理委", 5, "en")
@@ -284,7 +284,7 @@ def test_the_upload_preview_says_which_files_of_the_batch_are_one_report(app_db)
     notes = [_text(r.children[-1]) for r in rows]
     assert "与本批的“副本.xlsx”是同一份通报" in notes[0]
     assert "与本批的“一月.xlsx”是同一份通报" in notes[1]
-    assert "同一份通报" not in notes[2] and "相同内容已载入(“二月_旧.xlsx”)" in notes[2]
+    assert "同一份通报" not in notes[2] and "相同内容已载入（“二月_旧.xlsx”）" in notes[2]
 
 
 def _by_id(node, wanted: str):

@@ -88,7 +88,7 @@ def test_the_sources_and_the_workbook_list_figures_outside_any_measure(con):
     sheet = metrics_table(content)
     loose = sheet[sheet["措施编号"].isna()]
     assert list(loose["数值"]) == [24.0, 45.0, 50227.0]
-    assert set(loose["部分"]) == {"未归入具体整改措施的数字(如综述段落)"}
+    assert set(loose["部分"]) == {"未归入具体整改措施的数字（如综述段落）"}
     assert "建立完善制度45项" in loose["原文"].iloc[1]
 
 
@@ -157,7 +157,7 @@ def test_the_deck_and_the_workbook_say_a_total_is_not_exact(con):
     assert "100万余元" in text  # the KPI slide's headline indicators
     assert "100万余" in cells and "约9.6万" in cells  # the indicators' table
     sheet = indicators_table(content).set_index("指标代码")
-    assert sheet.loc["funds_recovered", "限定"] == "下限(余/多)"
+    assert sheet.loc["funds_recovered", "限定"] == "下限（余/多）"
     assert sheet.loc["roads_repaired", "限定"] == "约数"
 
 

@@ -338,7 +338,7 @@ def test_the_preview_lists_notes_without_a_review_mark():
     stage_one(path, sent.append)
     staged = describe(sent[-1]["result"], "zh")
     assert staged.warnings == ()
-    assert staged.notes == ("已读取工作表:“党的建设方面”、“业务工作方面”",)
+    assert staged.notes == ("已读取工作表：“党的建设方面”、“业务工作方面”",)
     shown = review_mark(list(staged.warnings), "zh", "m", notes=list(staged.notes))
     assert "待核查" not in str(shown) and "党的建设方面" in str(shown)
     assert shown.className == "review-notes-only"

@@ -3,7 +3,7 @@ line (the filter object itself, its URL form and SQL, is warehouse.filters.Filte
 
 from __future__ import annotations
 
-from views.i18n import plural, t
+from views.i18n import labelled, plural, t
 from views.vocabulary import categories, category_label, status_label, statuses
 from warehouse.filters import Filters
 
@@ -26,7 +26,7 @@ def parts(f: Filters, report_label: str | None, lang: str) -> list[str]:
 def describe(f: Filters, report_label: str | None, lang: str) -> str:
     """One line for the active-filters bar and for exports: 当前筛选:… or 未筛选."""
     named = parts(f, report_label, lang)
-    return t("filter_active", lang) + " " + (" · ".join(named) if named else t("filter_none", lang))
+    return labelled("filter_active", lang, " · ".join(named) if named else t("filter_none", lang))
 
 
 def cite_reports(labels: list[str], lang: str, shown: int = 1) -> str:

@@ -57,7 +57,7 @@ def name_parts(row: dict, lang: str, limit: int | None = None) -> tuple[str, str
             day = row.get("loaded_at") if day is None or pd.isna(day) else day
             extra.append(format_date(day, lang))
     extra = [e for e in extra if isinstance(e, str) and e and e != label]
-    return label, ("," if lang == "zh" else ", ").join(extra)
+    return label, ("，" if lang == "zh" else ", ").join(extra)
 
 
 def distinct_name(row: dict, lang: str, limit: int | None = None) -> str:
@@ -70,7 +70,7 @@ def joined_name(label: str, extra: str, lang: str) -> str:
     """A label and what tells it apart as one name: 标题(文件名), Title (file name)."""
     if not extra:
         return label
-    return f"{label}({extra})" if lang == "zh" else f"{label} ({extra})"
+    return f"{label}（{extra}）" if lang == "zh" else f"{label} ({extra})"
 
 
 def report_names(

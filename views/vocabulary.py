@@ -4,6 +4,8 @@ RECTIFY_RULES_DIR's copies). Nothing here lists a category or a status by name."
 
 from __future__ import annotations
 
+import unicodedata
+
 from etl.classify import default_cue
 from etl.rules import Category, Status, load_rules
 
@@ -50,14 +52,17 @@ def status_rule_words(rule_id: str | None, lang: str = "zh") -> str:
 def status_cue(cue: str | None, lang: str = "zh") -> str | None:
     """A status cue as a reader of `lang` sees it: the cue a default rule left (its id and
     words in both languages, etl.classify.default_cue) reads as that rule's words in `lang`
-    alone; any other cue (the report's own words) as it stands."""
+    alone; any other cue (the report's own words) as it stands. A default's cue matches
+    whatever the width of its punctuation (NFKC): warehouses loaded before the rules' Chinese
+    took full-width marks hold it with ASCII ones."""
     if not cue:
         return cue
     from views.i18n import t  # views.i18n reads its labels from here
 
     rules = load_rules()
+    folded = unicodedata.normalize("NFKC", cue)
     for rule in rules.status_rules:
-        if rule.default and cue == default_cue(rule, rules):
+        if rule.default and folded == unicodedata.normalize("NFKC", default_cue(rule, rules)):
             return t("default_rule_cue", lang).format(rule=status_rule_words(rule.id, lang))
     return cue
 

@@ -40,7 +40,7 @@ from dashboard.uploads import (
 )
 from pipeline import REPORT_SUFFIXES, remove_reports
 from pipeline.jobs import RUNNING, Status
-from views.i18n import plural, t
+from views.i18n import labelled, plural, t
 from warehouse import queries
 from warehouse.db import WarehouseError
 from warehouse.queries import resolve_report
@@ -319,7 +319,7 @@ def stage_files(sent, previous, lang):
         rejected = [r for i, (n, body) in enumerate(received) if (r := receive(folder, i, n, body))]
         running = start_staging(folder)
     except OSError as exc:
-        alert = dbc.Alert(f"{t('upload_failed', lang)} {exc}", color="danger")
+        alert = dbc.Alert(labelled("upload_failed", lang, exc), color="danger")
         return _answer(None, None, alert, False, IDLE)
     if not running:  # nothing to prepare: the refusals are the whole answer
         discard(db, token)
@@ -379,7 +379,7 @@ def _outcome(s: Status, phase: str, lang: str) -> list:
     if s.state != "done":
         return [dbc.Alert(t("upload_lost", lang), color="danger")]
     if s.error:
-        return [dbc.Alert(f"{t('upload_failed', lang)} {problem(s.error, lang)}", color="danger")]
+        return [dbc.Alert(labelled("upload_failed", lang, problem(s.error, lang)), color="danger")]
     failed = [dbc.Alert(f["message"], color="danger") for f in s.failed]
     if phase == "reload":
         done = [dbc.Alert(t("data_reloaded", lang), color="info")] if s.loaded else []
@@ -441,7 +441,7 @@ def confirm_or_cancel(confirmed, cancelled, stopped, batch, lang):
         start_loading(folder, db, paths, new)
     except OSError as exc:
         discard(db, token)
-        alert = dbc.Alert(f"{t('upload_failed', lang)} {exc}", color="danger")
+        alert = dbc.Alert(labelled("upload_failed", lang, exc), color="danger")
         return _answer(None, None, alert, False, IDLE)
     batch = {"token": token, "phase": "load"}
     return _answer(None, batch, None, True, progress(status(db, token), "load", lang))

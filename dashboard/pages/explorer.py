@@ -29,7 +29,7 @@ from views.detail import (
     number_or_none,
     status_options,
 )
-from views.i18n import category_label, t
+from views.i18n import category_label, labelled, t
 from views.reports import report_name_parts
 from views.theme import format_number
 from views.vocabulary import status_cue
@@ -471,11 +471,11 @@ def save_correction(
         )  # fmt: skip
         ids_ = record(data.db_path(), edits, permission.user, reason or "")
     except CorrectionRefused as exc:
-        text = f"{t('edit_failed', lang)} {refusal(exc.code, exc.args_, lang)}"
+        text = labelled("edit_failed", lang, refusal(exc.code, exc.args_, lang))
         return dbc.Alert(text, color="warning", id="edit-alert"), dash.no_update
     except WarehouseError as exc:
         return dbc.Alert(
-            f"{t('edit_failed', lang)} {exc}", color="danger", id="edit-alert"
+            labelled("edit_failed", lang, exc), color="danger", id="edit-alert"
         ), dash.no_update
     saved = t("edit_saved", lang).format(n=len(ids_))
     return dbc.Alert(saved, color="success", id="edit-alert", duration=8000), (version or 0) + 1

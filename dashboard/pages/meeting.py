@@ -130,7 +130,7 @@ def render(index, search, lang):
             dbc.Badge(t("needs_review", lang), color="warning", text_color="dark"),
             " ",
             html.Span(
-                f"{doubt_summary(o.doubts, lang)}:{reasons[0]}"
+                f"{doubt_summary(o.doubts, lang)}：{reasons[0]}"
                 if lang == "zh"
                 else f"{doubt_summary(o.doubts, lang)}: {reasons[0]}",
                 className="meeting-review",

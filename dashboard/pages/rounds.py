@@ -38,8 +38,11 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         )
     if units is None or units.empty:
         return html.Div(id=ids.ROUNDS_BODY, children=empty_warehouse(lang or "zh"))
-    options = [{"label": f"{u.unit}({u.n_reports})", "value": u.unit} for u in units.itertuples()]
     lang = lang or "zh"
+    count = "{}（{}）" if lang == "zh" else "{} ({})"
+    options = [
+        {"label": count.format(u.unit, u.n_reports), "value": u.unit} for u in units.itertuples()
+    ]
     figure, body, pages, page, place = page_of(options[0]["value"], None, lang)
     return html.Div(
         [
