@@ -43,7 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The fast lane: unit, warehouse and page-callback tests, no browser, no servers (under 30 s),
+# The fast lane: unit, warehouse and page-callback tests, no browser, no servers (target 30 s),
 # spread over the machine's cores (pytest-xdist).
 test-fast: install
 	$(BIN)/pytest -n auto -m "not browser and not slow"

@@ -245,6 +245,7 @@ def test_a_damaged_file_gets_exactly_one_line(tmp_path, name, raw, says, not_say
     assert not_says is None or not_says not in lines[0]
 
 
+@pytest.mark.slow  # loads warehouses through several rectify processes
 def test_a_db_that_is_some_other_file_is_named_and_left_alone(tmp_path):
     """--db given a report by mistake: one line saying so, the file untouched, no copy left."""
     db = tmp_path / "notes.duckdb"
@@ -260,6 +261,7 @@ def test_a_db_that_is_some_other_file_is_named_and_left_alone(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith("tmp")) == []
 
 
+@pytest.mark.slow  # loads warehouses through several rectify processes
 def test_an_override_that_misses_says_whether_the_report_or_the_measure_is_wrong(tmp_path):
     db = tmp_path / "w.duckdb"
     assert run("load", SEED, "--db", db).returncode == 0
@@ -281,6 +283,7 @@ def test_an_override_that_misses_says_whether_the_report_or_the_measure_is_wrong
     assert run("overrides", "list", "--db", db).stdout.strip() == "no corrections logged"
 
 
+@pytest.mark.slow  # loads warehouses through several rectify processes
 def test_overrides_mistakes_get_one_line_naming_what_is_wrong(tmp_path):
     db = tmp_path / "w.duckdb"
     assert run("load", SEED, "--db", db).returncode == 0
