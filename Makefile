@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 SHARED ?= ../shared
 PIP := $(BIN)/pip --disable-pip-version-check -q
+# Cache compiled modules and pytest's rewritten test modules (__pycache__, ignored by git):
+# without them every run and every test worker compiles the whole tree again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install warehouse run test test-fast lint eval bench system-deps clean
 
