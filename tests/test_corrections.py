@@ -585,6 +585,7 @@ def test_a_warehouse_from_before_the_review_list_is_given_one(tmp_path, ledger):
     con = duckdb.connect(str(seed_db))
     con.execute("DROP TABLE review_item")
     con.execute("DROP TABLE correction")
+    con.execute("DROP TABLE warehouse_meta")  # nor did it keep which schema it had
     con.close()
     assert upgrade_if_needed(seed_db, None, stored_review_rows) is True
     assert dump(seed_db)["review_item"] == before

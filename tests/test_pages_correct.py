@@ -316,7 +316,6 @@ def test_the_rate_tile_marks_what_to_review_with_the_reasons_one_click_away(app_
 
 def test_the_upload_preview_the_lists_and_the_overview_count_problems_alike(app_db, tmp_path):
     from dashboard.uploads import describe
-    from pipeline import prepare_file
     from pipeline.jobs import stage_one
 
     overview = _page("overview")
@@ -327,7 +326,7 @@ def test_the_upload_preview_the_lists_and_the_overview_count_problems_alike(app_
             sent: list[dict] = []
             stage_one(path, sent.append)  # what the upload job reports for the preview
             staged = describe(sent[-1]["result"], "en")
-            rid = prepare_file(path).report_id
+            rid = sent[-1]["result"]["report_id"]
             listed = queries.reports_page(con, path.name if path != SEED else "000_", 50, 0)
             row = listed[listed["report_id"] == rid]
             loaded = int(row["n_items"].iloc[0]) if len(row) else None

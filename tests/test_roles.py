@@ -8,11 +8,9 @@ import getpass
 import json
 
 import pytest
-from conftest import SEED
 from werkzeug.security import generate_password_hash
 
 from dashboard import auth
-from pipeline import load_paths
 from pipeline.corrections import open_log
 
 FAST_HASH = "pbkdf2:sha256:1000"  # the tests' own users: a real hash, made quickly
@@ -20,10 +18,9 @@ PASSWORD = "正确的口令 horse"
 
 
 @pytest.fixture()
-def db(tmp_path):
-    db = tmp_path / "w.duckdb"
-    load_paths([SEED], db)
-    return db
+def db(seed_db):
+    """The seed's warehouse, this test's own copy."""
+    return seed_db
 
 
 def _users_file(path, **roles) -> None:

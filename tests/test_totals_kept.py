@@ -180,6 +180,7 @@ def test_an_older_warehouse_gets_items_per_department_and_exact_totals(tmp_path)
         old.execute(f"ALTER TABLE {table} DROP COLUMN n_lower")
         old.execute(f"ALTER TABLE {table} DROP COLUMN n_approx")
     old.execute("ALTER TABLE parse_warning DROP COLUMN level")
+    old.execute("DROP TABLE warehouse_meta")  # nor did it keep which schema it had
     old.close()
     assert upgrade_if_needed(path, None, stored_review_rows, item_status) is True
     con = connect_readonly(path)

@@ -180,6 +180,7 @@ def test_a_warehouse_from_before_rollup_all_is_upgraded_on_serve(seed_db):
 
     con = duckdb.connect(str(seed_db))
     con.execute("DROP TABLE rollup_all")  # as the previous version wrote it
+    con.execute("DROP TABLE warehouse_meta")  # nor did it keep which schema it had
     con.close()
     assert upgrade_if_needed(seed_db) is True
     con = connect_readonly(seed_db)
@@ -188,3 +189,23 @@ def test_a_warehouse_from_before_rollup_all_is_upgraded_on_serve(seed_db):
     finally:
         con.close()
     assert upgrade_if_needed(seed_db) is False  # current now: left alone
+
+
+def test_the_schema_is_applied_to_a_file_of_another_schema_and_skipped_on_a_current_one(seed_db):
+    import duckdb
+
+    from warehouse.db import apply_schema
+
+    con = duckdb.connect(str(seed_db))
+    try:
+        views = "SELECT count(*) FROM duckdb_views() WHERE view_name = 'v_measure_status'"
+        con.execute("DROP VIEW v_measure_status")
+        apply_schema(con)  # the file says it has this schema: nothing is run
+        assert con.execute(views).fetchone()[0] == 0
+        con.execute("UPDATE warehouse_meta SET value = 'an earlier schema' WHERE key = 'schema'")
+        apply_schema(con)
+        assert con.execute(views).fetchone()[0] == 1
+        digest = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema'").fetchone()
+        assert digest[0] != "an earlier schema" and len(digest[0]) == 64
+    finally:
+        con.close()

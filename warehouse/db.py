@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import threading
@@ -31,7 +32,22 @@ def default_db_path() -> Path:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    """Create the tables and views of schema.sql and add the columns a warehouse written by an
+    earlier version lacks. A file already brought up to this very schema (its digest kept in
+    warehouse_meta) is left as it is: every write calls this, and the statements cost more
+    than the load of a small report."""
+    sql = SCHEMA.read_text(encoding="utf-8")
+    digest = hashlib.sha256(sql.encode("utf-8")).hexdigest()
+    try:
+        kept = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema'").fetchone()
+    except duckdb.CatalogException:
+        kept = None  # a new file, or one written before warehouse_meta existed
+    if kept and kept[0] == digest:
+        return
+    con.execute(sql)
+    con.execute(
+        "INSERT OR REPLACE INTO warehouse_meta VALUES ('schema', $digest)", {"digest": digest}
+    )
 
 
 def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:

@@ -276,3 +276,10 @@ ALTER TABLE rollup ADD COLUMN IF NOT EXISTS n_lower BIGINT;
 ALTER TABLE rollup ADD COLUMN IF NOT EXISTS n_approx BIGINT;
 ALTER TABLE rollup_all ADD COLUMN IF NOT EXISTS n_lower BIGINT;
 ALTER TABLE rollup_all ADD COLUMN IF NOT EXISTS n_approx BIGINT;
+
+-- Which schema this file was last brought up to (key 'schema': a digest of this file), so a
+-- write to a current warehouse skips the statements above (warehouse/db.py apply_schema).
+CREATE TABLE IF NOT EXISTS warehouse_meta (
+  key   VARCHAR PRIMARY KEY,
+  value VARCHAR NOT NULL
+);
