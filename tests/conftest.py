@@ -69,11 +69,13 @@ def seed_db(tmp_path, _seed_db_template) -> Path:
     return db
 
 
-@pytest.fixture()
-def con(seed_db):
-    """A read-only connection to the seed warehouse, as the dashboard and exports hold one."""
+@pytest.fixture(scope="session")
+def con(_seed_db_template):
+    """A read-only connection to the seed warehouse, as the dashboard and exports hold one.
+    One per session: DuckDB refuses it any write, so no test can change what the next reads
+    (a test that writes takes `seed_db`, its own copy)."""
     from warehouse.db import connect_readonly
 
-    c = connect_readonly(seed_db)
+    c = connect_readonly(_seed_db_template)
     yield c
     c.close()
