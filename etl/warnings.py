@@ -20,7 +20,8 @@ def _catalogue() -> dict[str, dict]:
 def render(code: str, args: dict | None = None, lang: str = "en") -> str:
     """The warning's message in `lang` ('zh' or 'en'); an unknown code reads as the code.
     A count the catalogue says is counted again (`recount`) reads as at load and now when
-    `args` carry a `now` that differs from `n`."""
+    `args` carry a `now` that differs from `n`; a warning an analyst's correction settled
+    (`args` carry `settled`) reads as its `settled` wording, where it has one."""
     entry = _catalogue().get(code)
     if entry is None:
         return code
@@ -28,6 +29,8 @@ def render(code: str, args: dict | None = None, lang: str = "en") -> str:
     recount = entry.get("recount")
     if recount and "now" in args and args["now"] != args.get("n"):
         entry = recount  # counted again on the corrected warehouse: say both counts
+    elif entry.get("settled") and args.get("settled"):
+        entry = entry["settled"]  # says it was read so, and has since been corrected
     try:
         return entry[lang].format(**args)
     except (KeyError, IndexError, ValueError):

@@ -393,3 +393,37 @@ def test_a_short_report_name_keeps_the_end_of_the_file_name_that_tells_it_apart(
         " (…落实台账_第二批.xlsx)"
     )
     assert short_name("区园林局整改台账", "", "zh", 14) == "区园林局整改台账"
+
+
+def test_a_blank_status_a_correction_settled_reads_as_corrected_on_the_reports_page(tmp_path):
+    """The 通报 page keeps a settled blank-status warning as a note that says the status was
+    corrected by hand, not that it is still recorded as 未明确; unsettled ones read as read."""
+    from test_corrections import blank_status_ledger
+
+    from pipeline import load_paths
+    from pipeline.corrections import Edit, record
+    from views.reports import report_warnings, reports_page
+    from warehouse.db import connect_readonly
+
+    db = tmp_path / "w.duckdb"
+    assert not load_paths(
+        [blank_status_ledger(tmp_path / "园林.xlsx", "园林局整改台账")], db
+    ).failed
+    con = connect_readonly(db)
+    rid, mid = con.execute(
+        "SELECT report_id, measure_id FROM measure WHERE status = 'unknown' ORDER BY ordinal"
+    ).fetchone()
+    con.close()
+    record(db, [Edit(rid, "status", "completed", measure=mid)], "王五", "电话核实")
+    con = connect_readonly(db)
+    try:
+        page = {lang: reports_page(con, None, 1, lang) for lang in ("zh", "en")}
+        review = report_warnings(con, rid, "zh")
+    finally:
+        con.close()
+    zh = [n for n in page["zh"].notes.get(rid, []) if "整改状态为空" in n]
+    assert len(zh) == 1 and zh[0].endswith("载入时记为“未明确”，已人工更正")
+    en = [n for n in page["en"].notes.get(rid, []) if "is empty" in n]
+    assert len(en) == 1 and en[0].endswith("has since been corrected by hand")
+    blank = [w for w in review if "整改状态为空" in w]  # the two not corrected yet
+    assert len(blank) == 2 and all(w.endswith("记为“未明确”，不计入已完成") for w in blank)

@@ -607,3 +607,18 @@ def test_counts_of_tasks_are_no_stated_totals_of_problems():
     for example, expect in _examples(rule):
         got = {k: v for k, v in stated_totals(fold(example), RULES).items() if v is not None}
         assert got == expect, example
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in RAW["warnings"]["warnings"] if "settled" in e], ids=lambda e: e["id"]
+)
+def test_a_settled_warning_says_it_was_corrected_by_hand(entry):
+    """rules/warnings.yaml `settled`: the wording of a warning a correction settled, for a
+    warning said of its measure's status (`measure_status`) only."""
+    from etl.warnings import render
+
+    assert entry.get("measure_status")
+    for lang, said in (("zh", "已人工更正"), ("en", "corrected by hand")):
+        settled = render(entry["id"], {**entry["example"], "settled": True}, lang)
+        assert settled == entry["settled"][lang].format(**entry["example"]) and said in settled
+        assert render(entry["id"], entry["example"], lang) == entry[lang].format(**entry["example"])

@@ -158,7 +158,7 @@ def warnings_now(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.Da
     (rules/warnings.yaml `recount`: status_unknown's n, counted at load) given `now` in its
     args: how many of the report's measures have that status in the corrected warehouse, so
     a correction never leaves the count at load shown alone; and a warning the corrections
-    settled (etl.warnings.settled_by) given level info."""
+    settled (etl.warnings.settled_by) given level info and `settled` in its args."""
     frame = queries.report_warnings(con, report_ids)
     recount = recounted()
     settle = settled_by()
@@ -167,11 +167,19 @@ def warnings_now(con: duckdb.DuckDBPyConnection, report_ids: list[str]) -> pd.Da
     # A warning the corrections settled (etl.warnings.settled_by: no longer on the 待核查
     # list) stays a note: level info, so it raises no 待核查 mark.
     listed = queries.listed_warnings(con, report_ids)
-    frame["level"] = [
-        "info" if code in settle and (rid, int(no)) not in listed else level
-        for rid, no, code, level in zip(
-            frame["report_id"], frame["warning_no"], frame["code"], frame["level"], strict=True
+    settled = [
+        code in settle and (rid, int(no)) not in listed
+        for rid, no, code in zip(
+            frame["report_id"], frame["warning_no"], frame["code"], strict=True
         )
+    ]
+    frame["level"] = [
+        "info" if done else level for done, level in zip(settled, frame["level"], strict=True)
+    ]
+    # Its wording says so too (rules/warnings.yaml `settled`): read so, corrected since.
+    frame["args"] = [
+        json.dumps({**_fields(args), "settled": True}, ensure_ascii=False) if done else args
+        for done, args in zip(settled, frame["args"], strict=True)
     ]
     if not frame["code"].isin(list(recount)).any():
         return frame
