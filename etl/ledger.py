@@ -13,6 +13,12 @@ saved without a value gives `unknown`, never completed. Only in a sheet with no 
 does the measure's own text decide, by the status cues of rules/status.yaml (spec: "the
 measure's own text decides only where the ledger has no such column").
 
+Departments: the 责任单位 column (a blank cell under a merged one is the cell above for the
+same problem; otherwise blank stays blank, the column being the ledger's word). A sheet with
+no such column is read as a report is: the internal units a measure's text names (a bare
+党委/党组 is the inspected body's own offices), else those its problem names, else the body's
+own offices from the title; an info warning says the units were read from the text.
+
 Everything the reader is unsure of, or leaves out, is said in `Extraction.warnings`: sheets
 read and skipped and why, rows skipped and why, statuses not understood, deadlines not
 understood, formula cells without a value. The ledger is also written out as plain text (one
@@ -36,6 +42,7 @@ from etl.classify import (
     derive_finding_status,
     find_departments,
     find_partners,
+    own_offices,
     status_decision,
     without_party_name,
 )
@@ -689,10 +696,13 @@ class _PlainText:
 
 
 class _Builder:
-    """Findings and measures from the task rows, sheet by sheet."""
+    """Findings and measures from the task rows, sheet by sheet. `home` is the inspected
+    body's own offices (etl.classify.own_offices of the title's unit), or None."""
 
-    def __init__(self, ledger: Ledger, rules: Rules):
-        self.ledger, self.rules = ledger, rules
+    def __init__(self, ledger: Ledger, rules: Rules, home: str | None = None):
+        self.ledger, self.rules, self.home = ledger, rules, home
+        # Measures of sheets without a department column: (how many, how many name a unit).
+        self.from_text_units = [0, 0]
         self.plain = _PlainText()
         self.findings: list[Finding] = []
         self.measures: list[Measure] = []
@@ -819,7 +829,10 @@ class _Builder:
         if status is None:
             self.from_text.add(m_id)
         deadline = self._deadline(sheet, row, start, end)
-        departments = self._names(self._who(sheet, row, "department"))
+        if "department" in sheet.columns:
+            departments = self._names(self._who(sheet, row, "department"))
+        else:
+            departments = self._named_in_text(text)
         partners = self._names(self._who(sheet, row, "partner"))
         partners = [p for p in partners if p not in departments]
         self._formula_warnings(sheet, row, start, end)
@@ -853,6 +866,19 @@ class _Builder:
 
     def _names(self, text: str) -> list[str]:
         return list(self._memo(_names, text))
+
+    def _named_in_text(self, text: str) -> list[str]:
+        """The units of a measure in a sheet with no department column, as a report's are
+        found: the internal units its text names (a bare 党委/党组 is the body's own offices),
+        else those its problem names (whose problem it is answers it), else the inspected
+        body's own offices; [] when the ledger's title names no body either."""
+        rules, home = self.rules, self.home
+        named = find_departments(fold(text), rules, home)
+        if not named and self.current:
+            named = find_departments(fold(self.current.title), rules, home)
+        self.from_text_units[0] += 1
+        self.from_text_units[1] += bool(named)
+        return named or ([home] if home else [])
 
     def _who(self, sheet: LedgerSheet, row: Row, field_name: str) -> str:
         """The department, partner or owner cell; blank on a later row of the same problem, it
@@ -916,8 +942,10 @@ def ledger_extraction(ledger: Ledger, rules: Rules | None = None, name: str = ""
     area rows, an area column or the sheet's name, figures found in the measure and
     progress text; `warnings` carry what as_ledger left out and what a cell did not say."""
     rules = rules or load_rules()
-    build = _Builder(ledger, rules)
     title = ledger.title or Path(name).stem or "整改台账"
+    header = _header(title, ledger, rules)
+    home = own_offices(header.inspected_unit, rules)
+    build = _Builder(ledger, rules, home)
     build.plain.add(title)
     for sheet in ledger.sheets:
         build.sheet(sheet)
@@ -949,7 +977,6 @@ def ledger_extraction(ledger: Ledger, rules: Rules | None = None, name: str = ""
         f.status = derive_finding_status(by_finding.get(f.id, []), open_statuses)
     repeats: dict = {}
     metrics = extraction_metrics(norm, plain, measures, folded, 0, len(plain), rules, None, repeats)
-    header = _header(title, ledger, rules)
     notes = build.notes
     unknown = sum(1 for m in measures if m.status == "unknown")
     if unknown:
@@ -957,6 +984,13 @@ def ledger_extraction(ledger: Ledger, rules: Rules | None = None, name: str = ""
     notes.items += status_default_warnings(measures, defaults, rules)
     notes.items += stated_total_warnings(header.stated_totals, findings, measures, metrics, rules)
     notes.items += repeated_text_warnings(repeats, rules)
+    n, named = build.from_text_units
+    if n:  # departments a sheet without a 责任单位 column left to the measures' words
+        counts = {"n": n, "named": named, "rest": n - named}
+        if home:
+            notes.items.append(warn("ledger_departments_from_text", home=home, **counts))
+        else:
+            notes.items.append(warn("ledger_departments_from_text_no_body", **counts))
     if not measures:
         notes.items.append(warn("no_findings"))
     return Extraction(header, findings, measures, metrics, notes.done(), text=plain)

@@ -1069,7 +1069,13 @@ def test_a_status_column_decides_beside_a_closed_column(tmp_path):
         ("化解信访积案5件。", OPEN, "否"),
         ("补录台账。", UNKNOWN, None),
     ]
-    assert [w.code for w in x.warnings] == ["ledger_status_blank", "status_unknown"]
+    # No 责任单位 column, and no measure names a unit: each is the street office's own.
+    assert [m.departments for m in x.measures] == [["某街道"]] * 4
+    assert [w.code for w in x.warnings] == [
+        "ledger_status_blank",
+        "status_unknown",
+        "ledger_departments_from_text",
+    ]
 
 
 def test_a_ledger_of_a_party_group_names_the_unit_without_the_party(tmp_path):
@@ -1082,3 +1088,115 @@ def test_a_ledger_of_a_party_group_names_the_unit_without_the_party(tmp_path):
     x = prepare_file(path).extraction
     assert (x.report.issuer, x.report.inspected_unit) == ("中共某县水利局党组", "某县水利局")
     assert x.report.round == "县委第二轮巡察"
+
+
+# -- a ledger without a 责任单位 column: units from the measures' words ----------------------
+
+NO_UNIT_HEADER = ["序号", "反馈问题", "整改措施", "整改状态"]
+
+
+def _ledger_without_unit_column(path: Path, title: str | None, rows: list[list]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.append([title])
+        sheet.merge_cells("A1:D1")
+    sheet.append(NO_UNIT_HEADER)
+    for row in rows:
+        sheet.append(row)
+    return _save(book, path)
+
+
+def test_a_ledger_without_a_unit_column_reads_units_from_the_measures(tmp_path):
+    path = _ledger_without_unit_column(
+        tmp_path / "无责任单位列.xlsx",
+        TITLE,
+        [
+            ["1", "园林中心公车管理不规范", "修订车辆管理办法", "已完成"],
+            ["2", "执法记录不全", "区城管执法支队补录执法记录120份", "整改中"],
+            ["3", "主体责任落实不到位", "党委召开专题会议3次", "已完成"],
+            ["4", "档案管理不规范", "完成档案整理", "已完成"],
+            ["5", "市容市政中心考核不严", "执法支队会同园林中心修订考核办法", "整改中"],
+        ],
+    )
+    x = _extraction(path)
+    assert [m.departments for m in x.measures] == [
+        ["区园林绿化服务中心"],  # the measure names none: its problem names whose it is
+        ["区城市综合行政执法支队"],
+        ["区城市管理委"],  # a bare 党委 is the inspected body's own offices
+        ["区城市管理委"],  # nothing named: the body's own offices, as in a report
+        ["区城市综合行政执法支队", "区园林绿化服务中心"],  # the measure's own words win
+    ]
+    (said,) = [w for w in x.warnings if w.code.startswith("ledger_departments")]
+    assert (said.code, said.level) == ("ledger_departments_from_text", "info")
+    assert said.args == {"n": 5, "named": 4, "rest": 1, "home": "区城市管理委"}
+    assert "没有责任单位列" in render(said.code, said.args, "zh")
+
+    db = tmp_path / "w.duckdb"
+    assert not load_paths([path], db).failed
+    con = connect_readonly(db)
+    try:
+        garden = queries.explorer_measures(con, Filters(department="区园林绿化服务中心"))
+        assert sorted(garden["measure_id"]) == ["M1", "M5"]
+        own = queries.explorer_measures(con, Filters(department="区城市管理委"))
+        assert sorted(own["measure_id"]) == ["M3", "M4"]
+        assert set(queries.department_options(con)) == {
+            "区园林绿化服务中心",
+            "区城市综合行政执法支队",
+            "区城市管理委",
+        }
+        (report_id,) = queries.list_reports(con)["report_id"]
+        stored = queries.report_warnings(con, [report_id])
+        row = stored[stored["code"] == "ledger_departments_from_text"].iloc[0]
+        assert row["level"] == "info"
+    finally:
+        con.close()
+
+
+def test_measures_that_name_no_unit_in_a_ledger_of_no_named_body_have_none(tmp_path):
+    rows = [
+        ["1", "制度不健全", "修订管理办法2项", "已完成"],
+        ["2", "台账不完整", "补录台账", "整改中"],
+    ]
+    path = _ledger_without_unit_column(tmp_path / "x.xlsx", None, rows)
+    x = _extraction(path)
+    assert x.report.inspected_unit is None
+    assert [m.departments for m in x.measures] == [[], []]
+    (said,) = [w for w in x.warnings if w.code.startswith("ledger_departments")]
+    assert (said.code, said.level) == ("ledger_departments_from_text_no_body", "info")
+    assert said.args == {"n": 2, "named": 0, "rest": 2}
+    assert "未归入任何部门" in render(said.code, said.args, "zh")
+
+    db = tmp_path / "w.duckdb"
+    assert not load_paths([path], db).failed
+    con = connect_readonly(db)
+    try:
+        assert queries.department_options(con) == []
+        (report_id,) = queries.list_reports(con)["report_id"]
+        codes = list(queries.report_warnings(con, [report_id])["code"])
+        assert "ledger_departments_from_text_no_body" in codes
+    finally:
+        con.close()
+
+    # The same measures in a ledger whose title names its body are the body's own offices.
+    named = _ledger_without_unit_column(tmp_path / "y.xlsx", "区审计局党组巡察整改台账", rows)
+    x = _extraction(named)
+    assert [m.departments for m in x.measures] == [["区审计局"], ["区审计局"]]
+    assert [w.args for w in x.warnings if w.code == "ledger_departments_from_text"] == [
+        {"n": 2, "named": 0, "rest": 2, "home": "区审计局"}
+    ]
+
+
+def test_a_blank_unit_cell_beside_a_unit_column_is_not_read_from_the_text(tmp_path):
+    """Where the ledger has a 责任单位 column it is the authority: a blank cell (no cell above
+    for the same problem) stays without a unit, whatever the measure's text names."""
+    book = Workbook()
+    for row in [
+        ["序号", "反馈问题", "整改措施", "责任单位", "整改状态"],
+        ["1", "公车管理不规范", "园林中心修订车辆管理办法", "", "已完成"],
+        ["2", "执法记录不全", "补录执法记录", "执法支队", "整改中"],
+    ]:
+        book.active.append(row)
+    x = _extraction(_save(book, tmp_path / "空单元格.xlsx"))
+    assert [m.departments for m in x.measures] == [[], ["区城市综合行政执法支队"]]
+    assert not [w for w in x.warnings if w.code.startswith("ledger_departments")]

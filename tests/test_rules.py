@@ -491,6 +491,8 @@ INFO_CODES = {
     "ledger_total_row",
     "ledger_note_row",
     "ledger_header_repeated",
+    "ledger_departments_from_text",
+    "ledger_departments_from_text_no_body",
     "header_missing",
     "status_default",
 }
