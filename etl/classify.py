@@ -320,7 +320,9 @@ def match_indicator(
 
     A `target` figure (planned or owed: 计划, 应追缴 …) or a `stated` one (the report's count of
     its problems) feeds no indicator, so indicator totals add results only and a sentence
-    giving a target and its progress is not counted twice.
+    giving a target and its progress is not counted twice. A result that names only the doing
+    (整改完成120处 after 排查燃气隐患150处) is matched on its target's clause and its own
+    (RawMetric.counted_clause), so it feeds the indicator its target names.
     `measure_hits` caches, per indicator code, whether `measure_text` meets its measure rules
     (pass one dict per measure: a long measure is then searched once, not once per figure).
     """
@@ -330,7 +332,7 @@ def match_indicator(
     for ind in rules.indicators:
         if metric.unit_normalized not in ind.units:
             continue
-        clause = metric.clause if clause is None else clause
+        clause = metric.counted_clause if clause is None else clause
         if not all(rx.search(clause) for rx in ind.clause):
             continue
         sentence = metric.sentence if sentence is None else sentence

@@ -55,10 +55,21 @@ class RawMetric:
     sentence_span: tuple[int, int]  # the sentence around it (between 。 ; ! ?), bounded
     role: str = "result"  # result or target (see `roles` in units.yaml)
     source: str = field(default="", repr=False, compare=False)  # the folded text (shared)
+    # The clause of the target figure this result counts the things of, when its own clause
+    # names only the doing (排查燃气隐患150处,整改完成120处: 120 counts the 燃气隐患).
+    of_target: tuple[int, int] | None = None
 
     @property
     def clause(self) -> str:
         return self.source[slice(*self.clause_span)]
+
+    @property
+    def counted_clause(self) -> str:
+        """The words saying what the figure counts: its clause, after the clause of the
+        target whose things it counts (`of_target`), if any."""
+        if self.of_target is None:
+            return self.clause
+        return self.source[slice(*self.of_target)] + "," + self.clause
 
     @property
     def sentence(self) -> str:
@@ -247,6 +258,9 @@ def iter_metrics(text: str, rules: Rules, start: int = 0, end: int | None = None
             yield from _flush(previous, until=progress)
             previous.remove(progress)
             yield replace(progress, role="target")
+        target = progress or _target_before(found, lead, previous, rules)
+        if target is not None and _counts_only_the_doing(found.label, rules):
+            found = replace(found, of_target=target.clause_span)
         previous.append(found)
         # Figures leave the window once no later figure of their sentence can qualify them.
         while previous and previous[0].sentence_span[1] <= found.start:
@@ -294,23 +308,72 @@ def _progress_of(found: RawMetric, lead: str, previous: list[RawMetric], rules: 
     if not (progress or fixing):
         return None
     for p in reversed(previous):
-        if p.role != "result" or p.unit_normalized != found.unit_normalized:
+        if p.role != "result" or p.value < found.value:
             continue
-        if p.value < found.value or not _same_sentence(found.source, p.end, found.start):
+        same_unit = p.unit_normalized == found.unit_normalized
+        if not (same_unit or fixing) or not _same_sentence(found.source, p.end, found.start):
             continue
         if (
             progress
+            and same_unit
             and p.value > found.value
             and any(v in lead and v in p.label for v in cues["shared_verbs"])
         ):
             return p
         if (
             fixing
-            and any(v in p.label for v in cues["found_verbs"])
+            and (same_unit or _same_counted_things(p, found, rules))
+            and _found_count(p.label, cues)
             and not any(v in p.label for v in cues["fix_verbs"])
         ):
             return p  # 排查隐患150处,整改完成120处: what was found is what is owed
     return None
+
+
+def _found_count(label: str, cues: dict) -> bool:
+    """Whether a figure's words count things found (排查隐患, 发现问题), or things checked that
+    are problems (检查燃气隐患点位), rather than things checked (检查企业: work done)."""
+    if any(v in label for v in cues["found_verbs"]):
+        return True
+    return any(v in label for v in cues["checked_verbs"]) and any(
+        w in label for w in cues["problem_words"]
+    )
+
+
+def _same_counted_things(earlier: RawMetric, later: RawMetric, rules: Rules) -> bool:
+    """Two counters of the same things found and fixed (排查隐患150处,已整改120个): both
+    generic counters, the later figure naming only the doing (整改完成32个点位 counts points
+    of its own)."""
+    counters = _role_cues(rules)["same_counters"]
+    return (
+        earlier.unit_normalized in counters
+        and later.unit_normalized in counters
+        and _counts_only_the_doing(later.label, rules)
+    )
+
+
+def _target_before(found: RawMetric, lead: str, previous: list[RawMetric], rules: Rules):
+    """The target figure earlier in the sentence that a result reported on a progress or
+    fixing word reports on (应整改隐患20处,已整改15处; 计划改造管网20公里,已完成18公里): the
+    nearest earlier figure of the same unit, when it is a target no smaller; else None."""
+    cues = _role_cues(rules)
+    if found.role != "result" or not any(c in lead for c in cues["progress_words"]):
+        return None
+    for p in reversed(previous):
+        if p.unit_normalized != found.unit_normalized:
+            continue
+        near = _same_sentence(found.source, p.end, found.start)
+        return p if p.role == "target" and p.value >= found.value and near else None
+    return None
+
+
+def _counts_only_the_doing(label: str, rules: Rules) -> bool:
+    """Whether a figure's words name only the doing (整改完成, 已整改, 其中已销号), so that
+    it counts the things of the figure it reports on, not things of its own."""
+    rest = label
+    for word in _role_cues(rules)["doing_words"]:
+        rest = rest.replace(word, "")
+    return not rest.strip(" 、")
 
 
 def _same_sentence(text: str, a: int, b: int) -> bool:
@@ -328,12 +391,20 @@ def _role_cues(rules: Rules) -> dict:
                 "progress",
                 "shared_verbs",
                 "found_verbs",
+                "checked_verbs",
+                "problem_words",
                 "fix_verbs",
+                "same_counters",
+                "of_them_words",
             )
         }
         for entry in rules.raw["units"].get("roles", []):
             for key in cues:
                 cues[key] += entry.get(key, [])
+        # Words a result reports progress on its target by, and the words of a clause that
+        # names only the doing (longest first, so 整改完成 goes before 整改 and 完成).
+        cues["progress_words"] = cues["progress"] + cues["fix_verbs"] + cues["shared_verbs"]
+        cues["doing_words"] = cues["progress_words"] + cues["of_them_words"]
         compiled: dict = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in cues.items()}
         patterns = [
             p

@@ -361,13 +361,14 @@ def test_role_examples(rule):
     """Each figure of the example has the role `expect` lists; targets feed no indicator."""
     from etl.classify import match_indicator
 
-    for example, expect in _examples(rule):
-        text = fold(example)
+    for entry in [rule, *rule.get("also", [])]:
+        text = fold(entry["example"])
         found = find_metrics(text, RULES)
-        assert [m.role for m in found] == expect, example
-        for m in found:
-            if m.role == "target":
-                assert match_indicator(m, text, RULES) is None
+        assert [m.role for m in found] == entry["expect"], entry["example"]
+        indicators = [match_indicator(m, text, RULES) for m in found]
+        assert all(i is None for m, i in zip(found, indicators, strict=True) if m.role == "target")
+        if "expect_indicators" in entry:
+            assert indicators == entry["expect_indicators"], entry["example"]
 
 
 def test_a_target_and_its_progress_count_once():
@@ -380,6 +381,43 @@ def test_a_target_and_its_progress_count_once():
     funds = [mt for mt in x.metrics if mt.indicator == "funds_recovered"]
     assert [mt.value for mt in funds] == [123000]
     assert [mt.role for mt in x.metrics] == ["target", "result"]
+
+
+def test_a_result_after_the_count_found_feeds_its_indicator_once(tmp_path):
+    """排查燃气隐患150处，整改完成120处 (full-width comma, as reports are written): 150 is
+    owed, 120 is done and counts for the hazards the first clause names, in its own unit,
+    through a real load; places checked and their own things fixed stay as they were."""
+    from etl.extract import extract
+    from pipeline import load_paths
+    from warehouse import queries
+    from warehouse.db import connect_readonly
+    from warehouse.filters import Filters
+
+    text = (
+        "一、反馈问题整改情况\n1.关于“燃气安全监管不到位”的问题\n"
+        "整改情况:开展燃气安全专项检查，排查燃气隐患150处，整改完成120处。"
+        "摸排燃气隐患40处，已整改36个。检查燃气企业50处，整改完成12处。\n"
+    )
+    x = extract(text)
+    assert [(mt.raw, mt.role, mt.unit, mt.indicator) for mt in x.metrics] == [
+        ("150处", "target", "处", None),
+        ("120处", "result", "处", "gas_hazards_closed"),
+        ("40处", "target", "处", None),
+        ("36个", "result", "个", "gas_hazards_closed"),
+        ("50处", "result", "处", None),  # places checked: work done, not owed
+        ("12处", "result", "处", None),  # names nothing found before it: no hazards
+    ]
+    path = tmp_path / "燃气.txt"
+    path.write_text(text, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    assert not load_paths([path], db).failed
+    con = connect_readonly(db)
+    try:
+        totals = queries.filtered_indicator_totals(con, Filters()).set_index("code")
+    finally:
+        con.close()
+    assert totals.loc["gas_hazards_closed", "total"] == 156
+    assert totals.loc["gas_hazards_closed", "n_metrics"] == 2
 
 
 @pytest.mark.parametrize("rule", RAW["totals"]["single_figure"], ids=lambda r: r["id"])
