@@ -17,7 +17,9 @@ Departments: the 责任单位 column (a blank cell under a merged one is the cel
 same problem; otherwise blank stays blank, the column being the ledger's word). A sheet with
 no such column is read as a report is: the internal units a measure's text names (a bare
 党委/党组 is the inspected body's own offices), else those its problem names, else the body's
-own offices from the title; an info warning says the units were read from the text.
+own offices from the title; an info warning says the units were read from the text. A
+figure is credited as a report's is, whatever the column says: to the units its own sentence
+names (a bare 党委/党组 there is the body's own offices), else to its row's units.
 
 Everything the reader is unsure of, or leaves out, is said in `Extraction.warnings`: sheets
 read and skipped and why, rows skipped and why, statuses not understood, deadlines not
@@ -976,7 +978,8 @@ def ledger_extraction(ledger: Ledger, rules: Rules | None = None, name: str = ""
         f.category = f.category or DEFAULT_CATEGORY
         f.status = derive_finding_status(by_finding.get(f.id, []), open_statuses)
     repeats: dict = {}
-    metrics = extraction_metrics(norm, plain, measures, folded, 0, len(plain), rules, None, repeats)
+    # A figure's own words credit units as a report's do: a bare 党委/党组 is the body's own.
+    metrics = extraction_metrics(norm, plain, measures, folded, 0, len(plain), rules, home, repeats)
     notes = build.notes
     unknown = sum(1 for m in measures if m.status == "unknown")
     if unknown:

@@ -1200,3 +1200,47 @@ def test_a_blank_unit_cell_beside_a_unit_column_is_not_read_from_the_text(tmp_pa
     x = _extraction(_save(book, tmp_path / "空单元格.xlsx"))
     assert [m.departments for m in x.measures] == [[], ["区城市综合行政执法支队"]]
     assert not [w for w in x.warnings if w.code.startswith("ledger_departments")]
+
+
+# -- a ledger's figures are credited as a report's are -------------------------------------
+
+
+def test_a_bare_party_committee_in_a_ledger_figures_sentence_is_the_bodys_own(tmp_path):
+    """A figure's own sentence that names a bare 党委/党组 credits the inspected body's own
+    offices (the home its title names, as the measures of a sheet without a unit column
+    use), not the 责任单位 cell of its row; a figure whose sentence names no unit counts for
+    its row's units; through a real load, per department."""
+    book = Workbook()
+    for row in [
+        [TITLE],
+        ["序号", "反馈问题", "整改措施", "责任单位", "整改状态"],
+        ["1", "理论学习不扎实", "党委理论学习中心组集中学习12次", "执法支队", "已完成"],
+        ["2", "应急能力不足", "开展燃气应急演练6次", "执法支队", "已完成"],
+        ["3", "制度执行不严", "执法支队党委修订完善制度4项", "执法支队", "已完成"],
+    ]:
+        book.active.append(row)
+    path = _save(book, tmp_path / "党委.xlsx")
+    x = _extraction(path)
+    assert x.report.inspected_unit == "区城市管理委"
+    assert [m.departments for m in x.measures] == [["区城市综合行政执法支队"]] * 3
+    assert [(mt.raw, mt.indicator, mt.departments) for mt in x.metrics] == [
+        ("12次", "study_sessions", ["区城市管理委"]),  # a bare 党委: the body's own offices
+        ("6次", "emergency_drills", []),  # names none: its row's 责任单位
+        ("4项", "rules_revised", ["区城市综合行政执法支队"]),  # 执法支队党委 is the unit's
+    ]
+
+    db = tmp_path / "w.duckdb"
+    assert not load_paths([path], db).failed
+    con = connect_readonly(db)
+    try:
+        own = queries.filtered_indicator_totals(con, Filters(department="区城市管理委"))
+        unit = queries.filtered_indicator_totals(con, Filters(department="区城市综合行政执法支队"))
+    finally:
+        con.close()
+    own, unit = own.set_index("code"), unit.set_index("code")
+    assert own.loc["study_sessions", "total"] == 12
+    assert pd.isna(unit.loc["study_sessions", "total"])
+    assert unit.loc["emergency_drills", "total"] == 6 and unit.loc["rules_revised", "total"] == 4
+    assert pd.isna(own.loc["emergency_drills", "total"]) and pd.isna(
+        own.loc["rules_revised", "total"]
+    )
