@@ -323,11 +323,25 @@ def match_indicator(
     giving a target and its progress is not counted twice. A result that names only the doing
     (整改完成120处 after 排查燃气隐患150处) is matched on its target's clause and its own
     (RawMetric.counted_clause), so it feeds the indicator its target names.
+    A figure that counts some of an earlier one (RawMetric.whole: 34个(含立行立改问题2个),
+    巡查燃气场站1278座,整改问题场站12座) is matched on its own words and never feeds the
+    indicator the whole's words meet (whatever the whole's role), so that total is the whole's.
     `measure_hits` caches, per indicator code, whether `measure_text` meets its measure rules
     (pass one dict per measure: a long measure is then searched once, not once per figure).
     """
     if metric.role != "result":
         return None
+    code = _catalogue_match(metric, measure_text, rules, measure_hits)
+    whole = metric.whole
+    if code is None or whole is None:
+        return code
+    return None if code == _catalogue_match(whole, measure_text, rules, measure_hits) else code
+
+
+def _catalogue_match(
+    metric: RawMetric, measure_text: str, rules: Rules, measure_hits: dict | None
+) -> str | None:
+    """The first catalogue entry whose rules the figure's words meet, whatever its role."""
     clause = sentence = None
     for ind in rules.indicators:
         if metric.unit_normalized not in ind.units:

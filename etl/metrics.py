@@ -58,6 +58,12 @@ class RawMetric:
     # The clause of the target figure this result counts the things of, when its own clause
     # names only the doing (排查燃气隐患150处,整改完成120处: 120 counts the 燃气隐患).
     of_target: tuple[int, int] | None = None
+    # The earlier figure of its sentence this one counts some of, so that it never adds to
+    # that figure's indicator: one `included` in it (34个(含立行立改问题2个), 20项,其中新建5项:
+    # part of its count, in its role), or the things it checked that had problems (巡查燃气场站
+    # 1278座,整改问题场站12座: another quantity, in its own role). See units.yaml `roles`.
+    whole: RawMetric | None = field(default=None, repr=False, compare=False)
+    included: bool = False
 
     @property
     def clause(self) -> str:
@@ -234,6 +240,12 @@ def iter_metrics(text: str, rules: Rules, start: int = 0, end: int | None = None
             qualifier = suffixes[m.group("suffix")]
         c_start, c_end = clauses.around(n_start, m.end())
         s_span = sentences.around(n_start, m.end())
+        start = n_start - len(prefix)
+        # A part in brackets after the figure (34个(含…2个)) is not its words, nor is the
+        # figure's whole words of the part's.
+        c_end = min(c_end, _part_bracket(text, m.end(), c_end, rules))
+        whole, words_from = _included_in(text, start, normalized, previous, rules)
+        c_start = max(c_start, words_from)
         lead = text[c_start:n_start]
         if qualifier == "exact":
             for cue, q in rules.qualifier_clause:
@@ -245,20 +257,31 @@ def iter_metrics(text: str, rules: Rules, start: int = 0, end: int | None = None
             unit=unit_written,
             unit_normalized=normalized,
             qualifier=qualifier,
-            label=_label(text, c_start, n_start - len(prefix), m.end("unit"), c_end),
-            start=n_start - len(prefix),
+            label=_label(text, c_start, start, m.end("unit"), c_end),
+            start=start,
             end=m.end(),
             clause_span=(c_start, c_end),
             sentence_span=s_span,
             role=figure_role(lead, rules),
             source=text,
         )
-        progress = _progress_of(found, lead, previous, rules)
+        if whole is not None:  # part of the whole's count: what it is, it is too
+            found = replace(found, whole=whole, included=True, role=whole.role)
+        else:
+            whole = _checked_before(found, previous, rules)
+            found = replace(found, whole=whole) if whole is not None else found
+        # A part of a figure is neither progress on it nor on a target before it.
+        progress = None if whole else _progress_of(found, lead, previous, rules)
         if progress is not None:
             yield from _flush(previous, until=progress)
             previous.remove(progress)
-            yield replace(progress, role="target")
-        target = progress or _target_before(found, lead, previous, rules)
+            owed = replace(progress, role="target")
+            previous[:] = [
+                replace(q, role="target", whole=owed) if q.whole is progress and q.included else q
+                for q in previous
+            ]
+            yield owed
+        target = progress or (None if whole else _target_before(found, lead, previous, rules))
         if target is not None and _counts_only_the_doing(found.label, rules):
             found = replace(found, of_target=target.clause_span)
         previous.append(found)
@@ -308,7 +331,7 @@ def _progress_of(found: RawMetric, lead: str, previous: list[RawMetric], rules: 
     if not (progress or fixing):
         return None
     for p in reversed(previous):
-        if p.role != "result" or p.value < found.value:
+        if p.role != "result" or p.value < found.value or p.included:
             continue
         same_unit = p.unit_normalized == found.unit_normalized
         if not (same_unit or fixing) or not _same_sentence(found.source, p.end, found.start):
@@ -360,11 +383,98 @@ def _target_before(found: RawMetric, lead: str, previous: list[RawMetric], rules
     if found.role != "result" or not any(c in lead for c in cues["progress_words"]):
         return None
     for p in reversed(previous):
-        if p.unit_normalized != found.unit_normalized:
-            continue
+        if p.unit_normalized != found.unit_normalized or p.included:
+            continue  # a part of a figure: the result reports on the whole
         near = _same_sentence(found.source, p.end, found.start)
         return p if p.role == "target" and p.value >= found.value and near else None
     return None
+
+
+def _part_bracket(text: str, end: int, clause_end: int, rules: Rules) -> int:
+    """Where a bracket opening a part of the figure ending at `end` stands (34个(含立行立改
+    问题2个): the `(`), else `clause_end`."""
+    at = end
+    while at < clause_end and text[at] == " ":
+        at += 1
+    if at < clause_end and text[at] == "(" and _role_cues(rules)["part_rx"].match(text, at):
+        return at
+    return clause_end
+
+
+def _included_in(text: str, start: int, unit: str, previous: list[RawMetric], rules: Rules):
+    """(the figure a figure starting at `start`, in normalised `unit`, is part of, where its
+    own words start) or (None, 0): the figure just before it when a part cue stands between them (34个(含立行立改
+    问题2个), 修订制度20项,其中新建5项), unless 其中 leads words that name only the doing with
+    a progress word (发现问题20个,其中已整改15个: progress on what was found, not a part); or
+    the whole of the part just before it when the list of parts goes on (其中立行立改2项、限期
+    整改32项; inside the part's brackets; after a comma, in the part's unit and naming things
+    of its own, with no word that starts another matter: `list_breaks`)."""
+    if not previous:
+        return None, 0
+    p = previous[-1]
+    if start - p.end > CLAUSE_REACH:
+        return None, 0
+    gap = text[p.end : start]
+    cues = _role_cues(rules)
+    m = cues["part_rx"].match(gap)
+    if m:
+        words = gap[m.end() :]
+        progress = any(w in words for w in cues["progress_words"])
+        if (
+            m.group("cue") in cues["of_them_cues"]
+            and progress
+            and _counts_only_the_doing(words, rules)
+        ):
+            return None, 0
+        return (p.whole if p.included else p), p.end + m.start("cue")
+    if not p.included or any(ch in _SENTENCE_BREAK for ch in gap):
+        return None, 0
+    whole = p.whole
+    if start - whole.end > SENTENCE_REACH:  # a list of parts is read within one sentence
+        return None, 0
+    joint = re.match(r"[ 、,]*", gap).end()
+    words = gap[joint:]
+    since = text[whole.end : start]
+    if since.count("(") > since.count(")"):  # still inside the part's brackets
+        return whole, p.end + joint
+    if (
+        joint
+        and p.unit_normalized == unit
+        and not any(w in words for w in cues["list_breaks"])
+        and not _counts_only_the_doing(words, rules)
+    ):
+        return whole, p.end + joint
+    return None, 0
+
+
+def _checked_before(found: RawMetric, previous: list[RawMetric], rules: Rules):
+    """The count of things checked earlier in the sentence (巡查燃气场站1278座, 检查企业50家:
+    its words check things, not problems) that `found` counts those of which had problems:
+    its words qualify things by a problem word (整改问题场站12座, 发现问题企业12家), or name
+    only such a word that stands for the things (不合格3家, in the checked count's unit);
+    else None. Problems themselves (整改隐患20个) are things of their own."""
+    cues = _role_cues(rules)
+    hits = list(cues["subset_rx"].finditer(found.label))
+    if not hits:
+        return None
+    last = hits[-1]
+    things = found.label[last.end() :].lstrip("的").strip(" 、")
+    if not things and last.group(0) not in cues["standalone_qualifiers"]:
+        return None
+    for p in reversed(previous):
+        if not _same_sentence(found.source, p.end, found.start):
+            break
+        if _checks_things(p.label, cues) and (things or p.unit_normalized == found.unit_normalized):
+            return p.whole if p.included else p
+    return None
+
+
+def _checks_things(label: str, cues: dict) -> bool:
+    """Whether a figure's words count things checked (巡查燃气场站, 排查企业), not problems."""
+    checked = any(v in label for v in cues["checked_verbs"] + cues["found_verbs"])
+    return checked and not any(
+        w in label for w in cues["problem_words"] + cues["subset_qualifiers"]
+    )
 
 
 def _counts_only_the_doing(label: str, rules: Rules) -> bool:
@@ -396,6 +506,11 @@ def _role_cues(rules: Rules) -> dict:
                 "fix_verbs",
                 "same_counters",
                 "of_them_words",
+                "part_cues",
+                "of_them_cues",
+                "list_breaks",
+                "subset_qualifiers",
+                "standalone_qualifiers",
             )
         }
         for entry in rules.raw["units"].get("roles", []):
@@ -413,6 +528,12 @@ def _role_cues(rules: Rules) -> dict:
         ]
         alternation = "|".join([*(re.escape(c) for c in compiled["target"]), *patterns]) or "(?!)"
         compiled["target_rx"] = re.compile(alternation)
+        # A part cue after a figure, behind the punctuation or bracket that opens it.
+        part = "|".join(map(re.escape, compiled["part_cues"])) or "(?!)"
+        compiled["part_rx"] = re.compile(rf"[ ,;:、。(]*(?P<cue>{part})")
+        compiled["subset_rx"] = re.compile(
+            "|".join(map(re.escape, compiled["subset_qualifiers"])) or "(?!)"
+        )
         rules.compiled["_roles"] = compiled
     return rules.compiled["_roles"]
 
