@@ -23,6 +23,25 @@ REPORTS_DIR = _pick(SHARED / "reports", SAMPLES)
 REPORTS_INDEX = _pick(SHARED / "reports" / "index.json", SAMPLES / "reports-index.json")
 
 
+def loaded_indicator_totals(folder: Path, text: str, name: str = "通报.txt"):
+    """Each key indicator's total (warehouse.queries.filtered_indicator_totals, by code) after
+    a real load of `text` saved as `name` in `folder` into a warehouse there."""
+    from pipeline import load_paths
+    from warehouse import queries
+    from warehouse.db import connect_readonly
+    from warehouse.filters import Filters
+
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    db = folder / "w.duckdb"
+    assert not load_paths([path], db).failed
+    con = connect_readonly(db)
+    try:
+        return queries.filtered_indicator_totals(con, Filters()).set_index("code")
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     """The seed's plain text (what `rectify text` prints; page furniture dropped)."""

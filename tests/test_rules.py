@@ -387,11 +387,9 @@ def test_a_result_after_the_count_found_feeds_its_indicator_once(tmp_path):
     """排查燃气隐患150处，整改完成120处 (full-width comma, as reports are written): 150 is
     owed, 120 is done and counts for the hazards the first clause names, in its own unit,
     through a real load; places checked and their own things fixed stay as they were."""
+    from conftest import loaded_indicator_totals
+
     from etl.extract import extract
-    from pipeline import load_paths
-    from warehouse import queries
-    from warehouse.db import connect_readonly
-    from warehouse.filters import Filters
 
     text = (
         "一、反馈问题整改情况\n1.关于“燃气安全监管不到位”的问题\n"
@@ -407,15 +405,7 @@ def test_a_result_after_the_count_found_feeds_its_indicator_once(tmp_path):
         ("50处", "result", "处", None),  # places checked: work done, not owed
         ("12处", "result", "处", None),  # names nothing found before it: no hazards
     ]
-    path = tmp_path / "燃气.txt"
-    path.write_text(text, encoding="utf-8")
-    db = tmp_path / "w.duckdb"
-    assert not load_paths([path], db).failed
-    con = connect_readonly(db)
-    try:
-        totals = queries.filtered_indicator_totals(con, Filters()).set_index("code")
-    finally:
-        con.close()
+    totals = loaded_indicator_totals(tmp_path, text, "燃气.txt")
     assert totals.loc["gas_hazards_closed", "total"] == 156
     assert totals.loc["gas_hazards_closed", "n_metrics"] == 2
 

@@ -5,13 +5,9 @@ the sentences that state a report's totals; on the parser and through a real loa
 
 from __future__ import annotations
 
-import pandas as pd
+from conftest import loaded_indicator_totals
 
 from etl.extract import extract
-from pipeline import load_paths
-from warehouse import queries
-from warehouse.db import connect_readonly
-from warehouse.filters import Filters
 
 HEAD = "一、反馈问题整改情况\n"
 
@@ -25,18 +21,6 @@ def _report(*problems: tuple[str, str]) -> str:
 
 def _figures(text: str) -> list[tuple[str, str, str | None]]:
     return [(mt.raw, mt.role, mt.indicator) for mt in extract(text).metrics]
-
-
-def _totals(tmp_path, text: str) -> pd.DataFrame:
-    path = tmp_path / "通报.txt"
-    path.write_text(text, encoding="utf-8")
-    db = tmp_path / "w.duckdb"
-    assert not load_paths([path], db).failed
-    con = connect_readonly(db)
-    try:
-        return queries.filtered_indicator_totals(con, Filters()).set_index("code")
-    finally:
-        con.close()
 
 
 CHECKED = _report(
@@ -75,7 +59,7 @@ def test_the_things_of_a_checked_count_that_had_problems_are_not_more_of_it():
 
 
 def test_the_checked_counts_totals_through_a_load(tmp_path):
-    totals = _totals(tmp_path, CHECKED)
+    totals = loaded_indicator_totals(tmp_path, CHECKED)
     assert totals.loc["gas_stations_inspected", "total"] == 1278 + 100 + 40
     assert totals.loc["gas_stations_inspected", "n_metrics"] == 3
     assert totals.loc["gas_pipeline_inspected", "total"] == 500
@@ -121,7 +105,7 @@ def test_a_part_inside_a_figure_is_not_added_to_its_indicator():
 
 
 def test_a_parts_totals_through_a_load(tmp_path):
-    totals = _totals(tmp_path, PARTS)
+    totals = loaded_indicator_totals(tmp_path, PARTS)
     assert totals.loc["gas_hazards_closed", "total"] == 34 + 40 + 3 + 15
     assert totals.loc["gas_hazards_closed", "n_metrics"] == 4
     assert totals.loc["rules_revised", "total"] == 20
