@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import threading
 from datetime import date
 from pathlib import Path
@@ -46,38 +47,71 @@ TABLES = (
 )
 
 
-def dump(db: Path) -> dict[str, list]:
+# Opening a warehouse costs a DuckDB instance (some 20 ms): a test reads what it checks
+# between two writes through one read-only connection (`with connect_readonly(db) as con`),
+# closed before the next write.
+
+
+def dump(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Every table's rows (loaded_at aside), sorted: two warehouses that say the same compare
     equal."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        out = {}
-        for table in TABLES:
-            cols = [
-                c[0] for c in con.execute(f"DESCRIBE {table}").fetchall() if c[0] != "loaded_at"
-            ]
-            rows = con.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
-            out[table] = sorted(map(repr, rows))
-        return out
-    finally:
-        con.close()
+    out = {}
+    for table in TABLES:
+        rows = con.execute(f"SELECT COLUMNS(lambda c: c != 'loaded_at') FROM {table}").fetchall()
+        out[table] = sorted(map(repr, rows))
+    return out
 
 
-def one(db: Path, sql: str, params=None):
-    con = connect_readonly(db)
-    try:
-        return con.execute(sql, params or {}).fetchone()
-    finally:
-        con.close()
+def dump_of(db: Path) -> dict[str, list]:
+    with connect_readonly(db) as con:
+        return dump(con)
 
 
-def report_id(db: Path) -> str:
-    return one(db, "SELECT report_id FROM report LIMIT 1")[0]
+def one(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+    return con.execute(sql, params or {}).fetchone()
 
 
-@pytest.fixture()
-def ledger(tmp_path) -> Path:
-    """A 整改台账 with a blank status cell (unknown, listed for review) and deadlines."""
+def one_of(db: Path, sql: str, params=None):
+    """`one` on a connection of its own, for a single read between two writes."""
+    with connect_readonly(db) as con:
+        return one(con, sql, params)
+
+
+def report_id(con: duckdb.DuckDBPyConnection) -> str:
+    return one(con, "SELECT report_id FROM report LIMIT 1")[0]
+
+
+@pytest.fixture(scope="module")
+def seed_rid(_seed_db_template) -> str:
+    """The seed's report id, as every copy of the seed warehouse holds it."""
+    with connect_readonly(_seed_db_template) as con:
+        return report_id(con)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, _seed_db_template):
+    """`loaded(paths, db)`: a warehouse at `db` holding the files `paths`, a copy of one
+    loaded once per module for those files (a load costs some 0.3 s), so each test may change
+    its own. Tests that check loading itself load."""
+    templates: dict[tuple[Path, ...], Path] = {(SEED,): _seed_db_template}
+
+    def copy(paths: list[Path], db: Path) -> Path:
+        key = tuple(paths)
+        if key not in templates:
+            template = tmp_path_factory.mktemp("loaded") / "w.duckdb"
+            assert not load_paths(list(paths), template).failed
+            templates[key] = template
+        db.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(templates[key], db)
+        return db
+
+    return copy
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory) -> Path:
+    """A 整改台账 with a blank status cell (unknown, listed for review) and deadlines (one
+    file for the module: tests only read it)."""
     book = Workbook()
     sheet = book.active
     sheet.append(["区城市管理委党委巡察反馈问题整改台账"])
@@ -94,7 +128,7 @@ def ledger(tmp_path) -> Path:
     )
     sheet.append(["2", "园林养护管理不到位", "补植苗木1200余株", "园林中心", "2025-06-30", ""])
     sheet.append(["3", "内部控制制度不健全", "修订财务制度5项", "财务室", "2025-03-01", "正在整改"])
-    path = tmp_path / "台账.xlsx"
+    path = tmp_path_factory.mktemp("ledger") / "台账.xlsx"
     book.save(path)
     return path
 
@@ -191,13 +225,17 @@ def test_the_log_replays_sets_and_undos_and_only_the_last_change_to_a_field_may_
 
 
 @pytest.mark.parametrize("source", ["seed", "ledger"])
-def test_a_correction_applied_at_once_equals_a_reload_and_survives_one(tmp_path, ledger, source):
+def test_a_correction_applied_at_once_equals_a_reload_and_survives_one(
+    tmp_path, ledger, loaded, source
+):
     path = SEED if source == "seed" else ledger
-    db = tmp_path / "a" / "w.duckdb"
-    load_paths([path], db)
-    rid = report_id(db)
-    measure, status = one(db, "SELECT measure_id, status FROM measure ORDER BY ordinal LIMIT 1")
-    metric, value = one(db, "SELECT metric_no, value FROM metric ORDER BY metric_no LIMIT 1")
+    db = loaded([path], tmp_path / "a" / "w.duckdb")
+    with connect_readonly(db) as con:
+        rid = report_id(con)
+        measure, status = one(
+            con, "SELECT measure_id, status FROM measure ORDER BY ordinal LIMIT 1"
+        )
+        metric, value = one(con, "SELECT metric_no, value FROM metric ORDER BY metric_no LIMIT 1")
     new_status = "not_started" if status != "not_started" else "completed"
     ids = record(
         db,
@@ -213,27 +251,25 @@ def test_a_correction_applied_at_once_equals_a_reload_and_survives_one(tmp_path,
         "核对原件",
     )
     assert len(ids) == 6
-    applied = dump(db)
-    assert one(
-        db, "SELECT status, category, deadline FROM measure WHERE measure_id = $m", {"m": measure}
-    ) == (
-        new_status,
-        "assets",
-        date(2026, 1, 31),
-    )
-    assert one(db, "SELECT value, indicator FROM metric WHERE metric_no = $n", {"n": metric}) == (
-        value + 10,
-        "trainings",
-    )
+    with connect_readonly(db) as con:
+        applied = dump(con)
+        assert one(
+            con,
+            "SELECT status, category, deadline FROM measure WHERE measure_id = $m",
+            {"m": measure},
+        ) == (new_status, "assets", date(2026, 1, 31))
+        assert one(
+            con, "SELECT value, indicator FROM metric WHERE metric_no = $n", {"n": metric}
+        ) == (value + 10, "trainings")
     # A fresh warehouse loaded from the file with the same log says the same, table by table.
     fresh = tmp_path / "b" / "w.duckdb"
     fresh.parent.mkdir()
     log_path(fresh).write_bytes(log_path(db).read_bytes())
     load_paths([path], fresh)
-    assert dump(fresh) == applied
+    assert dump_of(fresh) == applied
     # Reloading the file keeps every correction.
     load_paths([path], db)
-    assert dump(db) == applied
+    assert dump_of(db) == applied
     # The log says who, when, what and why.
     entry = open_log(db).entries(LogFilter(field="status"))[0]
     assert (entry["user"], entry["reason"], json.loads(entry["old"]), json.loads(entry["new"])) == (
@@ -245,14 +281,13 @@ def test_a_correction_applied_at_once_equals_a_reload_and_survives_one(tmp_path,
     assert entry["at"].startswith(str(date.today().year)[:2])
 
 
-def test_undoing_restores_the_value_as_read_and_both_entries_remain(seed_db):
-    db = seed_db
-    rid = report_id(db)
-    before = dump(db)
+def test_undoing_restores_the_value_as_read_and_both_entries_remain(seed_db, seed_rid):
+    db, rid = seed_db, seed_rid
+    before = dump_of(db)
     (first,) = record(db, [Edit(rid, "status", "not_started", measure="M3")], "a", "why")
-    assert one(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
+    assert one_of(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
     undo = revert(db, first, "b", "wrong one")
-    assert dump(db) == before  # as read again, the correction table empty
+    assert dump_of(db) == before  # as read again, the correction table empty
     entries = open_log(db).entries()
     assert [(e["id"], e["reverts"], e["undone_by"]) for e in entries] == [
         (undo, first, None),
@@ -264,14 +299,13 @@ def test_undoing_restores_the_value_as_read_and_both_entries_remain(seed_db):
     assert refused.value.code == "superseded"
     # Undoing the undo applies the correction again.
     revert(db, undo, "c", "it was right")
-    assert one(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
+    assert one_of(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
 
 
-def test_refusals_change_nothing(seed_db):
-    db = seed_db
-    rid = report_id(db)
+def test_refusals_change_nothing(seed_db, seed_rid):
+    db, rid = seed_db, seed_rid
     record(db, [Edit(rid, "category", "assets", measure="M3")], "a", "first")
-    stamp, tables = db.stat().st_mtime_ns, dump(db)
+    stamp, tables = db.stat().st_mtime_ns, dump_of(db)
     cases = {
         "no_reason": ([Edit(rid, "status", "not_started", measure="M3")], "  "),
         "invalid": ([Edit(rid, "status", "finished", measure="M3")], "x"),
@@ -295,13 +329,12 @@ def test_refusals_change_nothing(seed_db):
             "b",
             "x",
         )
-    assert db.stat().st_mtime_ns == stamp and dump(db) == tables
+    assert db.stat().st_mtime_ns == stamp and dump_of(db) == tables
     assert open_log(db).count() == 1
 
 
-def test_two_editors_at_the_same_moment_both_keep_their_change(seed_db):
-    db = seed_db
-    rid = report_id(db)
+def test_two_editors_at_the_same_moment_both_keep_their_change(seed_db, seed_rid):
+    db, rid = seed_db, seed_rid
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -320,28 +353,26 @@ def test_two_editors_at_the_same_moment_both_keep_their_change(seed_db):
     for th in threads:
         th.join()
     assert errors == []
-    con = connect_readonly(db)
-    statuses = dict(
-        con.execute(
-            "SELECT measure_id, status FROM measure WHERE measure_id IN ('M3', 'M4')"
-        ).fetchall()
-    )
-    con.close()
+    with connect_readonly(db) as con:
+        statuses = dict(
+            con.execute(
+                "SELECT measure_id, status FROM measure WHERE measure_id IN ('M3', 'M4')"
+            ).fetchall()
+        )
     assert statuses == {"M3": "not_started", "M4": "not_started"}
     assert sorted(e["user"] for e in open_log(db).entries()) == ["乙", "甲"]
 
 
-def test_a_load_while_a_correction_waits_keeps_it(seed_db):
+def test_a_load_while_a_correction_waits_keeps_it(seed_db, seed_rid):
     """The log is read under the warehouse's writer lock, so a load that prepared its files
     before a correction was saved still writes the correction."""
     from pipeline import prepare_file, write_prepared
 
-    db = seed_db
-    rid = report_id(db)
+    db, rid = seed_db, seed_rid
     prepared = prepare_file(SEED)  # read before the correction
     record(db, [Edit(rid, "status", "not_started", measure="M3")], "a", "why")
     write_prepared(db, [prepared])
-    assert one(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
+    assert one_of(db, "SELECT status FROM measure WHERE measure_id = 'M3'")[0] == "not_started"
 
 
 def test_the_overrides_yaml_of_an_earlier_version_is_imported_once(tmp_path):
@@ -353,8 +384,9 @@ def test_the_overrides_yaml_of_an_earlier_version_is_imported_once(tmp_path):
         encoding="utf-8",
     )
     load_paths([SEED], db)
-    assert one(db, "SELECT category FROM measure WHERE measure_id = 'M3'")[0] == "assets"
-    assert one(db, "SELECT indicator FROM metric WHERE value = 46")[0] == "trainings"
+    with connect_readonly(db) as con:
+        assert one(con, "SELECT category FROM measure WHERE measure_id = 'M3'")[0] == "assets"
+        assert one(con, "SELECT indicator FROM metric WHERE value = 46")[0] == "trainings"
     assert (
         not (tmp_path / "overrides.yaml").exists()
         and (tmp_path / "overrides.yaml.imported").exists()
@@ -368,7 +400,7 @@ def test_the_overrides_yaml_of_an_earlier_version_is_imported_once(tmp_path):
     # Undoing an imported correction puts back the value as read.
     entry = next(e for e in entries if e["field"] == "category")
     revert(db, entry["id"], "a", "not so")
-    assert one(db, "SELECT category FROM measure WHERE measure_id = 'M3'")[0] == "party_building"
+    assert one_of(db, "SELECT category FROM measure WHERE measure_id = 'M3'")[0] == "party_building"
 
 
 def test_a_warehouse_without_a_log_gets_none_from_a_load(seed_db):
@@ -379,50 +411,47 @@ def test_a_warehouse_without_a_log_gets_none_from_a_load(seed_db):
 # -- the review list ---------------------------------------------------------------------------
 
 
-def test_review_list_marks_outlive_reloads_and_a_corrected_status_leaves_it(tmp_path, ledger):
+def test_review_list_marks_outlive_reloads_and_a_corrected_status_leaves_it(
+    tmp_path, ledger, loaded
+):
     from views.reports import reports_page
 
-    db = tmp_path / "w.duckdb"
-    load_paths([SEED, ledger], db)
-    con = connect_readonly(db)
-    items = con.execute(
-        "SELECT report_id, measure_id, unknown, warnings FROM review_item ORDER BY ALL"
-    ).fetchall()
-    con.close()
-    unknown = [(r, m) for r, m, u, _w in items if u]
-    assert len(unknown) == 1  # the blank status cell
-    rid, mid = unknown[0]
+    db = loaded([SEED, ledger], tmp_path / "w.duckdb")
     log = open_log(db)
 
-    def counts(f: Filters | None = None):
-        con = connect_readonly(db)
-        try:
-            return unreviewed(con, log, f or Filters())
-        finally:
-            con.close()
+    def counts(con, f: Filters | None = None):
+        return unreviewed(con, log, f or Filters())
 
-    total = counts()
-    assert total.open == total.entries == len(items)
-    assert counts(Filters(report=rid)).open == sum(1 for r, *_ in items if r == rid)
-    mark_reviewed(db, rid, mid, "王五")
-    assert counts().open == total.open - 1
+    # Review marks are kept in the log beside the warehouse: marking one leaves the warehouse
+    # file as it is, so one connection reads it until a load or a correction replaces it.
+    with connect_readonly(db) as con:
+        items = con.execute(
+            "SELECT report_id, measure_id, unknown, warnings FROM review_item ORDER BY ALL"
+        ).fetchall()
+        unknown = [(r, m) for r, m, u, _w in items if u]
+        assert len(unknown) == 1  # the blank status cell
+        rid, mid = unknown[0]
+        total = counts(con)
+        assert total.open == total.entries == len(items)
+        assert counts(con, Filters(report=rid)).open == sum(1 for r, *_ in items if r == rid)
+        mark_reviewed(db, rid, mid, "王五")
+        assert counts(con).open == total.open - 1
     load_paths([ledger], db)  # reloaded: the mark stays
-    assert counts().open == total.open - 1
-    con = connect_readonly(db)
-    page = review_page(con, log, Filters(), 1, "zh", include_done=True)
-    con.close()
-    shown = next(r for r in page.rows if (r.report_id, r.measure_id) == (rid, mid))
-    assert shown.reviewed[0] == "王五" and "状态未明确" in shown.reasons[0] and shown.figures == 1
-    assert any("为空" in reason for reason in shown.reasons)  # the cell's warning, in Chinese
-    mark_reviewed(db, rid, mid, "王五", on=False)
-    assert counts().open == total.open
+    with connect_readonly(db) as con:
+        assert counts(con).open == total.open - 1
+        page = review_page(con, log, Filters(), 1, "zh", include_done=True)
+        shown = next(r for r in page.rows if (r.report_id, r.measure_id) == (rid, mid))
+        assert shown.reviewed[0] == "王五" and "状态未明确" in shown.reasons[0]
+        assert shown.figures == 1
+        assert any("为空" in reason for reason in shown.reasons)  # the cell's warning, in Chinese
+        mark_reviewed(db, rid, mid, "王五", on=False)
+        assert counts(con).open == total.open
     # Correcting the unknown status settles the blank cell's warning too: the measure
     # leaves the list, and the cell's warning stays on the 通报 page as a note.
     record(db, [Edit(rid, "status", "in_progress", measure=mid)], "王五", "电话核实")
-    con = connect_readonly(db)
-    page = review_page(con, log, Filters(report=rid), 1, "en")
-    notes = reports_page(con, None, 1, "en").notes.get(rid, [])
-    con.close()
+    with connect_readonly(db) as con:
+        page = review_page(con, log, Filters(report=rid), 1, "en")
+        notes = reports_page(con, None, 1, "en").notes.get(rid, [])
     assert mid not in [r.measure_id for r in page.rows]
     assert any("is empty" in note for note in notes)
 
@@ -457,59 +486,55 @@ def test_a_report_whose_unknown_statuses_are_all_corrected_is_settled(tmp_path):
     ]
     db = tmp_path / "w.duckdb"
     load_paths(paths, db)
-    con = connect_readonly(db)
-    rows = con.execute(
-        """SELECT r.report_id, m.measure_id FROM measure m JOIN report r USING (report_id)
-           WHERE m.status = 'unknown' AND r.title LIKE '%园林%' ORDER BY m.ordinal"""
-    ).fetchall()
-    con.close()
-    rid, unknown = rows[0][0], [m for _r, m in rows]
-    assert len(unknown) == 3
     log = open_log(db)
 
-    def state() -> tuple:
-        con = connect_readonly(db)
-        try:
-            page = review_page(con, log, Filters(report=rid), 1, "en")
-            reports = reports_page(con, None, 1, "en")
-            return (
-                [(r.measure_id, len(r.reasons)) for r in page.rows],
-                page.counts,
-                gather_doubts(con, rid).total,
-                gather_doubts(con, None).total,
-                len(report_warnings(con, rid, "en")),
-                len(reports.notes.get(rid, [])),
-            )
-        finally:
-            con.close()
+    def state(con) -> tuple:
+        page = review_page(con, log, Filters(report=rid), 1, "en")
+        reports = reports_page(con, None, 1, "en")
+        return (
+            [(r.measure_id, len(r.reasons)) for r in page.rows],
+            page.counts,
+            gather_doubts(con, rid).total,
+            gather_doubts(con, None).total,
+            len(report_warnings(con, rid, "en")),
+            len(reports.notes.get(rid, [])),
+        )
 
-    # At load: the report's own entry (its count) and the three measures, each with its cell.
-    listed, counts, marked, to_review, warnings, notes = state()
+    def state_now() -> tuple:
+        with connect_readonly(db) as con:
+            return state(con)
+
+    with connect_readonly(db) as con:
+        rows = con.execute(
+            """SELECT r.report_id, m.measure_id FROM measure m JOIN report r USING (report_id)
+               WHERE m.status = 'unknown' AND r.title LIKE '%园林%' ORDER BY m.ordinal"""
+        ).fetchall()
+        rid, unknown = rows[0][0], [m for _r, m in rows]
+        assert len(unknown) == 3
+        # At load: the report's own entry (its count) and the three measures, each with its cell.
+        listed, counts, marked, to_review, warnings, notes = state(con)
     assert listed == [("", 1), (unknown[0], 2), (unknown[1], 2), (unknown[2], 2)]
     assert (counts.entries, counts.open, marked, to_review, warnings, notes) == (4, 4, 1, 2, 4, 0)
     ids = [
         record(db, [Edit(rid, "status", "completed", measure=m)], "王五", "电话核实")[0]
         for m in unknown[:2]
     ]
-    listed, counts, marked, to_review, warnings, notes = state()
+    listed, counts, marked, to_review, warnings, notes = state_now()
     assert listed == [("", 1), (unknown[2], 2)]  # 1 still unknown: not settled yet
     assert (counts.open, marked, to_review, warnings) == (2, 1, 2, 2)
     ids += record(db, [Edit(rid, "status", "in_progress", measure=unknown[2])], "王五", "现场核实")
-    listed, counts, marked, to_review, warnings, notes = state()
+    with connect_readonly(db) as con:
+        listed, counts, marked, to_review, warnings, notes = state(con)
+        zh = reports_page(con, None, 1, "zh").notes[rid]
     assert listed == [] and (counts.entries, counts.open, counts.open_figures) == (0, 0, 0)
     assert (marked, to_review, warnings, notes) == (0, 1, 0, 4)
-    con = connect_readonly(db)
-    try:
-        zh = reports_page(con, None, 1, "zh").notes[rid]
-    finally:
-        con.close()
     assert "载入时3项整改措施状态未明确；经人工更正，现仍有0项未明确，未计入已完成" in zh
     trail = audit_page(log, LogFilter(report=rid), 1, "en")
     assert sorted(r.id for r in trail.rows) == sorted(ids) and trail.total == 3
     assert {r.reason for r in trail.rows} == {"电话核实", "现场核实"}
     # One undone: that measure is unknown again, so are the report and its count.
     revert(db, ids[2], "李四", "核实有误")
-    listed, counts, marked, to_review, warnings, notes = state()
+    listed, counts, marked, to_review, warnings, notes = state_now()
     assert listed == [("", 1), (unknown[2], 2)] and (marked, to_review) == (1, 2)
     assert audit_page(log, LogFilter(report=rid), 1, "en").total == 4
 
@@ -524,35 +549,32 @@ def test_the_count_of_unknown_statuses_follows_corrections(tmp_path):
     path = blank_status_ledger(tmp_path / "台账.xlsx", "区园林局党组巡察反馈问题整改台账")
     db = tmp_path / "w.duckdb"
     load_paths([path], db)
-    rid = report_id(db)
-    unknown = [
-        m
-        for (m,) in connect_readonly(db)
-        .execute("SELECT measure_id FROM measure WHERE status = 'unknown' ORDER BY ordinal")
-        .fetchall()
-    ]
-    assert len(unknown) == 3
     log = open_log(db)
 
     def counts_measures(sentence: str) -> bool:  # the report's count, not a cell's warning
         return "measures" in sentence or "项整改措施" in sentence
 
-    def shown(lang: str) -> tuple[list[str], list[str], list[str]]:
-        con = connect_readonly(db)
-        try:
-            page = review_page(con, log, Filters(report=rid), 1, lang)
-            entry = next(r for r in page.rows if r.measure_id == "")
-            doubts = doubt_reasons(gather_doubts(con, rid), lang)
-            return (
-                [x for x in entry.reasons if counts_measures(x)],
-                [x for x in report_warnings(con, rid, lang) if counts_measures(x)],
-                [x for x in doubts if counts_measures(x)],
-            )
-        finally:
-            con.close()
+    def shown(con, lang: str) -> tuple[list[str], list[str], list[str]]:
+        page = review_page(con, log, Filters(report=rid), 1, lang)
+        entry = next(r for r in page.rows if r.measure_id == "")
+        doubts = doubt_reasons(gather_doubts(con, rid), lang)
+        return (
+            [x for x in entry.reasons if counts_measures(x)],
+            [x for x in report_warnings(con, rid, lang) if counts_measures(x)],
+            [x for x in doubts if counts_measures(x)],
+        )
 
     at_load = "3 measures have no readable status and are not counted as completed"
-    counted, on_page, doubts = shown("en")
+    with connect_readonly(db) as con:
+        rid = report_id(con)
+        unknown = [
+            m
+            for (m,) in con.execute(
+                "SELECT measure_id FROM measure WHERE status = 'unknown' ORDER BY ordinal"
+            ).fetchall()
+        ]
+        assert len(unknown) == 3
+        counted, on_page, doubts = shown(con, "en")
     assert counted == on_page == [at_load] and len(doubts) == 1 and at_load in doubts[0]
     (first,) = record(
         db, [Edit(rid, "status", "completed", measure=unknown[0])], "王五", "电话核实"
@@ -563,24 +585,25 @@ def test_the_count_of_unknown_statuses_follows_corrections(tmp_path):
         "have none and are not counted as completed"
     )
     now_zh = "载入时3项整改措施状态未明确；经人工更正，现仍有1项未明确，未计入已完成"
-    counted, on_page, doubts = shown("en")
-    assert counted == on_page == [now_en] and len(doubts) == 1 and now_en in doubts[0]
-    counted, on_page, doubts = shown("zh")
-    assert counted == on_page == [now_zh] and now_zh in doubts[0]
+    with connect_readonly(db) as con:
+        counted, on_page, doubts = shown(con, "en")
+        assert counted == on_page == [now_en] and len(doubts) == 1 and now_en in doubts[0]
+        counted, on_page, doubts = shown(con, "zh")
+        assert counted == on_page == [now_zh] and now_zh in doubts[0]
     # A correction undone: two unknown again, still said beside the count at load.
     revert(db, first, "李四", "核实有误")
-    assert shown("zh")[0] == [
-        "载入时3项整改措施状态未明确；经人工更正，现仍有2项未明确，未计入已完成"
-    ]
+    with connect_readonly(db) as con:
+        assert shown(con, "zh")[0] == [
+            "载入时3项整改措施状态未明确；经人工更正，现仍有2项未明确，未计入已完成"
+        ]
 
 
-def test_a_warehouse_from_before_the_review_list_is_given_one(tmp_path, ledger):
+def test_a_warehouse_from_before_the_review_list_is_given_one(tmp_path, ledger, loaded):
     from pipeline.corrections import stored_review_rows
     from warehouse.load import upgrade_if_needed
 
-    seed_db = tmp_path / "w.duckdb"
-    load_paths([SEED, ledger], seed_db)
-    before = dump(seed_db)["review_item"]
+    seed_db = loaded([SEED, ledger], tmp_path / "w.duckdb")
+    before = dump_of(seed_db)["review_item"]
     assert len(before) == 2  # the ledger: its blank status cell, its report-wide warning
     con = duckdb.connect(str(seed_db))
     con.execute("DROP TABLE review_item")
@@ -588,37 +611,33 @@ def test_a_warehouse_from_before_the_review_list_is_given_one(tmp_path, ledger):
     con.execute("DROP TABLE warehouse_meta")  # nor did it keep which schema it had
     con.close()
     assert upgrade_if_needed(seed_db, None, stored_review_rows) is True
-    assert dump(seed_db)["review_item"] == before
+    assert dump_of(seed_db)["review_item"] == before
 
 
 # -- exports ---------------------------------------------------------------------------------
 
 
-def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_db):
+def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_db, seed_rid):
     from exports.tables import to_csv, to_xlsx
     from views.export import gather_for
 
-    rid = report_id(seed_db)
-    n = one(seed_db, "SELECT metric_no FROM metric WHERE measure_id = 'M14' ORDER BY 1 LIMIT 1")[0]
-    con = connect_readonly(seed_db)
-    try:
+    rid = seed_rid
+    with connect_readonly(seed_db) as con:
+        sql = "SELECT metric_no FROM metric WHERE measure_id = 'M14' ORDER BY 1 LIMIT 1"
+        n = one(con, sql)[0]
         done_before = gather_for("deck", con, Filters(), "zh").kpis["measures_completed"]
-    finally:
-        con.close()
     record(
         seed_db,
         [Edit(rid, "status", "not_started", measure="M3"), Edit(rid, "value", 64, metric=n)],
         "a",
         "核对",
     )
-    con = connect_readonly(seed_db)
-    try:
+    with connect_readonly(seed_db) as con:
         xlsx = gather_for("xlsx", con, Filters(), "zh")
         csv_en = gather_for("csv", con, Filters(), "en")
         assert queries.corrected_count(con, Filters()) == 2
         assert queries.corrected_count(con, Filters(status="completed")) == 1  # M14's figure
-    finally:
-        con.close()
+        deck = gather_for("deck", con, Filters(), "zh")  # drawn on the corrected warehouse
     assert xlsx.corrected == 2
     book = load_workbook(io.BytesIO(to_xlsx(xlsx)))
     about = [tuple(r) for r in book["说明"].iter_rows(values_only=True)]
@@ -636,11 +655,6 @@ def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_d
 
     from exports.deck import build_deck
 
-    con = connect_readonly(seed_db)
-    try:
-        deck = gather_for("deck", con, Filters(), "zh")
-    finally:
-        con.close()
     slides = Presentation(io.BytesIO(build_deck(deck))).slides
     notes = [s.notes_slide.notes_text_frame.text for s in slides]
     assert all("2 处数值经人工更正" in n for n in notes)
@@ -653,7 +667,7 @@ def test_change_values_are_plain_json():
 
 
 def test_a_log_not_made_yet_or_that_cannot_be_opened_to_write_is_read_without_writing(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, loaded, seed_rid
 ):
     from warehouse.corrections import CorrectionLog
     from warehouse.errors import WarehouseError
@@ -661,9 +675,8 @@ def test_a_log_not_made_yet_or_that_cannot_be_opened_to_write_is_read_without_wr
     log = CorrectionLog(tmp_path / "none.corrections.sqlite")
     assert log.entries() == [] and log.reviewed() == {} and log.count() == 0
     assert not log.path.exists()  # reading made nothing
-    db = tmp_path / "w.duckdb"
-    load_paths([SEED], db)
-    record(db, [Edit(report_id(db), "status", "not_started", measure="M3")], "a", "why")
+    db = loaded([SEED], tmp_path / "w.duckdb")
+    record(db, [Edit(seed_rid, "status", "not_started", measure="M3")], "a", "why")
 
     def refused(_self):  # as in a folder this process may not write (a replica host's copy)
         raise WarehouseError("read-only")

@@ -42,6 +42,54 @@ def _deck(con, f: Filters, lang: str = "zh", template=None) -> Presentation:
     return Presentation(io.BytesIO(build_deck(gather(con, f, lang, TODAY), template)))
 
 
+@pytest.fixture(scope="module")
+def con(_seed_db_template, tmp_path_factory):
+    """One read-only connection to a copy of the seed warehouse for the whole module (in place
+    of conftest's one per test): the tests only read it, and being read-only it cannot be
+    changed under another test."""
+    import shutil
+
+    from warehouse.db import connect_readonly
+
+    db = tmp_path_factory.mktemp("exports") / "w.duckdb"
+    shutil.copyfile(_seed_db_template, db)
+    c = connect_readonly(db)
+    yield c
+    c.close()
+
+
+class Built:
+    """Each export of the seed warehouse gathered and each deck built once, on first ask, for
+    the tests that read them (a gather and a deck build cost about 0.2 s each). The gathered
+    content is shared and only read; each deck is handed out as a Presentation of its own,
+    parsed from the built bytes, so no test sees another's."""
+
+    def __init__(self, con):
+        self.con = con
+        self._content: dict = {}
+        self._decks: dict = {}
+
+    def content(self, f: Filters, lang: str = "zh"):
+        """`gather(con, f, lang, TODAY)`."""
+        if (f, lang) not in self._content:
+            self._content[f, lang] = gather(self.con, f, lang, TODAY)
+        return self._content[f, lang]
+
+    def deck_bytes(self, f: Filters, lang: str = "zh") -> bytes:
+        """`build_deck` of that content, as written to a .pptx file."""
+        if (f, lang) not in self._decks:
+            self._decks[f, lang] = build_deck(self.content(f, lang))
+        return self._decks[f, lang]
+
+    def deck(self, f: Filters, lang: str = "zh") -> Presentation:
+        return Presentation(io.BytesIO(self.deck_bytes(f, lang)))
+
+
+@pytest.fixture(scope="module")
+def built(con) -> Built:
+    return Built(con)
+
+
 def _deck_of(db: Path, files: list[Path], lang: str = "zh") -> Presentation:
     """The deck of a warehouse `db` once `files` are loaded into it."""
     from pipeline import load_paths
@@ -74,9 +122,9 @@ def _charts(prs) -> dict:
 
 
 @pytest.mark.parametrize("department", [None, GARDEN])
-def test_deck_charts_hold_the_warehouse_numbers(con, department):
+def test_deck_charts_hold_the_warehouse_numbers(con, built, department):
     f = Filters(department=department)
-    prs = _deck(con, f)
+    prs = built.deck(f)
     titles = _titles(prs)
     assert titles[0].startswith("区城市管理委党委关于")
     for key in ("deck_kpis", "deck_indicators"):
@@ -86,7 +134,7 @@ def test_deck_charts_hold_the_warehouse_numbers(con, department):
         assert t(key) + t("counted_in_items") in titles
     assert t("chart_departments") in titles
     # A list slide only where the list has rows (no empty 下一步措施 slide).
-    steps = gather(con, f, "zh", TODAY).next_steps
+    steps = built.content(f).next_steps
     assert (t("section_next_steps") in titles) == (len(steps) > 0)
     assert len(steps) > 0 or department is not None
     assert prs.slide_width * 9 == prs.slide_height * 16  # 16:9
@@ -115,8 +163,8 @@ def test_deck_charts_hold_the_warehouse_numbers(con, department):
     assert shown == {status_label(s): by_status[s] for s in by_status.index if by_status[s] > 0}
 
 
-def test_deck_tables_notes_and_fonts(con):
-    prs = _deck(con, Filters(department=GARDEN))
+def test_deck_tables_notes_and_fonts(con, built):
+    prs = built.deck(Filters(department=GARDEN))
     slides = {s.shapes.title.text: s for s in prs.slides}
     table = next(sh.table for sh in slides[t("chart_departments")].shapes if sh.has_table)
     rows = {table.cell(i, 0).text: table.cell(i, 1).text for i in range(1, len(table.rows))}
@@ -142,9 +190,9 @@ def test_deck_tables_notes_and_fonts(con):
     assert any(sh.shape_type == MSO_SHAPE_TYPE.CHART for sh in prs.slides[2].shapes)
 
 
-def test_deck_in_english_and_from_a_template(con, tmp_path):
+def test_deck_in_english_and_from_a_template(con, built, tmp_path):
     template = tmp_path / "org.pptx"
-    template.write_bytes(build_deck(gather(con, Filters(), "zh", TODAY)))
+    template.write_bytes(built.deck_bytes(Filters(), "zh"))
     prs = _deck(con, Filters(status="in_progress"), "en", template)
     titles = _titles(prs)
     completion = "Completion rate by category (items)"
@@ -154,10 +202,10 @@ def test_deck_in_english_and_from_a_template(con, tmp_path):
     assert len(prs.slide_layouts) == len(Presentation(str(template)).slide_layouts)
 
 
-def test_deck_says_how_many_measures_it_left_out(con):
+def test_deck_says_how_many_measures_it_left_out(con, built):
     from views.export import gather_for
 
-    full = gather(con, Filters(), "zh", TODAY)
+    full = built.content(Filters(), "zh")
     total = len(full.in_progress)
     assert total == queries.measure_count(con, Filters(status="in_progress"), "findings") > 8
     cut = gather(con, Filters(), "zh", TODAY, rows=False, list_limit=8)
@@ -195,14 +243,14 @@ def _runs(prs) -> list[str]:
     ]
 
 
-def test_deck_speaks_its_language_keeps_tables_on_the_slide_and_leads_with_headlines(con):
+def test_deck_speaks_its_language_keeps_tables_on_the_slide_and_leads_with_headlines(con, built):
     from views.summaries import headline_split
     from views.vocabulary import headline_indicators
 
-    zh = _deck(con, Filters())
+    zh = built.deck(Filters())
     runs = _runs(zh)
     assert runs and not [r for r in runs if re.search(r"yuan|m2|km", r)]
-    en = _deck(con, Filters(), "en")
+    en = built.deck(Filters(), "en")
     assert not [r for r in _runs(en) if re.search(r"[座户]", r)]
     for prs in (zh, en):
         tables = [sh for s in prs.slides for sh in s.shapes if sh.has_table]
@@ -236,9 +284,9 @@ def test_file_names_carry_the_filters(con):
     assert name == f"整改进展汇报_{title}_{GARDEN}_已完成_2026-11-29.pptx"
 
 
-def test_workbook_and_csv_read_back_equal_the_filtered_rows(con):
+def test_workbook_and_csv_read_back_equal_the_filtered_rows(con, built):
     f = Filters(department=GARDEN)
-    content = gather(con, f, "zh", TODAY)
+    content = built.content(f, "zh")
     expected = queries.explorer_measures(con, f, limit=None)
     book = pd.read_excel(io.BytesIO(to_xlsx(content)), sheet_name=None)
     assert list(book) == ["整改措施", "数据项", "重点指标", "说明"]
@@ -287,8 +335,8 @@ def test_metric_sentences_and_csv_formula_cells():
     assert safe["n"].tolist() == [1, 2, 3]
 
 
-def test_metrics_table_paths_match_measures(con):
-    content = gather(con, Filters(), "en", TODAY)
+def test_metrics_table_paths_match_measures(built):
+    content = built.content(Filters(), "en")
     metrics = metrics_table(content)
     assert set(metrics["Qualifier"]) <= {"exact", "at least (余/多)", "approximate"}
     gas = metrics[metrics["Indicator"] == "Gas hazards closed"]
@@ -296,8 +344,8 @@ def test_metrics_table_paths_match_measures(con):
     assert all("›" in p or p == "" for p in metrics["Area › problem › item"])
 
 
-def test_file_names_are_safe_and_dated(con):
-    content = gather(con, Filters(), "zh", TODAY)
+def test_file_names_are_safe_and_dated(built):
+    content = built.content(Filters(), "zh")
     name = file_name(content, "整改/进展:汇报", "pptx")
     assert name.endswith("_2026-11-29.pptx") and "/" not in name and ":" not in name
     assert name.startswith("整改进展汇报_区城市管理委党委")
@@ -516,12 +564,12 @@ def test_empty_table_cells_take_the_tables_size_so_rows_stay_as_reckoned(tmp_pat
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_workbook_figures_are_numbers_with_thousands_grouped(con, lang):
+def test_workbook_figures_are_numbers_with_thousands_grouped(built, lang):
     """The workbook's figures (数值, 合计) stay numbers and read grouped: 1,105,837 and 33.9,
     never 1105837 in General format."""
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(gather(con, Filters(), lang, TODAY))))
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(built.content(Filters(), lang))))
     for sheet, header in (("sheet_indicators", "col_total"), ("sheet_metrics", "col_value")):
         ws = book[t(sheet, lang)]
         col = [c.value for c in ws[1]].index(t(header, lang)) + 1
@@ -538,10 +586,10 @@ def test_workbook_figures_are_numbers_with_thousands_grouped(con, lang):
     assert totals["gas_hazards_closed"] == 108
 
 
-def test_slide_titles_sit_over_the_middle_of_the_wide_slide(con):
+def test_slide_titles_sit_over_the_middle_of_the_wide_slide(built):
     """The default deck is 16:9: its titles are centred over the slide and as wide as its
     content (the 4:3 layouts left them centred over the left three quarters)."""
-    prs = _deck(con, Filters())
+    prs = built.deck(Filters())
     for slide in prs.slides:
         title = slide.shapes.title
         middle = (title.left + title.width / 2) / prs.slide_width
@@ -576,15 +624,31 @@ def test_english_table_headers_fit_their_columns_in_the_fallback_font(seed_db):
     assert checked > 20
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_kpi_slides_review_line_keeps_its_pointer_whole(seed_db, lang):
-    """Where several reports are to check, the KPI slide's 待核查 line shortens its first
-    reason, never the pointer to the rest (…“To check by hand” s… was cut)."""
+@pytest.fixture(scope="module")
+def reports_con(_seed_db_template, tmp_path_factory):
+    """A read-only connection to the seed warehouse with the report openings loaded into it,
+    loaded once for the tests that read it in either language."""
+    import shutil
+
+    from pipeline import load_paths
+    from warehouse.db import connect_readonly
 
     reports = Path(__file__).resolve().parents[2] / "shared" / "reports"
     if not reports.exists():
         pytest.skip("../shared/reports is not present")
-    prs = _deck_of(seed_db, sorted(reports.glob("r*.txt")), lang)
+    db = tmp_path_factory.mktemp("reports") / "w.duckdb"
+    shutil.copyfile(_seed_db_template, db)
+    assert not load_paths(sorted(reports.glob("r*.txt")), db).failed
+    c = connect_readonly(db)
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_kpi_slides_review_line_keeps_its_pointer_whole(reports_con, lang):
+    """Where several reports are to check, the KPI slide's 待核查 line shortens its first
+    reason, never the pointer to the rest (…“To check by hand” s… was cut)."""
+    prs = _deck(reports_con, Filters(), lang)
     kpi = next(s for s in prs.slides if s.shapes.title.text == t("deck_kpis", lang))
     (line,) = [
         sh.text_frame.text
@@ -650,14 +714,16 @@ def test_the_deadline_table_names_the_report_of_each_row_when_the_deck_has_sever
         ("en", "3 times shared with other units not included"),
     ],
 )
-def test_a_department_decks_kpi_slide_says_what_it_shares_as_the_dashboard_does(con, lang, note):
+def test_a_department_decks_kpi_slide_says_what_it_shares_as_the_dashboard_does(
+    con, built, lang, note
+):
     """Filtered to a department, a headline tile on the KPI slide says under its figure the
     figures shared with other units that the department's total leaves out, in the words of
     the dashboard's tile (views.summaries.shared_note); unfiltered, nothing is shared."""
     from views.summaries import shared_note
 
     def kpi_text(f: Filters) -> list[str]:
-        prs = _deck(con, f, lang)
+        prs = built.deck(f, lang)
         kpi = next(s for s in prs.slides if s.shapes.title.text == t("deck_kpis", lang))
         return [sh.text_frame.text for sh in kpi.shapes if sh.has_text_frame]
 
