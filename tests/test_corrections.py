@@ -82,10 +82,9 @@ def report_id(con: duckdb.DuckDBPyConnection) -> str:
 
 
 @pytest.fixture(scope="module")
-def seed_rid(_seed_db_template) -> str:
+def seed_rid(con) -> str:
     """The seed's report id, as every copy of the seed warehouse holds it."""
-    with connect_readonly(_seed_db_template) as con:
-        return report_id(con)
+    return report_id(con)
 
 
 @pytest.fixture(scope="module")

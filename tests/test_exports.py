@@ -42,22 +42,6 @@ def _deck(con, f: Filters, lang: str = "zh", template=None) -> Presentation:
     return Presentation(io.BytesIO(build_deck(gather(con, f, lang, TODAY), template)))
 
 
-@pytest.fixture(scope="module")
-def con(_seed_db_template, tmp_path_factory):
-    """One read-only connection to a copy of the seed warehouse for the whole module (in place
-    of conftest's one per test): the tests only read it, and being read-only it cannot be
-    changed under another test."""
-    import shutil
-
-    from warehouse.db import connect_readonly
-
-    db = tmp_path_factory.mktemp("exports") / "w.duckdb"
-    shutil.copyfile(_seed_db_template, db)
-    c = connect_readonly(db)
-    yield c
-    c.close()
-
-
 class Built:
     """Each export of the seed warehouse gathered and each deck built once, on first ask, for
     the tests that read them (a gather and a deck build cost about 0.2 s each). The gathered
