@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+
+# One DuckDB thread per connection: xdist runs one test process per core already, and two
+# threads each on two cores only make the workers wait on each other.
+os.environ.setdefault("RECTIFY_DB_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -209,3 +209,19 @@ def test_the_schema_is_applied_to_a_file_of_another_schema_and_skipped_on_a_curr
         assert digest[0] != "an earlier schema" and len(digest[0]) == 64
     finally:
         con.close()
+
+
+def test_duckdb_threads_follow_rectify_db_threads(con):
+    from warehouse.db import db_threads
+
+    assert [db_threads(v) for v in ("3", " 2 ", "0", "-1", "two", "", None)] == [
+        3,
+        2,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    # conftest sets 1 for the test processes; every connection opened here has it.
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1

@@ -24,7 +24,19 @@ from warehouse.errors import WarehouseError  # noqa: F401 - re-exported for call
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 DEFAULT_DB = Path(__file__).with_name("rectification.duckdb")
-CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def db_threads(value: str | None) -> int | None:
+    """DuckDB's threads per connection as RECTIFY_DB_THREADS gives them (for processes that
+    share the cores, as several server workers or test workers do): a positive whole number,
+    else None (DuckDB's own: the cores)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+CONFIG: dict = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+if threads := db_threads(os.environ.get("RECTIFY_DB_THREADS")):
+    CONFIG["threads"] = threads
 
 
 def default_db_path() -> Path:
