@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from conftest import REPORTS_DIR, SAMPLES, SEED
@@ -314,7 +315,17 @@ def test_the_rate_tile_marks_what_to_review_with_the_reasons_one_click_away(app_
 # -- one count --------------------------------------------------------------------------------
 
 
-def test_the_upload_preview_the_lists_and_the_overview_count_problems_alike(app_db, tmp_path):
+def _bundled(every: bool) -> list[Path]:
+    """The seed and the bundled openings (the shared ones and their sample copies); not
+    `every`: the seed and the first two of each."""
+    shared, samples = sorted(REPORTS_DIR.glob("r*.txt")), sorted(SAMPLES.glob("r*.txt"))
+    return [SEED, *shared, *samples] if every else [SEED, *shared[:2], *samples[:2]]
+
+
+@pytest.mark.parametrize(
+    "every", [pytest.param(True, marks=pytest.mark.slow, id="every-file"), pytest.param(False)]
+)
+def test_the_upload_preview_the_lists_and_the_overview_count_problems_alike(app_db, every):
     from dashboard.uploads import describe
     from pipeline.jobs import stage_one
 
@@ -322,7 +333,7 @@ def test_the_upload_preview_the_lists_and_the_overview_count_problems_alike(app_
     db, _app, _seed = app_db
     con = connect_readonly(db)
     try:
-        for path in [SEED, *sorted(REPORTS_DIR.glob("r*.txt")), *sorted(SAMPLES.glob("r*.txt"))]:
+        for path in _bundled(every):
             sent: list[dict] = []
             stage_one(path, sent.append)  # what the upload job reports for the preview
             staged = describe(sent[-1]["result"], "en")

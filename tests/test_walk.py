@@ -1,6 +1,9 @@
 """Every bundled report × every category, status and department filter, through the page
 callbacks the app registered (called directly, as Dash calls them), compared with counts made
-here in Python from the warehouse's own rows: no error, no NaN, the same numbers."""
+here in Python from the warehouse's own rows: no error, no NaN, the same numbers.
+
+All of it runs in the slow lane (make test): the fast lane calls the same callbacks on the
+seed and a few reports (test_callbacks, test_pages_correct)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from warehouse.db import connect_readonly
 from warehouse.filters import Filters
 
 STALE_DEPARTMENT = "已撤销的某某中心"
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -155,19 +160,14 @@ def test_the_walk_covers_every_bundled_report(walk_db):
     )
 
 
-# The whole walk in the slow lane; every report with a sample of its filters in the fast one.
-EVERY = [pytest.param(1, marks=pytest.mark.slow, id="every-filter"), pytest.param(15, id="sample")]
-
-
-@pytest.mark.parametrize("stride", EVERY)
-def test_every_report_and_filter_through_the_overview_explorer_and_indicators(walk_db, stride):
+def test_every_report_and_filter_through_the_overview_explorer_and_indicators(walk_db):
     overview, explorer, indicators = _page("overview"), _page("explorer"), _page("indicators")
     con = connect_readonly(walk_db)
     walked = 0
     try:
         for report in _report_ids(walk_db):
             facts = _facts(con, report)
-            for f in _filters(con, report)[::stride]:
+            for f in _filters(con, report):
                 search = f.to_search()
                 what = f"{report} {search}"
                 items = sum(_keeps(f, *row) for row in facts.items)
@@ -229,18 +229,16 @@ def test_every_report_and_filter_through_the_overview_explorer_and_indicators(wa
                 walked += 1
     finally:
         con.close()
-    assert walked > 14 * 12 // stride
+    assert walked > 14 * 12
 
 
-@pytest.mark.slow  # every report through two pages; test_callbacks calls them in the fast lane
-@pytest.mark.parametrize("stride", [1])
-def test_every_report_and_filter_through_departments_and_meeting(walk_db, stride):
+def test_every_report_and_filter_through_departments_and_meeting(walk_db):
     departments, meeting = _page("departments"), _page("meeting")
     con = connect_readonly(walk_db)
     try:
         for report in _report_ids(walk_db):
             facts = _facts(con, report)
-            for f in _filters(con, report)[::stride]:
+            for f in _filters(con, report):
                 search = f.to_search()
                 fig, table = departments.render(search, "zh")
                 _no_nan(fig, table)
@@ -250,9 +248,8 @@ def test_every_report_and_filter_through_departments_and_meeting(walk_db, stride
                     if _keeps(f, *row)
                 )
                 assert sum(sum(tr["x"]) for tr in fig["data"]) == expected, search
-                if stride == 1 or not f.department:  # meeting mode gathers it all, per slide
-                    for index in range(len(meeting.SLIDES)):
-                        _no_nan(meeting.render(index, search, "zh"))
+                for index in range(len(meeting.SLIDES)):  # meeting mode gathers it all
+                    _no_nan(meeting.render(index, search, "zh"))
     finally:
         con.close()
 
