@@ -77,6 +77,40 @@ def test_department_axes_carry_full_names(con):
     assert all(t.endswith(("0", "5")) or t == "0" for t in bars["layout"]["xaxis"]["ticktext"])
 
 
+def test_busiest_first_orders_by_measures_then_name():
+    from views.summaries import busiest_first
+
+    # Ties by name as Python compares it (code points: 乙 U+4E59 before 甲 U+7532).
+    assert busiest_first({"甲": 2, "乙": 2, "丙": 5, "丁": 0}) == ["丙", "乙", "甲", "丁"]
+    assert busiest_first({}) == []
+
+
+def test_heatmap_lists_departments_as_the_departments_page_does(con):
+    """The overview's heat map and the 部门 page's bar chart list the departments in one order
+    (busiest first, ties by name), under every status and category filter, and keep the same
+    busiest ones when cut to a few."""
+    from views.summaries import department_summary
+
+    tied = False
+    for f in [
+        Filters(),
+        *(Filters(status=s) for s in vocabulary.statuses()),
+        *(Filters(category=c) for c in vocabulary.categories()),
+    ]:
+        summary = department_summary(queries.department_status(con, f))
+        cells = queries.department_category(con, f)
+        if summary.empty:
+            continue
+        tied |= summary["measures"].duplicated().any()
+        for limit in (None, 3, 2):
+            bars = figures.department_completion(summary, "zh", limit=limit)["data"][0]["y"]
+            heat = figures.department_heatmap(cells, "zh", limit=limit)["data"][0]["y"]
+            assert heat == bars, (f, limit)
+            # Plotly draws the first row at the bottom: top down, the page's table order.
+            assert heat[::-1] == list(summary["department"].head(limit)), (f, limit)
+    assert tied  # a filter where departments have as many measures: the tie-break is checked
+
+
 def test_heatmap_runs_light_to_dark_with_a_colour_bar_and_blank_empty_cells(con):
     cells = queries.department_category(con, Filters())
     heat = figures.department_heatmap(cells, "zh")["data"][0]

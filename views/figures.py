@@ -10,6 +10,7 @@ import pandas as pd
 
 from views import theme, vocabulary
 from views.i18n import category_label, status_label, t
+from views.summaries import busiest_first
 
 
 def _figure(data: list[dict], title: str, big: bool = False, **layout) -> dict:
@@ -263,11 +264,13 @@ def department_heatmap(
         row = cells.setdefault(dept, {})
         row[category] = row.get(category, 0) + int(n)
     categories = [c for c in vocabulary.categories() if any(c in row for row in cells.values())]
-    # The busiest department at the top (Plotly draws the first row at the bottom).
-    departments = sorted(cells, key=lambda d: (sum(cells[d].values()), d))
+    # In the 部门 page's order, the busiest at the top (Plotly draws the first row at the
+    # bottom); cut to the busiest `limit` of that order.
+    departments = busiest_first({d: sum(row.values()) for d, row in cells.items()})
     if limit is not None and len(departments) > limit:
-        departments = departments[-limit:]
+        departments = departments[:limit]
         title = t("chart_heatmap_top", lang).format(n=limit)
+    departments.reverse()
     values = [[cells[d].get(c, 0) for c in categories] for d in departments]
     top = max(max(row) for row in values)
     ticks = theme.nice_ticks(top)
@@ -415,17 +418,18 @@ def department_completion(
     limit: int | None = None,
     empty: str = "no_data",
 ) -> dict:
-    """Per department: measures by status, horizontal stacked bars, the busiest at the top;
+    """Per department (views.summaries.department_summary's frame): measures by status,
+    horizontal stacked bars, the busiest at the top (busiest_first, as the table under it);
     `limit` keeps the busiest departments (the title says so)."""
     title = t("chart_departments", lang)
     if df.empty:
         return _empty(title, lang, big, message=empty)
-    # Bottom up, so ties keep the frame's order top down: the chart lists the departments as
-    # the table under it does.
-    ordered = df.iloc[::-1].sort_values("measures", kind="stable")
-    if limit is not None and len(ordered) > limit:
-        ordered = ordered.tail(limit)
+    order = busiest_first(dict(zip(df["department"], df["measures"], strict=True)))
+    if limit is not None and len(order) > limit:
+        order = order[:limit]
         title = t("chart_departments_top", lang).format(n=limit)
+    # Bottom up: Plotly draws the first bar at the bottom.
+    ordered = df.set_index("department").loc[order[::-1]].reset_index()
     departments = list(ordered["department"])
     data = []
     for status in vocabulary.statuses_done_first():

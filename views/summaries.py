@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from etl.ledger import deadline_band
@@ -74,6 +76,12 @@ def deadline_counts(deadlines: pd.DataFrame) -> list[dict]:
     ]
 
 
+def busiest_first(measures: Mapping[str, int]) -> list[str]:
+    """Departments (the keys of `measures`: department → measures) busiest first, ties by
+    name: the one order the 部门 page, its chart and the overview's heat map list them in."""
+    return sorted(measures, key=lambda department: (-measures[department], department))
+
+
 def department_summary(
     by_status: pd.DataFrame, items_by_status: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -108,7 +116,7 @@ def department_summary(
     if items_by_status is not None:
         columns += ["items", "items_done", "item_completion_rate"]
     out = []
-    for row in sorted(rows.values(), key=lambda r: (-r["measures"], r["department"])):
+    for row in (rows[d] for d in busiest_first({d: r["measures"] for d, r in rows.items()})):
         entry = {
             **{s: 0 for s in statuses},
             **row,
