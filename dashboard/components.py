@@ -232,7 +232,7 @@ def deadline_tiles(counts: list[dict], lang: str) -> html.Div:
         )
         previous = band["days"]
     heading = html.H6(t("deadlines_heading", lang), className="mt-2 mb-1")
-    return html.Div([heading, dbc.Row(tiles, className="g-2 mb-2")])
+    return html.Div([heading, dbc.Row(tiles, className="g-2 mb-2")], className="deadline-tiles")
 
 
 def text_or(value, fallback: str = "") -> str:

@@ -968,6 +968,50 @@ def test_meeting_kpi_tiles_hold_their_figures_at_1024(browser_page, lang):
 
 @needs_browser
 @pytest.mark.browser
+@pytest.mark.parametrize(
+    ("size", "lang"), [((1024, 768), "zh"), ((1024, 768), "en"), ((1920, 1080), "en")]
+)
+def test_meeting_kpi_slide_fills_the_screen_with_large_figures(browser_page, size, lang):
+    """Projected, the KPI slide's tiles fill the screen down to the footer, the headline
+    figures stand a tenth of the screen's height or near it, and every tile holds its words
+    and figures."""
+    page, base, problems = browser_page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.context.add_cookies([{"name": "rectify_lang", "value": lang, "url": base}])
+    page.add_init_script(f"localStorage.setItem('lang-store', JSON.stringify('{lang}'))")
+    page.goto(base + "/meeting")
+    page.wait_for_selector("#meeting-kpis .kpi-tile")
+    page.wait_for_timeout(600)
+    shown = page.evaluate(
+        """() => {
+        const tiles = [...document.querySelectorAll('#meeting-kpis .kpi-tile')];
+        const size = sel => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize);
+        return {
+            top: Math.min(...tiles.map(t => t.getBoundingClientRect().top)),
+            bottom: Math.max(...tiles.map(t => t.getBoundingClientRect().bottom)),
+            footer: document.querySelector('.meeting-footer').getBoundingClientRect().top,
+            headline: size('#kpi-rate .kpi-value'),
+            indicator: size('#kpi-gas_hazards_closed .kpi-value'),
+            spilt: tiles.filter(t => { const box = t.getBoundingClientRect();
+                return [...t.querySelectorAll('*')].some(e => {
+                    const r = e.getBoundingClientRect();
+                    return r.width && (r.bottom > box.bottom + 1 || r.right > box.right + 1); });
+            }).map(t => t.innerText),
+        }; }"""
+    )
+    height = size[1]
+    assert shown["top"] < 0.06 * height, shown
+    assert shown["footer"] - shown["bottom"] < 0.06 * height, shown  # down to the footer
+    assert shown["headline"] >= 0.09 * height, shown
+    assert shown["indicator"] >= 0.07 * height, shown
+    assert shown["spilt"] == []
+    assert page.evaluate(OVERFLOW_JS) == []
+    assert page.evaluate(SPILL_JS) == []
+    assert problems == []
+
+
+@needs_browser
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_explorers_report_column_beside_the_detail_panel_takes_two_lines(
     browser_page, served, lang

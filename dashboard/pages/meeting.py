@@ -155,26 +155,7 @@ FOOTER_REPORTS = 1
 
 def _slide(slide: str, o, f: Filters, lang: str, reasons: list[str]):
     if slide == "kpis":
-        headline, rest = headline_split(o.indicators)
-        if headline.empty:
-            headline = rest.head(4)
-        parts = [
-            dbc.Row(
-                headline_tiles(
-                    o.kpis,
-                    lang,
-                    rate=o.rate("items"),
-                    review=(doubt_summary(o.doubts, lang), reasons),
-                    status_filtered=f.status is not None,
-                ),
-                className="g-3",
-            ),
-            dbc.Row(indicator_tiles(headline, lang, width="col-6 col-lg-3"), className="g-3 mt-1"),
-        ]
-        # Where ledgers give deadlines, what is overdue belongs on the first screen too.
-        if not o.deadlines.empty:
-            parts.append(deadline_tiles(deadline_counts(o.deadlines), lang))
-        return html.Div(parts, className="meeting-kpis", id="meeting-kpis")
+        return _kpi_slide(o, f, lang, reasons)
     if slide == "completion":
         fig = figures.completion_by_category(
             o.completion_context("items"),
@@ -215,3 +196,41 @@ def _slide(slide: str, o, f: Filters, lang: str, reasons: list[str]):
         className="meeting-graph",
         id=f"meeting-{slide}",
     )
+
+
+def _kpi_slide(o, f: Filters, lang: str, reasons: list[str]) -> html.Div:
+    """The figures a leader asks for first, filling the screen: the completion rate, items
+    and measures in one row, the headline indicators two to a row under it, and where
+    ledgers give deadlines the open tasks by days left. Each row of tiles takes an equal
+    share of the slide's height (its lines: `flexGrow`), and the figures' size follows that
+    share (`--kpi-rows`, assets/rectify.css)."""
+    headline, rest = headline_split(o.indicators)
+    if headline.empty:
+        headline = rest.head(4)
+    lines = -(-len(headline) // 2)  # two indicator tiles to a row
+    parts = [
+        dbc.Row(
+            headline_tiles(
+                o.kpis,
+                lang,
+                rate=o.rate("items"),
+                review=(doubt_summary(o.doubts, lang), reasons),
+                status_filtered=f.status is not None,
+            ),
+            className="g-3 meeting-kpi-row meeting-headline",
+        )
+    ]
+    if lines:
+        parts.append(
+            dbc.Row(
+                indicator_tiles(headline, lang, width="col-6"),
+                className="g-3 meeting-kpi-row",
+                style={"flexGrow": lines},
+            )
+        )
+    # Where ledgers give deadlines, what is overdue belongs on the first screen too.
+    deadlines = not o.deadlines.empty
+    if deadlines:
+        parts.append(deadline_tiles(deadline_counts(o.deadlines), lang))
+    rows = 1 + lines + deadlines
+    return html.Div(parts, className="meeting-kpis", id="meeting-kpis", style={"--kpi-rows": rows})
