@@ -443,6 +443,7 @@ def cmd_overrides(args) -> int:
     from etl.errors import InputError
     from pipeline.corrections import open_log, revert
     from views.audit import log_lines
+    from views.clock import zone
     from warehouse.corrections import LogFilter
 
     db = _db(args)
@@ -461,7 +462,10 @@ def cmd_overrides(args) -> int:
             ) from None
     if args.limit is not None and args.limit < 1:
         raise InputError("--limit", f"{args.limit} entries", "give a number of 1 or more")
-    f = LogFilter(report=args.report, user=args.user, field=args.field, since=args.since)
+    # A day as the listed times show it: in the organisation's time zone.
+    f = LogFilter(
+        report=args.report, user=args.user, field=args.field, since=args.since, zone=zone()
+    )
     log = open_log(db)
     entries = log.entries(f, limit=args.limit)
     if not entries:

@@ -682,3 +682,44 @@ def test_a_log_not_made_yet_or_that_cannot_be_opened_to_write_is_read_without_wr
 
     monkeypatch.setattr(CorrectionLog, "_connect", refused)
     assert [e["field"] for e in open_log(db).entries()] == ["status"]
+
+
+def test_the_log_filters_days_as_its_times_are_shown(tmp_path, monkeypatch):
+    """A period of days is the days the entries' times are shown in (the organisation's time
+    zone), both included; blank is no bound, and a date that is not one is none either."""
+    from zoneinfo import ZoneInfo
+
+    from views.audit import log_filter, when
+    from warehouse.corrections import CorrectionLog
+
+    monkeypatch.setenv("RECTIFY_TZ", "Asia/Shanghai")
+    log = CorrectionLog(tmp_path / "w.corrections.sqlite")
+    times = (  # in Shanghai: 4 Jan 23:59:59, 5 Jan 00:00, 5 Jan 23:59:59, 6 Jan 00:00
+        "2026-01-04T15:59:59+00:00",
+        "2026-01-04T16:00:00+00:00",
+        "2026-01-05T15:59:59+00:00",
+        "2026-01-05T16:00:00+00:00",
+    )
+    with log.writing() as w:
+        for k, at in enumerate(times):
+            w.append(
+                {"at": at, "user": "a", "via": "app", "report": "r", "field": "status"}
+                | {"measure": f"M{k}", "new": '"completed"', "reason": "why"}
+            )
+
+    def shown(f) -> list[str]:
+        return sorted(when(e["at"]) for e in log.entries(f))
+
+    fifth = log_filter(since="2026-01-05", until="2026-01-05")
+    assert fifth.zone == ZoneInfo("Asia/Shanghai")
+    assert shown(fifth) == ["2026-01-05 00:00", "2026-01-05 23:59"]
+    assert shown(log_filter(since="2026-01-06")) == ["2026-01-06 00:00"]
+    assert shown(log_filter(until="2026-01-04")) == ["2026-01-04 23:59"]
+    assert len(shown(log_filter(since="", until=None))) == 4
+    forged = log_filter(since="2026-13-01", until="05/01/2026", text="  ")
+    assert forged == log_filter() and len(shown(forged)) == 4
+    # In UTC (the log's own times, the zone when none is given) the days fall elsewhere.
+    utc = LogFilter(since="2026-01-05", until="2026-01-05")
+    assert [e["at"] for e in log.entries(utc)] == [times[3], times[2]]
+    with pytest.raises(ValueError):
+        LogFilter(since="not a day").where()

@@ -141,6 +141,93 @@ def test_correct_a_status_see_it_counted_reload_and_undo_in_the_browser(tmp_path
         proc.wait(timeout=10)
 
 
+# Where an audit filter box is cut: its date picker past its column, or its words past it.
+AUDIT_CUT_JS = """() => [...document.querySelectorAll('#audit-body .row > [class*=col]')].flatMap(
+    col => { const box = col.getBoundingClientRect();
+        return [...col.querySelectorAll('input[type=search], input.dash-datepicker-input,'
+                + ' .dash-datepicker-input-wrapper, .dash-datepicker-caret-icon, .input-group-text,'
+                + ' button.dash-dropdown, .dash-dropdown-value, .dash-dropdown-trigger-icon')].filter(e => {
+            const r = e.getBoundingClientRect();
+            return r.right > box.right + 1 || r.left < box.left - 1
+                || (e.scrollWidth > e.clientWidth + 1 && e.tagName !== 'svg'); })
+            .map(e => (e.id || e.className.baseVal || e.className) + ' in ' + col.innerText); })"""
+
+
+@needs_browser
+@pytest.mark.browser
+def test_audit_dates_read_yyyy_mm_dd_in_an_american_browser_and_filter_by_day_at_1024(tmp_path):
+    """At a projector's 1024 px in a browser set to American English, the audit page's date
+    boxes show and take 2026-11-30 (not 11/30/2026), nothing in the filter rows is cut, the
+    calendar starts its weeks on Monday and names months and weekdays in the page's
+    language, and the period filters by the days the entries' times show, both included."""
+    from datetime import timedelta
+
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.corrections import Edit, record
+    from views import clock
+
+    db = tmp_path / "w.duckdb"
+    load_paths([SEED], db)
+    con = connect_readonly(db)
+    rid = con.execute("SELECT report_id FROM report").fetchone()[0]
+    con.close()
+    record(db, [Edit(rid, "status", "ongoing", measure="M3")], "张三", "台账写明尚未销号")
+    record(db, [Edit(rid, "category", "assets", measure="M5")], "李四", "属资产类问题")
+    today = clock.today()  # the entries' day as the page shows their times
+    day = {k: (today + timedelta(days=k)).isoformat() for k in (-1, 0, 1)}
+    url, proc = _serve(db)
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-US")
+            page = context.new_page()
+            page.set_default_timeout(45000)
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(url + "/audit")
+            page.wait_for_selector("#audit-entry-2")
+            assert page.get_attribute("#audit-since", "placeholder") == "年-月-日"
+
+            def pick(box: str, value: str, shown: str) -> None:
+                page.fill(box, value)
+                page.press(box, "Tab")
+                page.wait_for_selector(shown)
+
+            pick("#audit-since", day[0], "#audit-entry-1")  # today's entries: still both
+            assert page.input_value("#audit-since") == day[0]
+            assert page.evaluate(AUDIT_CUT_JS) == []
+            pick("#audit-since", day[1], "#audit-table-empty")  # from tomorrow: none
+            page.click("#audit-since-wrapper .dash-datepicker-clear")  # cleared: no bound
+            page.wait_for_selector("#audit-entry-2")
+            pick("#audit-until", day[-1], "#audit-table-empty")  # up to yesterday: none
+            pick("#audit-until", day[0], "#audit-entry-2")  # up to today, included
+            assert page.input_value("#audit-until") == day[0]
+
+            def calendar() -> tuple[str, str]:
+                page.click("#audit-since")
+                page.wait_for_selector(".dash-datepicker-calendar thead th")
+                first = page.inner_text(".dash-datepicker-calendar thead th >> nth=0")
+                month = page.inner_text(".dash-datepicker-controls .dash-dropdown")
+                page.keyboard.press("Escape")
+                page.wait_for_selector(".dash-datepicker-calendar", state="detached")
+                return first.strip(), month.strip()
+
+            assert calendar() == ("一", f"{today.month}月")
+            page.click("#lang-switch")
+            page.wait_for_function(
+                "() => document.querySelector('#audit-since')?.placeholder === 'YYYY-MM-DD'"
+            )
+            assert calendar() == ("Mo", today.strftime("%B"))
+            assert page.evaluate(AUDIT_CUT_JS) == []
+            browser.close()
+        assert errors == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.mark.slow
 def test_two_editors_in_two_processes_at_once_both_keep_their_change(tmp_path):
     db = tmp_path / "w.duckdb"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from etl.overrides import METRIC_FIELDS, Entry, replay
 from etl.rules import load_rules
@@ -136,6 +136,35 @@ class AuditPage:
     page: int  # 1-based
     pages: int
     choices: dict  # CorrectionLog.choices(): users, fields, reports
+
+
+def log_filter(
+    report: str | None = None,
+    user: str | None = None,
+    field: str | None = None,
+    text: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> LogFilter:
+    """The audit page's filters as the log's: a blank one is no bound, words are trimmed, and
+    the period (ISO dates, both days included) is in the organisation's time zone, the one
+    the entries' times are shown in; a date that is not one (a forged request) is no bound."""
+    return LogFilter(
+        report=report or None,
+        user=user or None,
+        field=field or None,
+        text=(text or "").strip() or None,
+        since=_iso_day(since),
+        until=_iso_day(until),
+        zone=clock.zone(),
+    )
+
+
+def _iso_day(value) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def audit_page(log: CorrectionLog, f: LogFilter, page: int | None, lang: str) -> AuditPage:

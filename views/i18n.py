@@ -560,6 +560,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit_filter_text": {"zh": "搜索理由、对象…", "en": "Search reasons, figures…"},
     "audit_filter_since": {"zh": "起始日期", "en": "From"},
     "audit_filter_until": {"zh": "截止日期", "en": "To"},
+    "audit_date_placeholder": {"zh": "年-月-日", "en": "YYYY-MM-DD"},
     "via_app": {"zh": "看板", "en": "dashboard"},
     "via_cli": {"zh": "命令行", "en": "command line"},
     "via_import": {"zh": "导入", "en": "imported"},

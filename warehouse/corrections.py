@@ -14,10 +14,12 @@ callers. Times are ISO 8601 in UTC.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from warehouse.errors import WarehouseError
@@ -82,7 +84,9 @@ def log_path(db_path: Path | str) -> Path:
 @dataclass(frozen=True)
 class LogFilter:
     """Which entries to list: a report (id or file name), a user, a field, words in the
-    reason or the figure, a period of dates (ISO, inclusive). None: any."""
+    reason or the figure, a period of days (ISO dates, inclusive) as they fall in `zone` (the
+    time zone the entries' times are shown in: a day runs from its midnight there). None:
+    any. where() raises ValueError for a day that is not an ISO date."""
 
     report: str | None = None
     user: str | None = None
@@ -90,6 +94,7 @@ class LogFilter:
     text: str | None = None
     since: str | None = None
     until: str | None = None
+    zone: tzinfo = dataclasses.field(default=UTC, compare=False)
 
     def where(self) -> tuple[str, dict]:
         clauses, params = [], {}
@@ -103,13 +108,22 @@ class LogFilter:
                 " OR instr(coalesce(report_title, ''), :text) OR instr(coalesce(measure, ''), :text))"
             )
             params["text"] = self.text
+        # Times are ISO in UTC, which sort as text: a day is the span from its midnight in
+        # `zone` to the next one's.
         if self.since:
             clauses.append("at >= :since")
-            params["since"] = self.since
+            params["since"] = _day_start(self.since, self.zone)
         if self.until:
-            clauses.append("substr(at, 1, 10) <= :until")
-            params["until"] = self.until
+            clauses.append("at < :before")
+            params["before"] = _day_start(self.until, self.zone, later=1)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _day_start(day: str, zone: tzinfo, later: int = 0) -> str:
+    """When the day `later` days after `day` (ISO) begins in `zone`, in UTC as the log writes
+    times (2026-01-04T16:00:00+00:00 for 2026-01-05 in Asia/Shanghai)."""
+    start = datetime.combine(date.fromisoformat(day) + timedelta(days=later), time(), zone)
+    return start.astimezone(UTC).isoformat(timespec="seconds")
 
 
 class CorrectionLog:

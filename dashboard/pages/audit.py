@@ -11,9 +11,16 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dashboard import auth, data, ids
 from dashboard.components import entries_place, list_pager
 from pipeline.corrections import CorrectionRefused, revert
-from views.audit import PAGE_SIZE, AuditPage, AuditRow, audit_page, field_label, refusal
+from views.audit import (
+    PAGE_SIZE,
+    AuditPage,
+    AuditRow,
+    audit_page,
+    field_label,
+    log_filter,
+    refusal,
+)
 from views.i18n import t
-from warehouse.corrections import LogFilter
 from warehouse.errors import WarehouseError
 
 dash.register_page(__name__, path="/audit", name="audit", order=8)
@@ -29,16 +36,18 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
         [
             html.H2(t("audit_heading", lang), id="audit-heading"),
             html.P(t("audit_intro", lang), className="text-muted small", id="audit-intro"),
+            # Two rows: the report, who, which field and words; then the period. Six boxes in
+            # one row cut the dates and the search words at a projector's 1024 px.
             dbc.Row(
                 [
                     dbc.Col(
                         dcc.Dropdown(
                             id=ids.AUDIT_REPORT, options=reports, value=report, **dropdown
                         ),
-                        md=2,
+                        md=4,
                     ),
-                    dbc.Col(dcc.Dropdown(id=ids.AUDIT_USER, **dropdown), md=2),
-                    dbc.Col(dcc.Dropdown(id=ids.AUDIT_FIELD, **dropdown), md=2),
+                    dbc.Col(dcc.Dropdown(id=ids.AUDIT_USER, **dropdown), md=4, lg=2),
+                    dbc.Col(dcc.Dropdown(id=ids.AUDIT_FIELD, **dropdown), md=4, lg=2),
                     dbc.Col(
                         dcc.Input(
                             id=ids.AUDIT_TEXT,
@@ -47,10 +56,11 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
                             className="form-control",
                             placeholder=t("audit_filter_text", lang),
                         ),
-                        md=2,
+                        md=12,
+                        lg=4,
                     ),
-                    dbc.Col(_date_input(ids.AUDIT_SINCE, t("audit_filter_since", lang)), md=2),
-                    dbc.Col(_date_input(ids.AUDIT_UNTIL, t("audit_filter_until", lang)), md=2),
+                    dbc.Col(_date_input(ids.AUDIT_SINCE, "audit_filter_since", lang), **_DATE_COL),
+                    dbc.Col(_date_input(ids.AUDIT_UNTIL, "audit_filter_until", lang), **_DATE_COL),
                 ],
                 className="g-2 mb-2",
             ),
@@ -65,7 +75,9 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
                     dbc.ModalBody(
                         [
                             dbc.Label(
-                                t("audit_revert_reason", lang), html_for=ids.AUDIT_REVERT_REASON
+                                t("audit_revert_reason", lang),
+                                html_for=ids.AUDIT_REVERT_REASON,
+                                id="audit-revert-label",
                             ),
                             dcc.Textarea(
                                 id=ids.AUDIT_REVERT_REASON, className="form-control", rows=2
@@ -99,15 +111,38 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
     )
 
 
-def _date_input(input_id: str, label: str) -> dbc.InputGroup:
+# A date box's width: half the row at md, a quarter from lg, a sixth on a wide screen.
+_DATE_COL = {"md": 6, "lg": 3, "xxl": 2}
+
+
+def _date_input(input_id: str, label_key: str, lang: str) -> dbc.InputGroup:
+    """A labelled date box that reads and takes YYYY-MM-DD whatever the browser's locale (a
+    browser's own date input writes its locale's order, 01/05/2026 in an American one), with
+    a calendar whose weeks start on Monday; its value is the ISO date or None (cleared)."""
     return dbc.InputGroup(
         [
-            dbc.InputGroupText(label, id=f"{input_id}-label"),
-            dcc.Input(id=input_id, type="date", className="form-control"),
+            dbc.InputGroupText(t(label_key, lang), id=f"{input_id}-label"),
+            dcc.DatePickerSingle(
+                id=input_id,
+                display_format="YYYY-MM-DD",
+                first_day_of_week=1,
+                clearable=True,
+                **date_words(lang),
+            ),
         ],
         size="sm",
         className="audit-date",
     )
+
+
+def date_words(lang: str) -> dict:
+    """A date box's properties that follow the language: its placeholder and how its
+    calendar names the month (1月, January); assets/datepicker-language.js gives the
+    calendar that language's month and weekday names."""
+    return {
+        "placeholder": t("audit_date_placeholder", lang),
+        "month_format": "MMM YYYY" if lang == "zh" else "MMMM YYYY",
+    }
 
 
 def audit_table(shown: AuditPage, lang: str, may_undo: bool) -> html.Table | html.P:
@@ -191,8 +226,8 @@ def report_options(reports: list[tuple[str, str | None]]) -> list[dict]:
     Input(ids.AUDIT_USER, "value"),
     Input(ids.AUDIT_FIELD, "value"),
     Input(ids.AUDIT_TEXT, "value"),
-    Input(ids.AUDIT_SINCE, "value"),
-    Input(ids.AUDIT_UNTIL, "value"),
+    Input(ids.AUDIT_SINCE, "date"),
+    Input(ids.AUDIT_UNTIL, "date"),
     Input(ids.AUDIT_PAGER, "active_page"),
     Input(ids.AUDIT_VERSION, "data"),
 )
@@ -203,14 +238,7 @@ def render(lang, report, user, field, text, since, until, active_page, _version)
     keep = ctx.triggered_id in (ids.AUDIT_PAGER, ids.AUDIT_VERSION, ids.LANG)
     page = active_page if keep else 1
     log = data.log()
-    f = LogFilter(
-        report=report or None,
-        user=user or None,
-        field=field or None,
-        text=(text or "").strip() or None,
-        since=since or None,
-        until=until or None,
-    )
+    f = log_filter(report, user, field, text, since, until)
     shown = audit_page(log, f, page, lang)
     place = entries_place(shown.page, PAGE_SIZE, len(shown.rows), shown.total, lang)
     choices = shown.choices
@@ -301,13 +329,18 @@ def undo(clicks, entry, reason, version, lang):
     Output("audit-revert-label", "children"),
     Output(ids.AUDIT_REVERT_CANCEL, "children"),
     Output(ids.AUDIT_REVERT_CONFIRM, "children"),
+    *(
+        Output(box, prop)
+        for box in (ids.AUDIT_SINCE, ids.AUDIT_UNTIL)
+        for prop in ("placeholder", "month_format")
+    ),
     Input(ids.LANG, "data"),
     prevent_initial_call=True,
 )
 def labels(lang):
     """The page's words again when the language changes (it arrives in the reader's)."""
     lang = lang or "zh"
-    return tuple(
+    words = tuple(
         t(key, lang)
         for key in (
             "audit_heading",
@@ -320,3 +353,5 @@ def labels(lang):
             "audit_revert_confirm",
         )
     )
+    dates = date_words(lang)
+    return words + (dates["placeholder"], dates["month_format"]) * 2
