@@ -469,6 +469,7 @@ def blank_status_ledger(path: Path, title: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # a scenario through several pages or exports: make test runs it
 def test_a_report_whose_unknown_statuses_are_all_corrected_is_settled(tmp_path):
     """Once an analyst has given every measure of unknown status a status, the report's
     recount warning (0 still unknown) and its blank-cell warnings are settled: the report
@@ -538,6 +539,7 @@ def test_a_report_whose_unknown_statuses_are_all_corrected_is_settled(tmp_path):
     assert audit_page(log, LogFilter(report=rid), 1, "en").total == 4
 
 
+@pytest.mark.slow  # a scenario through several pages or exports: make test runs it
 def test_the_count_of_unknown_statuses_follows_corrections(tmp_path):
     """The report's entry on the 待核查 list (and its warnings on the 通报 page and in the
     doubts of the overview and deck) says how many measures are of unknown status now, beside
@@ -616,6 +618,7 @@ def test_a_warehouse_from_before_the_review_list_is_given_one(tmp_path, ledger, 
 # -- exports ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a scenario through several pages or exports: make test runs it
 def test_exports_carry_corrections_and_say_how_many_values_were_corrected(seed_db, seed_rid):
     from exports.tables import to_csv, to_xlsx
     from views.export import gather_for

@@ -584,6 +584,7 @@ def test_slide_titles_sit_over_the_middle_of_the_wide_slide(built):
 DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 
 
+@pytest.mark.slow  # measures every header of a whole deck in a font: make test runs it
 @pytest.mark.skipif(not DEJAVU_BOLD.exists(), reason="needs fonts-dejavu")
 @pytest.mark.skipif(not LEDGERS.exists(), reason="../shared/cases is not present")
 def test_english_table_headers_fit_their_columns_in_the_fallback_font(seed_db):
@@ -667,6 +668,7 @@ def _deadline_tables(prs) -> list:
     ]
 
 
+@pytest.mark.slow  # a scenario through several pages or exports: make test runs it
 def test_the_deadline_table_names_the_report_of_each_row_when_the_deck_has_several(tmp_path):
     """Ledgers share measures word for word: drawing on several reports, the deadline table's
     first column says whose each row is (the name the report goes by), and stays on the
