@@ -561,6 +561,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit_filter_since": {"zh": "起始日期", "en": "From"},
     "audit_filter_until": {"zh": "截止日期", "en": "To"},
     "audit_date_placeholder": {"zh": "年-月-日", "en": "YYYY-MM-DD"},
+    # How the calendar heads a month (moment.js tokens): 2026 11月, November 2026.
+    "audit_date_month_format": {"zh": "MMM YYYY", "en": "MMMM YYYY"},
     "via_app": {"zh": "看板", "en": "dashboard"},
     "via_cli": {"zh": "命令行", "en": "command line"},
     "via_import": {"zh": "导入", "en": "imported"},

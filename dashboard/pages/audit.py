@@ -77,7 +77,7 @@ def layout(lang: str | None = None, report: str | None = None, **_query) -> html
                             dbc.Label(
                                 t("audit_revert_reason", lang),
                                 html_for=ids.AUDIT_REVERT_REASON,
-                                id="audit-revert-label",
+                                id=ids.AUDIT_REVERT_LABEL,
                             ),
                             dcc.Textarea(
                                 id=ids.AUDIT_REVERT_REASON, className="form-control", rows=2
@@ -141,7 +141,7 @@ def date_words(lang: str) -> dict:
     calendar that language's month and weekday names."""
     return {
         "placeholder": t("audit_date_placeholder", lang),
-        "month_format": "MMM YYYY" if lang == "zh" else "MMMM YYYY",
+        "month_format": t("audit_date_month_format", lang),
     }
 
 
@@ -326,7 +326,7 @@ def undo(clicks, entry, reason, version, lang):
     Output(ids.AUDIT_TEXT, "placeholder"),
     Output(f"{ids.AUDIT_SINCE}-label", "children"),
     Output(f"{ids.AUDIT_UNTIL}-label", "children"),
-    Output("audit-revert-label", "children"),
+    Output(ids.AUDIT_REVERT_LABEL, "children"),
     Output(ids.AUDIT_REVERT_CANCEL, "children"),
     Output(ids.AUDIT_REVERT_CONFIRM, "children"),
     *(
